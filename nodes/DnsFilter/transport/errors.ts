@@ -1,0 +1,123 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+export interface ApiErrorDetails {
+	message: string;
+	type?: string;
+}
+
+const MAX_TEXT = 300;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function textOf(html: string): string {
+	const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1];
+	const stripped = (title ?? html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
+	return stripped.length > MAX_TEXT ? `${stripped.slice(0, MAX_TEXT)}…` : stripped;
+}
+
+function tryParseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Reads the API's own words out of an error body. DNSFilter answers in several shapes:
+ * V1 `{"error": "msg", "type"}`, V2 `{"error": {"message", "type"}}`, 422 `["msg", …]`,
+ * and proxies in front of it answer with HTML or plain text.
+ */
+export function extractApiError(body: unknown): ApiErrorDetails | undefined {
+	if (typeof body === 'string' || Buffer.isBuffer(body)) {
+		const text = body.toString().trim();
+		if (text === '') return undefined;
+		const parsed = tryParseJson(text);
+		if (parsed !== undefined) return extractApiError(parsed);
+		return { message: textOf(text) };
+	}
+	if (Array.isArray(body)) {
+		const messages = body.map((entry) => (typeof entry === 'string' ? entry : JSON.stringify(entry)));
+		return messages.length ? { message: messages.join('; ') } : undefined;
+	}
+	if (!isRecord(body)) return undefined;
+	const { error } = body;
+	if (typeof error === 'string') {
+		return { message: error, type: typeof body.type === 'string' ? body.type : undefined };
+	}
+	if (isRecord(error) && typeof error.message === 'string') {
+		return { message: error.message, type: typeof error.type === 'string' ? error.type : undefined };
+	}
+	if (Array.isArray(body.errors)) {
+		const messages = body.errors.map((entry) =>
+			isRecord(entry) ? String(entry.detail ?? entry.title ?? entry.message ?? JSON.stringify(entry)) : String(entry),
+		);
+		if (messages.length) return { message: messages.join('; ') };
+	}
+	if (typeof body.message === 'string') return { message: body.message };
+	return undefined;
+}
+
+export interface FailedResponse {
+	statusCode: number;
+	body: unknown;
+	method: string;
+	path: string;
+	itemIndex: number;
+}
+
+function statusHint(statusCode: number, path: string): string {
+	if (statusCode === 401) {
+		return 'The API key is invalid, expired or revoked. Create a new key under Account Settings → Security → API Keys and update the DNSFilter credential.';
+	}
+	if (statusCode === 403) {
+		return "The key's user lacks the permission for this action. API keys carry the permissions of the user who created them.";
+	}
+	if (statusCode === 404) {
+		const idMatch = /\/([^/]+)\/([^/]+)$/.exec(path);
+		return idMatch
+			? `No ${idMatch[1]} with id "${idMatch[2]}" was found (${path}). Check the id and that it belongs to an organization the key can see.`
+			: `Nothing was found at ${path}.`;
+	}
+	if (statusCode === 422) return 'DNSFilter rejected the data sent. Fix the fields named in the message.';
+	if (statusCode === 429) return 'DNSFilter rate limit reached.';
+	if (statusCode >= 500) return 'DNSFilter had a server error. Try again later.';
+	return '';
+}
+
+const FALLBACK_MESSAGES: Record<number, string> = {
+	400: 'Bad request',
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	404: 'Not found',
+	422: 'Unprocessable entity',
+	429: 'Too many requests',
+};
+
+/** Turns a failed response into the NodeApiError users see; never copies request headers. */
+export function buildApiError(node: INode, failure: FailedResponse): NodeApiError {
+	const details = extractApiError(failure.body);
+	const message =
+		details?.message ??
+		FALLBACK_MESSAGES[failure.statusCode] ??
+		(failure.statusCode >= 500 ? 'DNSFilter server error' : 'DNSFilter request failed');
+	const descriptionParts = [
+		details?.type ? `Type: ${details.type}.` : '',
+		statusHint(failure.statusCode, failure.path),
+		`(${failure.method} ${failure.path} → HTTP ${failure.statusCode})`,
+	].filter(Boolean);
+	const errorResponse: JsonObject = {
+		httpCode: String(failure.statusCode),
+		message,
+		...(details?.type ? { type: details.type } : {}),
+	};
+	return new NodeApiError(node, errorResponse, {
+		message: `${message} [HTTP ${failure.statusCode}]`,
+		description: descriptionParts.join(' '),
+		httpCode: String(failure.statusCode),
+		itemIndex: failure.itemIndex,
+	});
+}
