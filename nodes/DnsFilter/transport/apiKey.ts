@@ -14,6 +14,18 @@ function decodeBase64Url(part: string): string {
 	return Buffer.from(padded, 'base64').toString('utf8');
 }
 
+function parseClaims(part: string): Record<string, unknown> | undefined {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(decodeBase64Url(part));
+	} catch {
+		return undefined;
+	}
+	return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+		? (parsed as Record<string, unknown>)
+		: undefined;
+}
+
 function epochToDate(value: unknown): Date | undefined {
 	return typeof value === 'number' && Number.isFinite(value) ? new Date(value * 1000) : undefined;
 }
@@ -30,12 +42,8 @@ export function decodeApiKey(apiKey: string): ApiKeyClaims {
 			'The DNSFilter API key is malformed: expected a JSON Web Token of three base64url parts separated by dots. Copy the whole key from Account Settings → Security → API Keys into the credential.',
 		);
 	}
-	let claims: Record<string, unknown>;
-	try {
-		const parsed: unknown = JSON.parse(decodeBase64Url(parts[1]));
-		if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error();
-		claims = parsed as Record<string, unknown>;
-	} catch {
+	const claims = parseClaims(parts[1]);
+	if (!claims) {
 		throw new ApplicationError(
 			'The DNSFilter API key is malformed: its payload is not a JSON object. Copy the whole key from Account Settings → Security → API Keys into the credential.',
 		);

@@ -78,6 +78,18 @@ function seconds(ms: number): string {
 	return `${Math.round(ms / 100) / 10}s`;
 }
 
+// n8n rewrites any error message containing a raw code such as ECONNREFUSED into generic text,
+// so the message carries these words and the description keeps the code.
+const CONNECTION_PROBLEMS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection reset',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'DNS lookup failed',
+	ETIMEDOUT: 'timed out',
+	ECONNABORTED: 'timed out',
+	EHOSTUNREACH: 'host unreachable',
+};
+
 function connectionErrorCode(error: unknown): string {
 	const cause = (error as { cause?: { code?: unknown } })?.cause;
 	const code = cause?.code ?? (error as { code?: unknown })?.code;
@@ -139,7 +151,9 @@ export async function dnsFilterApiRequest(
 				httpOptions,
 			)) as RawResponse;
 		} catch (error) {
-			if (signal?.aborted) throw error;
+			if (signal?.aborted) {
+				throw new NodeOperationError(node, 'The execution was cancelled while waiting for DNSFilter', { itemIndex });
+			}
 			const code = connectionErrorCode(error);
 			const delay = backoffDelay(attempt);
 			if (IDEMPOTENT.has(request.method) && attempt < retry.maxRetries && waitedMs + delay <= retry.maxWaitMs) {
@@ -149,9 +163,8 @@ export async function dnsFilterApiRequest(
 				continue;
 			}
 			// A fresh error, so the original request config (which holds the Authorization header) is not carried along.
-			throw new NodeApiError(node, { message: code } as JsonObject, {
-				message: `Could not reach DNSFilter at ${baseUrl} (${code})`,
-				description: `${request.method} ${request.path} failed after ${attempt + 1} ${attempt ? 'tries' : 'try'}. Check the Base URL in the credential and the network between n8n and DNSFilter.${IDEMPOTENT.has(request.method) ? '' : ' A POST or PATCH is not retried, because it may already have been applied.'}`,
+			throw new NodeOperationError(node, `Could not reach DNSFilter at ${baseUrl} (${CONNECTION_PROBLEMS[code] ?? 'network error'})`, {
+				description: `${request.method} ${request.path} failed (${code}) after ${attempt + 1} ${attempt ? 'tries' : 'try'}. Check the Base URL in the credential and the network between n8n and DNSFilter.${IDEMPOTENT.has(request.method) ? '' : ' A POST or PATCH is not retried, because it may already have been applied.'}`,
 				itemIndex,
 			});
 		}
