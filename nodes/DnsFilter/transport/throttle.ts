@@ -2,9 +2,21 @@ import { createHash } from 'crypto';
 import { sleep } from 'n8n-workflow';
 
 /**
- * A token bucket whose tokens come back one window after they were spent: at most `limit`
- * requests start in any `windowMs`, which is what DNSFilter's per-organization limit counts.
- * It lives per n8n process, so all items and executions sharing a credential share it.
+ * How much later than one window a spent token comes back. A token is taken just before the
+ * request is sent, but the server counts the request when it arrives; when an early request took
+ * longer to arrive than a later one (a new connection, a busy event loop, network jitter), the
+ * server would see `limit + 1` requests within one window without this margin. 2% of the window,
+ * at least 250 ms and at most 5 s (6 s of 300 s would cost more throughput than it buys).
+ */
+export function safetyMarginFor(windowMs: number): number {
+	return Math.round(Math.min(5000, Math.max(250, windowMs * 0.02)));
+}
+
+/**
+ * A token bucket whose tokens come back one window (plus a small safety margin) after they were
+ * spent: at most `limit` requests start in any `windowMs`, which is what DNSFilter's
+ * per-organization limit counts. It lives per n8n process, so all items and executions sharing a
+ * credential share it.
  */
 export class RollingWindowBudget {
 	private readonly startedAt: number[] = [];
@@ -17,6 +29,7 @@ export class RollingWindowBudget {
 		readonly limit: number,
 		readonly windowMs: number,
 		private readonly now: () => number = Date.now,
+		readonly marginMs: number = safetyMarginFor(windowMs),
 	) {}
 
 	/** Resolves when a request may start; callers are served in arrival order. */
@@ -35,7 +48,7 @@ export class RollingWindowBudget {
 			this.startedAt.push(this.now());
 			return 0;
 		}
-		const wait = this.startedAt[this.oldest] + this.windowMs - this.now();
+		const wait = this.startedAt[this.oldest] + this.windowMs + this.marginMs - this.now();
 		if (wait > 0) await sleep(wait, signal);
 		this.startedAt[this.oldest] = this.now();
 		this.oldest = (this.oldest + 1) % this.limit;

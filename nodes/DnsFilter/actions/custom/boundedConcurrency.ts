@@ -1,0 +1,104 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+/**
+ * Running per-item API calls a few at a time, with results kept in item order.
+ *
+ * Every request still goes through the per-credential throttle, so concurrency only hides
+ * latency; it never lets more requests start per window than the credential allows.
+ */
+
+export const DEFAULT_CONCURRENCY = 1;
+export const MAX_CONCURRENCY = 5;
+
+/** For the router's Options collection on operations that take an id per item. */
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Items in Parallel',
+	name: 'concurrency',
+	type: 'number',
+	default: DEFAULT_CONCURRENCY,
+	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
+	description:
+		'How many items to send to DNSFilter at the same time (1–5). Output stays in input order. All requests still share the credential\'s rate budget.',
+};
+
+export function clampConcurrency(value: unknown): number {
+	const parsed = Math.floor(Number(value));
+	if (!Number.isFinite(parsed) || parsed < 1) return DEFAULT_CONCURRENCY;
+	return Math.min(parsed, MAX_CONCURRENCY);
+}
+
+export type ItemOutcome<T> =
+	| { index: number; ok: true; value: T }
+	| { index: number; ok: false; error: Error };
+
+export interface ConcurrencyOptions {
+	/** Stop starting new items after the first failure (items in flight still finish). */
+	stopOnError?: boolean;
+	/** Stop starting new items once the execution is cancelled. */
+	signal?: AbortSignal;
+}
+
+/**
+ * Runs `worker(0…count-1)` with at most `concurrency` running at once and returns one outcome per
+ * started item, ordered by index. Items are started in index order.
+ */
+export async function mapWithConcurrency<T>(
+	count: number,
+	concurrency: number,
+	worker: (index: number) => Promise<T>,
+	options: ConcurrencyOptions = {},
+): Promise<Array<ItemOutcome<T>>> {
+	const outcomes: Array<ItemOutcome<T> | undefined> = new Array(count);
+	const lanes = Math.min(clampConcurrency(concurrency), Math.max(count, 1));
+	let next = 0;
+	let stopped = false;
+
+	const lane = async () => {
+		while (!stopped && next < count && !options.signal?.aborted) {
+			const index = next++;
+			try {
+				outcomes[index] = { index, ok: true, value: await worker(index) };
+			} catch (error) {
+				outcomes[index] = {
+					index,
+					ok: false,
+					error: error instanceof Error ? error : new Error(String(error)),
+				};
+				if (options.stopOnError) stopped = true;
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: lanes }, lane));
+	return outcomes.filter((outcome): outcome is ItemOutcome<T> => outcome !== undefined);
+}
+
+/**
+ * The router's loop for "one request per item", with bounded concurrency and n8n's error rules:
+ * output in item order with `pairedItem` set; a failed item becomes `{error}` when the node
+ * continues on fail, otherwise the failure of the lowest item index is thrown (no new items start
+ * after a failure, items already in flight finish).
+ */
+export async function runItemsWithConcurrency(
+	context: IExecuteFunctions,
+	itemCount: number,
+	concurrency: number,
+	worker: (itemIndex: number) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[]> {
+	const continueOnFail = context.continueOnFail();
+	const outcomes = await mapWithConcurrency(itemCount, concurrency, worker, {
+		stopOnError: !continueOnFail,
+		signal: context.getExecutionCancelSignal?.(),
+	});
+	const output: INodeExecutionData[] = [];
+	for (const outcome of outcomes) {
+		if (outcome.ok) {
+			output.push(
+				...outcome.value.map((item) => ({ ...item, pairedItem: item.pairedItem ?? { item: outcome.index } })),
+			);
+			continue;
+		}
+		if (!continueOnFail) throw outcome.error;
+		output.push({ json: { error: outcome.error.message }, pairedItem: { item: outcome.index } });
+	}
+	return output;
+}
