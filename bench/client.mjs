@@ -1,0 +1,129 @@
+// One measured side of one benchmark, in its own process so memory peaks are its own.
+// Usage: node bench/client.mjs '<json options>'  →  prints one BENCH_RESULT line.
+//   { scenario: 'requests' | 'returnAll' | 'retry' | 'throttle', side: 'node' | 'axios', url, ... }
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+import { benchEnv, emit, memorySampler, round } from './lib.mjs';
+
+const options = JSON.parse(process.argv[2] ?? '{}');
+// n8n-core reads these when first imported.
+Object.assign(process.env, benchEnv());
+
+const apiKey = (await import('../test/support/jwt.mjs')).makeApiKey({ sub: 'bench-user' });
+const ids = (count, offset = 1) => Array.from({ length: count }, (_, i) => ({ id: offset + i }));
+
+async function engineSide() {
+	const { loadTarget } = await import('./target.mjs');
+	const target = await loadTarget(options.target);
+	const run = async (parameters, items, credentials = {}) => {
+		const result = await target.engine.runNode({
+			nodeType: target.nodeType,
+			typeName: target.typeName,
+			parameters,
+			items,
+			timeoutMs: 240_000,
+			credentials: { apiKey, baseUrl: options.url, throttleRequests: 0, throttleWindowSeconds: 300, ...credentials },
+		});
+		if (result.error) throw new Error(`node failed: ${result.error.message} ${result.error.description ?? ''}`);
+		return result;
+	};
+	return { target, run };
+}
+
+async function axiosSide() {
+	const { default: axios } = await import('axios');
+	const client = axios.create({
+		baseURL: options.url,
+		headers: { Authorization: apiKey },
+		httpAgent: new http.Agent({ keepAlive: true }),
+	});
+	return client;
+}
+
+async function requests() {
+	const { count, warmup } = options;
+	if (options.side === 'node') {
+		const { target, run } = await engineSide();
+		await run(target.getOne(), ids(warmup, 900_000));
+		global.gc?.();
+		const memory = memorySampler();
+		const started = performance.now();
+		const result = await run(target.getOne(), ids(count));
+		const elapsedMs = performance.now() - started;
+		const mem = memory.stop();
+		if (result.items.length !== count) throw new Error(`expected ${count} items, got ${result.items.length}`);
+		return { target: target.kind, count, elapsedMs: round(elapsedMs), msPerRequest: round(elapsedMs / count, 4), ...mem };
+	}
+	const client = await axiosSide();
+	for (const { id } of ids(warmup, 900_000)) await client.get(`/v1/networks/${id}`);
+	global.gc?.();
+	const memory = memorySampler();
+	const started = performance.now();
+	const out = [];
+	for (const { id } of ids(count)) {
+		const response = await client.get(`/v1/networks/${id}`);
+		out.push(response.data.data);
+	}
+	const elapsedMs = performance.now() - started;
+	const mem = memory.stop();
+	if (out.length !== count) throw new Error('short');
+	return { target: 'axios', count, elapsedMs: round(elapsedMs), msPerRequest: round(elapsedMs / count, 4), ...mem };
+}
+
+async function returnAll() {
+	if (options.side === 'node') {
+		const { target, run } = await engineSide();
+		global.gc?.();
+		const memory = memorySampler();
+		const started = performance.now();
+		const result = await run(target.listAll(), [{}]);
+		const elapsedMs = performance.now() - started;
+		const mem = memory.stop();
+		return { target: target.kind, records: result.items.length, elapsedMs: round(elapsedMs), ...mem };
+	}
+	const client = await axiosSide();
+	global.gc?.();
+	const memory = memorySampler();
+	const started = performance.now();
+	const records = [];
+	let pages = 0;
+	for (let number = 1; number <= 100_000; number++) {
+		const response = await client.get('/v1/networks', { params: { 'page[number]': number, 'page[size]': 100 } });
+		pages++;
+		records.push(...response.data.data);
+		if (!response.data.links?.next) break;
+	}
+	const elapsedMs = performance.now() - started;
+	const mem = memory.stop();
+	return { target: 'axios', records: records.length, pagesFetched: pages, elapsedMs: round(elapsedMs), ...mem };
+}
+
+async function retry() {
+	const { target, run } = await engineSide();
+	const started = performance.now();
+	const result = await run(target.getOne(), ids(options.count));
+	const elapsedMs = performance.now() - started;
+	return { target: target.kind, items: result.items.length, elapsedMs: round(elapsedMs) };
+}
+
+async function throttle() {
+	const { target, run } = await engineSide();
+	const credentials = { throttleRequests: options.limit, throttleWindowSeconds: options.windowSeconds };
+	const started = performance.now();
+	// Several executions at once share one credential, so they must share one budget.
+	const results = await Promise.all(
+		Array.from({ length: options.executions }, (_, e) => run(target.getOne(), ids(options.perExecution, e * 100_000 + 1), credentials)),
+	);
+	const elapsedMs = performance.now() - started;
+	return { target: target.kind, items: results.reduce((sum, r) => sum + r.items.length, 0), elapsedMs: round(elapsedMs) };
+}
+
+const scenarios = { requests, returnAll, retry, throttle };
+try {
+	emit(await scenarios[options.scenario]());
+	process.exit(0);
+} catch (error) {
+	console.error(error);
+	process.exit(1);
+}

@@ -1,0 +1,35 @@
+// Which node the engine benchmarks drive: the built DNSFilter node when dist/ has it, else the
+// probe node from test/support (a minimal node over the same transport).
+// Import only after N8N_USER_FOLDER is set (engine.mjs loads n8n-core).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import { root } from './lib.mjs';
+
+const builtNode = path.join(root, 'dist', 'nodes', 'DnsFilter', 'DnsFilter.node.js');
+
+export async function loadTarget(preferred = process.env.BENCH_TARGET) {
+	const engine = await import('../test/support/engine.mjs');
+	const useReal = preferred !== 'probe' && existsSync(builtNode);
+	if (useReal) {
+		return {
+			kind: 'dnsfilter',
+			engine,
+			nodeType: engine.loadDnsFilterNode(),
+			typeName: engine.NODE_TYPE,
+			/** One GET /v1/networks/{id} per item, the id taken from the item. */
+			getOne: () => ({ resource: 'network', operation: 'get', id: '={{ $json.id }}' }),
+			/** GET /v1/networks with Return All. */
+			listAll: () => ({ resource: 'network', operation: 'getMany', returnAll: true }),
+		};
+	}
+	const { PROBE_TYPE, probeNode } = await import('../test/support/probe-node.mjs');
+	return {
+		kind: 'probe',
+		engine,
+		nodeType: probeNode,
+		typeName: PROBE_TYPE,
+		getOne: () => ({ method: 'GET', path: '=/v1/networks/{{ $json.id }}', maxRetries: 5, maxWaitMs: 120000 }),
+		listAll: () => ({ method: 'GET', path: '/v1/networks', paged: 'v1', returnAll: true, maxRetries: 5, maxWaitMs: 120000 }),
+	};
+}
