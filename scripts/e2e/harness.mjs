@@ -1,0 +1,328 @@
+// Helpers for the real-n8n end-to-end tier: pack the package, install the tarball into an
+// isolated N8N_USER_FOLDER the way a community-node install lays it out, and drive the n8n CLI
+// (import, execute, publish, start) with Node 24. Every child process has a timeout and is
+// killed with its whole process group; every line it prints is kept so tests can scan it.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import { cacheDir, n8nBin, nodeBin, repoRoot, N8N_VERSION, NODE_VERSION } from './install-n8n.mjs';
+
+export { cacheDir, n8nBin, nodeBin, repoRoot, N8N_VERSION, NODE_VERSION };
+
+export const PACKAGE_NAME = 'n8n-nodes-dnsfilter';
+export const NODE_TYPE = `${PACKAGE_NAME}.dnsFilter`;
+export const CREDENTIAL_TYPE = 'dnsFilterApi';
+export const CREDENTIAL_NAME = 'DNSFilter account';
+export const ENCRYPTION_KEY = 'dnsfilter-e2e-fixed-encryption-key-0001';
+
+const b64url = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** A well-formed, unsigned DNSFilter-style key (JWT) whose `exp` is in the future. */
+export function makeFakeJwt(claims = {}) {
+	const now = Math.floor(Date.now() / 1000);
+	const payload = { sub: '4242', iat: now - 60, exp: now + 30 * 86400, jti: `e2e-${process.pid}-${now}`, ...claims };
+	const signature = Buffer.from(`e2e-signature-${payload.jti}-not-a-real-key`).toString('base64url');
+	return `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(payload)}.${signature}`;
+}
+
+export function log(message) {
+	process.stderr.write(`[e2e] ${new Date().toISOString().slice(11, 19)} ${message}\n`);
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * Runs a command; resolves (never rejects on a non-zero exit) with code, signal, stdout,
+ * stderr, timedOut. The child leads its own process group so a timeout kills its children too.
+ */
+export function runProcess(cmd, args, { cwd = repoRoot, env = process.env, timeoutMs = 120_000, input } = {}) {
+	return new Promise((resolve, reject) => {
+		const started = Date.now();
+		const child = spawn(cmd, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+		let stdout = '';
+		let stderr = '';
+		let timedOut = false;
+		child.stdout.on('data', (c) => (stdout += c));
+		child.stderr.on('data', (c) => (stderr += c));
+		if (input !== undefined) child.stdin.end(input);
+		else child.stdin.end();
+		const timer = setTimeout(() => {
+			timedOut = true;
+			try {
+				process.kill(-child.pid, 'SIGKILL');
+			} catch {}
+		}, timeoutMs);
+		child.on('error', (error) => {
+			clearTimeout(timer);
+			reject(error);
+		});
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			// Leftover grandchildren (a task runner) go with the group.
+			try {
+				process.kill(-child.pid, 'SIGKILL');
+			} catch {}
+			resolve({ code, signal, stdout, stderr, timedOut, durationMs: Date.now() - started });
+		});
+	});
+}
+
+/** `npm run build` output must already be in dist/; packs it and returns the tarball path. */
+export async function packPackage(destDir) {
+	mkdirSync(destDir, { recursive: true });
+	if (!existsSync(path.join(repoRoot, 'dist', 'nodes', 'DnsFilter', 'DnsFilter.node.js'))) {
+		throw new Error('dist/nodes/DnsFilter/DnsFilter.node.js is missing: run `npm run build` first');
+	}
+	const result = await runProcess('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', destDir], {
+		timeoutMs: 120_000,
+	});
+	if (result.code !== 0) throw new Error(`npm pack failed:\n${result.stderr}`);
+	const [info] = JSON.parse(result.stdout.slice(result.stdout.indexOf('[')));
+	return path.join(destDir, info.filename);
+}
+
+/** The environment every n8n child gets: isolated, loopback-only, quiet, deterministic. */
+function n8nEnv({ userFolder, port, brokerPort }) {
+	const env = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (/^(N8N_|DB_|NODE_OPTIONS$|NODE_PATH$|npm_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) continue;
+		env[key] = value;
+	}
+	Object.assign(env, {
+		PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH}`,
+		HOME: userFolder,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+		DB_TYPE: 'sqlite',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_PUBLIC_API_DISABLED: 'true',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_REINSTALL_MISSING_PACKAGES: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_HOST: '127.0.0.1',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_PORT: String(port),
+		N8N_PROTOCOL: 'http',
+		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_SECURE_COOKIE: 'false',
+		N8N_LOG_LEVEL: 'debug',
+		N8N_LOG_OUTPUT: 'console',
+		NO_COLOR: '1',
+		TZ: 'UTC',
+		GENERIC_TIMEZONE: 'UTC',
+	});
+	return env;
+}
+
+/**
+ * A throwaway n8n instance: temp user folder, the packed package installed under
+ * `.n8n/nodes` as n8n's community-package installer does (no scripts, peer deps left to n8n).
+ */
+export async function createInstance({ tarball, keep = process.env.DNSFILTER_E2E_KEEP === '1' } = {}) {
+	if (!existsSync(nodeBin) || !existsSync(n8nBin)) {
+		throw new Error(`n8n is not installed in ${cacheDir}: run \`node scripts/e2e/install-n8n.mjs\``);
+	}
+	const userFolder = mkdtempSync(path.join(os.tmpdir(), 'dnsfilter-e2e-'));
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n',
+	);
+	const npmEnv = { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH}` };
+	for (const key of Object.keys(npmEnv)) if (key.startsWith('npm_')) delete npmEnv[key];
+	const install = await runProcess(
+		'npm',
+		[
+			'install',
+			tarball,
+			'--ignore-scripts',
+			'--legacy-peer-deps',
+			'--no-audit',
+			'--no-fund',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+		],
+		{ cwd: nodesDir, env: npmEnv, timeoutMs: 180_000 },
+	);
+	if (install.code !== 0) throw new Error(`installing ${tarball} failed:\n${install.stdout}\n${install.stderr}`);
+
+	const port = await freePort();
+	const brokerPort = await freePort();
+	const env = n8nEnv({ userFolder, port, brokerPort });
+	/** Every stdout/stderr text any n8n process of this instance printed. */
+	const transcript = [];
+	const children = new Set();
+
+	async function n8n(args, { timeoutMs = 180_000 } = {}) {
+		const result = await runProcess(nodeBin, [n8nBin, ...args], { cwd: userFolder, env, timeoutMs });
+		transcript.push(`$ n8n ${args.join(' ')}\n${result.stdout}\n${result.stderr}`);
+		if (result.timedOut) log(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms`);
+		return result;
+	}
+
+	function writeInput(name, value) {
+		const file = path.join(userFolder, name);
+		writeFileSync(file, JSON.stringify(value, null, 2));
+		return file;
+	}
+
+	async function mustSucceed(args, opts) {
+		const result = await n8n(args, opts);
+		if (result.code !== 0) {
+			throw new Error(`n8n ${args.join(' ')} exited ${result.code}${result.timedOut ? ' (timed out)' : ''}:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+		}
+		return result;
+	}
+
+	return {
+		userFolder,
+		nodesDir,
+		env,
+		port,
+		transcript,
+		n8n,
+		async importCredentials(credentials) {
+			return mustSucceed(['import:credentials', `--input=${writeInput('credentials.json', credentials)}`]);
+		},
+		async importWorkflows(workflows) {
+			const dir = path.join(userFolder, 'workflows-to-import');
+			mkdirSync(dir, { recursive: true });
+			workflows.forEach((wf, i) => writeFileSync(path.join(dir, `${String(i).padStart(2, '0')}-${wf.id}.json`), JSON.stringify(wf, null, 2)));
+			return mustSucceed(['import:workflow', '--separate', `--input=${dir}`]);
+		},
+		async publish(id) {
+			return mustSucceed(['publish:workflow', `--id=${id}`]);
+		},
+		/** `n8n execute --id --rawOutput`; parsed is the run data when it printed JSON. */
+		async execute(id, { timeoutMs = 240_000 } = {}) {
+			const result = await n8n(['execute', `--id=${id}`, '--rawOutput'], { timeoutMs });
+			return { ...result, run: parseRawOutput(result.stdout) };
+		},
+		/** `n8n start` on 127.0.0.1; resolves once /healthz answers. */
+		async startServer({ timeoutMs = 120_000 } = {}) {
+			const child = spawn(nodeBin, [n8nBin, 'start'], { cwd: userFolder, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+			children.add(child);
+			let out = '';
+			child.stdout.on('data', (c) => (out += c));
+			child.stderr.on('data', (c) => (out += c));
+			const exited = new Promise((resolve) => child.on('close', resolve));
+			const hardStop = setTimeout(() => {
+				try {
+					process.kill(-child.pid, 'SIGKILL');
+				} catch {}
+			}, 15 * 60_000);
+			const base = `http://127.0.0.1:${port}`;
+			const deadline = Date.now() + timeoutMs;
+			let ready = false;
+			while (Date.now() < deadline && child.exitCode === null) {
+				try {
+					const res = await fetch(`${base}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
+					if (res.ok) {
+						ready = true;
+						break;
+					}
+				} catch {}
+				await new Promise((r) => setTimeout(r, 500));
+			}
+			const stop = async () => {
+				clearTimeout(hardStop);
+				if (child.exitCode === null) {
+					try {
+						process.kill(-child.pid, 'SIGTERM');
+					} catch {}
+					const t = setTimeout(() => {
+						try {
+							process.kill(-child.pid, 'SIGKILL');
+						} catch {}
+					}, 10_000);
+					await exited;
+					clearTimeout(t);
+				}
+				children.delete(child);
+				transcript.push(`$ n8n start\n${out}`);
+				return out;
+			};
+			if (!ready) {
+				const output = await stop();
+				throw new Error(`n8n start did not become ready within ${timeoutMs} ms:\n${output.slice(-6000)}`);
+			}
+			return { base, stop, output: () => out };
+		},
+		async cleanup() {
+			for (const child of children) {
+				try {
+					process.kill(-child.pid, 'SIGKILL');
+				} catch {}
+			}
+			if (keep) log(`kept ${userFolder}`);
+			else rmSync(userFolder, { recursive: true, force: true });
+		},
+	};
+}
+
+/**
+ * The run (an IRun) that `n8n execute --rawOutput` prints. At debug log level n8n prints it
+ * through its logger: the first line is prefixed with time and level ("12:00:00.000   info    {")
+ * and the closing "}" is followed by the log metadata; at lower levels it is plain JSON.
+ */
+export function parseRawOutput(stdout) {
+	const lines = stdout.split('\n');
+	for (let i = 0; i < lines.length; i++) {
+		if (!/^(?:\S+\s+info\s+)?\{$/.test(lines[i])) continue;
+		const body = ['{'];
+		for (let j = i + 1; j < lines.length; j++) {
+			if (lines[j].startsWith('}')) {
+				body.push('}');
+				try {
+					return JSON.parse(body.join('\n'));
+				} catch {
+					break;
+				}
+			}
+			body.push(lines[j]);
+		}
+	}
+	return undefined;
+}
+
+/** The json of every item a node output in its last run (all outputs concatenated). */
+export function nodeOutput(run, nodeName, outputIndex) {
+	const runs = run?.data?.resultData?.runData?.[nodeName];
+	if (!runs?.length) return undefined;
+	const main = runs[runs.length - 1]?.data?.main ?? [];
+	const outputs = outputIndex === undefined ? main : [main[outputIndex] ?? []];
+	return outputs.flatMap((items) => (items ?? []).map((item) => item.json));
+}
+
+/** Loads an example workflow and points its DNSFilter credentials at the imported credential. */
+export function loadExample(file, { id, credentialId }) {
+	const wf = JSON.parse(readFileSync(path.join(repoRoot, 'examples', file), 'utf8'));
+	wf.id = id;
+	for (const node of wf.nodes) {
+		if (node.credentials?.[CREDENTIAL_TYPE]) {
+			node.credentials[CREDENTIAL_TYPE] = { id: credentialId, name: CREDENTIAL_NAME };
+		}
+	}
+	return wf;
+}
