@@ -117,14 +117,15 @@ function networkBody(network) {
  * stored in the request log.
  */
 export async function startStandIn({ apiKey, rateLimitHalf = false, queryLogCount = 230 } = {}) {
-	const state = {
+	const freshState = (opts) => ({
 		apiKeys: defaultApiKeys(),
 		networks: defaultNetworks(),
-		queryLogs: defaultQueryLogs(queryLogCount),
-		rateLimitHalf,
+		queryLogs: defaultQueryLogs(opts.queryLogCount ?? 230),
+		rateLimitHalf: Boolean(opts.rateLimitHalf),
 		calls: 0,
 		rateLimited: 0,
-	};
+	});
+	const state = freshState({ rateLimitHalf, queryLogCount });
 	const requests = [];
 	const authDigest = apiKey ? createHash('sha256').update(apiKey).digest('hex') : undefined;
 
@@ -258,6 +259,11 @@ export async function startStandIn({ apiKey, rateLimitHalf = false, queryLogCoun
 		url: `http://127.0.0.1:${port}`,
 		requests,
 		state,
+		/** Back to the seeded data with an empty request log; options as for startStandIn. */
+		reset(opts = {}) {
+			Object.assign(state, freshState(opts));
+			requests.length = 0;
+		},
 		/** Requests that reached a route (not 401, not the 429 of the rate-limit mode). */
 		served() {
 			return requests.filter((r) => r.status !== 429 && r.status !== 401);
