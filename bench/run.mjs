@@ -8,6 +8,7 @@
 // BENCH_TARGET=probe (drive the transport probe node instead of the DNSFilter node)
 // BENCH_REQUESTS=5000 BENCH_RECORDS=100000 BENCH_LOAD_SAMPLES=7
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -189,6 +190,10 @@ async function benchThrottle() {
 		const configuredPerSecond = limit / windowSeconds;
 		const measuredPerSecond = (limit / meanGap) * 1000;
 		const windows = (times.at(-1) - times[0]) / windowMs;
+		// The throttle returns a token one window plus a safety margin after it was spent.
+		const throttleModule = path.join(root, 'dist', 'nodes', 'DnsFilter', 'transport', 'throttle.js');
+		const marginMs = createRequire(import.meta.url)(throttleModule).safetyMarginFor?.(windowMs) ?? 0;
+		const designedPerSecond = (limit / (windowMs + marginMs)) * 1000;
 		return {
 			target: node.target,
 			limit,
@@ -199,6 +204,9 @@ async function benchThrottle() {
 			configuredPerSecond,
 			measuredPerSecond: round(measuredPerSecond, 2),
 			rateRatio: round(measuredPerSecond / configuredPerSecond, 3),
+			safetyMarginMs: marginMs,
+			designedPerSecond: round(designedPerSecond, 2),
+			rateRatioToDesigned: round(measuredPerSecond / designedPerSecond, 3),
 			maxStartsInAnyWindow: maxInAnyWindow(times, windowMs),
 			minGapBetweenWindowPairsMs: round(Math.min(...gaps)),
 			elapsedMs: node.elapsedMs,
@@ -237,6 +245,7 @@ function table(results) {
 	} else if (retry) add('4 429 recovery', 'failed', '', '', '', retry.error);
 	if (throttle?.rateRatio) {
 		add('5 throttle', 'steady-state rate (req/s)', throttle.measuredPerSecond, throttle.configuredPerSecond, throttle.rateRatio, `${throttle.limit} per ${throttle.windowSeconds} s, ${throttle.executions} executions, ${throttle.requests} requests (goal within 5%)`);
+		if (throttle.safetyMarginMs) add('5 throttle', 'steady-state rate vs designed rate', throttle.measuredPerSecond, throttle.designedPerSecond, throttle.rateRatioToDesigned, `designed = limit / (window + ${throttle.safetyMarginMs} ms safety margin)`);
 		add('5 throttle', 'max starts in any window', throttle.maxStartsInAnyWindow, throttle.limit, round(throttle.maxStartsInAnyWindow / throttle.limit, 3), 'goal never above the limit');
 	} else if (throttle) add('5 throttle', 'failed', '', '', '', throttle.error);
 	const header = ['Benchmark', 'Metric', 'This node', 'Reference', 'Ratio', 'Notes'];
