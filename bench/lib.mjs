@@ -63,6 +63,8 @@ export function memorySampler(intervalMs = 10) {
 				peakHeapUsedMb: mb(peak.heapUsed),
 				rssGrowthMb: mb(Math.max(peak.rss, maxRss) - start.rss),
 				heapGrowthMb: mb(peak.heapUsed - start.heapUsed),
+				// Heap still held once garbage is collected (the caller keeps its results alive).
+				retainedHeapMb: global.gc ? (global.gc(), mb(process.memoryUsage().heapUsed - start.heapUsed)) : undefined,
 			};
 		},
 	};

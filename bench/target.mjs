@@ -8,19 +8,36 @@ import { root } from './lib.mjs';
 
 const builtNode = path.join(root, 'dist', 'nodes', 'DnsFilter', 'DnsFilter.node.js');
 
+/** The generated table row for an operationId, so the benchmarks follow the generator's naming. */
+function operationRow(engine, operationId) {
+	for (const relative of ['nodes/DnsFilter/generated/operations.js', 'nodes/DnsFilter/generated/index.js']) {
+		if (!existsSync(path.join(root, 'dist', relative))) continue;
+		const exported = engine.loadBuilt(relative);
+		for (const value of Object.values(exported)) {
+			const rows = Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : [];
+			const row = rows.find((r) => r && r.operationId === operationId);
+			if (row) return row;
+		}
+	}
+	return undefined;
+}
+
 export async function loadTarget(preferred = process.env.BENCH_TARGET) {
 	const engine = await import('../test/support/engine.mjs');
 	const useReal = preferred !== 'probe' && existsSync(builtNode);
 	if (useReal) {
+		const show = operationRow(engine, 'V1_Networks-show');
+		const index = operationRow(engine, 'V1_Networks-index');
+		const idField = show?.fields?.find((f) => f.wireName === 'id' && f.in === 'path')?.field ?? 'id';
 		return {
 			kind: 'dnsfilter',
 			engine,
 			nodeType: engine.loadDnsFilterNode(),
 			typeName: engine.NODE_TYPE,
 			/** One GET /v1/networks/{id} per item, the id taken from the item. */
-			getOne: () => ({ resource: 'network', operation: 'get', id: '={{ $json.id }}' }),
+			getOne: () => ({ resource: show?.resource ?? 'network', operation: show?.operation ?? 'get', [idField]: '={{ $json.id }}' }),
 			/** GET /v1/networks with Return All. */
-			listAll: () => ({ resource: 'network', operation: 'getMany', returnAll: true }),
+			listAll: () => ({ resource: index?.resource ?? 'network', operation: index?.operation ?? 'getMany', returnAll: true }),
 		};
 	}
 	const { PROBE_TYPE, probeNode } = await import('../test/support/probe-node.mjs');
