@@ -57,6 +57,11 @@ export function defaultNetworks() {
 			[2001, 'Head office'],
 			[2002, 'Branch Leeds'],
 			[2003, 'Guest Wi-Fi'],
+			[2004, 'Warehouse'],
+			[2005, 'Branch York'],
+			[2006, 'Clinic'],
+			[2007, 'School lab'],
+			[2008, 'Remote staff'],
 		].map(([id, name]) => [id, { id, name, secret_key: `nsk_${randomBytes(12).toString('hex')}` }]),
 	);
 }

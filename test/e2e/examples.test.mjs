@@ -1,0 +1,276 @@
+// End-to-end in a real n8n: the packed package installed as a community node, the example
+// workflows imported and run by the n8n CLI against a local DNSFilter stand-in.
+// Needs `npm run build` and `node scripts/e2e/install-n8n.mjs` first (`npm run test:e2e` does both).
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import {
+	CREDENTIAL_NAME,
+	CREDENTIAL_TYPE,
+	NODE_TYPE,
+	PACKAGE_NAME,
+	createInstance,
+	loadExample,
+	log,
+	makeFakeJwt,
+	nodeOutput,
+	packPackage,
+} from '../../scripts/e2e/harness.mjs';
+import { NOT_FOUND_NETWORK, UNPROCESSABLE_MESSAGE, UNPROCESSABLE_NETWORK, startStandIn } from './standin.mjs';
+
+const API_KEY = makeFakeJwt();
+const CREDENTIAL_ID = 'dnsfE2eCredent01';
+const IDS = {
+	hygiene: 'dnsfE2eHygiene01',
+	webhook: 'dnsfE2eWebhook01',
+	siem: 'dnsfE2eSiemLogs1',
+	storm: 'dnsfE2eStorm0001',
+	error422: 'dnsfE2eError4221',
+	error404: 'dnsfE2eError4041',
+};
+const WEBHOOK_PATH = 'dnsfilter/network-secret-key/revoke';
+
+let standIn;
+let instance;
+let packDir;
+
+function errorWorkflow(id, networkId) {
+	return {
+		id,
+		name: `e2e: failing DNSFilter call (${networkId})`,
+		nodes: [
+			{ id: 'e2e-manual', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'e2e-dnsfilter',
+				name: 'Create new secret key',
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { resource: 'network', operation: 'generateSecretKey', id: networkId },
+				credentials: { [CREDENTIAL_TYPE]: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
+			},
+		],
+		connections: { Start: { main: [[{ node: 'Create new secret key', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
+}
+
+function assertSucceeded(result, what) {
+	const tail = `${result.stdout.slice(-3000)}\n--- stderr ---\n${result.stderr.slice(-3000)}`;
+	assert.equal(result.timedOut, false, `${what}: n8n execute timed out\n${tail}`);
+	assert.equal(result.code, 0, `${what}: n8n execute exited ${result.code}\n${tail}`);
+	assert.ok(result.run, `${what}: no run data in the output\n${tail}`);
+	assert.equal(result.run.status, 'success', `${what}: status ${result.run.status}\n${tail}`);
+}
+
+function served(method, pathPattern) {
+	return standIn.served().filter((r) => r.method === method && pathPattern.test(r.path));
+}
+
+describe('real n8n: packed community node and example workflows', { timeout: 20 * 60_000 }, () => {
+	before(async () => {
+		packDir = mkdtempSync(path.join(os.tmpdir(), 'dnsfilter-e2e-pack-'));
+		const tarball = await packPackage(packDir);
+		log(`packed ${path.basename(tarball)}`);
+		standIn = await startStandIn({ apiKey: API_KEY });
+		instance = await createInstance({ tarball });
+		log(`n8n user folder ${instance.userFolder}`);
+		await instance.importCredentials([
+			{
+				id: CREDENTIAL_ID,
+				name: CREDENTIAL_NAME,
+				type: CREDENTIAL_TYPE,
+				data: { apiKey: API_KEY, baseUrl: standIn.url, throttleRequests: 2000, throttleWindowSeconds: 300 },
+			},
+		]);
+		const examples = [
+			loadExample('api-key-hygiene.json', { id: IDS.hygiene, credentialId: CREDENTIAL_ID }),
+			loadExample('webhook-network-secret-key-revocation.json', { id: IDS.webhook, credentialId: CREDENTIAL_ID }),
+			loadExample('traffic-report-to-siem.json', { id: IDS.siem, credentialId: CREDENTIAL_ID }),
+			loadExample('bulk-rotate-under-rate-limit.json', { id: IDS.storm, credentialId: CREDENTIAL_ID }),
+			errorWorkflow(IDS.error422, UNPROCESSABLE_NETWORK),
+			errorWorkflow(IDS.error404, NOT_FOUND_NETWORK),
+		];
+		await instance.importWorkflows(examples);
+		log('credential and workflows imported');
+	});
+
+	after(async () => {
+		await instance?.cleanup();
+		await standIn?.close();
+		if (packDir) rmSync(packDir, { recursive: true, force: true });
+	});
+
+	test('the tarball is installed under .n8n/nodes like a community package, without its own n8n-workflow', () => {
+		const pkg = path.join(instance.nodesDir, 'node_modules', PACKAGE_NAME, 'package.json');
+		assert.ok(existsSync(pkg), `${pkg} missing`);
+		const json = JSON.parse(readFileSync(pkg, 'utf8'));
+		assert.ok(json.n8n.nodes.length >= 1);
+		assert.ok(existsSync(path.join(instance.nodesDir, 'node_modules', PACKAGE_NAME, json.n8n.nodes[0])));
+		assert.equal(existsSync(path.join(instance.nodesDir, 'node_modules', 'n8n-workflow')), false);
+	});
+
+	test('example 1, API key hygiene: revokes keys expiring soon, deletes revoked and expired ones, touches nothing valid', async () => {
+		standIn.reset();
+		const result = await instance.execute(IDS.hygiene);
+		assertSucceeded(result, 'api-key-hygiene');
+
+		const listed = served('GET', /^\/v1\/api_keys$/);
+		assert.ok(listed.length >= 1, 'listed the API keys');
+		assert.ok(listed.every((r) => r.query['page[number]'] !== undefined), 'Return All pages through page[number]');
+
+		const revoked = served('POST', /^\/v1\/api_keys\/[^/]+\/revoke$/).map((r) => r.path.split('/')[3]);
+		const deleted = served('DELETE', /^\/v1\/api_keys\/[^/]+$/).map((r) => r.path.split('/')[3]);
+		assert.deepEqual(revoked.sort(), ['105']);
+		assert.deepEqual(deleted.sort(), ['103', '104']);
+		const touched = standIn.requests.filter((r) => r.method !== 'GET').map((r) => r.path);
+		for (const valid of ['101', '102', '106', '107', '110', '111', '112', '113', '114']) {
+			assert.ok(!touched.some((p) => p.includes(`/api_keys/${valid}`)), `valid key ${valid} left alone`);
+		}
+		assert.ok(standIn.requests.every((r) => r.authorized), 'every request carried the raw API key');
+
+		const [summary] = nodeOutput(result.run, 'Summary');
+		assert.equal(summary.checked, 12);
+		assert.equal(summary.kept, 9);
+		assert.deepEqual(summary.revoked, ['psa-sync (expires in 3 days)']);
+		assert.deepEqual([...summary.deleted].sort(), ['intern-2024 (expired)', 'old-laptop (revoked)']);
+		assert.equal(summary.revokeCalls, 1);
+		assert.equal(summary.expiringWithinDays, 7);
+	});
+
+	test('example 3, traffic report to SIEM: Return All walks every page of the last hour, items shaped for Splunk HEC and S3', async () => {
+		standIn.reset({ queryLogCount: 230 });
+		const result = await instance.execute(IDS.siem);
+		assertSucceeded(result, 'traffic-report-to-siem');
+
+		const pages = served('GET', /^\/v1\/traffic_reports\/query_logs$/);
+		assert.deepEqual(
+			pages.map((r) => Number(r.query['page[number]'])),
+			[1, 2, 3],
+		);
+		for (const page of pages) {
+			assert.match(page.query.from, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+			assert.match(page.query.to, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+			assert.equal(Date.parse(page.query.to) - Date.parse(page.query.from), 3600_000);
+		}
+
+		const splunk = nodeOutput(result.run, 'Shape for Splunk HEC');
+		assert.equal(splunk.length, 230);
+		for (const event of splunk) {
+			assert.equal(typeof event.time, 'number');
+			assert.equal(event.sourcetype, 'dnsfilter:querylog');
+			assert.equal(typeof event.event.fqdn, 'string');
+		}
+		const s3 = nodeOutput(result.run, 'Shape for S3');
+		assert.equal(s3.length, 230);
+		assert.match(s3[0].s3Key, /^dnsfilter\/query_logs\/\d{4}\/\d\d\/\d\d\/\d\d\.json$/);
+		const fileRuns = result.run.data.resultData.runData['One JSON file per hour'];
+		const fileItems = fileRuns.at(-1).data.main[0];
+		assert.equal(fileItems.length, 1, 'one file for the hour');
+		assert.ok(fileItems[0].binary?.data, 'the file is in binary property "data"');
+	});
+
+	test('example 4, 429 storm: half the calls are rate limited, every item is still processed', async () => {
+		standIn.reset({ rateLimitHalf: true });
+		const started = Date.now();
+		const result = await instance.execute(IDS.storm);
+		assertSucceeded(result, 'bulk-rotate-under-rate-limit');
+
+		const rotations = served('PATCH', /^\/v1\/networks\/\d+\/secret_key$/);
+		assert.deepEqual(
+			rotations.map((r) => Number(r.path.split('/')[3])).sort(),
+			[2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008],
+		);
+		assert.ok(standIn.state.rateLimited >= 8, `the stand-in rate limited ${standIn.state.rateLimited} calls`);
+		// Retry-After: 1 was honoured: each retry came at least ~1 s after the 429 it answers.
+		const all = standIn.requests;
+		for (let i = 1; i < all.length; i++) {
+			if (all[i - 1].status === 429) assert.ok(all[i].at - all[i - 1].at >= 900, `retry ${i} waited ${all[i].at - all[i - 1].at} ms`);
+		}
+		const [summary] = nodeOutput(result.run, 'Summary');
+		assert.equal(summary.requested, 8);
+		assert.equal(summary.rotated, 8);
+		log(`429 storm finished in ${Math.round((Date.now() - started) / 1000)} s with ${standIn.state.rateLimited} rate-limited calls`);
+	});
+
+	test('a node error fails `n8n execute` and shows the API\'s own message', async () => {
+		standIn.reset();
+		const r422 = await instance.execute(IDS.error422);
+		assert.equal(r422.timedOut, false);
+		assert.notEqual(r422.code, 0, 'n8n execute exits non-zero');
+		assert.ok(`${r422.stdout}\n${r422.stderr}`.includes(UNPROCESSABLE_MESSAGE), `the 422 message is shown:\n${r422.stdout.slice(-3000)}\n${r422.stderr.slice(-2000)}`);
+
+		const r404 = await instance.execute(IDS.error404);
+		assert.notEqual(r404.code, 0);
+		assert.ok(`${r404.stdout}\n${r404.stderr}`.includes(`Network ${NOT_FOUND_NETWORK} not found`), 'the 404 message is shown');
+	});
+
+	test('example 2, webhook: a published workflow in `n8n start` revokes and reissues the key and never returns the secret', async () => {
+		standIn.reset();
+		await instance.publish(IDS.webhook);
+		const server = await instance.startServer();
+		try {
+			const oldSecret = standIn.state.networks.get(2001).secret_key;
+			const res = await fetch(`${server.base}/webhook/${WEBHOOK_PATH}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ network_id: 2001 }),
+				signal: AbortSignal.timeout(60_000),
+			});
+			const text = await res.text();
+			assert.equal(res.status, 200, text);
+			const body = JSON.parse(text);
+			assert.equal(body.networkId, 2001);
+			assert.equal(body.networkName, 'Head office');
+			assert.equal(body.secretKeyRevoked, true);
+			assert.equal(body.newSecretKeyIssued, true);
+			const newSecret = standIn.state.networks.get(2001).secret_key;
+			assert.ok(newSecret && newSecret !== oldSecret, 'a new key was issued');
+			assert.ok(!text.includes(newSecret), 'the new secret is not in the response');
+			assert.ok(!text.includes(oldSecret), 'the old secret is not in the response');
+			assert.deepEqual(
+				standIn.served().map((r) => `${r.method} ${r.path}`),
+				['DELETE /v1/networks/2001/secret_key', 'POST /v1/networks/2001/secret_key'],
+			);
+
+			const bad = await fetch(`${server.base}/webhook/${WEBHOOK_PATH}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ network: 'nope' }),
+				signal: AbortSignal.timeout(60_000),
+			});
+			assert.equal(bad.status, 400, await bad.text());
+			assert.equal(standIn.served().length, 2, 'a bad request calls nothing');
+		} finally {
+			await server.stop();
+		}
+	});
+
+	test('the API key never appears in any n8n output, log or file of the instance', () => {
+		const [, payload, signature] = API_KEY.split('.');
+		const haystack = instance.transcript.join('\n');
+		assert.ok(haystack.length > 1000, 'there is output to scan');
+		assert.ok(!haystack.includes(API_KEY), 'full key in n8n output');
+		assert.ok(!haystack.includes(signature), 'key signature in n8n output');
+		assert.ok(!haystack.includes(payload), 'key payload in n8n output');
+		// Files n8n wrote: database, event logs, config. The credential is stored encrypted.
+		const root = path.join(instance.userFolder, '.n8n');
+		const walk = (dir) =>
+			readdirSync(dir).flatMap((name) => {
+				const full = path.join(dir, name);
+				if (full === instance.nodesDir) return [];
+				return statSync(full).isDirectory() ? walk(full) : [full];
+			});
+		const files = walk(root);
+		assert.ok(files.some((f) => f.endsWith('database.sqlite')), 'the sqlite database was scanned');
+		for (const file of files) {
+			const content = readFileSync(file);
+			assert.equal(content.includes(API_KEY), false, `key in ${file}`);
+			assert.equal(content.includes(signature), false, `key signature in ${file}`);
+		}
+	});
+});
