@@ -25,7 +25,7 @@ import {
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
-const LOAD_SAMPLES = Number(process.env.BENCH_LOAD_SAMPLES ?? 7);
+const LOAD_SAMPLES = Number(process.env.BENCH_LOAD_SAMPLES ?? 9);
 const env = benchEnv();
 
 /** Runs a child without blocking this process's event loop (the servers live here). */
@@ -180,11 +180,9 @@ async function benchRetry() {
 	);
 }
 
-async function benchThrottle() {
-	const limit = 200;
-	const windowSeconds = 2;
-	const executions = 2;
-	const perExecution = 400; // 800 requests = 4 windows' worth at 200 per 2 s
+/** Four windows' worth of requests from `executions` concurrent executions sharing one credential. */
+function benchThrottleWith(limit, windowSeconds, executions = 2) {
+	const perExecution = (4 * limit) / executions;
 	return withServer(startArrivalServer, async (server) => {
 		const node = await client({ scenario: 'throttle', side: 'node', url: server.url, limit, windowSeconds, executions, perExecution });
 		const times = [...server.arrivals].sort((a, b) => a - b);
@@ -221,6 +219,15 @@ async function benchThrottle() {
 	});
 }
 
+async function benchThrottle() {
+	return {
+		// The brief's configuration: short windows, where the safety margin's 250 ms floor shows.
+		short: await benchThrottleWith(200, 2),
+		// A 10 s window, where the same margin is 2.5% of the window.
+		long: await benchThrottleWith(50, 10),
+	};
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function table(results) {
@@ -253,11 +260,14 @@ function table(results) {
 		add('4 429 recovery', 'elapsed / sum of Retry-After', retry.elapsedMs, retry.minimumMs, retry.ratio, `${retry.requestsWanted} GETs, ${retry.scheduled429} × 429 Retry-After: 1 (goal ≤ 1.1)`);
 		add('4 429 recovery', 'requests sent / minimum', retry.requestsSent, retry.minimumRequests, round(retry.requestsSent / retry.minimumRequests, 3), `${retry.extraRequests} extra, ${retry.earlyRetries} early retries`);
 	} else if (retry) add('4 429 recovery', 'failed', '', '', '', retry.error);
-	if (throttle?.rateRatio) {
-		add('5 throttle', 'steady-state rate (req/s)', throttle.measuredPerSecond, throttle.configuredPerSecond, throttle.rateRatio, `${throttle.limit} per ${throttle.windowSeconds} s, ${throttle.executions} executions, ${throttle.requests} requests (goal within 5%)`);
-		if (throttle.safetyMarginMs) add('5 throttle', 'steady-state rate vs designed rate', throttle.measuredPerSecond, throttle.designedPerSecond, throttle.rateRatioToDesigned, `designed = limit / (window + ${throttle.safetyMarginMs} ms safety margin)`);
-		add('5 throttle', 'max starts in any window', throttle.maxStartsInAnyWindow, throttle.limit, round(throttle.maxStartsInAnyWindow / throttle.limit, 3), 'goal never above the limit');
-	} else if (throttle) add('5 throttle', 'failed', '', '', '', throttle.error);
+	for (const config of throttle?.error ? [] : [throttle?.short, throttle?.long]) {
+		if (!config?.rateRatio) continue;
+		const label = `${config.limit} per ${config.windowSeconds} s`;
+		add('5 throttle', `steady-state rate, ${label} (req/s)`, config.measuredPerSecond, config.configuredPerSecond, config.rateRatio, `${config.executions} executions sharing the credential, ${config.requests} requests over ${config.windowsSpanned} windows (goal within 5%)`);
+		if (config.safetyMarginMs) add('5 throttle', `steady-state rate vs designed rate, ${label}`, config.measuredPerSecond, config.designedPerSecond, config.rateRatioToDesigned, `designed = limit / (window + ${config.safetyMarginMs} ms safety margin)`);
+		add('5 throttle', `max starts in any ${config.windowSeconds} s window`, config.maxStartsInAnyWindow, config.limit, round(config.maxStartsInAnyWindow / config.limit, 3), 'goal never above the limit (server arrival times)');
+	}
+	if (throttle?.error) add('5 throttle', 'failed', '', '', '', throttle.error);
 	const header = ['Benchmark', 'Metric', 'This node', 'Reference', 'Ratio', 'Notes'];
 	const lines = [
 		`| ${header.join(' | ')} |`,
