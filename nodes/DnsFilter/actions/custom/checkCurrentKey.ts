@@ -19,46 +19,40 @@ import {
 
 export const CHECK_CURRENT_KEY_OPERATION = 'checkCurrentKey';
 
-/** The "Expiring Soon Threshold (Days)" option, shared by list/get and this operation. */
-export const expiringSoonThresholdOption: INodeProperties = {
-	displayName: 'Expiring Soon Threshold (Days)',
-	name: 'expiringSoonThresholdDays',
-	type: 'number',
-	default: DEFAULT_EXPIRING_SOON_DAYS,
-	typeOptions: { minValue: 0, numberPrecision: 0 },
-	description:
-		'A key with at most this many whole days left is marked isExpiringSoon. DNSFilter itself sends no expiry warning.',
-};
-
-export const checkCurrentKeyProperties: INodeProperties[] = [
+/** Top-level parameters: the threshold for list/get/check, the key count for check only. */
+export const apiKeyInsightProperties: INodeProperties[] = [
 	{
-		displayName: 'Options',
-		name: 'checkCurrentKeyOptions',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
+		displayName: 'Expiring Soon Threshold (Days)',
+		name: 'expiringSoonThresholdDays',
+		type: 'number',
+		default: DEFAULT_EXPIRING_SOON_DAYS,
+		typeOptions: { minValue: 0, numberPrecision: 0 },
+		description:
+			'Keys with at most this many whole days left get isExpiringSoon = true. DNSFilter itself sends no expiry warning.',
+		displayOptions: { show: { resource: ['apiKey'], operation: ['index', 'show', CHECK_CURRENT_KEY_OPERATION] } },
+	},
+	{
+		displayName: 'Include Key Count',
+		name: 'includeKeyCount',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether to also list the user's API keys (one request) and report how many are active out of the 5 DNSFilter allows",
 		displayOptions: { show: { resource: ['apiKey'], operation: [CHECK_CURRENT_KEY_OPERATION] } },
-		options: [
-			expiringSoonThresholdOption,
-			{
-				displayName: 'Include Key Count',
-				name: 'includeKeyCount',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to also list the user\'s API keys (one request) and report how many are active out of the 5 DNSFilter allows',
-			},
-		],
 	},
 ];
+
+export function thresholdFor(context: IExecuteFunctions, itemIndex: number): number {
+	return normaliseThreshold(context.getNodeParameter('expiringSoonThresholdDays', itemIndex, DEFAULT_EXPIRING_SOON_DAYS));
+}
 
 function iso(date: Date | undefined): string | null {
 	return date ? date.toISOString() : null;
 }
 
 export async function checkCurrentKey(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const options = this.getNodeParameter('checkCurrentKeyOptions', itemIndex, {}) as IDataObject;
-	const threshold = normaliseThreshold(options.expiringSoonThresholdDays ?? DEFAULT_EXPIRING_SOON_DAYS);
+	const threshold = thresholdFor(this, itemIndex);
+	const includeKeyCount = this.getNodeParameter('includeKeyCount', itemIndex, false) === true;
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const apiKey = String(credentials.apiKey ?? '').trim();
 	let decoded;
@@ -82,7 +76,7 @@ export async function checkCurrentKey(this: IExecuteFunctions, itemIndex: number
 	if (!decoded.expiresAt) {
 		result.note = 'The key carries no expiry claim; its expiry is shown in the DNSFilter dashboard.';
 	}
-	if (options.includeKeyCount === true && !insight.isExpired) {
+	if (includeKeyCount && !insight.isExpired) {
 		const response = await dnsFilterApiRequest.call(this, { method: 'GET', path: '/v1/api_keys' }, { itemIndex });
 		const body = response.body as IDataObject | IDataObject[] | undefined;
 		const records = (Array.isArray(body) ? body : Array.isArray(body?.data) ? body.data : []) as IDataObject[];
