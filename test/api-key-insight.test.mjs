@@ -1,6 +1,6 @@
 // Computed API key fields at their boundaries, with a fixed clock.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 
 import { loadBuilt } from './support/engine.mjs';
 
@@ -84,5 +84,98 @@ describe('reading API key records', () => {
 		assert.deepEqual(out, { ...item, expiresInDays: 14, isExpired: false, isExpiringSoon: true });
 		assert.equal(item.expiresInDays, undefined, 'the input is not mutated');
 		assert.equal(withApiKeyInsight(item, now, 7).isExpiringSoon, false);
+	});
+});
+
+describe('Check Current Key, through the engine', async () => {
+	const { runNode } = await import('./support/engine.mjs');
+	const { makeApiKey } = await import('./support/jwt.mjs');
+	const { json, startStandIn } = await import('./support/standin-server.mjs');
+	const { checkCurrentKey, apiKeyInsightProperties } = loadBuilt('nodes/DnsFilter/actions/custom/checkCurrentKey.js');
+
+	const typeName = 'test.checkCurrentKey';
+	const nodeType = {
+		description: {
+			displayName: 'Check Key',
+			name: 'checkCurrentKey',
+			group: ['transform'],
+			version: 1,
+			defaults: { name: 'Check' },
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: 'dnsFilterApi', required: true }],
+			properties: [
+				{ displayName: 'Resource', name: 'resource', type: 'hidden', default: 'apiKey' },
+				{ displayName: 'Operation', name: 'operation', type: 'hidden', default: 'checkCurrentKey' },
+				...apiKeyInsightProperties,
+			],
+		},
+		async execute() {
+			const items = this.getInputData();
+			const out = [];
+			for (let i = 0; i < items.length; i++) out.push({ json: await checkCurrentKey.call(this, i), pairedItem: { item: i } });
+			return [out];
+		},
+	};
+
+	const server = await startStandIn();
+	after(() => server.close());
+
+	test('reports expiry, days left, subject and issued-at from the JWT, without a request or the key', async () => {
+		const nowSec = Math.floor(Date.now() / 1000);
+		const apiKey = makeApiKey({ sub: '777', iat: nowSec - 3600, exp: nowSec + 10 * 86400 + 600 });
+		server.requests.length = 0;
+		const result = await runNode({ nodeType, typeName, parameters: {}, credentials: { apiKey, baseUrl: server.url } });
+		assert.equal(result.error, undefined);
+		const out = result.items[0].json;
+		assert.equal(server.requests.length, 0);
+		assert.equal(out.subject, '777');
+		assert.equal(out.issuedAt, new Date((nowSec - 3600) * 1000).toISOString());
+		assert.equal(out.expiresAt, new Date((nowSec + 10 * 86400 + 600) * 1000).toISOString());
+		assert.equal(out.expiresInDays, 10);
+		assert.equal(out.isExpired, false);
+		assert.equal(out.isExpiringSoon, true);
+		assert.equal(out.expiringSoonThresholdDays, 14);
+		assert.equal(out.lastFour, apiKey.slice(-4));
+		const serialised = JSON.stringify(result.run);
+		assert.equal(serialised.includes(apiKey), false);
+		assert.equal(serialised.includes(apiKey.split('.')[2]), false, 'the signature is not output');
+		assert.equal(serialised.includes(apiKey.split('.')[1]), false, 'the raw claims are not output');
+	});
+
+	test('an expired credential key is reported, not refused', async () => {
+		const apiKey = makeApiKey({ exp: Math.floor(Date.now() / 1000) - 2 * 86400 - 60 });
+		const result = await runNode({ nodeType, typeName, parameters: { includeKeyCount: true }, credentials: { apiKey, baseUrl: server.url } });
+		assert.equal(result.error, undefined);
+		assert.deepEqual([result.items[0].json.expiresInDays, result.items[0].json.isExpired, result.items[0].json.isExpiringSoon], [-3, true, false]);
+		assert.equal(result.items[0].json.keyCount, undefined, 'no request with an expired key');
+	});
+
+	test('Include Key Count: counts active keys out of 5 and finds the current one by its last four', async () => {
+		const apiKey = makeApiKey({ sub: '778' });
+		const lastFour = apiKey.slice(-4);
+		const future = new Date(Date.now() + 200 * 86400_000).toISOString();
+		server.setHandler((req, res, record) =>
+			record.path === '/v1/api_keys'
+				? json(res, 200, {
+						data: [
+							{ id: '1', type: 'api_keys', attributes: { name: 'ci', status: 'active', expiry: future, last_four: lastFour } },
+							{ id: '2', type: 'api_keys', attributes: { name: 'old', status: 'revoked', expiry: future, last_four: 'zzzz' } },
+							{ id: '3', type: 'api_keys', attributes: { name: 'soon', status: 'active', expiry: new Date(Date.now() + 3 * 86400_000).toISOString(), last_four: 'yyyy' } },
+						],
+					})
+				: json(res, 404, {}),
+		);
+		const result = await runNode({ nodeType, typeName, parameters: { includeKeyCount: true, expiringSoonThresholdDays: 7 }, credentials: { apiKey, baseUrl: server.url } });
+		const out = result.items[0].json;
+		assert.deepEqual(
+			{ keyCount: out.keyCount, activeKeyCount: out.activeKeyCount, maxActiveKeys: out.maxActiveKeys, canCreateKey: out.canCreateKey, keyId: out.keyId, keyName: out.keyName, status: out.status, otherKeysExpiringSoon: out.otherKeysExpiringSoon },
+			{ keyCount: 3, activeKeyCount: 2, maxActiveKeys: 5, canCreateKey: true, keyId: '1', keyName: 'ci', status: 'active', otherKeysExpiringSoon: 1 },
+		);
+	});
+
+	test('a malformed credential key fails with the transport\'s clear message', async () => {
+		const result = await runNode({ nodeType, typeName, parameters: {}, credentials: { apiKey: 'nope', baseUrl: server.url } });
+		assert.match(result.error.message, /malformed/);
 	});
 });
