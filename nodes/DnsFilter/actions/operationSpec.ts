@@ -26,8 +26,14 @@ export interface FieldSpec {
 	required: boolean;
 	/** For `json` fields: the shape the value must have before it is sent. */
 	jsonShape?: 'object' | 'array' | 'any';
-	/** For `number` fields: whether the schema says integer. */
+	/** For `number` fields: whether the schema says integer; for `stringList`: items are integers. */
 	integer?: boolean;
+	/**
+	 * Where the n8n parameter lives when it is not a top-level parameter: optional query
+	 * parameters in the `options` collection, optional body fields in `additionalFields`.
+	 * Absent: top level (path parameters and everything required).
+	 */
+	collection?: 'options' | 'additionalFields';
 }
 
 export interface BodySpec {
@@ -57,4 +63,6 @@ export interface OperationSpec {
 	output: 'list' | 'record' | 'none';
 	/** For CSV export jobs: the operation that reads the job's state, polled by "Wait for Completion". */
 	exportStatusOperationId?: string;
+	/** The operation's label in the node ("Get Many Networks"). */
+	displayName?: string;
 }

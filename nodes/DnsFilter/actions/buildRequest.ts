@@ -1,0 +1,206 @@
+import type { GenericValue, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ApiRequest } from '../transport';
+import type { FieldSpec, OperationSpec } from './operationSpec';
+
+/** A readable label for a field in error messages: `block_page` → `Block Page`. */
+export function fieldLabel(field: FieldSpec): string {
+	const words = field.wireName
+		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+		.split(/[^A-Za-z0-9]+/)
+		.filter(Boolean);
+	return words.map((word) => (word.toLowerCase() === 'id' ? 'ID' : word.charAt(0).toUpperCase() + word.slice(1))).join(' ');
+}
+
+function isRecord(value: unknown): value is IDataObject {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isEmptyValue(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+type Fail = (message: string, description?: string) => never;
+
+/** Parses and checks a JSON field, failing with the field named and the fix spelled out. */
+export function parseJsonValue(
+	value: unknown,
+	shape: FieldSpec['jsonShape'] | 'object' | 'array' | 'any',
+	label: string,
+	fail: Fail,
+): unknown {
+	let parsed = value;
+	if (typeof value === 'string') {
+		const text = value.trim();
+		if (text === '') return undefined;
+		try {
+			parsed = JSON.parse(text);
+		} catch (error) {
+			fail(
+				`The "${label}" field is not valid JSON: ${(error as Error).message}`,
+				shape === 'array'
+					? `Enter a JSON array, e.g. [1, 2], or use an expression that returns an array.`
+					: shape === 'object'
+						? `Enter a JSON object, e.g. {"key": "value"}, or use an expression that returns an object.`
+						: 'Enter valid JSON, or use an expression that returns the value.',
+			);
+		}
+	}
+	if (shape === 'object' && !isRecord(parsed)) {
+		fail(`The "${label}" field must be a JSON object`, `Got ${Array.isArray(parsed) ? 'an array' : typeof parsed}. Wrap the value in {…}, e.g. {"key": "value"}.`);
+	}
+	if (shape === 'array' && !Array.isArray(parsed)) {
+		fail(`The "${label}" field must be a JSON array`, `Got ${isRecord(parsed) ? 'an object' : typeof parsed}. Wrap the values in […], e.g. [1, 2].`);
+	}
+	return parsed;
+}
+
+function splitList(value: unknown): unknown[] {
+	if (Array.isArray(value)) return value;
+	if (value === undefined || value === null) return [];
+	return String(value)
+		.split(',')
+		.map((entry) => entry.trim())
+		.filter((entry) => entry !== '');
+}
+
+/**
+ * Turns the n8n parameter value of a field into the value sent on the wire, or `undefined` when
+ * nothing is to be sent (an optional field left empty).
+ */
+export function wireValue(field: FieldSpec, raw: unknown, fail: Fail): unknown {
+	const label = fieldLabel(field);
+	switch (field.type) {
+		case 'number': {
+			if (isEmptyValue(raw)) return undefined;
+			const number = typeof raw === 'number' ? raw : Number(String(raw).trim());
+			if (!Number.isFinite(number)) fail(`The "${label}" field must be a number`, `Got "${String(raw)}".`);
+			if (field.integer && !Number.isInteger(number)) fail(`The "${label}" field must be a whole number`, `Got ${number}.`);
+			return number;
+		}
+		case 'boolean':
+			if (raw === undefined || raw === null || raw === '') return undefined;
+			if (typeof raw === 'string') return raw.trim().toLowerCase() === 'true';
+			return Boolean(raw);
+		case 'multiOptions':
+			return Array.isArray(raw) ? (raw.length ? raw : undefined) : isEmptyValue(raw) ? undefined : splitList(raw);
+		case 'stringList': {
+			const list = splitList(raw);
+			if (list.length === 0) return undefined;
+			if (!field.integer) return list.map((entry) => (typeof entry === 'string' ? entry : String(entry)));
+			return list.map((entry) => {
+				const number = typeof entry === 'number' ? entry : Number(String(entry).trim());
+				if (!Number.isInteger(number)) {
+					fail(`The "${label}" field must be a comma-separated list of whole numbers`, `"${String(entry)}" is not a whole number. Example: 12, 34, 56.`);
+				}
+				return number;
+			});
+		}
+		case 'json':
+			return parseJsonValue(raw, field.jsonShape ?? 'any', label, fail);
+		case 'idOrSelf': {
+			if (isEmptyValue(raw)) return undefined;
+			const text = String(raw).trim();
+			if (text.toLowerCase() === 'self') return 'self';
+			if (!/^\d+$/.test(text)) fail(`The "${label}" field must be a numeric ID or "self"`, `Got "${text}".`);
+			return text;
+		}
+		case 'dateTime':
+			if (isEmptyValue(raw)) return undefined;
+			if (isRecord(raw) && typeof (raw as { toISO?: unknown }).toISO === 'function') {
+				return (raw as unknown as { toISO: () => string }).toISO();
+			}
+			return String(raw).trim();
+		case 'options':
+			return isEmptyValue(raw) ? undefined : raw;
+		default:
+			if (raw === undefined || raw === null) return undefined;
+			if (typeof raw === 'string') return raw === '' ? undefined : raw;
+			return typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+	}
+}
+
+/** Reads a field's raw parameter value from where the generator put it. */
+function rawValue(context: IExecuteFunctions, field: FieldSpec, itemIndex: number, collections: Record<string, IDataObject>): unknown {
+	if (field.collection) {
+		const collection = collections[field.collection] ?? {};
+		return Object.prototype.hasOwnProperty.call(collection, field.field) ? collection[field.field] : undefined;
+	}
+	return context.getNodeParameter(field.field, itemIndex, undefined);
+}
+
+function collection(context: IExecuteFunctions, name: string, itemIndex: number): IDataObject {
+	const value = context.getNodeParameter(name, itemIndex, {});
+	return isRecord(value) ? value : {};
+}
+
+/** Path template with each `{name}` replaced by the URL-encoded value. */
+export function fillPath(template: string, values: Record<string, unknown>): string {
+	return template.replace(/\{([^}]+)\}/g, (_match, name: string) => encodeURIComponent(String(values[name])));
+}
+
+/**
+ * Builds the transport request for one item: path parameters URL-encoded into the path, query
+ * parameters from top-level fields and the Options collection, the body from top-level fields and
+ * Additional Fields (or the raw JSON Body), wrapped in the schema's root key.
+ */
+export function buildRequest(this: IExecuteFunctions, spec: OperationSpec, itemIndex: number): ApiRequest {
+	const node = this.getNode();
+	const fail: Fail = (message, description) => {
+		throw new NodeOperationError(node, message, { itemIndex, description });
+	};
+	const collections = {
+		options: collection(this, 'options', itemIndex),
+		additionalFields: collection(this, 'additionalFields', itemIndex),
+	};
+
+	const pathValues: Record<string, unknown> = {};
+	const qs: IDataObject = {};
+	const bodyFields: IDataObject = {};
+	const useJsonBody =
+		spec.body !== undefined && (spec.body.kind !== 'object' || this.getNodeParameter('useJsonBody', itemIndex, false) === true);
+
+	for (const field of spec.fields) {
+		if (field.in === 'body' && useJsonBody) continue;
+		const value = wireValue(field, rawValue(this, field, itemIndex, collections), fail);
+		if (value === undefined) {
+			if (field.in === 'path') {
+				fail(`The "${fieldLabel(field)}" field is required`, `Enter the ${fieldLabel(field)} to build ${spec.method} ${spec.path}.`);
+			}
+			if (field.required && field.type !== 'boolean') {
+				fail(`The "${fieldLabel(field)}" field is required`, `DNSFilter requires ${field.wireName} for this operation.`);
+			}
+			continue;
+		}
+		if (field.in === 'path') pathValues[field.wireName] = value;
+		else if (field.in === 'query') qs[field.wireName] = value as IDataObject;
+		else bodyFields[field.wireName] = value as IDataObject;
+	}
+
+	let body: IDataObject | GenericValue | GenericValue[] | IDataObject[] | undefined;
+	if (spec.body) {
+		const rootKey = spec.body.rootKey;
+		if (useJsonBody) {
+			const shape = spec.body.kind === 'array' ? 'array' : spec.body.kind === 'object' ? 'object' : 'any';
+			const parsed = parseJsonValue(this.getNodeParameter('jsonBody', itemIndex, ''), shape, 'JSON Body', fail);
+			if (parsed !== undefined) {
+				const alreadyWrapped = rootKey !== undefined && isRecord(parsed) && Object.keys(parsed).length === 1 && rootKey in parsed;
+				body = rootKey && !alreadyWrapped ? { [rootKey]: parsed as IDataObject } : (parsed as IDataObject);
+			}
+		} else if (Object.keys(bodyFields).length > 0 || spec.body.required) {
+			body = rootKey ? { [rootKey]: bodyFields } : bodyFields;
+		}
+	}
+
+	const request: ApiRequest = { method: spec.method, path: fillPath(spec.path, pathValues) };
+	// n8n's HTTP helper never sends a GET body, so a GET body goes as bracketed query parameters
+	// (`ip_address[ip]=…`), which the API's Rails params parser reads the same way.
+	if (body !== undefined && spec.method === 'GET') {
+		if (isRecord(body)) Object.assign(qs, body);
+		body = undefined;
+	}
+	if (Object.keys(qs).length) request.qs = qs;
+	if (body !== undefined) request.body = body;
+	return request;
+}

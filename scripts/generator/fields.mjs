@@ -1,0 +1,353 @@
+// Field mapping: turns one OpenAPI operation into an operation-table row (the shape of
+// nodes/DnsFilter/actions/operationSpec.ts) plus what the description emitter needs (labels,
+// options, defaults). Quirks of the DNSFilter document are handled here, each where it is met.
+import { OVERRIDES } from './overrides.mjs';
+import {
+	actionOf,
+	actionSentence,
+	camel,
+	fieldLabel,
+	fieldName,
+	operationLabel,
+	operationValue,
+	pascal,
+	resourceNaming,
+	title,
+} from './naming.mjs';
+
+/** Top-level parameter names the node itself uses; a spec parameter with one of these names is renamed. */
+export const RESERVED_NAMES = new Set([
+	'additionalFields',
+	'completionTimeout',
+	'jsonBody',
+	'limit',
+	'operation',
+	'options',
+	'pollInterval',
+	'requestOptions',
+	'resource',
+	'returnAll',
+	'simplify',
+	'useJsonBody',
+	'waitForCompletion',
+]);
+
+function schemaType(schema) {
+	if (!schema || typeof schema !== 'object') return undefined;
+	if (Array.isArray(schema.type)) return schema.type.find((entry) => entry !== 'null');
+	if (schema.type) return schema.type;
+	if (schema.properties) return 'object';
+	if (schema.items) return 'array';
+	return undefined;
+}
+
+function isPrimitive(schema) {
+	return ['string', 'integer', 'number', 'boolean'].includes(schemaType(schema));
+}
+
+function enumValues(schema) {
+	if (!Array.isArray(schema?.enum)) return undefined;
+	const values = schema.enum.filter((value) => ['string', 'number', 'boolean'].includes(typeof value));
+	return values.length ? values : undefined;
+}
+
+/**
+ * Maps a schema to a field type. Returns `{ type, integer?, jsonShape?, enum? }`.
+ *
+ * Quirk: the user show path (`/v1/users/{id}`) declares its id as `oneOf [integer, "self"]`; that
+ * becomes `idOrSelf`, a string field accepting a number or the word `self`.
+ * Quirk: `format: date` is used for values the API reads as datetimes (report windows); it is a
+ * `dateTime` input, and the value is sent exactly as entered (a plain date stays a plain date).
+ */
+export function classifySchema(schema) {
+	if (!schema || typeof schema !== 'object') return { type: 'json', jsonShape: 'any' };
+	const variants = schema.oneOf ?? schema.anyOf;
+	if (Array.isArray(variants)) {
+		const hasInteger = variants.some((variant) => ['integer', 'number'].includes(schemaType(variant)));
+		const selfOnly = variants.some((variant) => schemaType(variant) === 'string' && enumValues(variant)?.length === 1);
+		if (variants.length === 2 && hasInteger && selfOnly) return { type: 'idOrSelf' };
+		if (variants.every(isPrimitive)) return { type: 'string' };
+		return { type: 'json', jsonShape: 'any' };
+	}
+	const type = schemaType(schema);
+	switch (type) {
+		case 'string': {
+			const values = enumValues(schema);
+			if (values) return { type: 'options', enum: values };
+			if (schema.format === 'date' || schema.format === 'date-time') return { type: 'dateTime' };
+			return { type: 'string' };
+		}
+		case 'integer':
+		case 'number': {
+			const values = enumValues(schema);
+			if (values) return { type: 'options', enum: values };
+			return { type: 'number', integer: type === 'integer' };
+		}
+		case 'boolean':
+			return { type: 'boolean' };
+		case 'array': {
+			const items = schema.items ?? {};
+			if (isPrimitive(items)) {
+				const values = enumValues(items);
+				if (values) return { type: 'multiOptions', enum: values };
+				const itemType = schemaType(items);
+				return { type: 'stringList', integer: itemType === 'integer' || itemType === 'number' ? true : undefined };
+			}
+			return { type: 'json', jsonShape: 'array' };
+		}
+		case 'object':
+			return { type: 'json', jsonShape: 'object' };
+		default:
+			return { type: 'json', jsonShape: 'any' };
+	}
+}
+
+function firstSuccess(responses) {
+	const codes = Object.keys(responses ?? {})
+		.filter((code) => /^2\d\d$/.test(code))
+		.sort();
+	if (codes.length === 0) return { code: undefined, schema: undefined };
+	const code = codes[0];
+	const content = responses[code]?.content ?? {};
+	const type = Object.keys(content).sort().find((key) => key.includes('json')) ?? Object.keys(content).sort()[0];
+	return { code, schema: type ? content[type]?.schema : undefined };
+}
+
+function outputKind(op, pagination) {
+	if (pagination) return 'list';
+	const { code, schema } = firstSuccess(op.responses);
+	if (code === '204' || !schema) return 'none';
+	if (schemaType(schema) === 'array') return 'list';
+	if (schemaType(schema?.properties?.data) === 'array') return 'list';
+	return 'record';
+}
+
+function paginationStyle(op) {
+	const { schema } = firstSuccess(op.responses);
+	const data = schema?.properties?.data;
+	if (data?.properties?.values) return 'trafficReport';
+	return 'v1';
+}
+
+function requestBodySchema(requestBody) {
+	const content = requestBody?.content ?? {};
+	const type = Object.keys(content).sort().find((key) => key.includes('json')) ?? Object.keys(content).sort()[0];
+	return type ? content[type]?.schema : undefined;
+}
+
+/**
+ * Splits a body schema into `{ kind, rootKey?, properties, required }`.
+ *
+ * Quirk: most create/update bodies wrap the record in one root key (`{"network": {...}}`). A
+ * schema whose only property is an object with properties of its own is such a wrapper: its inner
+ * properties become fields and the router puts them back under `rootKey`. A lone property that is
+ * an array or a scalar (`{"ids": [...]}`, `{"new_password": "..."}`) is a real field, not a wrapper.
+ */
+function analyseBody(schema) {
+	const type = schemaType(schema);
+	if (type === 'array') return { kind: 'array', properties: {}, required: [] };
+	if (type !== 'object' || !schema.properties || Object.keys(schema.properties).length === 0) {
+		return { kind: 'unknown', properties: {}, required: [] };
+	}
+	const keys = Object.keys(schema.properties);
+	if (keys.length === 1) {
+		const inner = schema.properties[keys[0]];
+		if (schemaType(inner) === 'object' && inner.properties && Object.keys(inner.properties).length > 0) {
+			return { kind: 'object', rootKey: keys[0], properties: inner.properties, required: inner.required ?? [] };
+		}
+	}
+	return { kind: 'object', properties: schema.properties, required: schema.required ?? [] };
+}
+
+function makeField({ wireName, location, schema, required }) {
+	const mapped = classifySchema(schema);
+	const field = {
+		wireName,
+		field: fieldName(wireName),
+		in: location,
+		type: mapped.type,
+		required: Boolean(required),
+	};
+	if (mapped.jsonShape) field.jsonShape = mapped.jsonShape;
+	if (mapped.integer) field.integer = true;
+	// Emitter-only data (removed from the table row).
+	field.enum = mapped.enum;
+	field.displayName = fieldLabel(wireName);
+	return field;
+}
+
+/** Gives every field an n8n name unique within where it is shown, and records where that is. */
+function placeFields(fields) {
+	const used = { top: new Set(RESERVED_NAMES), options: new Set(), additionalFields: new Set() };
+	for (const field of fields) {
+		const top = field.in === 'path' || field.required;
+		const place = top ? 'top' : field.in === 'query' ? 'options' : 'additionalFields';
+		if (place !== 'top') field.collection = place;
+		let name = field.field;
+		if (used[place].has(name)) {
+			name = camel(`${field.in} ${field.wireName}`);
+			field.displayName = `${title(field.in)} ${field.displayName}`;
+		}
+		for (let n = 2; used[place].has(name); n++) name = `${camel(`${field.in} ${field.wireName}`)}${n}`;
+		used[place].add(name);
+		field.field = name;
+	}
+	// Collections list their entries by display name; keep those unique too.
+	for (const place of ['options', 'additionalFields']) {
+		const labels = new Map();
+		for (const field of fields.filter((entry) => entry.collection === place)) {
+			const count = labels.get(field.displayName) ?? 0;
+			labels.set(field.displayName, count + 1);
+			if (count) field.displayName = `${field.displayName} ${count + 1}`;
+		}
+	}
+}
+
+/** Builds the model of every operation: table rows plus label data, sorted by resource then operation. */
+export function buildModel(rawOperations) {
+	const byTag = new Map();
+	for (const op of rawOperations) {
+		if (!byTag.has(op.tag)) byTag.set(op.tag, []);
+		byTag.get(op.tag).push(op);
+	}
+
+	const resources = [];
+	const operations = [];
+	const resourceValues = new Set();
+	for (const tag of [...byTag.keys()].sort()) {
+		const naming = resourceNaming(tag);
+		if (resourceValues.has(naming.value)) throw new Error(`Two tags map to resource "${naming.value}"`);
+		resourceValues.add(naming.value);
+		const resource = { tag, ...naming, file: pascal(naming.value), operations: [] };
+		resources.push(resource);
+
+		const values = new Set();
+		const labels = new Set();
+		const tagOps = [...byTag.get(tag)].sort((a, b) => a.operationId.localeCompare(b.operationId));
+		// Plain versions first, so `counts` stays `counts` and a later version becomes `v2Counts`.
+		for (const op of tagOps) {
+			const value = operationValue(op, values);
+			if (values.has(value)) throw new Error(`Operation value "${value}" repeats in resource ${naming.value}`);
+			values.add(value);
+			const label = operationLabel(op, naming);
+			if (labels.has(label)) throw new Error(`Operation label "${label}" repeats in resource ${naming.value}; add an override`);
+			labels.add(label);
+			const model = buildOperation(op, resource, value, label);
+			resource.operations.push(model);
+			operations.push(model);
+		}
+		resource.operations.sort((a, b) => a.value.localeCompare(b.value));
+	}
+
+	for (const extra of OVERRIDES.customOperations) {
+		const resource = resources.find((entry) => entry.value === extra.resource);
+		if (!resource) throw new Error(`customOperations: unknown resource ${extra.resource}`);
+		if (resource.operations.some((op) => op.value === extra.value || op.label === extra.name)) {
+			throw new Error(`customOperations: ${extra.resource}/${extra.value} clashes with a generated operation`);
+		}
+	}
+
+	linkExports(resources);
+	return { resources, operations };
+}
+
+/**
+ * Quirk: CSV exports are asynchronous. `create` starts a job and returns its record; the `show`
+ * of the same tag returns the job again, with `url` set once the file is ready. The create row
+ * points at the show row through `exportStatusOperationId`, which "Wait for Completion" polls.
+ */
+function linkExports(resources) {
+	for (const resource of resources) {
+		for (const op of resource.operations) {
+			const explicit = OVERRIDES.exportStatus[op.operationId];
+			if (explicit) {
+				op.row.exportStatusOperationId = explicit;
+				continue;
+			}
+			if (!/csv export/i.test(resource.tag) || actionOf(op.operationId) !== 'create') continue;
+			const status = resource.operations.find((candidate) => actionOf(candidate.operationId) === 'show');
+			if (status) op.row.exportStatusOperationId = status.operationId;
+		}
+	}
+}
+
+function buildOperation(op, resource, value, label) {
+	const fields = [];
+	let pagination;
+	let body;
+
+	const parameters = [...op.parameters].sort((a, b) => {
+		const order = { path: 0, query: 1, header: 2, cookie: 3 };
+		return (order[a.in] ?? 9) - (order[b.in] ?? 9) || a.name.localeCompare(b.name);
+	});
+	for (const parameter of parameters) {
+		if (parameter.in !== 'path' && parameter.in !== 'query') continue;
+		const schema = parameter.schema ?? {};
+		// Quirk: list endpoints take a `page` object (`page[number]`, `page[size]`). It is replaced by
+		// Return All / Limit; the transport writes the two query keys while it walks the pages.
+		if (parameter.in === 'query' && parameter.name === 'page' && schemaType(schema) === 'object') {
+			pagination = paginationStyle(op);
+			continue;
+		}
+		// Quirk: the distributor endpoints (and one UI-settings endpoint) declare their request body
+		// as a required query parameter named `body` of an object schema. Sending a JSON object in a
+		// query string is not what the API reads, so it is treated as the request body.
+		if (parameter.in === 'query' && parameter.name === 'body' && schemaType(schema) === 'object') {
+			const shape = analyseBody(schema);
+			body = { kind: shape.kind, required: Boolean(parameter.required), declaredAsQueryParam: true };
+			if (shape.rootKey) body.rootKey = shape.rootKey;
+			for (const key of Object.keys(shape.properties).sort()) {
+				fields.push(makeField({ wireName: key, location: 'body', schema: shape.properties[key], required: shape.required.includes(key) }));
+			}
+			continue;
+		}
+		fields.push(
+			makeField({
+				wireName: parameter.name,
+				location: parameter.in,
+				schema,
+				required: parameter.in === 'path' ? true : parameter.required,
+			}),
+		);
+	}
+
+	// Quirk: two bodies sit on methods that usually have none (GET /v1/ip_addresses/verify,
+	// DELETE /v1/networks/bulk_destroy). The table keeps them as bodies; the router sends a GET's
+	// body as bracketed query parameters, because n8n's HTTP helper drops GET bodies.
+	if (op.requestBody && !body) {
+		const shape = analyseBody(requestBodySchema(op.requestBody));
+		const anyRequired = shape.required.length > 0;
+		body = { kind: shape.kind, required: Boolean(op.requestBody.required) || anyRequired };
+		if (shape.rootKey) body.rootKey = shape.rootKey;
+		for (const key of Object.keys(shape.properties).sort()) {
+			fields.push(makeField({ wireName: key, location: 'body', schema: shape.properties[key], required: shape.required.includes(key) }));
+		}
+	}
+
+	placeFields(fields);
+
+	const row = {
+		operationId: op.operationId,
+		resource: resource.value,
+		operation: value,
+		method: op.method,
+		path: op.path,
+		fields: fields.map(({ enum: _enum, displayName: _label, ...spec }) => spec),
+	};
+	if (body) row.body = body;
+	if (pagination) row.pagination = pagination;
+	row.output = outputKind(op, pagination);
+	row.displayName = label;
+
+	return {
+		operationId: op.operationId,
+		tag: op.tag,
+		method: op.method,
+		path: op.path,
+		value,
+		label,
+		action: actionSentence(label),
+		fields,
+		row,
+	};
+}
