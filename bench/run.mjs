@@ -6,7 +6,7 @@
 //
 // Environment knobs (all optional): BENCH_ONLY=load,requests,returnAll,retry,throttle
 // BENCH_TARGET=probe (drive the transport probe node instead of the DNSFilter node)
-// BENCH_REQUESTS=5000 BENCH_RECORDS=100000 BENCH_LOAD_SAMPLES=7
+// BENCH_REQUESTS=5000 BENCH_RECORDS=100000 BENCH_LOAD_SAMPLES=9 BENCH_REPEATS=3 (runs per side, median kept)
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -26,6 +26,7 @@ const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(','))
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
 const LOAD_SAMPLES = Number(process.env.BENCH_LOAD_SAMPLES ?? 9);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const env = benchEnv();
 
 /** Runs a child without blocking this process's event loop (the servers live here). */
@@ -94,52 +95,68 @@ async function benchLoad() {
 	};
 }
 
+/** Of several runs of one side, the one with the median time; all times are kept alongside. */
+function medianRun(runs, key) {
+	const sorted = [...runs].sort((a, b) => a[key] - b[key]);
+	return { ...sorted[(sorted.length - 1) >> 1], runs: runs.map((r) => r[key]) };
+}
+
+/** Runs `once(round)` REPEATS times, the sides interleaved inside each round, so drift hits all alike. */
+async function repeated(once, key) {
+	const rounds = [];
+	for (let i = 0; i < REPEATS; i++) rounds.push(await once(i));
+	const sides = Object.keys(rounds[0]);
+	return Object.fromEntries(sides.map((side) => [side, medianRun(rounds.map((r) => r[side]), key)]));
+}
+
 async function benchRequests() {
 	const warmup = Math.min(200, REQUESTS);
-	return withServer(startRecordServer, async (server) => {
-		const node = await client({ scenario: 'requests', side: 'node', url: server.url, count: REQUESTS, warmup });
-		const nodeConnections = server.stats.connections;
-		const axios = await client({ scenario: 'requests', side: 'axios', url: server.url, count: REQUESTS, warmup });
-		const axiosConnections = server.stats.connections - nodeConnections;
-		// Not the floor: axios opening a new connection per request, to separate the cost of
-		// connection set-up (which n8n-core's request helpers impose) from the rest of the overhead.
-		const axiosFresh = await client({ scenario: 'requests', side: 'axiosFresh', url: server.url, count: REQUESTS, warmup });
-		node.connections = nodeConnections;
-		axios.connections = axiosConnections;
-		axiosFresh.connections = server.stats.connections - nodeConnections - axiosConnections;
-		return {
-			node,
-			axios,
-			axiosFresh,
-			ratios: {
-				msPerRequest: round(node.msPerRequest / axios.msPerRequest),
-				msPerRequestVsFreshConnections: round(node.msPerRequest / axiosFresh.msPerRequest),
-				peakRss: round(node.peakRssMb / axios.peakRssMb),
-				rssGrowth: round(node.rssGrowthMb / Math.max(1, axios.rssGrowthMb)),
-			},
-		};
-	});
+	const { node, axios, axiosFresh } = await repeated(
+		() =>
+			withServer(startRecordServer, async (server) => {
+				const connectionsFor = async (side) => {
+					const before = server.stats.connections;
+					const result = await client({ scenario: 'requests', side, url: server.url, count: REQUESTS, warmup });
+					return { ...result, connections: server.stats.connections - before };
+				};
+				return {
+					node: await connectionsFor('node'),
+					axios: await connectionsFor('axios'),
+					// Not the floor: axios opening a new connection per request, to separate the cost of
+					// connection set-up (which n8n-core's request helpers impose) from the rest.
+					axiosFresh: await connectionsFor('axiosFresh'),
+				};
+			}),
+		'msPerRequest',
+	);
+	return {
+		repeats: REPEATS,
+		node,
+		axios,
+		axiosFresh,
+		ratios: {
+			msPerRequest: round(node.msPerRequest / axios.msPerRequest),
+			msPerRequestVsFreshConnections: round(node.msPerRequest / axiosFresh.msPerRequest),
+			peakRss: round(node.peakRssMb / axios.peakRssMb),
+			rssGrowth: round(node.rssGrowthMb / Math.max(1, axios.rssGrowthMb)),
+		},
+	};
+}
+
+async function returnAllOnce(side) {
+	const server = await startPagedServer({ total: RECORDS });
+	try {
+		const result = await client({ scenario: 'returnAll', side, url: server.url });
+		return { ...result, pagesFetched: server.seen.pages, connections: server.stats.connections };
+	} finally {
+		await server.close();
+	}
 }
 
 async function benchReturnAll() {
-	const nodeServer = await startPagedServer({ total: RECORDS });
-	let node;
-	try {
-		node = await client({ scenario: 'returnAll', side: 'node', url: nodeServer.url });
-		node.pagesFetched = nodeServer.seen.pages;
-		node.connections = nodeServer.stats.connections;
-	} finally {
-		await nodeServer.close();
-	}
-	const axiosServer = await startPagedServer({ total: RECORDS });
-	let axios;
-	try {
-		axios = await client({ scenario: 'returnAll', side: 'axios', url: axiosServer.url });
-		axios.connections = axiosServer.stats.connections;
-	} finally {
-		await axiosServer.close();
-	}
+	const { node, axios } = await repeated(async () => ({ node: await returnAllOnce('node'), axios: await returnAllOnce('axios') }), 'elapsedMs');
 	return {
+		repeats: REPEATS,
 		expected: { records: RECORDS, pages: Math.ceil(RECORDS / 100) },
 		node,
 		axios,
@@ -240,16 +257,16 @@ function table(results) {
 		add('1 load', 'retained heap after load (MB)', load.ours.retainedHeapMb, load.peer.retainedHeapMb, load.ratios.retainedHeap);
 	} else if (load) add('1 load', 'skipped', '', '', '', load.skipped ?? load.error);
 	if (requests?.node) {
-		add('2 per-request', `ms/request (${requests.node.count} GETs)`, requests.node.msPerRequest, requests.axios.msPerRequest, requests.ratios.msPerRequest, `${requests.node.target} in WorkflowExecute vs axios loop`);
+		add('2 per-request', `ms/request (${requests.node.count} GETs)`, requests.node.msPerRequest, requests.axios.msPerRequest, requests.ratios.msPerRequest, `${requests.node.target} in WorkflowExecute vs axios loop; median of ${requests.repeats} interleaved runs`);
 		add('2 per-request', 'ms/request vs axios with a new connection per request', requests.node.msPerRequest, requests.axiosFresh.msPerRequest, requests.ratios.msPerRequestVsFreshConnections, 'isolates connection set-up; not the floor');
 		add('2 per-request', 'peak RSS (MB)', requests.node.peakRssMb, requests.axios.peakRssMb, requests.ratios.peakRss);
 		add('2 per-request', 'RSS growth during run (MB)', requests.node.rssGrowthMb, requests.axios.rssGrowthMb, requests.ratios.rssGrowth);
 		add('2 per-request', 'peak heap used (MB)', requests.node.peakHeapUsedMb, requests.axios.peakHeapUsedMb, round(requests.node.peakHeapUsedMb / requests.axios.peakHeapUsedMb));
 		add('2 per-request', 'heap retained after GC, results held (MB)', requests.node.retainedHeapMb, requests.axios.retainedHeapMb, round(requests.node.retainedHeapMb / requests.axios.retainedHeapMb));
-		add('2 per-request', 'TCP connections opened', requests.node.connections, requests.axios.connections, '', `includes ${Math.min(200, requests.node.count)} warm-up requests; axios with a new connection each: ${requests.axiosFresh.connections}`);
+		add('2 per-request', 'TCP connections opened', requests.node.connections, requests.axios.connections, '', `per run, incl. ${Math.min(200, requests.node.count)} warm-up requests; axios with a new connection each: ${requests.axiosFresh.connections}`);
 	} else if (requests) add('2 per-request', 'failed', '', '', '', requests.error);
 	if (returnAll?.node) {
-		add('3 return all', `time for ${returnAll.node.records} records (ms)`, returnAll.node.elapsedMs, returnAll.axios.elapsedMs, returnAll.ratios.time, `${returnAll.node.target} with Return All vs axios page loop`);
+		add('3 return all', `time for ${returnAll.node.records} records (ms)`, returnAll.node.elapsedMs, returnAll.axios.elapsedMs, returnAll.ratios.time, `${returnAll.node.target} with Return All vs axios page loop; median of ${returnAll.repeats} interleaved runs`);
 		add('3 return all', 'pages fetched', returnAll.node.pagesFetched, returnAll.axios.pagesFetched, '', `expected ${returnAll.expected.pages}`);
 		add('3 return all', 'peak RSS (MB)', returnAll.node.peakRssMb, returnAll.axios.peakRssMb, returnAll.ratios.peakRss);
 		add('3 return all', 'RSS growth during run (MB)', returnAll.node.rssGrowthMb, returnAll.axios.rssGrowthMb, returnAll.ratios.rssGrowth);
