@@ -15,7 +15,7 @@
 // `npm rebuild sqlite3` run with Node 24 first on PATH, so the native module is
 // built for Node 24.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -144,7 +144,54 @@ export async function ensureNode24() {
 	return nodeBin;
 }
 
+/**
+ * One installer per cache folder at a time: a second run waits for the first (an atomic
+ * mkdir lock; a lock older than the install timeout is taken as abandoned).
+ */
+async function withLock(fn) {
+	mkdirSync(cacheDir, { recursive: true });
+	const lock = path.join(cacheDir, '.install.lock');
+	const deadline = Date.now() + INSTALL_TIMEOUT_MS + 60_000;
+	for (let waitedLogged = 0; ; ) {
+		try {
+			mkdirSync(lock);
+			break;
+		} catch (error) {
+			if (error.code !== 'EEXIST') throw error;
+			let age = 0;
+			try {
+				age = Date.now() - statSync(lock).mtimeMs;
+			} catch {}
+			if (age > INSTALL_TIMEOUT_MS) {
+				log(`removing an abandoned install lock (${Math.round(age / 1000)} s old)`);
+				rmSync(lock, { recursive: true, force: true });
+				continue;
+			}
+			if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+			if (Date.now() - waitedLogged > 30_000) {
+				log(`another install holds ${lock}; waiting`);
+				waitedLogged = Date.now();
+			}
+			await new Promise((resolve) => setTimeout(resolve, 2000));
+		}
+	}
+	try {
+		return await fn();
+	} finally {
+		rmSync(lock, { recursive: true, force: true });
+	}
+}
+
 export async function ensureN8n() {
+	const want = { node: NODE_VERSION, n8n: N8N_VERSION };
+	if (stampOk(n8nDir, want) && existsSync(n8nBin) && stampOk(nodeDir, { node: NODE_VERSION }) && existsSync(nodeBin)) {
+		log(`Node ${NODE_VERSION} and n8n ${N8N_VERSION}: cached in ${cacheDir}`);
+		return { node: nodeBin, n8nBin, n8nDir };
+	}
+	return withLock(installN8n);
+}
+
+async function installN8n() {
 	const node = await ensureNode24();
 	const nodeBinDir = path.dirname(node);
 	const want = { node: NODE_VERSION, n8n: N8N_VERSION };
