@@ -111,12 +111,12 @@ async function repeated(once, key) {
 
 async function benchRequests() {
 	const warmup = Math.min(200, REQUESTS);
-	const { node, axios, axiosFresh } = await repeated(
+	const { node, axios, axiosFresh, probe } = await repeated(
 		() =>
 			withServer(startRecordServer, async (server) => {
-				const connectionsFor = async (side) => {
+				const connectionsFor = async (side, target) => {
 					const before = server.stats.connections;
-					const result = await client({ scenario: 'requests', side, url: server.url, count: REQUESTS, warmup });
+					const result = await client({ scenario: 'requests', side, target, url: server.url, count: REQUESTS, warmup });
 					return { ...result, connections: server.stats.connections - before };
 				};
 				return {
@@ -125,6 +125,8 @@ async function benchRequests() {
 					// Not the floor: axios opening a new connection per request, to separate the cost of
 					// connection set-up (which n8n-core's request helpers impose) from the rest.
 					axiosFresh: await connectionsFor('axiosFresh'),
+					// The transport alone in the same engine: what the node's own routing adds on top.
+					...(builtNode ? { probe: await connectionsFor('node', 'probe') } : {}),
 				};
 			}),
 		'msPerRequest',
@@ -134,8 +136,10 @@ async function benchRequests() {
 		node,
 		axios,
 		axiosFresh,
+		probe,
 		ratios: {
 			msPerRequest: round(node.msPerRequest / axios.msPerRequest),
+			msPerRequestVsProbe: probe && node.target !== 'probe' ? round(node.msPerRequest / probe.msPerRequest) : undefined,
 			msPerRequestVsFreshConnections: round(node.msPerRequest / axiosFresh.msPerRequest),
 			peakRss: round(node.peakRssMb / axios.peakRssMb),
 			rssGrowth: round(node.rssGrowthMb / Math.max(1, axios.rssGrowthMb)),
@@ -259,6 +263,7 @@ function table(results) {
 	if (requests?.node) {
 		add('2 per-request', `ms/request (${requests.node.count} GETs)`, requests.node.msPerRequest, requests.axios.msPerRequest, requests.ratios.msPerRequest, `${requests.node.target} in WorkflowExecute vs axios loop; median of ${requests.repeats} interleaved runs`);
 		add('2 per-request', 'ms/request vs axios with a new connection per request', requests.node.msPerRequest, requests.axiosFresh.msPerRequest, requests.ratios.msPerRequestVsFreshConnections, 'isolates connection set-up; not the floor');
+		if (requests.ratios.msPerRequestVsProbe) add('2 per-request', 'ms/request vs the transport alone (probe node)', requests.node.msPerRequest, requests.probe.msPerRequest, requests.ratios.msPerRequestVsProbe, "the node's own routing and parameter reading");
 		add('2 per-request', 'peak RSS (MB)', requests.node.peakRssMb, requests.axios.peakRssMb, requests.ratios.peakRss);
 		add('2 per-request', 'RSS growth during run (MB)', requests.node.rssGrowthMb, requests.axios.rssGrowthMb, requests.ratios.rssGrowth);
 		add('2 per-request', 'peak heap used (MB)', requests.node.peakHeapUsedMb, requests.axios.peakHeapUsedMb, round(requests.node.peakHeapUsedMb / requests.axios.peakHeapUsedMb));
