@@ -31,6 +31,7 @@ export function parseJsonValue(
 	fail: Fail,
 ): unknown {
 	let parsed = value;
+	if (value === undefined || value === null) return undefined;
 	if (typeof value === 'string') {
 		const text = value.trim();
 		if (text === '') return undefined;
@@ -98,6 +99,7 @@ export function wireValue(field: FieldSpec, raw: unknown, fail: Fail): unknown {
 			});
 		}
 		case 'json':
+			if (raw === undefined || raw === null) return undefined;
 			return parseJsonValue(raw, field.jsonShape ?? 'any', label, fail);
 		case 'idOrSelf': {
 			if (isEmptyValue(raw)) return undefined;
