@@ -7,6 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import './actions/custom';
+import { concurrencyOption } from './actions/custom/boundedConcurrency';
 import { customProperties } from './actions/customRegistry';
 import { router } from './actions/router';
 import { generatedProperties } from './generated/descriptions';
@@ -37,6 +39,7 @@ const requestOptions: INodeProperties = {
 			default: 120,
 			description: 'Upper bound on the total time spent waiting between retries for one request',
 		},
+		concurrencyOption,
 	],
 };
 

@@ -47,7 +47,7 @@ export const OVERRIDES = {
 	 * nodes/DnsFilter/actions/custom/index.ts, their extra fields declared there too).
 	 * Each: { resource, value, name, action }.
 	 */
-	customOperations: [],
+	customOperations: [{ resource: 'apiKey', value: 'checkCurrentKey', name: 'Check Current Key', action: 'Check the current API key' }],
 
 	/**
 	 * CSV export jobs: create operationId → the operationId that reads the job state. Pairs are

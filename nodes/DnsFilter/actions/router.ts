@@ -5,6 +5,8 @@ import { findOperation, findOperationById } from '../generated/operations';
 import type { RetryPolicy } from '../transport';
 import { DEFAULT_RETRY_POLICY, dnsFilterApiRequest, dnsFilterApiRequestPaged } from '../transport';
 import { buildRequest, fillPath } from './buildRequest';
+import { concurrencyFor, runItemsWithConcurrency } from './custom/boundedConcurrency';
+import { addRateLimitHint } from './custom/rateLimitHint';
 import type { OperationContext } from './customRegistry';
 import { customOperations, hooksFor, operationKey } from './customRegistry';
 import type { OperationSpec } from './operationSpec';
@@ -153,22 +155,25 @@ function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: numb
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
-/** The node's execute(): one request (or one paged walk) per input item. */
+/**
+ * The node's execute(): one request (or one paged walk) per input item; operations that take an
+ * ID per item may run up to 5 items at a time ("Items in Parallel"), output still in item order.
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const output: INodeExecutionData[] = [];
+	const spec = items.length
+		? findOperation(this.getNodeParameter('resource', 0) as string, this.getNodeParameter('operation', 0) as string)
+		: undefined;
+	const concurrency = concurrencyFor(this, spec?.fields.some((field) => field.in === 'path') === true);
 
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	const output = await runItemsWithConcurrency(this, items.length, concurrency, async (itemIndex) => {
 		try {
 			const results = await runItem.call(this, itemIndex);
-			for (const json of results) output.push({ json, pairedItem: { item: itemIndex } });
+			return results.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 		} catch (error) {
-			if (this.continueOnFail()) {
-				output.push({ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } });
-				continue;
-			}
 			throw asNodeError(this, error, itemIndex);
 		}
-	}
+	});
+	addRateLimitHint(this);
 	return [output];
 }

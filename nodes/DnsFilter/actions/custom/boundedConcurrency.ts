@@ -18,8 +18,18 @@ export const concurrencyOption: INodeProperties = {
 	default: DEFAULT_CONCURRENCY,
 	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
 	description:
-		'How many items to send to DNSFilter at the same time (1–5). Output stays in input order. All requests still share the credential\'s rate budget.',
+		"For operations that take an ID per item: how many items to send to DNSFilter at the same time (1–5). Output stays in input order; all requests still share the credential's rate budget. Other operations run one item at a time.",
 };
+
+/**
+ * The concurrency for this execution: the "Items in Parallel" request option for operations that
+ * take an ID per item (a path parameter), 1 for everything else.
+ */
+export function concurrencyFor(context: IExecuteFunctions, takesIdPerItem: boolean): number {
+	if (!takesIdPerItem) return DEFAULT_CONCURRENCY;
+	const options = context.getNodeParameter('requestOptions', 0, {}) as { concurrency?: unknown };
+	return clampConcurrency(options.concurrency ?? DEFAULT_CONCURRENCY);
+}
 
 export function clampConcurrency(value: unknown): number {
 	const parsed = Math.floor(Number(value));

@@ -12,6 +12,7 @@ export const apiKeyOperations: INodeProperties[] = [
 			show: { resource: ['apiKey'] },
 		},
 		options: [
+			{ name: 'Check Current Key', value: 'checkCurrentKey', action: 'Check the current API key' },
 			{ name: 'Create API Key', value: 'create', action: 'Create API key' },
 			{ name: 'Delete API Key', value: 'destroy', action: 'Delete API key' },
 			{ name: 'Get API Key', value: 'show', action: 'Get API key' },
