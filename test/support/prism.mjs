@@ -1,19 +1,24 @@
 // Runs Stoplight Prism as a strict request validator for the contract tests.
 //
-// Mode: `prism mock --errors` on a corrected copy of the DNSFilter document (see
-// spec-corrections.mjs). Prism validates every request (path, method, security, path/query
-// parameters with their styles, request body) and, on any violation, refuses it with a 4xx and an
-// `sl-violations` header; valid requests get a response Prism builds from the document itself, so
-// no hand-written stand-in has to produce 280 schema-valid bodies (which `prism proxy` would need,
-// and whose own mistakes would show up as 500s unrelated to the node).
+// Mode: `prism mock` (static responses) on a corrected copy of the DNSFilter document (see
+// spec-corrections.mjs). Prism validates every request — path, method, security, path/query
+// parameters with their styles, request body — and refuses a violating one with a 4xx (the
+// document's 400/422, or its own 422 problem+json) and an `sl-violations` header; a valid request
+// gets a response Prism builds from the document, so no hand-written stand-in has to produce 280
+// schema-valid bodies (which `prism proxy` would need).
+// Why not `--errors`: with it, Prism also turns *response* violations into 500s, and the
+// document's own response examples contradict their schemas in places (e.g. an integer example
+// for a string `data.id`), which would fail requests that are perfectly valid. Without it, request
+// violations are still refused, and response violations are only reported in the header, where
+// `errorViolations` ignores them and `responseViolations` keeps them for the report.
 //
 // In front of Prism sits a small recording proxy: the node talks to it, it forwards to Prism and
 // keeps, for every exchange, exactly what went over the wire (method, path, query, headers,
 // body) plus Prism's verdict (status, parsed `sl-violations`, response body). A base URL of the
 // form `${url}/__tag/<tag>` tags the exchanges of one engine run, so runs can go in parallel and
 // every request is attributed to the operation that sent it. The proxy also bounds every
-// upstream call with a timeout: Prism hangs on some malformed JSON bodies, and a hung exchange
-// must fail one test, not the whole run.
+// upstream call with a timeout: Prism hangs on a malformed JSON body, and a hung exchange must
+// fail one test, not the whole run.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -54,9 +59,16 @@ function parseViolations(header) {
 	}
 }
 
+const isResponseSide = (v) => Array.isArray(v.location) && v.location[0] === 'response';
+
 /** The violations that make a request invalid (Prism's severities: Error, Warning, Info, Hint). */
 export function errorViolations(exchange) {
-	return (exchange.violations ?? []).filter((v) => String(v.severity).toLowerCase() === 'error');
+	return (exchange?.violations ?? []).filter((v) => String(v.severity).toLowerCase() === 'error' && !isResponseSide(v));
+}
+
+/** Where Prism's own answer broke the document (the document's examples vs its schemas). */
+export function responseViolations(exchange) {
+	return (exchange?.violations ?? []).filter(isResponseSide);
 }
 
 async function waitForPrism(url, child, logs, timeoutMs) {
@@ -96,7 +108,7 @@ export async function startPrism({ upstreamTimeoutMs = 10_000, readyTimeoutMs = 
 	const port = await freePort();
 	const prismUrl = `http://127.0.0.1:${port}`;
 	const logs = [];
-	const child = spawn(PRISM_BIN, ['mock', '--host', '127.0.0.1', '--port', String(port), '--errors', '--dynamic', 'false', specFile], {
+	const child = spawn(PRISM_BIN, ['mock', '--host', '127.0.0.1', '--port', String(port), '--dynamic', 'false', specFile], {
 		cwd: root,
 		detached: true, // own process group, so close() can end Prism and anything it spawned
 		stdio: ['ignore', 'pipe', 'pipe'],

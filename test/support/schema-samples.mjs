@@ -5,7 +5,8 @@
 // - strings honour the formats the document uses (date, date-time, uuid, email, ipv4, ipv6, uri,
 //   hostname) and minLength/maxLength; integers/numbers honour minimum/maximum (exclusive too);
 // - arrays get max(1, minItems) items; objects get their required properties plus a deterministic
-//   sample of the optional ones (`optional: 'some'`), all of them (`'all'`) or none (`'none'`);
+//   sample of the optional ones (`optional: 'some'`, never leaving an object empty), all of them
+//   (`'all'`) or none (`'none'`);
 // - oneOf/anyOf → the variant chosen by `variant` (so running with variant 0 and 1 covers both
 //   arms of e.g. `oneOf [integer, "self"]`); allOf → the merged object.
 import { resolveRef } from './spec-corrections.mjs';
@@ -127,6 +128,11 @@ export function createSampler(spec, { seed = '', variant = 0, optional = 'some',
 			const include =
 				required.has(key) || (depth < maxDepth && (optional === 'all' || (optional === 'some' && choose(`${trail}.${key}`))));
 			if (include) out[key] = sample(propertySchema, key, depth + 1, `${trail}.${key}`);
+		}
+		// An object sample with nothing in it tests nothing (and vanishes from a query string).
+		if (Object.keys(out).length === 0 && depth < maxDepth && optional !== 'none') {
+			const first = Object.entries(schema.properties ?? {}).find(([, p]) => !resolveRef(spec, p ?? {})?.readOnly);
+			if (first) out[first[0]] = sample(first[1], first[0], depth + 1, `${trail}.${first[0]}`);
 		}
 		return out;
 	}

@@ -68,6 +68,37 @@ export const SPEC_CORRECTIONS = [
 		},
 	},
 	{
+		id: 'get-request-body-is-sent-as-query',
+		kind: 'fix',
+		reason:
+			'GET /v1/ip_addresses/verify declares a JSON requestBody. OpenAPI 3.0 gives GET bodies no semantics ' +
+			'("requestBody is only supported in HTTP methods where RFC 7231 defines semantics for request bodies"), ' +
+			'and n8n\'s HTTP helper never sends one. The node sends the body\'s top-level properties as bracketed query ' +
+			'parameters (ip_address[ip]=…), which Rails parses into the same params as a JSON body. Each top-level ' +
+			'property becomes a query parameter (objects as deepObject by the next correction), "required" preserved.',
+		apply(spec) {
+			const touched = [];
+			for (const { path, method, op } of eachOperation(spec)) {
+				if (method !== 'get' || !op.requestBody) continue;
+				const schema = resolveRef(spec, op.requestBody.content?.['application/json']?.schema ?? {});
+				if (schema.type !== 'object' || !schema.properties) throw new Error(`GET ${path}: body is not an object schema`);
+				const required = new Set(schema.required ?? []);
+				op.parameters = [
+					...(op.parameters ?? []),
+					...Object.entries(schema.properties).map(([name, propertySchema]) => ({
+						name,
+						in: 'query',
+						required: required.has(name),
+						schema: propertySchema,
+					})),
+				];
+				delete op.requestBody;
+				touched.push(`GET ${path} body`);
+			}
+			return touched;
+		},
+	},
+	{
 		id: 'object-query-parameters-are-deep-objects',
 		kind: 'fix',
 		reason:
@@ -85,6 +116,31 @@ export const SPEC_CORRECTIONS = [
 					if (schema?.type !== 'object') continue;
 					param.style = 'deepObject';
 					param.explode = true;
+					touched.push(`${method.toUpperCase()} ${path} ${param.name}`);
+				}
+			}
+			return touched;
+		},
+	},
+	{
+		id: 'query-array-of-objects-is-rails-bracket-array',
+		kind: 'fix',
+		reason:
+			'PATCH /v1/notes/{resource}/{id}/batch_update declares the required query parameter "notes" as an array ' +
+			'of {domain, note} objects with form/explode style, which OpenAPI leaves undefined for objects. The API is ' +
+			'Rails ("notes: [domain: …, note: …]" in its description): an array of hashes in a query string is ' +
+			'notes[][domain]=a&notes[][note]=x&notes[][domain]=b…, which Prism cannot parse back into "notes". So ' +
+			'Prism is told the parameter is optional (x-contract-rails-array marks it), and the contract test itself ' +
+			'asserts that every entry is on the wire in that bracket form, in order.',
+		apply(spec) {
+			const touched = [];
+			for (const { path, method, op } of eachOperation(spec)) {
+				for (const param of op.parameters ?? []) {
+					if (param.in !== 'query') continue;
+					const schema = resolveRef(spec, param.schema ?? {});
+					if (schema?.type !== 'array' || resolveRef(spec, schema.items ?? {})?.type !== 'object') continue;
+					param['x-contract-rails-array'] = { required: Boolean(param.required) };
+					param.required = false;
 					touched.push(`${method.toUpperCase()} ${path} ${param.name}`);
 				}
 			}

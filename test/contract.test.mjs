@@ -1,0 +1,319 @@
+// Contract test: EVERY operation of the DNSFilter document, sent by the built DnsFilter node through
+// the real n8n engine, must be a request Prism accepts against the (corrected) document — right
+// method, right path, every required parameter, right types and styles, right body shape.
+//
+// Parameters come from the document's own schemas (test/support/schema-samples.mjs): all required
+// ones, plus a deterministic sample of the optional query parameters and body fields; operations
+// with oneOf/anyOf inputs run once per variant. Prism runs once for the whole file; the node runs
+// once per operation (one workflow each), a few at a time. Every change made to the document is in
+// test/support/spec-corrections.mjs with its reason; no operation is skipped.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { loadDnsFilterNode, runNode } from './support/engine.mjs';
+import { makeApiKey } from './support/jwt.mjs';
+import { buildParameters, fillPath, loadOperations, pathPattern } from './support/node-params.mjs';
+import { errorViolations, loadSpec, responseViolations, startPrism } from './support/prism.mjs';
+import { createSampler, hasVariants } from './support/schema-samples.mjs';
+import { eachOperation, resolveRef, SPEC_CORRECTIONS } from './support/spec-corrections.mjs';
+
+const apiKey = makeApiKey({ sub: 'contract-user' });
+const RAW_SPEC = loadSpec();
+const RAW_OPERATIONS = [...eachOperation(RAW_SPEC)];
+const RUN_TIMEOUT_MS = 45_000; // engine-level timeout per workflow
+const TEST_TIMEOUT_MS = 60_000; // node:test timeout per operation
+
+let prism;
+let operations;
+let nodeType;
+const exercised = new Map(); // operationId → accepted runs
+const responseProblems = new Set(); // the document's own response examples vs its schemas
+
+before(async () => {
+	prism = await startPrism();
+	operations = loadOperations();
+	nodeType = loadDnsFilterNode();
+});
+after(async () => {
+	await prism?.close();
+});
+
+/**
+ * Request Options every contract run uses: no retries (a Prism 5xx must not be resent). The node's
+ * Request Options have no timeout setting (the transport's own is 120 s), so each exchange is
+ * bounded by the recording proxy (upstreamTimeoutMs), each workflow by RUN_TIMEOUT_MS and each
+ * test by TEST_TIMEOUT_MS.
+ */
+function requestOptions() {
+	return { requestOptions: { maxRetries: 0, maxWaitSeconds: 0 } };
+}
+
+/** Builds the wire values the node should send for one operation of the corrected document. */
+export function planRequest(spec, { path: template, method, op }, row, variant) {
+	const sampler = createSampler(spec, { seed: op.operationId, variant });
+	const pathValues = {};
+	const query = {};
+	for (const param of op.parameters ?? []) {
+		const schema = param.schema ?? {};
+		if (param.in === 'path') pathValues[param.name] = sampler.sample(schema, param.name);
+		if (param.in !== 'query') continue;
+		if (param.name === 'page' && row.pagination) continue; // Return All / Limit own page[...]
+		// Required as the document says (a correction may have hidden `required` from Prism only).
+		const required = param.required || param['x-contract-rails-array']?.required;
+		if (required || sampler.choose(`query.${param.name}`)) query[param.name] = sampler.sample(schema, param.name);
+	}
+	let body;
+	const media = op.requestBody?.content?.['application/json'];
+	if (media?.schema) {
+		body = sampler.sample(media.schema, 'body');
+		// A body with nothing in it tests nothing: make sure at least one property goes.
+		const schema = resolveRef(spec, media.schema);
+		const rootKey = row.body?.rootKey;
+		const holderSchema = rootKey ? resolveRef(spec, schema.properties?.[rootKey] ?? {}) : schema;
+		const holder = rootKey ? (body[rootKey] ??= {}) : body;
+		if (holder && typeof holder === 'object' && !Array.isArray(holder) && Object.keys(holder).length === 0) {
+			const first = Object.keys(holderSchema.properties ?? {})[0];
+			if (first) holder[first] = sampler.sample(holderSchema.properties[first], first);
+		}
+	}
+	return { method: method.toUpperCase(), template, path: fillPath(template, pathValues), pathValues, query, body };
+}
+
+/** Everything wrong with one recorded exchange against the plan; empty when the request is right. */
+export function problemsWith(plan, exchange, declaredQuery) {
+	const problems = [];
+	if (!exchange) return ['no request reached Prism'];
+	if (exchange.method !== plan.method) problems.push(`method ${exchange.method}, spec says ${plan.method}`);
+	if (!pathPattern(plan.template).test(exchange.path)) problems.push(`path ${exchange.path} does not match ${plan.template}`);
+	else if (exchange.path !== plan.path) problems.push(`path ${exchange.path}, expected ${plan.path}`);
+	for (const violation of errorViolations(exchange)) {
+		problems.push(`Prism: ${(violation.location ?? []).join('.')} ${violation.code ?? ''} ${violation.message}`.trim());
+	}
+	if (exchange.status >= 400 && errorViolations(exchange).length === 0 && exchange.prismProblem) {
+		problems.push(`Prism refused with ${exchange.status}: ${exchange.prismProblem.title}`);
+	}
+	// Every sampled query value is on the wire, in the style the document (corrected) gives it.
+	for (const [name, value] of Object.entries(plan.query)) {
+		if (Array.isArray(value) && value.some((v) => v && typeof v === 'object')) {
+			// Rails array of hashes (correction query-array-of-objects-is-rails-bracket-array).
+			for (const key of new Set(value.flatMap((v) => Object.keys(v)))) {
+				const sent = exchange.query.getAll(`${name}[][${key}]`);
+				const expected = value.map((v) => v[key]).filter((v) => v !== undefined).map(String);
+				if (JSON.stringify(sent) !== JSON.stringify(expected)) {
+					problems.push(`query ${name}[][${key}]: sent ${JSON.stringify(sent)}, expected ${JSON.stringify(expected)} (query was ${exchange.search})`);
+				}
+			}
+		} else if (Array.isArray(value)) {
+			const sent = exchange.query.getAll(name);
+			if (JSON.stringify(sent) !== JSON.stringify(value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))))) {
+				problems.push(`query ${name}: sent ${JSON.stringify(sent)}, expected ${JSON.stringify(value)}`);
+			}
+		} else if (value && typeof value === 'object') {
+			for (const [key, inner] of Object.entries(value)) {
+				if (inner && typeof inner === 'object') continue; // nested values: Prism has judged them
+				const sent = exchange.query.get(`${name}[${key}]`);
+				if (sent !== String(inner)) problems.push(`query ${name}[${key}]: sent ${sent}, expected ${inner}`);
+			}
+		} else {
+			const sent = exchange.query.get(name);
+			if (sent !== String(value)) problems.push(`query ${name}: sent ${sent}, expected ${value}`);
+		}
+	}
+	// Nothing undeclared goes in the query string (a misspelt name would otherwise pass Prism).
+	for (const key of new Set(exchange.query.keys())) {
+		const base = key.replace(/\[.*$/, '');
+		if (!declaredQuery.has(base)) problems.push(`undeclared query parameter ${key}`);
+	}
+	if (plan.body !== undefined && JSON.stringify(sortKeys(exchange.body)) !== JSON.stringify(sortKeys(plan.body))) {
+		problems.push(`body ${JSON.stringify(exchange.body)}, expected ${JSON.stringify(plan.body)}`);
+	}
+	return problems;
+}
+
+function sortKeys(value) {
+	if (Array.isArray(value)) return value.map(sortKeys);
+	if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys(value[k])]));
+	return value;
+}
+
+function casesFor(spec) {
+	const cases = [];
+	for (const entry of eachOperation(spec)) {
+		const { op } = entry;
+		const inputs = [...(op.parameters ?? []).map((p) => p.schema), op.requestBody?.content?.['application/json']?.schema];
+		const variants = inputs.some((schema) => schema && hasVariants(spec, schema)) ? [0, 1] : [0];
+		for (const variant of variants) cases.push({ entry, variant, name: `${entry.method.toUpperCase()} ${entry.path} (${op.operationId})${variants.length > 1 ? ` variant ${variant}` : ''}` });
+	}
+	return cases;
+}
+
+async function runCase({ entry, variant }, { jsonBody = false } = {}) {
+	const row = operations.find((r) => r.operationId === entry.op.operationId);
+	assert.ok(row, `the node has no operation for ${entry.op.operationId}`);
+	assert.equal(row.method, entry.method.toUpperCase(), `table method for ${entry.op.operationId}`);
+	assert.equal(row.path, entry.path, `table path for ${entry.op.operationId}`);
+	const plan = planRequest(prism.spec, entry, row, variant);
+	const extra = { ...requestOptions() };
+	if (row.pagination) Object.assign(extra, { returnAll: false, limit: 3 });
+	let { query, body } = plan;
+	if (row.method === 'GET' && row.body) {
+		// The table keeps GET /v1/ip_addresses/verify's body as body fields; the node sends them as
+		// bracketed query parameters (correction get-request-body-is-sent-as-query).
+		const bodyKeys = new Set(row.body.rootKey ? [row.body.rootKey] : row.fields.filter((f) => f.in === 'body').map((f) => f.wireName));
+		body = Object.fromEntries(Object.entries(query).filter(([k]) => bodyKeys.has(k)));
+		query = Object.fromEntries(Object.entries(query).filter(([k]) => !bodyKeys.has(k)));
+	}
+	const parameters = buildParameters(row, { path: plan.pathValues, query, body, jsonBody, extra });
+	const tag = `${entry.op.operationId}~${variant}${jsonBody ? '~json' : ''}`;
+	const result = await runNode({ nodeType, parameters, credentials: { apiKey, baseUrl: prism.taggedUrl(tag) }, timeoutMs: RUN_TIMEOUT_MS });
+	const exchanges = prism.exchangesFor(tag);
+	const declared = new Set((entry.op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
+	const problems = problemsWith(plan, exchanges[0], declared);
+	for (const later of exchanges.slice(1)) {
+		problems.push(...errorViolations(later).map((v) => `later request ${later.method} ${later.path}: ${v.message}`));
+	}
+	const context = `\nparameters: ${JSON.stringify(parameters)}\nwire: ${exchanges
+		.map((e) => `${e.method} ${e.path}${e.search} ${e.rawBody} → ${e.status}`)
+		.join(' | ')}\nnode error: ${result.error?.message ?? 'none'} ${result.error?.description ?? ''}`;
+	assert.deepEqual(problems, [], `${entry.op.operationId} was not sent as the document says:${context}`);
+	// Prism accepted it and answered from the document; the node must turn that into items.
+	assert.equal(result.error, undefined, `the node failed on Prism's valid answer:${context}`);
+	exercised.set(entry.op.operationId, (exercised.get(entry.op.operationId) ?? 0) + 1);
+	for (const exchange of exchanges) {
+		for (const v of responseViolations(exchange)) responseProblems.add(`${entry.op.operationId}: ${v.message}`);
+	}
+	return { exchanges, result };
+}
+
+describe('every operation is a request Prism accepts', { concurrency: 6 }, () => {
+	for (const testCase of casesFor(RAW_SPEC)) {
+		test(testCase.name, { timeout: TEST_TIMEOUT_MS }, async () => {
+			// Cases are listed from the raw document; run them against the corrected one.
+			const entry = [...eachOperation(prism.spec)].find((e) => e.op.operationId === testCase.entry.op.operationId);
+			await runCase({ entry, variant: testCase.variant });
+		});
+	}
+});
+
+describe('bodies entered as JSON are accepted too', { concurrency: 6 }, () => {
+	for (const testCase of casesFor(RAW_SPEC).filter((c) => c.variant === 0 && c.entry.op.requestBody)) {
+		test(`${testCase.name} with JSON Body`, { timeout: TEST_TIMEOUT_MS }, async () => {
+			const entry = [...eachOperation(prism.spec)].find((e) => e.op.operationId === testCase.entry.op.operationId);
+			await runCase({ entry, variant: 0 }, { jsonBody: true });
+		});
+	}
+});
+
+describe('coverage', () => {
+	test('the document has 280 operations with unique operationIds, and the node has them all', () => {
+		assert.equal(RAW_OPERATIONS.length, 280);
+		const ids = RAW_OPERATIONS.map((e) => e.op.operationId);
+		assert.equal(new Set(ids).size, 280);
+		const table = new Set(operations.map((r) => r.operationId));
+		assert.deepEqual(ids.filter((id) => !table.has(id)), [], 'operations missing from the node');
+	});
+
+	test('280/280 operations were exercised and accepted by Prism', () => {
+		const missing = RAW_OPERATIONS.map((e) => e.op.operationId).filter((id) => !exercised.has(id));
+		assert.deepEqual(missing, [], `${280 - missing.length}/280 operations accepted`);
+		assert.equal(exercised.size, 280);
+	});
+
+	test('report: where Prism\'s answers (built from the document\'s examples) break the document', (t) => {
+		// Not a request problem, so not a failure: listed so the document's mistakes are visible.
+		t.diagnostic(`${responseProblems.size} response-side mismatches in the document`);
+		for (const line of [...responseProblems].sort()) t.diagnostic(line);
+	});
+
+	test('every correction names the operations it touched, with a reason', () => {
+		for (const correction of prism.corrections) {
+			assert.ok(correction.reason.length > 40, `${correction.id} needs a reason`);
+			assert.ok(correction.touched.length > 0, `${correction.id} touched nothing: remove it`);
+		}
+		assert.equal(prism.corrections.length, SPEC_CORRECTIONS.length);
+	});
+});
+
+describe('the check can fail', () => {
+	const find = (operationId) => [...eachOperation(prism.spec)].find((e) => e.op.operationId === operationId);
+
+	async function raw(tag, method, path, { body, headers = {} } = {}) {
+		const response = await fetch(`${prism.taggedUrl(tag)}${path}`, {
+			method,
+			headers: { authorization: apiKey, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+			body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+			signal: AbortSignal.timeout(20_000),
+		});
+		await response.arrayBuffer();
+		return prism.exchangesFor(tag)[0];
+	}
+
+	function planFor(operationId) {
+		const entry = find(operationId);
+		const row = operations.find((r) => r.operationId === operationId);
+		const declared = new Set((entry.op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
+		return { plan: planRequest(prism.spec, entry, row, 0), declared };
+	}
+
+	test('the node sending a wrong type (text for an integer body field) is rejected by Prism', async () => {
+		// The node checks its own typed fields, so the wrong type goes through the JSON Body, which
+		// it passes on as entered.
+		const row = operations.find((r) => r.operationId === 'V1_Networks-create');
+		const { plan } = planFor('V1_Networks-create');
+		const body = { network: { ...plan.body.network, organization_id: 'not-a-number' } };
+		const parameters = buildParameters(row, { body, jsonBody: true, extra: requestOptions() });
+		const tag = 'negative-wrong-type';
+		const { error } = await runNode({ nodeType, parameters, credentials: { apiKey, baseUrl: prism.taggedUrl(tag) }, timeoutMs: RUN_TIMEOUT_MS });
+		const [exchange] = prism.exchangesFor(tag);
+		assert.ok(exchange, 'the request reached Prism');
+		assert.ok(errorViolations(exchange).some((v) => /organization_id must be integer/.test(v.message)), JSON.stringify(exchange.violations));
+		assert.ok(exchange.status === 422 || exchange.status === 400, `status ${exchange.status}`);
+		assert.ok(error, 'the node must surface the refusal as an error');
+		assert.match(error.message, /HTTP (422|400)/);
+	});
+
+	test('a wrong method is reported', async () => {
+		const { plan, declared } = planFor('V1_Networks-show');
+		const exchange = await raw('negative-method', 'PUT', plan.path);
+		const problems = problemsWith(plan, exchange, declared);
+		assert.ok(problems.some((p) => /method PUT/.test(p)), problems.join('\n'));
+		assert.ok(problems.some((p) => /^Prism/.test(p)), `Prism itself must refuse it too: ${problems.join('\n')}`);
+	});
+
+	test('a wrong path is reported', async () => {
+		const { plan, declared } = planFor('V1_Networks-show');
+		const exchange = await raw('negative-path', 'GET', '/v1/network/7');
+		const problems = problemsWith(plan, exchange, declared);
+		assert.ok(problems.some((p) => /does not match/.test(p)), problems.join('\n'));
+		assert.ok(problems.some((p) => /^Prism/.test(p)), problems.join('\n'));
+	});
+
+	test('a missing required query parameter is reported', async () => {
+		const entry = [...eachOperation(prism.spec)].find((e) => e.method === 'get' && (e.op.parameters ?? []).some((p) => p.in === 'query' && p.required && resolveRef(prism.spec, p.schema ?? {}).type === 'string'));
+		assert.ok(entry, 'the document has a GET with a required string query parameter');
+		const row = operations.find((r) => r.operationId === entry.op.operationId);
+		const { path } = planRequest(prism.spec, entry, row, 0);
+		const exchange = await raw('negative-missing', 'GET', path);
+		assert.ok(errorViolations(exchange).some((v) => v.code === 'required' || /required/.test(v.message)), JSON.stringify(exchange.violations));
+	});
+
+	test('a body without its root key is reported', async () => {
+		const { plan, declared } = planFor('V1_Networks-create');
+		const exchange = await raw('negative-root-key', 'POST', plan.path, { body: plan.body.network });
+		const problems = problemsWith(plan, exchange, declared);
+		assert.ok(problems.some((p) => /required property 'network'/.test(p)), problems.join('\n'));
+		assert.ok(problems.some((p) => /additional properties/.test(p)), problems.join('\n'));
+	});
+
+	test('page[number] that is not an integer is reported (deepObject correction in effect)', async () => {
+		const exchange = await raw('negative-page', 'GET', '/v1/networks?page[number]=first&page[size]=2');
+		assert.ok(errorViolations(exchange).some((v) => /page\.number must be integer/.test(v.message)), JSON.stringify(exchange.violations));
+	});
+
+	test('a malformed JSON body, on which Prism hangs, fails within the timeout instead of hanging the run', async () => {
+		const started = Date.now();
+		const exchange = await raw('negative-malformed', 'POST', '/v1/networks', { body: '{"network":' });
+		assert.ok(errorViolations(exchange).length > 0);
+		assert.ok(Date.now() - started < 20_000);
+	});
+});
