@@ -116,7 +116,10 @@ function firstSuccess(responses) {
 function outputKind(op, pagination) {
 	if (pagination) return 'list';
 	const { code, schema } = firstSuccess(op.responses);
-	if (code === '204' || !schema) return 'none';
+	// Only a declared 204 means "no content"; a 200 without a schema (the distributor reports)
+	// still answers with data, shaped as a record.
+	if (code === '204' || code === undefined) return 'none';
+	if (!schema) return 'record';
 	if (schemaType(schema) === 'array') return 'list';
 	if (schemaType(schema?.properties?.data) === 'array') return 'list';
 	return 'record';

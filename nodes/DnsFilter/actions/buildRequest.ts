@@ -137,6 +137,26 @@ function collection(context: IExecuteFunctions, name: string, itemIndex: number)
 	return isRecord(value) ? value : {};
 }
 
+function containsObjectArray(value: unknown): boolean {
+	if (Array.isArray(value)) return value.some((entry) => isRecord(entry) || Array.isArray(entry) || containsObjectArray(entry));
+	if (isRecord(value)) return Object.values(value).some(containsObjectArray);
+	return false;
+}
+
+/** Rails nested-parameter encoding of `value` under `prefix`, appended to `out` in order. */
+export function appendRailsPairs(out: string[], prefix: string, value: unknown): void {
+	if (Array.isArray(value)) {
+		for (const entry of value) appendRailsPairs(out, `${prefix}[]`, entry);
+		return;
+	}
+	if (isRecord(value)) {
+		for (const key of Object.keys(value)) appendRailsPairs(out, `${prefix}[${key}]`, value[key]);
+		return;
+	}
+	if (value === undefined) return;
+	out.push(`${encodeURIComponent(prefix)}=${encodeURIComponent(value === null ? '' : String(value))}`);
+}
+
 /** Path template with each `{name}` replaced by the URL-encoded value. */
 export function fillPath(template: string, values: Record<string, unknown>): string {
 	return template.replace(/\{([^}]+)\}/g, (_match, name: string) => encodeURIComponent(String(values[name])));
@@ -195,13 +215,25 @@ export function buildRequest(this: IExecuteFunctions, spec: OperationSpec, itemI
 		}
 	}
 
-	const request: ApiRequest = { method: spec.method, path: fillPath(spec.path, pathValues) };
+	let path = fillPath(spec.path, pathValues);
 	// n8n's HTTP helper never sends a GET body, so a GET body goes as bracketed query parameters
 	// (`ip_address[ip]=…`), which the API's Rails params parser reads the same way.
 	if (body !== undefined && spec.method === 'GET') {
 		if (isRecord(body)) Object.assign(qs, body);
 		body = undefined;
 	}
+	// Arrays of objects have no form-style encoding and the `repeat` array format loses their
+	// grouping, so they are written Rails-style (`notes[][domain]=a&notes[][note]=x`), in order,
+	// into the path's query string; everything else stays in `qs`.
+	const railsPairs: string[] = [];
+	for (const name of Object.keys(qs)) {
+		if (!containsObjectArray(qs[name])) continue;
+		appendRailsPairs(railsPairs, name, qs[name]);
+		delete qs[name];
+	}
+	if (railsPairs.length) path = `${path}?${railsPairs.join('&')}`;
+
+	const request: ApiRequest = { method: spec.method, path };
 	if (Object.keys(qs).length) request.qs = qs;
 	if (body !== undefined) request.body = body;
 	return request;

@@ -1049,7 +1049,7 @@ export const OPERATIONS: OperationSpec[] = [
 			{ wireName: 'organization_ids', field: 'organizationIds', in: 'query', type: 'stringList', required: false, integer: true, collection: 'options' },
 			{ wireName: 'to', field: 'to', in: 'query', type: 'dateTime', required: true },
 		],
-		output: 'none',
+		output: 'record',
 		displayName: 'Get Covered Users Summary by Organization',
 	},
 	{
@@ -1065,7 +1065,7 @@ export const OPERATIONS: OperationSpec[] = [
 			{ wireName: 'msp_ids', field: 'mspIds', in: 'query', type: 'stringList', required: false, integer: true, collection: 'options' },
 			{ wireName: 'organization_ids', field: 'organizationIds', in: 'query', type: 'stringList', required: false, integer: true, collection: 'options' },
 		],
-		output: 'none',
+		output: 'record',
 		displayName: 'Get Usage by Organization',
 	},
 	{
@@ -1081,7 +1081,7 @@ export const OPERATIONS: OperationSpec[] = [
 			{ wireName: 'msp_ids', field: 'mspIds', in: 'query', type: 'stringList', required: false, integer: true, collection: 'options' },
 			{ wireName: 'organization_ids', field: 'organizationIds', in: 'query', type: 'stringList', required: false, integer: true, collection: 'options' },
 		],
-		output: 'none',
+		output: 'record',
 		displayName: 'Get Usage by SKU',
 	},
 	{

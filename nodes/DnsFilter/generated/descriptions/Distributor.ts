@@ -1255,6 +1255,16 @@ export const distributorFields: INodeProperties[] = [
 		description: 'Date, or date and time, in ISO 8601 format; sent as entered',
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		displayOptions: {
+			show: { resource: ['distributor'], operation: ['reportsCoveredUsersSummaryByOrganization'] },
+		},
+		default: true,
+		description: 'Whether to return a simplified version of the response instead of the raw data',
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
@@ -1299,6 +1309,16 @@ export const distributorFields: INodeProperties[] = [
 		description: 'Date, or date and time, in ISO 8601 format; sent as entered',
 	},
 	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		displayOptions: {
+			show: { resource: ['distributor'], operation: ['reportsUsageByOrganization'] },
+		},
+		default: true,
+		description: 'Whether to return a simplified version of the response instead of the raw data',
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
@@ -1341,6 +1361,16 @@ export const distributorFields: INodeProperties[] = [
 		},
 		default: '',
 		description: 'Date, or date and time, in ISO 8601 format; sent as entered',
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		displayOptions: {
+			show: { resource: ['distributor'], operation: ['reportsUsageBySku'] },
+		},
+		default: true,
+		description: 'Whether to return a simplified version of the response instead of the raw data',
 	},
 	{
 		displayName: 'Options',
