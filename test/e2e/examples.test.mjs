@@ -67,6 +67,26 @@ function assertSucceeded(result, what) {
 	assert.equal(result.run.status, 'success', `${what}: status ${result.run.status}\n${tail}`);
 }
 
+/**
+ * n8n answers /healthz/readiness before it has registered the published workflows' webhooks,
+ * so POST until the webhook stops answering "not registered" (bounded: 60 s).
+ */
+async function postWhenRegistered(url, body) {
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const res = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+			signal: AbortSignal.timeout(60_000),
+		});
+		if (res.status !== 404 || Date.now() > deadline) return res;
+		const text = await res.text();
+		if (!text.includes('is not registered')) return new Response(text, { status: res.status });
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
 function served(method, pathPattern) {
 	return standIn.served().filter((r) => r.method === method && pathPattern.test(r.path));
 }
@@ -215,14 +235,9 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 		const server = await instance.startServer();
 		try {
 			const oldSecret = standIn.state.networks.get(2001).secret_key;
-			const res = await fetch(`${server.base}/webhook/${WEBHOOK_PATH}`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ network_id: 2001 }),
-				signal: AbortSignal.timeout(60_000),
-			});
+			const res = await postWhenRegistered(`${server.base}/webhook/${WEBHOOK_PATH}`, { network_id: 2001 });
 			const text = await res.text();
-			assert.equal(res.status, 200, text);
+			assert.equal(res.status, 200, `${text}\n--- n8n start output ---\n${server.output().slice(-8000)}`);
 			const body = JSON.parse(text);
 			assert.equal(body.networkId, 2001);
 			assert.equal(body.networkName, 'Head office');

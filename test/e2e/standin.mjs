@@ -148,6 +148,8 @@ export async function startStandIn({ apiKey, rateLimitHalf = false, queryLogCoun
 				const wantExpired = query.get('expired') === 'true';
 				keys = keys.filter((k) => (k.attributes.expiry !== null && Date.parse(k.attributes.expiry) < Date.now()) === wantExpired);
 			}
+			// No paging is documented for this list: without page params every key comes back.
+			if (!query.has('page[number]') && !query.has('page[size]')) return send(res, 200, { data: keys, links: { self: path, next: null } });
 			const { number, size } = pageParams(query);
 			const data = keys.slice((number - 1) * size, number * size);
 			const hasNext = number * size < keys.length;
