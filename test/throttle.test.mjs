@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { loadBuilt, runNode } from './support/engine.mjs';
+import { loadBuilt, loadDnsFilterNode, runNode } from './support/engine.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { PROBE_TYPE, probeNode } from './support/probe-node.mjs';
 import { json, startStandIn } from './support/standin-server.mjs';
@@ -105,6 +105,24 @@ describe('a 3,000-request run against a server that enforces the limit', () => {
 		assert.ok(result.durationMs >= 6000, `finished in ${result.durationMs} ms`);
 		const spread = server.requests[2999].at - server.requests[0].at;
 		assert.ok(spread >= 6000, `3,000 requests arrived within ${spread} ms`);
+	});
+
+	test('the real DNSFilter node, Get Network × 3,000 items, 5 in parallel: no 429', async () => {
+		const limiter = enforcingLimiter({ limit: 1000, windowMs: 3000 });
+		server.setHandler(limiter.handler);
+		const result = await runNode({
+			nodeType: loadDnsFilterNode(),
+			parameters: { resource: 'network', operation: 'show', id: '={{ $json.id }}', requestOptions: { maxRetries: 0, maxWaitSeconds: 0, concurrency: 5 } },
+			items: Array.from({ length: 3000 }, (_, i) => ({ id: i + 1 })),
+			credentials: { apiKey: makeApiKey({ sub: 'throttle-real-node' }), baseUrl: server.url, throttleRequests: 1000, throttleWindowSeconds: 3 },
+			timeoutMs: 120_000,
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.equal(limiter.stats.rejected, 0, 'the server answered 429');
+		assert.equal(limiter.stats.ok, 3000);
+		assert.deepEqual(result.items.slice(0, 3).map((i) => [i.pairedItem.item, i.json.id]), [[0, '1'], [1, '2'], [2, '3']]);
+		assert.equal(result.items[2999].json.id, '3000');
+		assert.ok(result.durationMs >= 6000, `finished in ${result.durationMs} ms`);
 	});
 
 	test('without the throttle the same server answers 429 (the test can fail)', async () => {
