@@ -258,7 +258,12 @@ export function operationValue(op, taken) {
 	return camel(`${versionOf(op.operationId)} ${actionOf(op.operationId)}`);
 }
 
-/** n8n parameter name for a wire name: safe camelCase (`user_id:` → `userId`, `filter[name]` → `filterName`). */
+/**
+ * n8n parameter name for a wire name: safe camelCase (`user_id:` → `userId`, `filter[name]` → `filterName`).
+ * Quirk: some property names carry `:`, `-` or `.` (`user_id:`, `return-reset_password_url`,
+ * `ep-grd-subscriber-identifier`); they are not valid parameter names, so the field name is the
+ * camelCase of their words while the row's `wireName` keeps the original spelling for the wire.
+ */
 export function fieldName(wireName) {
 	return camel(wireName);
 }
