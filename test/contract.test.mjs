@@ -175,9 +175,16 @@ async function runCase({ entry, variant }, { jsonBody = false } = {}) {
 	const context = `\nparameters: ${JSON.stringify(parameters)}\nwire: ${exchanges
 		.map((e) => `${e.method} ${e.path}${e.search} ${e.rawBody} → ${e.status}`)
 		.join(' | ')}\nnode error: ${result.error?.message ?? 'none'} ${result.error?.description ?? ''}`;
+	if (row.pagination && exchanges[0]) {
+		// Limit 3 → the first page asks for exactly 3, in the deepObject form Prism has just checked.
+		if (exchanges[0].query.get('page[number]') !== '1') problems.push(`page[number] ${exchanges[0].query.get('page[number]')}, expected 1`);
+		if (exchanges[0].query.get('page[size]') !== '3') problems.push(`page[size] ${exchanges[0].query.get('page[size]')}, expected 3`);
+	}
 	assert.deepEqual(problems, [], `${entry.op.operationId} was not sent as the document says:${context}`);
 	// Prism accepted it and answered from the document; the node must turn that into items.
 	assert.equal(result.error, undefined, `the node failed on Prism's valid answer:${context}`);
+	if (row.output !== 'list') assert.equal(result.items.length, 1, `one output item for a ${row.output} operation:${context}`);
+	assert.ok(result.items.every((item) => item.json && typeof item.json === 'object' && item.pairedItem?.item === 0), `output items must be objects paired to item 0:${context}`);
 	exercised.set(entry.op.operationId, (exercised.get(entry.op.operationId) ?? 0) + 1);
 	for (const exchange of exchanges) {
 		for (const v of responseViolations(exchange)) responseProblems.add(`${entry.op.operationId}: ${v.message}`);
@@ -204,7 +211,48 @@ describe('bodies entered as JSON are accepted too', { concurrency: 6 }, () => {
 	}
 });
 
+describe('multi-value parameters', () => {
+	test('an integer array query parameter with two values goes as repeated keys Prism accepts', { timeout: TEST_TIMEOUT_MS }, async () => {
+		const entry = [...eachOperation(prism.spec)].find(
+			(e) => e.method === 'get' && (e.op.parameters ?? []).some((p) => p.in === 'query' && resolveRef(prism.spec, p.schema ?? {}).type === 'array' && resolveRef(prism.spec, p.schema.items ?? {}).type === 'integer'),
+		);
+		const param = entry.op.parameters.find((p) => p.in === 'query' && resolveRef(prism.spec, p.schema ?? {}).type === 'array' && resolveRef(prism.spec, p.schema.items ?? {}).type === 'integer');
+		const row = operations.find((r) => r.operationId === entry.op.operationId);
+		const plan = planRequest(prism.spec, entry, row, 0);
+		plan.query = { ...Object.fromEntries(Object.entries(plan.query).filter(([k]) => (entry.op.parameters.find((p) => p.name === k)?.required))), [param.name]: [11, 12] };
+		const parameters = buildParameters(row, { path: plan.pathValues, query: plan.query, extra: { ...requestOptions(), ...(row.pagination ? { returnAll: false, limit: 3 } : {}) } });
+		const tag = 'multi-integer-array';
+		const result = await runNode({ nodeType, parameters, credentials: { apiKey, baseUrl: prism.taggedUrl(tag) }, timeoutMs: RUN_TIMEOUT_MS });
+		const [exchange] = prism.exchangesFor(tag);
+		const declared = new Set(entry.op.parameters.filter((p) => p.in === 'query').map((p) => p.name));
+		assert.deepEqual(problemsWith(plan, exchange, declared), [], `${entry.op.operationId} ${exchange?.search}`);
+		assert.deepEqual(exchange.query.getAll(param.name), ['11', '12']);
+		assert.equal(result.error, undefined);
+	});
+
+	test('two notes of the batch update go as an ordered Rails array of hashes', { timeout: TEST_TIMEOUT_MS }, async () => {
+		const entry = [...eachOperation(prism.spec)].find((e) => e.op.operationId === 'V1_Domain_Notes-batch_update');
+		const row = operations.find((r) => r.operationId === entry.op.operationId);
+		const plan = planRequest(prism.spec, entry, row, 0);
+		plan.query = { notes: [{ domain: 'a.example', note: 'first' }, { domain: 'b.example', note: 'second' }] };
+		const parameters = buildParameters(row, { path: plan.pathValues, query: plan.query, extra: requestOptions() });
+		const tag = 'multi-notes';
+		const result = await runNode({ nodeType, parameters, credentials: { apiKey, baseUrl: prism.taggedUrl(tag) }, timeoutMs: RUN_TIMEOUT_MS });
+		const [exchange] = prism.exchangesFor(tag);
+		const declared = new Set(entry.op.parameters.filter((p) => p.in === 'query').map((p) => p.name));
+		assert.deepEqual(problemsWith(plan, exchange, declared), [], exchange?.search);
+		assert.equal(decodeURIComponent(exchange.search), '?notes[][domain]=a.example&notes[][note]=first&notes[][domain]=b.example&notes[][note]=second');
+		assert.equal(result.error, undefined);
+	});
+});
+
 describe('coverage', () => {
+	test('both arms of oneOf [integer, "self"] were sent for Get User', () => {
+		const paths = prism.exchanges.filter((e) => e.tag?.startsWith('V1_Users-show~')).map((e) => e.path);
+		assert.ok(paths.includes('/v1/users/self'), JSON.stringify(paths));
+		assert.ok(paths.some((p) => /^\/v1\/users\/\d+$/.test(p)), JSON.stringify(paths));
+	});
+
 	test('the document has 280 operations with unique operationIds, and the node has them all', () => {
 		assert.equal(RAW_OPERATIONS.length, 280);
 		const ids = RAW_OPERATIONS.map((e) => e.op.operationId);
