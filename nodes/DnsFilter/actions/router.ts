@@ -66,7 +66,8 @@ async function waitForExport(
 	const intervalMs = Math.max(1, Number(this.getNodeParameter('pollInterval', itemIndex, 5))) * 1000;
 	const timeoutMs = Math.max(1, Number(this.getNodeParameter('completionTimeout', itemIndex, 300))) * 1000;
 	const maxPolls = Math.ceil(timeoutMs / intervalMs) + 1;
-	const path = fillPath(statusSpec.path, { id: jobId });
+	const idParameter = statusSpec.fields.find((field) => field.in === 'path')?.wireName ?? 'id';
+	const path = fillPath(statusSpec.path, { [idParameter]: jobId });
 	const started = Date.now();
 	const signal = this.getExecutionCancelSignal?.();
 
