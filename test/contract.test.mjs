@@ -27,6 +27,7 @@ let prism;
 let operations;
 let nodeType;
 const exercised = new Map(); // operationId → accepted runs
+let mutants = 0;
 const responseProblems = new Set(); // the document's own response examples vs its schemas
 
 before(async () => {
@@ -147,7 +148,7 @@ function casesFor(spec) {
 	return cases;
 }
 
-async function runCase({ entry, variant }, { jsonBody = false } = {}) {
+async function runCase({ entry, variant }, { jsonBody = false, beforeRun } = {}) {
 	const row = operations.find((r) => r.operationId === entry.op.operationId);
 	assert.ok(row, `the node has no operation for ${entry.op.operationId}`);
 	assert.equal(row.method, entry.method.toUpperCase(), `table method for ${entry.op.operationId}`);
@@ -164,7 +165,8 @@ async function runCase({ entry, variant }, { jsonBody = false } = {}) {
 		query = Object.fromEntries(Object.entries(query).filter(([k]) => !bodyKeys.has(k)));
 	}
 	const parameters = buildParameters(row, { path: plan.pathValues, query, body, jsonBody, extra });
-	const tag = `${entry.op.operationId}~${variant}${jsonBody ? '~json' : ''}`;
+	const tag = `${entry.op.operationId}~${variant}${jsonBody ? '~json' : ''}${beforeRun ? `~mutant${++mutants}` : ''}`;
+	beforeRun?.(row);
 	const result = await runNode({ nodeType, parameters, credentials: { apiKey, baseUrl: prism.taggedUrl(tag) }, timeoutMs: RUN_TIMEOUT_MS });
 	const exchanges = prism.exchangesFor(tag);
 	const declared = new Set((entry.op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
@@ -318,6 +320,58 @@ describe('the check can fail', () => {
 		assert.ok(exchange.status === 422 || exchange.status === 400, `status ${exchange.status}`);
 		assert.ok(error, 'the node must surface the refusal as an error');
 		assert.match(error.message, /HTTP (422|400)/);
+	});
+
+	// Mutation checks: corrupt one row of the node's own operation table in memory (the node and
+	// these tests share the module), run the ordinary contract case, and expect it to fail.
+	async function withCorruptedRow(operationId, corrupt) {
+		const row = operations.find((r) => r.operationId === operationId);
+		const saved = structuredClone(row);
+		try {
+			const entry = find(operationId);
+			// Parameters are built from the true row; only then is the node's view corrupted.
+			await assert.rejects(runCase({ entry, variant: 0 }, { beforeRun: corrupt }), (error) => {
+				assert.match(error.message, /was not sent as the document says|failed on Prism's valid answer/);
+				return true;
+			});
+		} finally {
+			for (const key of Object.keys(row)) delete row[key];
+			Object.assign(row, saved);
+		}
+	}
+
+	test('a node that forgets the root key fails the contract case', async () => {
+		await withCorruptedRow('V1_Networks-update', (row) => {
+			delete row.body.rootKey;
+		});
+	});
+
+	test('a node that uses the wrong method fails the contract case', async () => {
+		await withCorruptedRow('V1_Networks-update', (row) => {
+			row.method = 'PUT';
+		});
+	});
+
+	test('a node that misspells a query parameter fails the contract case', async () => {
+		await withCorruptedRow('V1_Networks-show', (row) => {
+			const field = row.fields.find((f) => f.wireName === 'count_network_ips');
+			field.wireName = 'count_network_ip';
+			field.required = true;
+			delete field.collection;
+		});
+	});
+
+	test('a node that sends an integer as text fails the contract case', async () => {
+		await withCorruptedRow('V1_Networks-update', (row) => {
+			const field = row.fields.find((f) => f.wireName === 'organization_id');
+			field.type = 'string'; // 7 would go as "7"
+		});
+	});
+
+	test('a node that sends a required body field under another name fails the contract case', async () => {
+		await withCorruptedRow('V1_Networks-update', (row) => {
+			row.fields.find((f) => f.wireName === 'name').wireName = 'title';
+		});
 	});
 
 	test('a wrong method is reported', async () => {
