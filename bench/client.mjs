@@ -46,15 +46,15 @@ async function requests() {
 	const { count, warmup } = options;
 	if (options.side === 'node') {
 		const { target, run } = await engineSide();
-		await run(target.getOne(), ids(warmup, 900_000));
+		await run(target.getOne(options.concurrency), ids(warmup, 900_000));
 		global.gc?.();
 		const memory = memorySampler();
 		const started = performance.now();
-		const result = await run(target.getOne(), ids(count));
+		const result = await run(target.getOne(options.concurrency), ids(count));
 		const elapsedMs = performance.now() - started;
 		const mem = memory.stop();
 		if (result.items.length !== count) throw new Error(`expected ${count} items, got ${result.items.length}`);
-		return { target: target.kind, count, elapsedMs: round(elapsedMs), msPerRequest: round(elapsedMs / count, 4), ...mem };
+		return { target: target.kind, concurrency: options.concurrency ?? 1, count, elapsedMs: round(elapsedMs), msPerRequest: round(elapsedMs / count, 4), ...mem };
 	}
 	const client = await axiosSide();
 	for (const { id } of ids(warmup, 900_000)) await client.get(`/v1/networks/${id}`);

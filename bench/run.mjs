@@ -111,12 +111,12 @@ async function repeated(once, key) {
 
 async function benchRequests() {
 	const warmup = Math.min(200, REQUESTS);
-	const { node, axios, axiosFresh, probe } = await repeated(
+	const { node, axios, axiosFresh, probe, parallel } = await repeated(
 		() =>
 			withServer(startRecordServer, async (server) => {
-				const connectionsFor = async (side, target) => {
+				const connectionsFor = async (side, target, concurrency) => {
 					const before = server.stats.connections;
-					const result = await client({ scenario: 'requests', side, target, url: server.url, count: REQUESTS, warmup });
+					const result = await client({ scenario: 'requests', side, target, concurrency, url: server.url, count: REQUESTS, warmup });
 					return { ...result, connections: server.stats.connections - before };
 				};
 				return {
@@ -127,6 +127,8 @@ async function benchRequests() {
 					axiosFresh: await connectionsFor('axiosFresh'),
 					// The transport alone in the same engine: what the node's own routing adds on top.
 					...(builtNode ? { probe: await connectionsFor('node', 'probe') } : {}),
+					// Not comparable with the sequential floor: the node's "Items in Parallel" at its maximum.
+					...(builtNode ? { parallel: await connectionsFor('node', undefined, 5) } : {}),
 				};
 			}),
 		'msPerRequest',
@@ -137,8 +139,10 @@ async function benchRequests() {
 		axios,
 		axiosFresh,
 		probe,
+		parallel,
 		ratios: {
 			msPerRequest: round(node.msPerRequest / axios.msPerRequest),
+			parallelVsSequential: parallel ? round(parallel.msPerRequest / node.msPerRequest) : undefined,
 			msPerRequestVsProbe: probe && node.target !== 'probe' ? round(node.msPerRequest / probe.msPerRequest) : undefined,
 			msPerRequestVsFreshConnections: round(node.msPerRequest / axiosFresh.msPerRequest),
 			peakRss: round(node.peakRssMb / axios.peakRssMb),
@@ -264,6 +268,7 @@ function table(results) {
 		add('2 per-request', `ms/request (${requests.node.count} GETs)`, requests.node.msPerRequest, requests.axios.msPerRequest, requests.ratios.msPerRequest, `${requests.node.target} in WorkflowExecute vs axios loop; median of ${requests.repeats} interleaved runs`);
 		add('2 per-request', 'ms/request vs axios with a new connection per request', requests.node.msPerRequest, requests.axiosFresh.msPerRequest, requests.ratios.msPerRequestVsFreshConnections, 'isolates connection set-up; not the floor');
 		if (requests.ratios.msPerRequestVsProbe) add('2 per-request', 'ms/request vs the transport alone (probe node)', requests.node.msPerRequest, requests.probe.msPerRequest, requests.ratios.msPerRequestVsProbe, "the node's own routing and parameter reading");
+		if (requests.parallel) add('2 per-request', 'ms/request, Items in Parallel = 5 vs 1', requests.parallel.msPerRequest, requests.node.msPerRequest, requests.ratios.parallelVsSequential, 'wall time per request; the local server answers at once, so this shows CPU cost, not hidden latency');
 		add('2 per-request', 'peak RSS (MB)', requests.node.peakRssMb, requests.axios.peakRssMb, requests.ratios.peakRss);
 		add('2 per-request', 'RSS growth during run (MB)', requests.node.rssGrowthMb, requests.axios.rssGrowthMb, requests.ratios.rssGrowth);
 		add('2 per-request', 'peak heap used (MB)', requests.node.peakHeapUsedMb, requests.axios.peakHeapUsedMb, round(requests.node.peakHeapUsedMb / requests.axios.peakHeapUsedMb));

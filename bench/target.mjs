@@ -35,7 +35,12 @@ export async function loadTarget(preferred = process.env.BENCH_TARGET) {
 			nodeType: engine.loadDnsFilterNode(),
 			typeName: engine.NODE_TYPE,
 			/** One GET /v1/networks/{id} per item, the id taken from the item. */
-			getOne: () => ({ resource: show?.resource ?? 'network', operation: show?.operation ?? 'get', [idField]: '={{ $json.id }}' }),
+			getOne: (concurrency) => ({
+				resource: show?.resource ?? 'network',
+				operation: show?.operation ?? 'get',
+				[idField]: '={{ $json.id }}',
+				...(concurrency ? { requestOptions: { concurrency } } : {}),
+			}),
 			/** GET /v1/networks with Return All. */
 			listAll: () => ({ resource: index?.resource ?? 'network', operation: index?.operation ?? 'getMany', returnAll: true }),
 		};
