@@ -191,6 +191,12 @@ describe('error bodies become clear NodeApiErrors', () => {
 		assert.match(error.description, /No networks with id "8675309"/);
 	});
 
+	test('404 on a list names the path, not a made-up id', async () => {
+		server.setHandler((req, res) => json(res, 404, { error: 'Not found' }));
+		const { error } = await probe({ path: '/v1/user_agents' });
+		assert.match(error.description, /Nothing was found at \/v1\/user_agents\./);
+	});
+
 	test('an HTML error page is reduced to its title', async () => {
 		server.setHandler((req, res) => text(res, 502, '<html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>', 'text/html'));
 		const { error } = await probe({ method: 'POST', path: '/v1/networks', body: '{}' });

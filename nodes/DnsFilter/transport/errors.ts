@@ -77,10 +77,11 @@ function statusHint(statusCode: number, path: string): string {
 		return "The key's user lacks the permission for this action. API keys carry the permissions of the user who created them.";
 	}
 	if (statusCode === 404) {
-		const idMatch = /\/([^/]+)\/([^/]+)$/.exec(path);
+		// Name the resource only when the path ends in something that looks like an id.
+		const idMatch = /\/([^/]+)\/(\d+|[0-9a-fA-F-]{32,36}|self)$/.exec(path);
 		return idMatch
 			? `No ${idMatch[1]} with id "${idMatch[2]}" was found (${path}). Check the id and that it belongs to an organization the key can see.`
-			: `Nothing was found at ${path}.`;
+			: `Nothing was found at ${path}. Check the ids in the path and the Base URL in the credential.`;
 	}
 	if (statusCode === 422) return 'DNSFilter rejected the data sent. Fix the fields named in the message.';
 	if (statusCode === 429) return 'DNSFilter rate limit reached.';
