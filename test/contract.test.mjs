@@ -331,7 +331,7 @@ describe('the check can fail', () => {
 			const entry = find(operationId);
 			// Parameters are built from the true row; only then is the node's view corrupted.
 			await assert.rejects(runCase({ entry, variant: 0 }, { beforeRun: corrupt }), (error) => {
-				assert.match(error.message, /was not sent as the document says|failed on Prism's valid answer/);
+				assert.match(error.message, /was not sent as the document says/);
 				return true;
 			});
 		} finally {
@@ -353,11 +353,9 @@ describe('the check can fail', () => {
 	});
 
 	test('a node that misspells a query parameter fails the contract case', async () => {
-		await withCorruptedRow('V1_Networks-show', (row) => {
-			const field = row.fields.find((f) => f.wireName === 'count_network_ips');
-			field.wireName = 'count_network_ip';
-			field.required = true;
-			delete field.collection;
+		// GET /v1/agent_local_user_bulk_deletes/counts requires the query parameter `id`.
+		await withCorruptedRow('V1_Agent_Local_User_Bulk_Deletes-counts', (row) => {
+			row.fields.find((f) => f.in === 'query' && f.wireName === 'id').wireName = 'ids';
 		});
 	});
 
