@@ -28,6 +28,7 @@ let operations;
 let nodeType;
 const exercised = new Map(); // operationId → accepted runs
 let mutants = 0;
+const fieldsExercised = new Set(); // `${operationId} ${in} ${wireName}` accepted by Prism
 const responseProblems = new Set(); // the document's own response examples vs its schemas
 
 before(async () => {
@@ -50,8 +51,8 @@ function requestOptions() {
 }
 
 /** Builds the wire values the node should send for one operation of the corrected document. */
-export function planRequest(spec, { path: template, method, op }, row, variant) {
-	const sampler = createSampler(spec, { seed: op.operationId, variant });
+export function planRequest(spec, { path: template, method, op }, row, variant, { optional = 'some' } = {}) {
+	const sampler = createSampler(spec, { seed: op.operationId, variant, optional });
 	const pathValues = {};
 	const query = {};
 	for (const param of op.parameters ?? []) {
@@ -61,7 +62,7 @@ export function planRequest(spec, { path: template, method, op }, row, variant) 
 		if (param.name === 'page' && row.pagination) continue; // Return All / Limit own page[...]
 		// Required as the document says (a correction may have hidden `required` from Prism only).
 		const required = param.required || param['x-contract-rails-array']?.required;
-		if (required || sampler.choose(`query.${param.name}`)) query[param.name] = sampler.sample(schema, param.name);
+		if (required || optional === 'all' || (optional === 'some' && sampler.choose(`query.${param.name}`))) query[param.name] = sampler.sample(schema, param.name);
 	}
 	let body;
 	const media = op.requestBody?.content?.['application/json'];
@@ -148,12 +149,12 @@ function casesFor(spec) {
 	return cases;
 }
 
-async function runCase({ entry, variant }, { jsonBody = false, beforeRun } = {}) {
+async function runCase({ entry, variant }, { jsonBody = false, beforeRun, optional = 'some' } = {}) {
 	const row = operations.find((r) => r.operationId === entry.op.operationId);
 	assert.ok(row, `the node has no operation for ${entry.op.operationId}`);
 	assert.equal(row.method, entry.method.toUpperCase(), `table method for ${entry.op.operationId}`);
 	assert.equal(row.path, entry.path, `table path for ${entry.op.operationId}`);
-	const plan = planRequest(prism.spec, entry, row, variant);
+	const plan = planRequest(prism.spec, entry, row, variant, { optional });
 	const extra = { ...requestOptions() };
 	if (row.pagination) Object.assign(extra, { returnAll: false, limit: 3 });
 	let { query, body } = plan;
@@ -165,7 +166,7 @@ async function runCase({ entry, variant }, { jsonBody = false, beforeRun } = {})
 		query = Object.fromEntries(Object.entries(query).filter(([k]) => !bodyKeys.has(k)));
 	}
 	const parameters = buildParameters(row, { path: plan.pathValues, query, body, jsonBody, extra });
-	const tag = `${entry.op.operationId}~${variant}${jsonBody ? '~json' : ''}${beforeRun ? `~mutant${++mutants}` : ''}`;
+	const tag = `${entry.op.operationId}~${variant}${jsonBody ? '~json' : ''}${optional === 'all' ? '~all' : ''}${beforeRun ? `~mutant${++mutants}` : ''}`;
 	beforeRun?.(row);
 	const result = await runNode({ nodeType, parameters, credentials: { apiKey, baseUrl: prism.taggedUrl(tag) }, timeoutMs: RUN_TIMEOUT_MS });
 	const exchanges = prism.exchangesFor(tag);
@@ -188,6 +189,15 @@ async function runCase({ entry, variant }, { jsonBody = false, beforeRun } = {})
 	if (row.output !== 'list') assert.equal(result.items.length, 1, `one output item for a ${row.output} operation:${context}`);
 	assert.ok(result.items.every((item) => item.json && typeof item.json === 'object' && item.pairedItem?.item === 0), `output items must be objects paired to item 0:${context}`);
 	exercised.set(entry.op.operationId, (exercised.get(entry.op.operationId) ?? 0) + 1);
+	for (const field of row.fields) {
+		const inBody = field.in === 'body' && !jsonBody && row.body?.kind === 'object';
+		const holder = row.body?.rootKey ? body?.[row.body.rootKey] : body;
+		const sent =
+			field.in === 'path' ||
+			(field.in === 'query' && field.wireName in query) ||
+			(inBody && holder && typeof holder === 'object' && field.wireName in holder);
+		if (sent) fieldsExercised.add(`${row.operationId} ${field.in} ${field.wireName}`);
+	}
 	for (const exchange of exchanges) {
 		for (const v of responseViolations(exchange)) responseProblems.add(`${entry.op.operationId}: ${v.message}`);
 	}
@@ -209,6 +219,15 @@ describe('bodies entered as JSON are accepted too', { concurrency: 6 }, () => {
 		test(`${testCase.name} with JSON Body`, { timeout: TEST_TIMEOUT_MS }, async () => {
 			const entry = [...eachOperation(prism.spec)].find((e) => e.op.operationId === testCase.entry.op.operationId);
 			await runCase({ entry, variant: 0 }, { jsonBody: true });
+		});
+	}
+});
+
+describe('every optional parameter and body field at once is accepted too', { concurrency: 6 }, () => {
+	for (const testCase of casesFor(RAW_SPEC).filter((c) => c.variant === 0)) {
+		test(`${testCase.name} with all optional fields`, { timeout: TEST_TIMEOUT_MS }, async () => {
+			const entry = [...eachOperation(prism.spec)].find((e) => e.op.operationId === testCase.entry.op.operationId);
+			await runCase({ entry, variant: 0 }, { optional: 'all' });
 		});
 	}
 });
@@ -273,6 +292,12 @@ describe('coverage', () => {
 		// Not a request problem, so not a failure: listed so the document's mistakes are visible.
 		t.diagnostic(`${responseProblems.size} response-side mismatches in the document`);
 		for (const line of [...responseProblems].sort()) t.diagnostic(line);
+	});
+
+	test('every field of every operation went over the wire in an accepted request', () => {
+		const all = operations.flatMap((row) => row.fields.map((field) => `${row.operationId} ${field.in} ${field.wireName}`));
+		const missing = all.filter((key) => !fieldsExercised.has(key));
+		assert.deepEqual(missing, [], `${all.length - missing.length}/${all.length} fields exercised`);
 	});
 
 	test('every correction names the operations it touched, with a reason', () => {

@@ -20,7 +20,7 @@
 // upstream call with a timeout: Prism hangs on a malformed JSON body, and a hung exchange must
 // fail one test, not the whole run.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -128,6 +128,7 @@ export async function startPrism({ upstreamTimeoutMs = 10_000, readyTimeoutMs = 
 		await waitForPrism(prismUrl, child, logs, readyTimeoutMs);
 	} catch (error) {
 		killGroup();
+		rmSync(specFile, { force: true });
 		throw error;
 	}
 
@@ -254,6 +255,7 @@ export async function startPrism({ upstreamTimeoutMs = 10_000, readyTimeoutMs = 
 				clearTimeout(timer);
 			}
 			process.removeListener('exit', killGroup);
+			rmSync(specFile, { force: true });
 		},
 	};
 }
