@@ -25,6 +25,7 @@ const API_KEY = makeFakeJwt();
 const CREDENTIAL_ID = 'dnsfE2eCredent01';
 const IDS = {
 	hygiene: 'dnsfE2eHygiene01',
+	hygiene14: 'dnsfE2eHygiene14',
 	webhook: 'dnsfE2eWebhook01',
 	siem: 'dnsfE2eSiemLogs1',
 	storm: 'dnsfE2eStorm0001',
@@ -57,6 +58,14 @@ function errorWorkflow(id, networkId) {
 		settings: { executionOrder: 'v1' },
 		active: false,
 	};
+}
+
+/** The hygiene example with another "expiring within N days" threshold in its Settings node. */
+function withThreshold(wf, days) {
+	const settings = wf.nodes.find((n) => n.name === 'Settings');
+	settings.parameters.assignments.assignments.find((a) => a.name === 'expiringWithinDays').value = days;
+	wf.name = `${wf.name} (${days} days)`;
+	return wf;
 }
 
 function assertSucceeded(result, what) {
@@ -112,6 +121,7 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 			loadExample('webhook-network-secret-key-revocation.json', { id: IDS.webhook, credentialId: CREDENTIAL_ID }),
 			loadExample('traffic-report-to-siem.json', { id: IDS.siem, credentialId: CREDENTIAL_ID }),
 			loadExample('bulk-rotate-under-rate-limit.json', { id: IDS.storm, credentialId: CREDENTIAL_ID }),
+			withThreshold(loadExample('api-key-hygiene.json', { id: IDS.hygiene14, credentialId: CREDENTIAL_ID }), 14),
 			errorWorkflow(IDS.error422, UNPROCESSABLE_NETWORK),
 			errorWorkflow(IDS.error404, NOT_FOUND_NETWORK),
 		];
@@ -160,6 +170,17 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 		assert.deepEqual([...summary.deleted].sort(), ['intern-2024 (expired)', 'old-laptop (revoked)']);
 		assert.equal(summary.revokeCalls, 1);
 		assert.equal(summary.expiringWithinDays, 7);
+	});
+
+	test('example 1 honours the threshold set in its Settings node', async () => {
+		standIn.reset();
+		const result = await instance.execute(IDS.hygiene14);
+		assertSucceeded(result, 'api-key-hygiene (14 days)');
+		const revoked = served('POST', /^\/v1\/api_keys\/[^/]+\/revoke$/).map((r) => r.path.split('/')[3]);
+		assert.deepEqual(revoked.sort(), ['105', '106']);
+		const [summary] = nodeOutput(result.run, 'Summary');
+		assert.equal(summary.expiringWithinDays, 14);
+		assert.equal(summary.kept, 8);
 	});
 
 	test('example 3, traffic report to SIEM: Return All walks every page of the last hour, items shaped for Splunk HEC and S3', async () => {
