@@ -28,6 +28,7 @@ let operations;
 let nodeType;
 const exercised = new Map(); // operationId → accepted runs
 let mutants = 0;
+const seen = []; // every output, error and log line of every run, scanned for the key
 const fieldsExercised = new Set(); // `${operationId} ${in} ${wireName}` accepted by Prism
 const responseProblems = new Set(); // the document's own response examples vs its schemas
 
@@ -170,6 +171,7 @@ async function runCase({ entry, variant }, { jsonBody = false, beforeRun, option
 	beforeRun?.(row);
 	const result = await runNode({ nodeType, parameters, credentials: { apiKey, baseUrl: prism.taggedUrl(tag) }, timeoutMs: RUN_TIMEOUT_MS });
 	const exchanges = prism.exchangesFor(tag);
+	seen.push(JSON.stringify(result.items), result.error ? JSON.stringify({ ...result.error, message: result.error.message, description: result.error.description, stack: result.error.stack }) : '', ...result.logLines);
 	const declared = new Set((entry.op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
 	const problems = problemsWith(plan, exchanges[0], declared);
 	for (const later of exchanges.slice(1)) {
@@ -298,6 +300,13 @@ describe('coverage', () => {
 		const all = operations.flatMap((row) => row.fields.map((field) => `${row.operationId} ${field.in} ${field.wireName}`));
 		const missing = all.filter((key) => !fieldsExercised.has(key));
 		assert.deepEqual(missing, [], `${all.length - missing.length}/${all.length} fields exercised`);
+	});
+
+	test('the API key appears in no output, error or log line of any run', () => {
+		assert.ok(seen.length > 280);
+		const haystack = seen.join('\n');
+		assert.equal(haystack.includes(apiKey), false, 'the API key leaked');
+		assert.equal(haystack.includes(apiKey.split('.')[2]), false, 'the key signature leaked');
 	});
 
 	test('every correction names the operations it touched, with a reason', () => {
