@@ -7,7 +7,7 @@
 // Environment knobs (all optional): BENCH_ONLY=load,requests,returnAll,retry,throttle
 // BENCH_TARGET=probe (drive the transport probe node instead of the DNSFilter node)
 // BENCH_REQUESTS=5000 BENCH_RECORDS=100000 BENCH_LOAD_SAMPLES=9 BENCH_REPEATS=3 (runs per side, median kept)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -305,8 +305,12 @@ function table(results) {
 }
 
 const benchmarks = { load: benchLoad, requests: benchRequests, returnAll: benchReturnAll, retry: benchRetry, throttle: benchThrottle };
+const git = (...args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' }).stdout?.trim();
 const results = {
 	date: new Date().toISOString(),
+	commit: git('rev-parse', '--short', 'HEAD'),
+	// Other work in the checkout (built into dist/ too) when the run started.
+	uncommittedFiles: git('status', '--porcelain', '--untracked-files=no')?.split('\n').filter(Boolean).length ?? 0,
 	machine: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model },
 	target: builtNode && process.env.BENCH_TARGET !== 'probe' ? 'DnsFilter node (dist/)' : 'transport probe node (test/support/probe-node.mjs)',
 	benchmarks: {},
