@@ -330,7 +330,7 @@ for (const [name, bench] of Object.entries(benchmarks)) {
 }
 results.totalSeconds = round((Date.now() - startedAll) / 1000, 1);
 results.table = table(results);
-console.log(`\nTarget: ${results.target} — ${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}\n`);
+console.log(`\nTarget: ${results.target} at ${results.commit}${results.uncommittedFiles ? ` + ${results.uncommittedFiles} uncommitted files` : ''} — ${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}\n`);
 console.log(results.table);
 console.log(`\nTotal ${results.totalSeconds} s. Ratios are this node / reference, measured in this run.`);
 if (!only) writeFileSync(path.join(benchDir, 'results.json'), `${JSON.stringify(results, null, '\t')}\n`);
