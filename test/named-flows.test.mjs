@@ -263,6 +263,32 @@ describe('errors', () => {
 		assert.equal(items[1].json.name, undefined);
 	});
 
+	test('continueOnFail with Items in Parallel: output in item order, pairedItem per item, although answers arrive out of order', { timeout: TEST_TIMEOUT_MS }, async () => {
+		const spec = row('DELETE', '/v1/api_keys/{id}');
+		const delays = { 1: 300, 2: 0, 3: 150, 4: 0 };
+		const { items, error } = await run(spec, { extra: { requestOptions: { concurrency: 4 } } }, {
+			items: [{ key: 1 }, { key: 2 }, { key: 3 }, { key: 4 }],
+			continueOnFail: true,
+			parameters: { id: '={{ $json.key }}' },
+			handler: async (req, res, record) => {
+				const id = record.path.split('/').pop();
+				await new Promise((resolve) => setTimeout(resolve, delays[id] ?? 0));
+				if (id === '3') return json(res, 403, { error: 'Forbidden' });
+				res.writeHead(204);
+				res.end();
+			},
+		});
+		assert.equal(error, undefined);
+		assert.equal(server.requests.length, 4);
+		// They really ran in parallel: all four were asked for before the slowest answered.
+		const spread = Math.max(...server.requests.map((r) => r.at)) - Math.min(...server.requests.map((r) => r.at));
+		assert.ok(spread < 250, `requests spread over ${spread} ms: not in parallel`);
+		assert.deepEqual(items.map((i) => i.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		assert.deepEqual(items.map((i) => String(i.json.id ?? '')), ['1', '2', '', '4']);
+		assert.equal(items[0].json.success, true);
+		assert.match(JSON.stringify(items[2].json.error), /Forbidden/);
+	});
+
 	test('without continueOnFail the failing item stops the node with the API message', { timeout: TEST_TIMEOUT_MS }, async () => {
 		const spec = row('GET', '/v1/networks/{id}');
 		const { error } = await run(spec, { path: { id: 2 } }, { handler: (req, res) => json(res, 404, { error: 'Record not found' }) });
