@@ -124,6 +124,10 @@ export function problemsWith(plan, exchange, declaredQuery) {
 		const base = key.replace(/\[.*$/, '');
 		if (!declaredQuery.has(base)) problems.push(`undeclared query parameter ${key}`);
 	}
+	if (exchange.headers.authorization !== apiKey) problems.push('Authorization is not the raw API key');
+	if (exchange.rawBody && !String(exchange.headers['content-type'] ?? '').startsWith('application/json')) {
+		problems.push(`a body sent as ${exchange.headers['content-type']}, not application/json`);
+	}
 	if (plan.body !== undefined && JSON.stringify(sortKeys(exchange.body)) !== JSON.stringify(sortKeys(plan.body))) {
 		problems.push(`body ${JSON.stringify(exchange.body)}, expected ${JSON.stringify(plan.body)}`);
 	}
