@@ -2,10 +2,17 @@
 // the real n8n engine, must be a request Prism accepts against the (corrected) document — right
 // method, right path, every required parameter, right types and styles, right body shape.
 //
-// Parameters come from the document's own schemas (test/support/schema-samples.mjs): all required
-// ones, plus a deterministic sample of the optional query parameters and body fields; operations
-// with oneOf/anyOf inputs run once per variant. Prism runs once for the whole file; the node runs
-// once per operation (one workflow each), a few at a time. Every change made to the document is in
+// Passes over the 280 operations (one workflow per operation and pass, six at a time, one Prism):
+//   1. required parameters + a deterministic sample of the optional query parameters and body
+//      fields (test/support/schema-samples.mjs); oneOf/anyOf inputs run once per variant;
+//   2. every body operation again with the body entered as JSON Body;
+//   3. every optional query parameter and body field at once (so every field of the table is
+//      exercised; a coverage test checks that).
+// On top of Prism's verdict each exchange is checked by the test itself (problemsWith): method and
+// path against the document, every sampled value on the wire (nested query values in the Rails
+// form the API parses, which Prism does not look into), nothing undeclared in the query, the body
+// exactly as planned, the raw key in Authorization. Mutation checks corrupt the node's own table
+// in memory to prove these checks fail. Every change made to the document is in
 // test/support/spec-corrections.mjs with its reason; no operation is skipped.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
