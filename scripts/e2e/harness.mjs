@@ -125,6 +125,8 @@ function n8nEnv({ userFolder, port, brokerPort }) {
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_SECURE_COOKIE: 'false',
+		// Modules that fetch catalogues from n8n's servers at start; this machine has no such network.
+		N8N_DISABLED_MODULES: 'mcp-registry',
 		N8N_LOG_LEVEL: 'debug',
 		N8N_LOG_OUTPUT: 'console',
 		NO_COLOR: '1',
@@ -274,6 +276,10 @@ export async function createInstance({ tarball, keep = process.env.DNSFILTER_E2E
 				try {
 					process.kill(-child.pid, 'SIGKILL');
 				} catch {}
+			}
+			if (process.env.DNSFILTER_E2E_TRANSCRIPT) {
+				writeFileSync(process.env.DNSFILTER_E2E_TRANSCRIPT, transcript.join('\n'));
+				log(`n8n output written to ${process.env.DNSFILTER_E2E_TRANSCRIPT}`);
 			}
 			if (keep) log(`kept ${userFolder}`);
 			else rmSync(userFolder, { recursive: true, force: true });
