@@ -142,7 +142,7 @@ export async function dnsFilterApiRequest(
 
 	let waitedMs = 0;
 	for (let attempt = 0; ; attempt++) {
-		if (budget) await budget.take(signal);
+		const ticket = budget ? await budget.take(signal) : undefined;
 		let response: RawResponse;
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(
@@ -150,7 +150,9 @@ export async function dnsFilterApiRequest(
 				CREDENTIAL_TYPE,
 				httpOptions,
 			)) as RawResponse;
+			ticket?.settle();
 		} catch (error) {
+			ticket?.settle();
 			if (signal?.aborted) {
 				throw new NodeOperationError(node, 'The execution was cancelled while waiting for DNSFilter', { itemIndex });
 			}

@@ -1,25 +1,26 @@
 import { createHash } from 'crypto';
 import { sleep } from 'n8n-workflow';
 
-/**
- * How much later than one window a spent token comes back. A token is taken just before the
- * request is sent, but the server counts the request when it arrives; when an early request took
- * longer to arrive than a later one (a new connection, a busy event loop, network jitter), the
- * server would see `limit + 1` requests within one window without this margin. 2% of the window,
- * at least 250 ms and at most 5 s (6 s of 300 s would cost more throughput than it buys).
- */
-export function safetyMarginFor(windowMs: number): number {
-	return Math.round(Math.min(5000, Math.max(250, windowMs * 0.02)));
+export interface BudgetTicket {
+	/** How long the caller waited for its token. */
+	waitedMs: number;
+	/** Call when the request has been answered (or has failed): the token's window starts then. */
+	settle(): void;
 }
 
 /**
- * A token bucket whose tokens come back one window (plus a small safety margin) after they were
- * spent: at most `limit` requests start in any `windowMs`, which is what DNSFilter's
- * per-organization limit counts. It lives per n8n process, so all items and executions sharing a
- * credential share it.
+ * A token bucket whose tokens come back one window after the request they paid for was answered:
+ * at most `limit` requests reach the server in any `windowMs`, which is what DNSFilter's
+ * per-organization limit counts. Starting the window at the answer rather than at the send matters:
+ * the server counts a request when it arrives, and an early request that took longer to arrive
+ * (a new connection, a busy event loop) would otherwise let `limit + 1` requests into one server
+ * window. A token whose request is never settled falls back to its send time.
+ * It lives per n8n process, so all items and executions sharing a credential share it.
  */
 export class RollingWindowBudget {
-	private readonly startedAt: number[] = [];
+	private readonly spentAt: number[] = [];
+
+	private readonly generation: number[] = [];
 
 	private oldest = 0;
 
@@ -29,30 +30,44 @@ export class RollingWindowBudget {
 		readonly limit: number,
 		readonly windowMs: number,
 		private readonly now: () => number = Date.now,
-		readonly marginMs: number = safetyMarginFor(windowMs),
 	) {}
 
 	/** Resolves when a request may start; callers are served in arrival order. */
-	async take(signal?: AbortSignal): Promise<number> {
-		let waited = 0;
+	async take(signal?: AbortSignal): Promise<BudgetTicket> {
+		let ticket: BudgetTicket | undefined;
 		const turn = this.queue.then(async () => {
-			waited = await this.waitForToken(signal);
+			ticket = await this.waitForToken(signal);
 		});
 		this.queue = turn.catch(() => undefined);
 		await turn;
-		return waited;
+		return ticket as BudgetTicket;
 	}
 
-	private async waitForToken(signal?: AbortSignal): Promise<number> {
-		if (this.startedAt.length < this.limit) {
-			this.startedAt.push(this.now());
-			return 0;
+	private async waitForToken(signal?: AbortSignal): Promise<BudgetTicket> {
+		let slot: number;
+		let waitedMs = 0;
+		if (this.spentAt.length < this.limit) {
+			slot = this.spentAt.length;
+			this.spentAt.push(this.now());
+			this.generation.push(0);
+		} else {
+			slot = this.oldest;
+			// Re-read after each sleep: the request holding this token may have been answered meanwhile.
+			for (let wait = this.spentAt[slot] + this.windowMs - this.now(); wait > 0; wait = this.spentAt[slot] + this.windowMs - this.now()) {
+				await sleep(wait, signal);
+				waitedMs += wait;
+			}
+			this.spentAt[slot] = this.now();
+			this.generation[slot]++;
+			this.oldest = (this.oldest + 1) % this.limit;
 		}
-		const wait = this.startedAt[this.oldest] + this.windowMs + this.marginMs - this.now();
-		if (wait > 0) await sleep(wait, signal);
-		this.startedAt[this.oldest] = this.now();
-		this.oldest = (this.oldest + 1) % this.limit;
-		return Math.max(0, wait);
+		const generation = this.generation[slot];
+		return {
+			waitedMs,
+			settle: () => {
+				if (this.generation[slot] === generation) this.spentAt[slot] = Math.max(this.spentAt[slot], this.now());
+			},
+		};
 	}
 }
 
