@@ -176,8 +176,8 @@ export async function createInstance({ tarball, keep = process.env.DNSFILTER_E2E
 	const transcript = [];
 	const children = new Set();
 
-	async function n8n(args, { timeoutMs = 180_000 } = {}) {
-		const result = await runProcess(nodeBin, [n8nBin, ...args], { cwd: userFolder, env, timeoutMs });
+	async function n8n(args, { timeoutMs = 180_000, extraEnv = {} } = {}) {
+		const result = await runProcess(nodeBin, [n8nBin, ...args], { cwd: userFolder, env: { ...env, ...extraEnv }, timeoutMs });
 		transcript.push(`$ n8n ${args.join(' ')}\n${result.stdout}\n${result.stderr}`);
 		if (result.timedOut) log(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms`);
 		return result;
@@ -217,8 +217,8 @@ export async function createInstance({ tarball, keep = process.env.DNSFILTER_E2E
 			return mustSucceed(['publish:workflow', `--id=${id}`]);
 		},
 		/** `n8n execute --id --rawOutput`; parsed is the run data when it printed JSON. */
-		async execute(id, { timeoutMs = 240_000 } = {}) {
-			const result = await n8n(['execute', `--id=${id}`, '--rawOutput'], { timeoutMs });
+		async execute(id, { timeoutMs = 240_000, extraEnv } = {}) {
+			const result = await n8n(['execute', `--id=${id}`, '--rawOutput'], { timeoutMs, extraEnv });
 			return { ...result, run: parseRawOutput(result.stdout) };
 		},
 		/** `n8n start` on 127.0.0.1; resolves once /healthz answers. */

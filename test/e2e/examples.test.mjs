@@ -240,12 +240,13 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 
 	test('a node error fails `n8n execute` and shows the API\'s own message', async () => {
 		standIn.reset();
-		const r422 = await instance.execute(IDS.error422);
+		// At n8n's default log level, as a user runs it.
+		const r422 = await instance.execute(IDS.error422, { extraEnv: { N8N_LOG_LEVEL: 'info' } });
 		assert.equal(r422.timedOut, false);
 		assert.notEqual(r422.code, 0, 'n8n execute exits non-zero');
 		assert.ok(`${r422.stdout}\n${r422.stderr}`.includes(UNPROCESSABLE_MESSAGE), `the 422 message is shown:\n${r422.stdout.slice(-3000)}\n${r422.stderr.slice(-2000)}`);
 
-		const r404 = await instance.execute(IDS.error404);
+		const r404 = await instance.execute(IDS.error404, { extraEnv: { N8N_LOG_LEVEL: 'info' } });
 		assert.notEqual(r404.code, 0);
 		assert.ok(`${r404.stdout}\n${r404.stderr}`.includes(`Network ${NOT_FOUND_NETWORK} not found`), 'the 404 message is shown');
 	});
