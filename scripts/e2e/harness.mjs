@@ -271,6 +271,23 @@ export async function createInstance({ tarball, keep = process.env.DNSFILTER_E2E
 			}
 			return { base, stop, output: () => out };
 		},
+		async unpublish(id) {
+			return mustSucceed(['unpublish:workflow', `--id=${id}`]);
+		},
+		/** Rows of a read-only SQL query on the instance's SQLite database (run with n8n's sqlite3). */
+		async queryDb(sql) {
+			const script = `
+				const sqlite3 = require(${JSON.stringify(path.join(path.dirname(n8nBin), '..', '..', 'sqlite3'))});
+				const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY, (e) => { if (e) { console.error(e.message); process.exit(2); } });
+				db.all(process.argv[2], (e, rows) => { if (e) { console.error(e.message); process.exit(3); } process.stdout.write(JSON.stringify(rows)); db.close(); });
+			`;
+			const result = await runProcess(nodeBin, ['-e', script, path.join(userFolder, '.n8n', 'database.sqlite'), sql], {
+				cwd: userFolder,
+				timeoutMs: 30_000,
+			});
+			if (result.code !== 0) throw new Error(`query failed (${result.code}): ${result.stderr}`);
+			return JSON.parse(result.stdout);
+		},
 		async cleanup() {
 			for (const child of children) {
 				try {

@@ -26,6 +26,8 @@ const CREDENTIAL_ID = 'dnsfE2eCredent01';
 const IDS = {
 	hygiene: 'dnsfE2eHygiene01',
 	hygiene14: 'dnsfE2eHygiene14',
+	hygieneScheduled: 'dnsfE2eHygieneSch',
+	siemScheduled: 'dnsfE2eSiemSched',
 	webhook: 'dnsfE2eWebhook01',
 	siem: 'dnsfE2eSiemLogs1',
 	storm: 'dnsfE2eStorm0001',
@@ -66,6 +68,22 @@ function withThreshold(wf, days) {
 	settings.parameters.assignments.assignments.find((a) => a.name === 'expiringWithinDays').value = days;
 	wf.name = `${wf.name} (${days} days)`;
 	return wf;
+}
+
+/** The example with its Schedule Trigger firing every 5 seconds instead of daily/hourly. */
+function everyFewSeconds(wf) {
+	const schedule = wf.nodes.find((n) => n.type === 'n8n-nodes-base.scheduleTrigger');
+	schedule.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 5 }] };
+	wf.name = `${wf.name} (every 5 s)`;
+	return wf;
+}
+
+async function waitFor(predicate, timeoutMs, what) {
+	const deadline = Date.now() + timeoutMs;
+	while (!predicate()) {
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
 }
 
 function assertSucceeded(result, what) {
@@ -122,6 +140,8 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 			loadExample('traffic-report-to-siem.json', { id: IDS.siem, credentialId: CREDENTIAL_ID }),
 			loadExample('bulk-rotate-under-rate-limit.json', { id: IDS.storm, credentialId: CREDENTIAL_ID }),
 			withThreshold(loadExample('api-key-hygiene.json', { id: IDS.hygiene14, credentialId: CREDENTIAL_ID }), 14),
+			everyFewSeconds(loadExample('api-key-hygiene.json', { id: IDS.hygieneScheduled, credentialId: CREDENTIAL_ID })),
+			everyFewSeconds(loadExample('traffic-report-to-siem.json', { id: IDS.siemScheduled, credentialId: CREDENTIAL_ID })),
 			errorWorkflow(IDS.error422, UNPROCESSABLE_NETWORK),
 			errorWorkflow(IDS.error404, NOT_FOUND_NETWORK),
 		];
@@ -284,6 +304,43 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 			assert.equal(standIn.served().length, 2, 'a bad request calls nothing');
 		} finally {
 			await server.stop();
+		}
+	});
+
+	test('examples 1 and 3 run from their Schedule Trigger in a published workflow under `n8n start`', async () => {
+		standIn.reset();
+		await instance.publish(IDS.hygieneScheduled);
+		await instance.publish(IDS.siemScheduled);
+		const server = await instance.startServer();
+		try {
+			await waitFor(
+				() =>
+					served('POST', /^\/v1\/api_keys\/105\/revoke$/).length >= 1 &&
+					served('DELETE', /^\/v1\/api_keys\/10[34]$/).length === 2 &&
+					served('GET', /^\/v1\/traffic_reports\/query_logs$/).some((r) => r.query['page[number]'] === '3'),
+				90_000,
+				'the scheduled runs to reach the stand-in',
+			);
+			// Let the runs that reached the stand-in finish and be saved.
+			await new Promise((resolve) => setTimeout(resolve, 3000));
+		} finally {
+			await server.stop();
+		}
+		await instance.unpublish(IDS.hygieneScheduled);
+		await instance.unpublish(IDS.siemScheduled);
+
+		// Across however many runs fired: valid keys were never touched.
+		const touched = standIn.requests.filter((r) => r.method !== 'GET').map((r) => r.path);
+		for (const valid of ['101', '102', '106', '107', '110', '111', '112', '113', '114']) {
+			assert.ok(!touched.some((p) => p.includes(`/api_keys/${valid}`)), `valid key ${valid} left alone`);
+		}
+		const executions = await instance.queryDb(
+			`SELECT workflowId, mode, status FROM execution_entity WHERE workflowId IN ('${IDS.hygieneScheduled}', '${IDS.siemScheduled}')`,
+		);
+		for (const id of [IDS.hygieneScheduled, IDS.siemScheduled]) {
+			const runs = executions.filter((e) => e.workflowId === id);
+			assert.ok(runs.some((e) => e.mode === 'trigger' && e.status === 'success'), `${id}: a successful scheduled run (${JSON.stringify(runs)})`);
+			assert.ok(!runs.some((e) => e.status === 'error' || e.status === 'crashed'), `${id}: no failed run (${JSON.stringify(runs)})`);
 		}
 	});
 
