@@ -222,12 +222,13 @@ export function buildRequest(this: IExecuteFunctions, spec: OperationSpec, itemI
 		if (isRecord(body)) Object.assign(qs, body);
 		body = undefined;
 	}
-	// Arrays of objects have no form-style encoding and the `repeat` array format loses their
-	// grouping, so they are written Rails-style (`notes[][domain]=a&notes[][note]=x`), in order,
-	// into the path's query string; everything else stays in `qs`.
+	// Objects and arrays of objects are written Rails-style (`filter[value][]=1`,
+	// `notes[][domain]=a&notes[][note]=x`), in order, into the path's query string: the generic
+	// `repeat` format would drop the `[]` of nested lists, so Rails would keep only the last value,
+	// and would lose the grouping of objects. Flat values and lists of scalars stay in `qs`.
 	const railsPairs: string[] = [];
 	for (const name of Object.keys(qs)) {
-		if (!containsObjectArray(qs[name])) continue;
+		if (!isRecord(qs[name]) && !containsObjectArray(qs[name])) continue;
 		appendRailsPairs(railsPairs, name, qs[name]);
 		delete qs[name];
 	}
