@@ -167,7 +167,10 @@ export async function createInstance({ tarball, keep = process.env.DNSFILTER_E2E
 		],
 		{ cwd: nodesDir, env: npmEnv, timeoutMs: 180_000 },
 	);
-	if (install.code !== 0) throw new Error(`installing ${tarball} failed:\n${install.stdout}\n${install.stderr}`);
+	if (install.code !== 0) {
+		if (!keep) rmSync(userFolder, { recursive: true, force: true });
+		throw new Error(`installing ${tarball} failed:\n${install.stdout}\n${install.stderr}`);
+	}
 
 	const port = await freePort();
 	const brokerPort = await freePort();
