@@ -54,14 +54,26 @@ describe('RollingWindowBudget', () => {
 		const budget = new RollingWindowBudget(5, 200);
 		const starts = [];
 		for (let i = 0; i < 15; i++) {
-			await budget.take();
+			const ticket = await budget.take();
 			starts.push(Date.now());
+			// As the transport does when the answer arrives: the token's window starts no earlier than now.
+			ticket.settle();
 		}
 		for (let i = 5; i < starts.length; i++) {
 			assert.ok(starts[i] - starts[i - 5] >= 200, `request ${i} started ${starts[i] - starts[i - 5]} ms after request ${i - 5}`);
 		}
 		// Bursting the first five is allowed; the 15th needs two full windows.
 		assert.ok(starts[14] - starts[0] >= 400);
+	});
+
+	test("a token's window starts when its request is answered, not when it was sent", async () => {
+		const budget = new RollingWindowBudget(1, 100);
+		const first = await budget.take();
+		await new Promise((resolve) => setTimeout(resolve, 150));
+		const answeredAt = Date.now();
+		first.settle();
+		await budget.take();
+		assert.ok(Date.now() - answeredAt >= 100, `second request started ${Date.now() - answeredAt} ms after the first was answered`);
 	});
 
 	test('concurrent callers are served in arrival order and share one budget', async () => {

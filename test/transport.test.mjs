@@ -126,7 +126,7 @@ describe('HTTP 429', () => {
 		server.setHandler((req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '30' }));
 		const { error } = await probe({ maxRetries: 5, maxWaitMs: 5000 });
 		assert.equal(server.requests.length, 1);
-		assert.match(error.message, /gave up after 1 tries/);
+		assert.match(error.message, /gave up after 1 try and/);
 		assert.match(error.description, /wait 30s more/);
 	});
 

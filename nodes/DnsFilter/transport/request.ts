@@ -180,7 +180,7 @@ export async function dnsFilterApiRequest(
 			const { delayMs, source } = rateLimitDelay(response.headers ?? {}, attempt, now);
 			if (attempt >= retry.maxRetries || waitedMs + delayMs > retry.maxWaitMs) {
 				throw new NodeApiError(node, { httpCode: '429', message: 'Too many requests' } as JsonObject, {
-					message: `DNSFilter rate limit: gave up after ${attempt + 1} tries and ${seconds(waitedMs)} of waiting [HTTP 429]`,
+					message: `DNSFilter rate limit: gave up after ${attempt + 1} ${attempt ? 'tries' : 'try'} and ${seconds(waitedMs)} of waiting [HTTP 429]`,
 					description: `The API asks to wait ${seconds(delayMs)} more (${source}). DNSFilter allows about 2,000 requests per 300 seconds per organization, shared with the dashboard. Lower the request rate in the credential, raise "Max Retries" or "Max Total Wait" under Request Options, or run later.`,
 					httpCode: '429',
 					itemIndex,

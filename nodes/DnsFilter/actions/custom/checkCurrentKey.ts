@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, decodeApiKey, dnsFilterApiRequest } from '../../transport';
+import { requestSettingsFor } from '../requestSettings';
 import {
 	apiKeyStateOf,
 	computeKeyInsight,
@@ -77,7 +78,7 @@ export async function checkCurrentKey(this: IExecuteFunctions, itemIndex: number
 		result.note = 'The key carries no expiry claim; its expiry is shown in the DNSFilter dashboard.';
 	}
 	if (includeKeyCount && !insight.isExpired) {
-		const response = await dnsFilterApiRequest.call(this, { method: 'GET', path: '/v1/api_keys' }, { itemIndex });
+		const response = await dnsFilterApiRequest.call(this, { method: 'GET', path: '/v1/api_keys' }, requestSettingsFor(this, itemIndex));
 		const body = response.body as IDataObject | IDataObject[] | undefined;
 		const records = (Array.isArray(body) ? body : Array.isArray(body?.data) ? body.data : []) as IDataObject[];
 		const states = records.map((record) => ({ record, state: apiKeyStateOf(record), insight: computeKeyInsight(apiKeyStateOf(record), now, threshold) }));

@@ -1,0 +1,68 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import { findOperationById } from '../generated/operations';
+import type { RequestOptions } from '../transport';
+import { dnsFilterApiRequest } from '../transport';
+import { fillPath } from './buildRequest';
+import type { OperationSpec } from './operationSpec';
+
+function isRecord(value: unknown): value is IDataObject {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The job id in an export's create/show answer: `{data: {id|uuid, url, error}}`. */
+function exportJob(body: unknown): IDataObject {
+	if (isRecord(body) && isRecord(body.data)) return body.data;
+	return isRecord(body) ? body : {};
+}
+
+/**
+ * Polls the export's status operation until its `url` is set, its `error` is set, or the time is
+ * up. Bounded by both the timeout and a maximum number of polls.
+ */
+export async function waitForExport(
+	this: IExecuteFunctions,
+	spec: OperationSpec,
+	created: unknown,
+	settings: Required<RequestOptions>,
+): Promise<unknown> {
+	const { itemIndex } = settings;
+	const node = this.getNode();
+	const statusSpec = findOperationById(spec.exportStatusOperationId ?? '');
+	const job = exportJob(created);
+	const jobId = job.id ?? job.uuid;
+	if (!statusSpec) return created;
+	if (job.url) return created;
+	if (jobId === undefined || jobId === null || jobId === '') {
+		throw new NodeOperationError(node, 'DNSFilter did not return an export ID to wait for', {
+			itemIndex,
+			description: 'Turn off "Wait for Completion" to get the raw answer of the create call.',
+		});
+	}
+	const intervalMs = Math.max(1, Number(this.getNodeParameter('pollInterval', itemIndex, 5))) * 1000;
+	const timeoutMs = Math.max(1, Number(this.getNodeParameter('completionTimeout', itemIndex, 300))) * 1000;
+	const maxPolls = Math.ceil(timeoutMs / intervalMs) + 1;
+	const idParameter = statusSpec.fields.find((field) => field.in === 'path')?.wireName ?? 'id';
+	const path = fillPath(statusSpec.path, { [idParameter]: jobId });
+	const started = Date.now();
+	const signal = this.getExecutionCancelSignal?.();
+
+	for (let poll = 1; poll <= maxPolls; poll++) {
+		const elapsed = Date.now() - started;
+		if (elapsed + intervalMs > timeoutMs && poll > 1) break;
+		await sleep(intervalMs, signal);
+		const response = await dnsFilterApiRequest.call(this, { method: statusSpec.method, path }, settings);
+		const state = exportJob(response.body);
+		if (state.error) {
+			throw new NodeOperationError(node, `DNSFilter export ${String(jobId)} failed: ${String(state.error)}`, {
+				itemIndex,
+			});
+		}
+		if (state.url) return response.body;
+	}
+	throw new NodeOperationError(node, `DNSFilter export ${String(jobId)} was not ready after ${Math.round(timeoutMs / 1000)} seconds`, {
+		itemIndex,
+		description: `The export is still running. Raise "Timeout (Seconds)", or fetch it later with the "${statusSpec.displayName ?? statusSpec.operation}" operation and ID ${String(jobId)}.`,
+	});
+}

@@ -1,0 +1,52 @@
+// The node's "Request Options" reach the request helper: retries and the per-request timeout.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { loadDnsFilterNode, runNode } from './support/engine.mjs';
+import { makeApiKey } from './support/jwt.mjs';
+import { json, startStandIn } from './support/standin-server.mjs';
+
+let server;
+before(async () => {
+	server = await startStandIn();
+});
+after(async () => {
+	await server.close();
+});
+
+async function getNetwork(requestOptions, handler) {
+	server.requests.length = 0;
+	server.setHandler(handler);
+	return await runNode({
+		nodeType: loadDnsFilterNode(),
+		parameters: { resource: 'network', operation: 'show', id: 42, requestOptions },
+		credentials: { apiKey: makeApiKey(), baseUrl: server.url },
+		timeoutMs: 30_000,
+	});
+}
+
+test('Timeout (Seconds) ends a request the server never answers, and a GET is retried once per Max Retries', async () => {
+	const hang = () => new Promise(() => {});
+	const started = Date.now();
+	const { error } = await getNetwork({ timeoutSeconds: 1, maxRetries: 1, maxWaitSeconds: 10 }, hang);
+	const elapsed = Date.now() - started;
+	assert.match(error.message, /Could not reach DNSFilter at http:\/\/127\.0\.0\.1:\d+ \(timed out\)/);
+	assert.equal(server.requests.length, 2);
+	assert.ok(elapsed >= 2000 && elapsed < 10_000, `two 1 s timeouts and a short backoff took ${elapsed} ms`);
+});
+
+test('Max Retries 0 surfaces the first 429 at once', async () => {
+	const { error } = await getNetwork({ maxRetries: 0 }, (req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '1' }));
+	assert.equal(server.requests.length, 1);
+	assert.match(error.message, /gave up after 1 try and/);
+});
+
+test('without Request Options the defaults retry a 429 and succeed', async () => {
+	let calls = 0;
+	const { error, items } = await getNetwork(undefined, (req, res) =>
+		calls++ === 0 ? json(res, 429, {}, { 'Retry-After': '0' }) : json(res, 200, { data: { id: '42', type: 'networks', attributes: { name: 'HQ' } } }),
+	);
+	assert.equal(error, undefined);
+	assert.equal(server.requests.length, 2);
+	assert.deepEqual(items.map((item) => item.json), [{ id: '42', type: 'networks', name: 'HQ' }]);
+});
