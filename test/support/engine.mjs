@@ -107,7 +107,8 @@ function resolveCredentialExpression(value, credentials) {
 		.replace(/\{\{\s*\$credentials\.([A-Za-z0-9_]+)\s*\}\}/g, (_, name) => String(credentials[name] ?? ''));
 }
 
-class MemoryCredentialsHelper extends ICredentialsHelper {
+/** Credentials from memory, applied by the credential type's own generic `authenticate` block. */
+export class MemoryCredentialsHelper extends ICredentialsHelper {
 	constructor(credentialType, data) {
 		super();
 		this.credentialType = credentialType;

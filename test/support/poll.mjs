@@ -4,11 +4,11 @@
 // and credentials come from memory, applied by the credential type's own `authenticate` block.
 import { createRequire } from 'node:module';
 
-import { CREDENTIAL_TYPE, loadBuilt, loadCredentialType } from './engine.mjs';
+import { CREDENTIAL_TYPE, MemoryCredentialsHelper, loadBuilt, loadCredentialType } from './engine.mjs';
 
 const require = createRequire(import.meta.url);
 const { getExecutePollFunctions, PollTriggerExecutor } = require('n8n-core');
-const { ICredentialsHelper, Workflow } = require('n8n-workflow');
+const { Workflow } = require('n8n-workflow');
 const coreRequire = createRequire(require.resolve('n8n-core'));
 const { Container } = coreRequire('@n8n/di');
 
@@ -17,54 +17,6 @@ export const TRIGGER_TYPE = 'n8n-nodes-dnsfilter.dnsFilterTrigger';
 export function loadTriggerNode() {
 	const { DnsFilterTrigger } = loadBuilt('nodes/DnsFilter/DnsFilterTrigger.node.js');
 	return new DnsFilterTrigger();
-}
-
-function resolveCredentialExpression(value, credentials) {
-	if (typeof value !== 'string' || !value.startsWith('=')) return value;
-	return value
-		.slice(1)
-		.replace(/\{\{\s*\$credentials\.([A-Za-z0-9_]+)\s*\}\}/g, (_, name) => String(credentials[name] ?? ''));
-}
-
-class MemoryCredentialsHelper extends ICredentialsHelper {
-	constructor(credentialType, data) {
-		super();
-		this.credentialType = credentialType;
-		this.data = data;
-	}
-	getParentTypes() {
-		return [];
-	}
-	isCredentialUsableByNode() {
-		return true;
-	}
-	async authenticate(credentials, typeName, requestOptions) {
-		const { authenticate } = this.credentialType;
-		if (typeName !== this.credentialType.name || authenticate?.type !== 'generic') return requestOptions;
-		const options = { ...requestOptions };
-		for (const [target, values] of Object.entries(authenticate.properties)) {
-			options[target] = { ...(options[target] ?? {}) };
-			for (const [key, value] of Object.entries(values)) options[target][key] = resolveCredentialExpression(value, credentials);
-		}
-		return options;
-	}
-	async preAuthentication() {
-		return undefined;
-	}
-	async runPreAuthentication() {
-		return undefined;
-	}
-	async getCredentials() {
-		throw new Error('not used by these tests');
-	}
-	async getDecrypted() {
-		return { ...this.data };
-	}
-	async updateCredentials() {}
-	async updateCredentialsOauthTokenData() {}
-	getCredentialsProperties() {
-		return this.credentialType.properties;
-	}
 }
 
 class NodeTypes {
