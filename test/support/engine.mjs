@@ -82,7 +82,8 @@ const itemSource = {
 	},
 };
 
-class NodeTypes {
+/** The node types a test workflow may use, by type name. */
+export class NodeTypes {
 	constructor(types) {
 		this.types = types;
 	}

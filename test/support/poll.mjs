@@ -4,7 +4,7 @@
 // and credentials come from memory, applied by the credential type's own `authenticate` block.
 import { createRequire } from 'node:module';
 
-import { CREDENTIAL_TYPE, MemoryCredentialsHelper, loadBuilt, loadCredentialType } from './engine.mjs';
+import { CREDENTIAL_TYPE, MemoryCredentialsHelper, NodeTypes, loadBuilt, loadCredentialType } from './engine.mjs';
 
 const require = createRequire(import.meta.url);
 const { getExecutePollFunctions, PollTriggerExecutor } = require('n8n-core');
@@ -17,23 +17,6 @@ export const TRIGGER_TYPE = 'n8n-nodes-dnsfilter.dnsFilterTrigger';
 export function loadTriggerNode() {
 	const { DnsFilterTrigger } = loadBuilt('nodes/DnsFilter/DnsFilterTrigger.node.js');
 	return new DnsFilterTrigger();
-}
-
-class NodeTypes {
-	constructor(types) {
-		this.types = types;
-	}
-	getByName(name) {
-		return this.getByNameAndVersion(name);
-	}
-	getByNameAndVersion(name) {
-		const type = this.types[name];
-		if (!type) throw new Error(`Unknown node type ${name}`);
-		return type;
-	}
-	getKnownTypes() {
-		return {};
-	}
 }
 
 /**
