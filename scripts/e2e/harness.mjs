@@ -352,3 +352,41 @@ export function loadExample(file, { id, credentialId }) {
 	}
 	return wf;
 }
+
+/**
+ * A JSON client for n8n's internal REST API (`/rest/...`) that keeps the `n8n-auth` cookie
+ * across calls, as the editor UI does. Every request has a timeout; a fixed `browser-id`
+ * header is sent because n8n binds the auth cookie to it.
+ */
+export function restSession(base, { timeoutMs = 60_000, browserId = `dnsfilter-e2e-${process.pid}` } = {}) {
+	const cookies = new Map();
+	async function request(method, route, body) {
+		const headers = { accept: 'application/json', 'browser-id': browserId };
+		if (body !== undefined) headers['content-type'] = 'application/json';
+		if (cookies.size) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+		const res = await fetch(`${base}${route}`, {
+			method,
+			headers,
+			body: body === undefined ? undefined : JSON.stringify(body),
+			signal: AbortSignal.timeout(timeoutMs),
+		});
+		for (const line of res.headers.getSetCookie()) {
+			const [pair] = line.split(';');
+			const eq = pair.indexOf('=');
+			if (eq > 0) cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+		}
+		const text = await res.text();
+		let json;
+		try {
+			json = text ? JSON.parse(text) : undefined;
+		} catch {}
+		return { status: res.status, json, text };
+	}
+	return {
+		cookies,
+		get: (route) => request('GET', `/rest${route}`),
+		post: (route, body) => request('POST', `/rest${route}`, body),
+		/** GET outside /rest (e.g. /types/credentials.json), with the same cookie. */
+		getFromRoot: (pathname) => request('GET', pathname),
+	};
+}

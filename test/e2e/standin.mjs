@@ -13,7 +13,8 @@
 //   GET    /v1/traffic_reports/query_logs    traffic-report paging: data.values, data.page.next
 //
 // Modes: `rateLimitHalf` answers every other request with 429 and `Retry-After: 1`.
-// A wrong or missing Authorization header is a 401 with the API's own message.
+// A wrong or missing Authorization header is a 401 with the API's own message; a key listed in
+// `revokedApiKeys` gets a 401 with REVOKED_KEY_MESSAGE instead.
 import http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -90,6 +91,8 @@ export function defaultQueryLogs(count = 230, now = Date.now()) {
 export const NOT_FOUND_NETWORK = 9999;
 export const UNPROCESSABLE_NETWORK = 4220;
 export const UNPROCESSABLE_MESSAGE = 'Secret key can not be created for a network that is being deleted';
+export const REVOKED_KEY_MESSAGE = 'API key has been revoked';
+export const INVALID_KEY_MESSAGE = 'Invalid or expired API token';
 
 function send(res, status, body, headers = {}) {
 	const text = body === undefined ? '' : JSON.stringify(body);
@@ -118,10 +121,10 @@ function networkBody(network) {
 }
 
 /**
- * Starts the stand-in. `apiKey` is the only Authorization value accepted; it is compared, never
- * stored in the request log.
+ * Starts the stand-in. `apiKey` is the only Authorization value accepted; it and the
+ * `revokedApiKeys` are compared, never stored in the request log.
  */
-export async function startStandIn({ apiKey, rateLimitHalf = false, queryLogCount = 230 } = {}) {
+export async function startStandIn({ apiKey, revokedApiKeys = [], rateLimitHalf = false, queryLogCount = 230 } = {}) {
 	const freshState = (opts) => ({
 		apiKeys: defaultApiKeys(),
 		networks: defaultNetworks(),
@@ -132,7 +135,9 @@ export async function startStandIn({ apiKey, rateLimitHalf = false, queryLogCoun
 	});
 	const state = freshState({ rateLimitHalf, queryLogCount });
 	const requests = [];
-	const authDigest = apiKey ? createHash('sha256').update(apiKey).digest('hex') : undefined;
+	const digest = (value) => createHash('sha256').update(value).digest('hex');
+	const authDigest = apiKey ? digest(apiKey) : undefined;
+	const revokedDigests = new Set(revokedApiKeys.map(digest));
 
 	function route(record, res) {
 		const { method, path, query } = record;
@@ -223,10 +228,9 @@ export async function startStandIn({ apiKey, rateLimitHalf = false, queryLogCoun
 				body = raw;
 			}
 			const { authorization, ...headers } = req.headers;
-			const authorized =
-				authDigest !== undefined &&
-				typeof authorization === 'string' &&
-				createHash('sha256').update(authorization).digest('hex') === authDigest;
+			const authDigestOfRequest = typeof authorization === 'string' ? digest(authorization) : undefined;
+			const authorized = authDigest !== undefined && authDigestOfRequest === authDigest;
+			const revoked = authDigestOfRequest !== undefined && revokedDigests.has(authDigestOfRequest);
 			state.calls++;
 			const record = {
 				method: req.method,
@@ -234,6 +238,8 @@ export async function startStandIn({ apiKey, rateLimitHalf = false, queryLogCoun
 				query: Object.fromEntries(url.searchParams),
 				headers,
 				authorized,
+				revoked,
+				bearer: typeof authorization === 'string' && /^bearer\s/i.test(authorization),
 				body,
 				at: Date.now(),
 				status: 0,
@@ -244,8 +250,9 @@ export async function startStandIn({ apiKey, rateLimitHalf = false, queryLogCoun
 				record.status = status;
 				return origWriteHead(status, ...rest);
 			};
+			if (revoked) return send(res, 401, { error: REVOKED_KEY_MESSAGE, type: 'unauthorized' });
 			if (!authorized) {
-				return send(res, 401, { error: 'Invalid or expired API token', type: 'unauthorized' });
+				return send(res, 401, { error: INVALID_KEY_MESSAGE, type: 'unauthorized' });
 			}
 			if (state.rateLimitHalf && state.calls % 2 === 1) {
 				state.rateLimited++;
