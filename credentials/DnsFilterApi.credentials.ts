@@ -66,11 +66,32 @@ export class DnsFilterApi implements ICredentialType {
 		},
 	};
 
+	// n8n reports a failed declarative test by HTTP status text alone ("Unauthorized"); these rules
+	// say what the status means for a DNSFilter key and what to do. Node executions show the API's
+	// own message.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/v1/current_user',
 			method: 'GET',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'DNSFilter rejected the API key (HTTP 401): it is invalid, expired or revoked. Create a new key under Account Settings → Security → API Keys.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						"DNSFilter accepted the API key but refused access (HTTP 403): the key's user lacks the permission to read its own profile.",
+				},
+			},
+		],
 	};
 }
