@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { runNode } from './support/engine.mjs';
 import { makeApiKey } from './support/jwt.mjs';
-import { PROBE_TYPE, probeNode } from './support/probe-node.mjs';
+import { PROBE_TYPE, probeNode, probeSettledAt } from './support/probe-node.mjs';
 import { json, startStandIn, text } from './support/standin-server.mjs';
 
 const apiKey = makeApiKey({ sub: 'transport-user' });
@@ -128,6 +128,25 @@ describe('HTTP 429', () => {
 		assert.equal(server.requests.length, 1);
 		assert.match(error.message, /gave up after 1 try and/);
 		assert.match(error.description, /wait 30s more/);
+	});
+
+	test('stops waiting when the execution is cancelled', async () => {
+		server.setHandler((req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '2' }));
+		server.requests.length = 0;
+		probeSettledAt.length = 0;
+		const started = Date.now();
+		await runNode({
+			nodeType: probeNode,
+			typeName: PROBE_TYPE,
+			parameters: { method: 'GET', path: '/v1/current_user', maxRetries: 5, maxWaitMs: 120000 },
+			credentials: { apiKey, baseUrl: server.url },
+			cancelAfterMs: 300,
+		});
+		// Had the wait gone on, the node would still be busy 2 s after the first try, and retry then.
+		await new Promise((resolve) => setTimeout(resolve, 2600));
+		assert.equal(server.requests.length, 1);
+		assert.equal(probeSettledAt.length, 1);
+		assert.ok(probeSettledAt[0] - started < 1500, `the node kept waiting for ${probeSettledAt[0] - started} ms after the cancel`);
 	});
 
 	test('retries a POST after 429, which means nothing was done', async () => {

@@ -167,6 +167,7 @@ export async function runNode({
 	continueOnFail = false,
 	timeoutMs = 60_000,
 	staticData,
+	cancelAfterMs,
 }) {
 	const credentialType = loadCredentialType();
 	const nodeTypes = new NodeTypes({
@@ -237,6 +238,8 @@ export async function runNode({
 	const execute = new WorkflowExecute(additionalData, 'manual');
 	const started = Date.now();
 	const run = execute.run({ workflow, startNode: nodes[0], destinationNode: { nodeName: 'DNSFilter', mode: 'inclusive' } });
+	// Cancels the execution as the UI's stop button does (WorkflowExecute aborts its signal).
+	const cancelTimer = cancelAfterMs === undefined ? undefined : setTimeout(() => run.cancel(), cancelAfterMs);
 	let timer;
 	const timeout = new Promise((_, reject) => {
 		timer = setTimeout(() => {
@@ -249,6 +252,7 @@ export async function runNode({
 		result = await Promise.race([finished.promise, run.then((r) => r), timeout]);
 	} finally {
 		clearTimeout(timer);
+		clearTimeout(cancelTimer);
 	}
 	const runData = result.data.resultData.runData.DNSFilter?.[0];
 	return {

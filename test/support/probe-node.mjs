@@ -6,6 +6,9 @@ const { dnsFilterApiRequest, dnsFilterApiRequestPaged } = loadBuilt('nodes/DnsFi
 
 export const PROBE_TYPE = 'test.dnsFilterProbe';
 
+/** When each probe execute() settled, so tests can see a node stop working after a cancel. */
+export const probeSettledAt = [];
+
 export const probeNode = {
 	description: {
 		displayName: 'DNSFilter Probe',
@@ -28,37 +31,45 @@ export const probeNode = {
 		],
 	},
 	async execute() {
-		const items = this.getInputData();
-		const out = [];
-		for (let i = 0; i < items.length; i++) {
-			try {
-				const path = this.getNodeParameter('path', i);
-				const method = this.getNodeParameter('method', i);
-				const rawBody = this.getNodeParameter('body', i);
-				const request = { method, path, ...(rawBody ? { body: typeof rawBody === 'string' ? JSON.parse(rawBody) : rawBody } : {}) };
-				const retry = { maxRetries: this.getNodeParameter('maxRetries', i), maxWaitMs: this.getNodeParameter('maxWaitMs', i) };
-				const style = this.getNodeParameter('paged', i);
-				if (style) {
-					const result = await dnsFilterApiRequestPaged.call(this, request, {
-						style,
-						returnAll: this.getNodeParameter('returnAll', i),
-						limit: this.getNodeParameter('limit', i),
-						itemIndex: i,
-						retry,
-					});
-					out.push(...result.records.map((json) => ({ json, pairedItem: { item: i } })));
-					continue;
-				}
-				const response = await dnsFilterApiRequest.call(this, request, { itemIndex: i, retry });
-				out.push({ json: { statusCode: response.statusCode, attempts: response.attempts, body: response.body }, pairedItem: { item: i } });
-			} catch (error) {
-				if (this.continueOnFail()) {
-					out.push({ json: { error: error.message }, pairedItem: { item: i } });
-					continue;
-				}
-				throw error;
-			}
+		try {
+			return await probeExecute.call(this);
+		} finally {
+			probeSettledAt.push(Date.now());
 		}
-		return [out];
 	},
 };
+
+async function probeExecute() {
+	const items = this.getInputData();
+	const out = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const path = this.getNodeParameter('path', i);
+			const method = this.getNodeParameter('method', i);
+			const rawBody = this.getNodeParameter('body', i);
+			const request = { method, path, ...(rawBody ? { body: typeof rawBody === 'string' ? JSON.parse(rawBody) : rawBody } : {}) };
+			const retry = { maxRetries: this.getNodeParameter('maxRetries', i), maxWaitMs: this.getNodeParameter('maxWaitMs', i) };
+			const style = this.getNodeParameter('paged', i);
+			if (style) {
+				const result = await dnsFilterApiRequestPaged.call(this, request, {
+					style,
+					returnAll: this.getNodeParameter('returnAll', i),
+					limit: this.getNodeParameter('limit', i),
+					itemIndex: i,
+					retry,
+				});
+				out.push(...result.records.map((json) => ({ json, pairedItem: { item: i } })));
+				continue;
+			}
+			const response = await dnsFilterApiRequest.call(this, request, { itemIndex: i, retry });
+			out.push({ json: { statusCode: response.statusCode, attempts: response.attempts, body: response.body }, pairedItem: { item: i } });
+		} catch (error) {
+			if (this.continueOnFail()) {
+				out.push({ json: { error: error.message }, pairedItem: { item: i } });
+				continue;
+			}
+			throw error;
+		}
+	}
+	return [out];
+}
