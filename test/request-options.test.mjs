@@ -50,3 +50,19 @@ test('without Request Options the defaults retry a 429 and succeed', async () =>
 	assert.equal(server.requests.length, 2);
 	assert.deepEqual(items.map((item) => item.json), [{ id: '42', type: 'networks', name: 'HQ' }]);
 });
+
+test('a nearly spent organization budget shows as an execution hint', async () => {
+	const { hints, error } = await getNetwork(undefined, (req, res) =>
+		json(res, 200, { data: { id: '42', type: 'networks', attributes: {} } }, { 'RateLimit-Limit': '2000', 'RateLimit-Remaining': '12', 'RateLimit-Reset': '95' }),
+	);
+	assert.equal(error, undefined);
+	assert.equal(hints.length, 1);
+	assert.match(hints[0].message, /12 of 2,000 requests left, the window resets in 2 min/);
+});
+
+test('no hint while plenty of the budget is left', async () => {
+	const { hints } = await getNetwork(undefined, (req, res) =>
+		json(res, 200, { data: { id: '42', type: 'networks', attributes: {} } }, { 'RateLimit-Limit': '2000', 'RateLimit-Remaining': '1500', 'RateLimit-Reset': '95' }),
+	);
+	assert.deepEqual(hints, []);
+});
