@@ -162,7 +162,38 @@ function analyseBody(schema) {
 	return { kind: 'object', properties: schema.properties, required: schema.required ?? [] };
 }
 
-function makeField({ wireName, location, schema, required }) {
+/**
+ * Structural facts a field's description is written from (never the spec's prose): format,
+ * range, item type, `oneOf` variants, the path segment naming the record a path parameter
+ * identifies, and the body root key.
+ */
+function schemaHints(schema, extra = {}) {
+	const hints = { ...extra };
+	if (!schema || typeof schema !== 'object') return hints;
+	if (typeof schema.format === 'string') hints.format = schema.format;
+	if (typeof schema.minimum === 'number') hints.minimum = schema.minimum;
+	if (typeof schema.maximum === 'number') hints.maximum = schema.maximum;
+	if (schema.items && typeof schema.items === 'object') {
+		hints.itemType = schemaType(schema.items);
+		if (typeof schema.items.format === 'string') hints.itemFormat = schema.items.format;
+	}
+	const variants = schema.oneOf ?? schema.anyOf;
+	if (Array.isArray(variants)) {
+		hints.variants = variants.map((variant) => schemaType(variant) ?? 'any');
+		const fixed = variants.map(enumValues).find((values) => values?.length === 1);
+		if (fixed) hints.fixedValue = String(fixed[0]);
+	}
+	return hints;
+}
+
+/** The path segment right before `{name}`: `/v1/users/{id}` → `users`. */
+function segmentBefore(pathTemplate, name) {
+	const parts = pathTemplate.split('/');
+	const index = parts.indexOf(`{${name}}`);
+	return index > 0 && !parts[index - 1].startsWith('{') ? parts[index - 1] : undefined;
+}
+
+function makeField({ wireName, location, schema, required, hints }) {
 	const mapped = classifySchema(schema);
 	const field = {
 		wireName,
@@ -176,6 +207,7 @@ function makeField({ wireName, location, schema, required }) {
 	// Emitter-only data (removed from the table row).
 	field.enum = mapped.enum;
 	field.displayName = fieldLabel(wireName);
+	field.hints = schemaHints(schema, hints);
 	return field;
 }
 
@@ -190,6 +222,7 @@ function placeFields(fields) {
 		if (used[place].has(name)) {
 			name = camel(`${field.in} ${field.wireName}`);
 			field.displayName = `${title(field.in)} ${field.displayName}`;
+			field.hints.renamed = true;
 		}
 		for (let n = 2; used[place].has(name); n++) name = `${camel(`${field.in} ${field.wireName}`)}${n}`;
 		used[place].add(name);
@@ -201,7 +234,10 @@ function placeFields(fields) {
 		for (const field of fields.filter((entry) => entry.collection === place)) {
 			const count = labels.get(field.displayName) ?? 0;
 			labels.set(field.displayName, count + 1);
-			if (count) field.displayName = `${field.displayName} ${count + 1}`;
+			if (count) {
+				field.displayName = `${field.displayName} ${count + 1}`;
+				field.hints.renamed = true;
+			}
 		}
 	}
 }
@@ -300,7 +336,15 @@ function buildOperation(op, resource, value, label) {
 			body = { kind: shape.kind, required: Boolean(parameter.required), declaredAsQueryParam: true };
 			if (shape.rootKey) body.rootKey = shape.rootKey;
 			for (const key of Object.keys(shape.properties).sort()) {
-				fields.push(makeField({ wireName: key, location: 'body', schema: shape.properties[key], required: shape.required.includes(key) }));
+				fields.push(
+					makeField({
+						wireName: key,
+						location: 'body',
+						schema: shape.properties[key],
+						required: shape.required.includes(key),
+						hints: shape.rootKey ? { rootKey: shape.rootKey } : {},
+					}),
+				);
 			}
 			continue;
 		}
@@ -310,6 +354,7 @@ function buildOperation(op, resource, value, label) {
 				location: parameter.in,
 				schema,
 				required: parameter.in === 'path' ? true : parameter.required,
+				hints: parameter.in === 'path' ? { segment: segmentBefore(op.path, parameter.name) } : {},
 			}),
 		);
 	}
@@ -323,7 +368,15 @@ function buildOperation(op, resource, value, label) {
 		body = { kind: shape.kind, required: Boolean(op.requestBody.required) || anyRequired };
 		if (shape.rootKey) body.rootKey = shape.rootKey;
 		for (const key of Object.keys(shape.properties).sort()) {
-			fields.push(makeField({ wireName: key, location: 'body', schema: shape.properties[key], required: shape.required.includes(key) }));
+			fields.push(
+				makeField({
+					wireName: key,
+					location: 'body',
+					schema: shape.properties[key],
+					required: shape.required.includes(key),
+					hints: shape.rootKey ? { rootKey: shape.rootKey } : {},
+				}),
+			);
 		}
 	}
 
@@ -335,7 +388,7 @@ function buildOperation(op, resource, value, label) {
 		operation: value,
 		method: op.method,
 		path: op.path,
-		fields: fields.map(({ enum: _enum, displayName: _label, ...spec }) => spec),
+		fields: fields.map(({ enum: _enum, displayName: _label, hints: _hints, ...spec }) => spec),
 	};
 	if (body) row.body = body;
 	if (pagination) row.pagination = pagination;

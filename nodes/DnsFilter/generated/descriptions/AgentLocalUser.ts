@@ -66,7 +66,13 @@ export const agentLocalUserFields: INodeProperties[] = [
 		default: {},
 		options: [
 			{ displayName: 'Cybersight Enabled', name: 'cybersightEnabled', type: 'boolean', default: false },
-			{ displayName: 'End At', name: 'endAt', type: 'string', default: '' },
+			{
+				displayName: 'End At',
+				name: 'endAt',
+				type: 'string',
+				default: '',
+				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
+			},
 			{ displayName: 'In A Collection', name: 'inACollection', type: 'boolean', default: false },
 			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
 			{
@@ -74,16 +80,22 @@ export const agentLocalUserFields: INodeProperties[] = [
 				name: 'organizationIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{ displayName: 'Sort', name: 'sort', type: 'string', default: '' },
-			{ displayName: 'Start At', name: 'startAt', type: 'string', default: '' },
+			{
+				displayName: 'Start At',
+				name: 'startAt',
+				type: 'string',
+				default: '',
+				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
+			},
 			{
 				displayName: 'User Agent UUIDs',
 				name: 'userAgentUuids',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of values',
+				description: 'Comma-separated list of UUIDs',
 			},
 			{ displayName: 'User Policy Override', name: 'userPolicyOverride', type: 'boolean', default: false },
 		],
@@ -121,7 +133,7 @@ export const agentLocalUserFields: INodeProperties[] = [
 				name: 'organizationIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{ displayName: 'Search', name: 'search', type: 'string', default: '' },
 		],
@@ -136,6 +148,7 @@ export const agentLocalUserFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the agent local user',
 	},
 	{
 		displayName: 'Return All',
@@ -193,7 +206,13 @@ export const agentLocalUserFields: INodeProperties[] = [
 				description: 'JSON object, sent as collection_id[key]=value query parameters',
 			},
 			{ displayName: 'Cybersight Enabled', name: 'cybersightEnabled', type: 'boolean', default: false },
-			{ displayName: 'End At', name: 'endAt', type: 'string', default: '' },
+			{
+				displayName: 'End At',
+				name: 'endAt',
+				type: 'string',
+				default: '',
+				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
+			},
 			{
 				displayName: 'Friendly Name',
 				name: 'friendlyName',
@@ -206,7 +225,7 @@ export const agentLocalUserFields: INodeProperties[] = [
 				name: 'ids',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{ displayName: 'In A Collection', name: 'inACollection', type: 'boolean', default: false },
 			{
@@ -222,7 +241,7 @@ export const agentLocalUserFields: INodeProperties[] = [
 				name: 'organizationIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{
 				displayName: 'Policy Schedule',
@@ -233,13 +252,19 @@ export const agentLocalUserFields: INodeProperties[] = [
 			},
 			{ displayName: 'Search', name: 'search', type: 'string', default: '' },
 			{ displayName: 'Sort', name: 'sort', type: 'string', default: '' },
-			{ displayName: 'Start At', name: 'startAt', type: 'string', default: '' },
+			{
+				displayName: 'Start At',
+				name: 'startAt',
+				type: 'string',
+				default: '',
+				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
+			},
 			{
 				displayName: 'User Agent UUIDs',
 				name: 'userAgentUuids',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of values',
+				description: 'Comma-separated list of UUIDs',
 			},
 			{
 				displayName: 'User Login',
@@ -268,6 +293,7 @@ export const agentLocalUserFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the agent local user',
 	},
 	{
 		displayName: 'Simplify',
@@ -289,6 +315,7 @@ export const agentLocalUserFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the agent local user',
 	},
 	{
 		displayName: 'Use JSON Body',

@@ -106,7 +106,7 @@ export const agentLocalUserCsvExportFields: INodeProperties[] = [
 				name: 'organizationIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{ displayName: 'Search', name: 'search', type: 'string', default: '' },
 			{ displayName: 'User Policy Override', name: 'userPolicyOverride', type: 'boolean', default: false },

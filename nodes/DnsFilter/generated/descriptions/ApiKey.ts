@@ -78,6 +78,7 @@ export const apiKeyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the API key',
 	},
 	{
 		displayName: 'Simplify',
@@ -128,6 +129,7 @@ export const apiKeyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the API key',
 	},
 	{
 		displayName: 'Simplify',
@@ -149,6 +151,7 @@ export const apiKeyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the API key',
 	},
 	{
 		displayName: 'Simplify',

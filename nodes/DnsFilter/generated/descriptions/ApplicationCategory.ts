@@ -65,6 +65,7 @@ export const applicationCategoryFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the application category',
 	},
 	{
 		displayName: 'Simplify',

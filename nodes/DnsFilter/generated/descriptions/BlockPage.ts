@@ -122,7 +122,7 @@ export const blockPageFields: INodeProperties[] = [
 				name: 'createdAt',
 				type: 'dateTime',
 				default: '',
-				description: 'Date, or date and time, in ISO 8601 format; sent as entered',
+				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
 			},
 			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
 			{
@@ -137,7 +137,7 @@ export const blockPageFields: INodeProperties[] = [
 				name: 'updatedAt',
 				type: 'dateTime',
 				default: '',
-				description: 'Date, or date and time, in ISO 8601 format; sent as entered',
+				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
 			},
 		],
 	},
@@ -151,6 +151,7 @@ export const blockPageFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the block page',
 	},
 	{
 		displayName: 'Simplify',
@@ -222,6 +223,7 @@ export const blockPageFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the block page',
 	},
 	{
 		displayName: 'Simplify',
@@ -261,6 +263,7 @@ export const blockPageFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the block page',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -310,7 +313,7 @@ export const blockPageFields: INodeProperties[] = [
 				name: 'createdAt',
 				type: 'dateTime',
 				default: '',
-				description: 'Date, or date and time, in ISO 8601 format; sent as entered',
+				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
 			},
 			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
 			{
@@ -325,7 +328,7 @@ export const blockPageFields: INodeProperties[] = [
 				name: 'updatedAt',
 				type: 'dateTime',
 				default: '',
-				description: 'Date, or date and time, in ISO 8601 format; sent as entered',
+				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
 			},
 		],
 	},

@@ -93,6 +93,7 @@ export const categoryFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the category',
 	},
 	{
 		displayName: 'Simplify',

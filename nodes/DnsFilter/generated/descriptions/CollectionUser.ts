@@ -63,6 +63,7 @@ export const collectionUserFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'Sent as collection_id in the body',
 	},
 	{
 		displayName: 'ID',
@@ -106,6 +107,7 @@ export const collectionUserFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the user',
 	},
 	{
 		displayName: 'Collection ID',
@@ -184,6 +186,7 @@ export const collectionUserFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the user',
 	},
 	{
 		displayName: 'Simplify',

@@ -49,6 +49,7 @@ export const cybersightCsvExportFields: INodeProperties[] = [
 			show: { resource: ['cybersightCsvExport'], operation: ['create'], useJsonBody: [false] },
 		},
 		default: '',
+		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
 	},
 	{
 		displayName: 'Report Type',
@@ -79,6 +80,7 @@ export const cybersightCsvExportFields: INodeProperties[] = [
 			show: { resource: ['cybersightCsvExport'], operation: ['create'], useJsonBody: [false] },
 		},
 		default: '',
+		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
 	},
 	{
 		displayName: 'Wait for Completion',
@@ -137,14 +139,14 @@ export const cybersightCsvExportFields: INodeProperties[] = [
 				name: 'activityTypeIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{
 				displayName: 'Agent Local User UUIDs',
 				name: 'agentLocalUserUuids',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of values',
+				description: 'Comma-separated list of UUIDs',
 			},
 			{
 				displayName: 'AI Tool',
@@ -166,21 +168,21 @@ export const cybersightCsvExportFields: INodeProperties[] = [
 				name: 'categoryIds',
 				type: 'json',
 				default: '',
-				description: 'Any JSON value (object, array, string, number or boolean)',
+				description: 'JSON string, array or object sent as category_ids',
 			},
 			{
 				displayName: 'Cyber Sight CSV Export',
 				name: 'cyberSightCsvExport',
 				type: 'json',
 				default: '{}',
-				description: 'JSON object',
+				description: 'JSON object sent as cyber_sight_csv_export',
 			},
 			{
 				displayName: 'Excluded Org UUIDs',
 				name: 'excludedOrgUuids',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of values',
+				description: 'Comma-separated list of UUIDs',
 			},
 			{ displayName: 'MSP UUID', name: 'mspUuid', type: 'string', default: '' },
 			{
@@ -188,7 +190,7 @@ export const cybersightCsvExportFields: INodeProperties[] = [
 				name: 'orgUuids',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of values',
+				description: 'Comma-separated list of UUIDs',
 			},
 			{ displayName: 'Search ID', name: 'searchId', type: 'string', default: '' },
 			{
@@ -232,7 +234,7 @@ export const cybersightCsvExportFields: INodeProperties[] = [
 				name: 'userAgentUuids',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of values',
+				description: 'Comma-separated list of UUIDs',
 			},
 			{ displayName: 'Web Categories', name: 'webCategories', type: 'string', default: '' },
 			{ displayName: 'Web Full URL', name: 'webFullUrl', type: 'string', default: '' },
@@ -262,7 +264,13 @@ export const cybersightCsvExportFields: INodeProperties[] = [
 				],
 				default: 'all',
 			},
-			{ displayName: 'End At', name: 'endAt', type: 'string', default: '' },
+			{
+				displayName: 'End At',
+				name: 'endAt',
+				type: 'string',
+				default: '',
+				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
+			},
 			{
 				displayName: 'Included Columns',
 				name: 'includedColumns',
@@ -286,7 +294,13 @@ export const cybersightCsvExportFields: INodeProperties[] = [
 				],
 				default: 'activity_logs',
 			},
-			{ displayName: 'Start At', name: 'startAt', type: 'string', default: '' },
+			{
+				displayName: 'Start At',
+				name: 'startAt',
+				type: 'string',
+				default: '',
+				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
+			},
 		],
 	},
 	{
@@ -298,6 +312,7 @@ export const cybersightCsvExportFields: INodeProperties[] = [
 			show: { resource: ['cybersightCsvExport'], operation: ['show'] },
 		},
 		default: '',
+		description: 'ID of the CSV export',
 	},
 	{
 		displayName: 'Simplify',

@@ -188,6 +188,7 @@ export const distributorFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the MSP',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -286,7 +287,7 @@ export const distributorFields: INodeProperties[] = [
 				name: 'parentOrganization',
 				type: 'json',
 				default: '{}',
-				description: 'JSON object',
+				description: 'JSON object sent as parent_organization',
 			},
 			{
 				displayName: 'Prevent Sub Org Creation',
@@ -350,6 +351,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Canceled At To',
@@ -357,6 +359,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Created At From',
@@ -364,6 +367,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Created At To',
@@ -371,6 +375,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{ displayName: 'Distributor ID', name: 'distributorId', type: 'string', default: '' },
 			{ displayName: 'Distributor SKU', name: 'distributorSku', type: 'string', default: '' },
@@ -391,6 +396,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Transferred At To',
@@ -398,6 +404,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{ displayName: 'Trial End', name: 'trialEnd', type: 'string', default: '' },
 			{
@@ -406,6 +413,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Updated At To',
@@ -413,6 +421,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 		],
 	},
@@ -426,6 +435,7 @@ export const distributorFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the MSP',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -486,6 +496,7 @@ export const distributorFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the MSP',
 	},
 	{
 		displayName: 'Simplify',
@@ -507,6 +518,7 @@ export const distributorFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the MSP',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -562,7 +574,7 @@ export const distributorFields: INodeProperties[] = [
 				name: 'parentOrganization',
 				type: 'json',
 				default: '{}',
-				description: 'JSON object',
+				description: 'JSON object sent as parent_organization',
 			},
 			{
 				displayName: 'Prevent Sub Org Creation',
@@ -589,6 +601,7 @@ export const distributorFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the organization',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -643,6 +656,7 @@ export const distributorFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the organization',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -733,6 +747,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Created At',
@@ -740,6 +755,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{ displayName: 'Distributor ID', name: 'distributorId', type: 'string', default: '' },
 			{
@@ -817,6 +833,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Updated At',
@@ -824,6 +841,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'User Agents Auto Update',
@@ -880,6 +898,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Canceled At To',
@@ -887,6 +906,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Created At From',
@@ -894,6 +914,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Created At To',
@@ -901,6 +922,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{ displayName: 'Distributor ID', name: 'distributorId', type: 'string', default: '' },
 			{ displayName: 'Distributor SKU', name: 'distributorSku', type: 'string', default: '' },
@@ -922,6 +944,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Transferred At To',
@@ -929,6 +952,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{ displayName: 'Trial End', name: 'trialEnd', type: 'string', default: '' },
 			{
@@ -937,6 +961,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Updated At To',
@@ -944,6 +969,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 		],
 	},
@@ -957,6 +983,7 @@ export const distributorFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the organization',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -1011,6 +1038,7 @@ export const distributorFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the organization',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -1064,6 +1092,7 @@ export const distributorFields: INodeProperties[] = [
 			show: { resource: ['distributor'], operation: ['organizationsShow'] },
 		},
 		default: '',
+		description: 'ID of the organization',
 	},
 	{
 		displayName: 'Simplify',
@@ -1085,6 +1114,7 @@ export const distributorFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the organization',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -1132,6 +1162,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Created At',
@@ -1139,6 +1170,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{ displayName: 'Distributor ID', name: 'distributorId', type: 'string', default: '' },
 			{
@@ -1216,6 +1248,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Updated At',
@@ -1223,6 +1256,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'User Agents Auto Update',
@@ -1241,7 +1275,7 @@ export const distributorFields: INodeProperties[] = [
 			show: { resource: ['distributor'], operation: ['reportsCoveredUsersSummaryByOrganization'] },
 		},
 		default: '',
-		description: 'Date, or date and time, in ISO 8601 format; sent as entered',
+		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
 	},
 	{
 		displayName: 'To',
@@ -1252,7 +1286,7 @@ export const distributorFields: INodeProperties[] = [
 			show: { resource: ['distributor'], operation: ['reportsCoveredUsersSummaryByOrganization'] },
 		},
 		default: '',
-		description: 'Date, or date and time, in ISO 8601 format; sent as entered',
+		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
 	},
 	{
 		displayName: 'Simplify',
@@ -1286,14 +1320,14 @@ export const distributorFields: INodeProperties[] = [
 				name: 'mspIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{
 				displayName: 'Organization IDs',
 				name: 'organizationIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 		],
 	},
@@ -1306,7 +1340,7 @@ export const distributorFields: INodeProperties[] = [
 			show: { resource: ['distributor'], operation: ['reportsUsageByOrganization'] },
 		},
 		default: '',
-		description: 'Date, or date and time, in ISO 8601 format; sent as entered',
+		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
 	},
 	{
 		displayName: 'Simplify',
@@ -1340,14 +1374,14 @@ export const distributorFields: INodeProperties[] = [
 				name: 'mspIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{
 				displayName: 'Organization IDs',
 				name: 'organizationIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 		],
 	},
@@ -1360,7 +1394,7 @@ export const distributorFields: INodeProperties[] = [
 			show: { resource: ['distributor'], operation: ['reportsUsageBySku'] },
 		},
 		default: '',
-		description: 'Date, or date and time, in ISO 8601 format; sent as entered',
+		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
 	},
 	{
 		displayName: 'Simplify',
@@ -1394,14 +1428,14 @@ export const distributorFields: INodeProperties[] = [
 				name: 'mspIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{
 				displayName: 'Organization IDs',
 				name: 'organizationIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 		],
 	},
@@ -1425,6 +1459,7 @@ export const distributorFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the user',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -1479,7 +1514,7 @@ export const distributorFields: INodeProperties[] = [
 				name: 'organizationPermissionIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{
 				displayName: 'Role',
@@ -1527,7 +1562,7 @@ export const distributorFields: INodeProperties[] = [
 			show: { resource: ['distributor'], operation: ['usersCreate'], useJsonBody: [false] },
 		},
 		default: '{}',
-		description: 'JSON object',
+		description: 'JSON object sent as membership',
 	},
 	{
 		displayName: 'User',
@@ -1538,7 +1573,7 @@ export const distributorFields: INodeProperties[] = [
 			show: { resource: ['distributor'], operation: ['usersCreate'], useJsonBody: [false] },
 		},
 		default: '{}',
-		description: 'JSON object',
+		description: 'JSON object sent as user',
 	},
 	{
 		displayName: 'Simplify',
@@ -1565,6 +1600,7 @@ export const distributorFields: INodeProperties[] = [
 				name: 'returnResetPasswordUrl',
 				type: 'boolean',
 				default: false,
+				description: 'Whether to set return-reset_password_url to true in the body',
 			},
 			{
 				displayName: 'Send Reset Password Email',
@@ -1621,6 +1657,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Created At To',
@@ -1628,6 +1665,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{ displayName: 'Distributor Guid', name: 'distributorGuid', type: 'string', default: '' },
 			{ displayName: 'Email', name: 'email', type: 'string', default: '', placeholder: 'name@email.com' },
@@ -1646,6 +1684,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 			{
 				displayName: 'Transferred At To',
@@ -1653,6 +1692,7 @@ export const distributorFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
+				description: 'Unix timestamp in seconds',
 			},
 		],
 	},
@@ -1666,6 +1706,7 @@ export const distributorFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the user',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -1725,6 +1766,7 @@ export const distributorFields: INodeProperties[] = [
 			show: { resource: ['distributor'], operation: ['usersResetPasswordUrl'] },
 		},
 		default: '',
+		description: 'ID of the user',
 	},
 	{
 		displayName: 'Simplify',
@@ -1745,6 +1787,7 @@ export const distributorFields: INodeProperties[] = [
 			show: { resource: ['distributor'], operation: ['usersSendResetPasswordEmail'] },
 		},
 		default: '',
+		description: 'ID of the user',
 	},
 	{
 		displayName: 'ID',
@@ -1755,6 +1798,7 @@ export const distributorFields: INodeProperties[] = [
 			show: { resource: ['distributor'], operation: ['usersShow'] },
 		},
 		default: '',
+		description: 'ID of the user',
 	},
 	{
 		displayName: 'Simplify',
@@ -1776,6 +1820,7 @@ export const distributorFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the user',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -1830,7 +1875,7 @@ export const distributorFields: INodeProperties[] = [
 				name: 'organizationPermissionIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{
 				displayName: 'Role',

@@ -48,6 +48,7 @@ export const domainNoteFields: INodeProperties[] = [
 			{ name: 'Policies', value: 'policies' },
 		],
 		default: 'policies',
+		description: 'Sent as resource in the path',
 	},
 	{
 		displayName: 'Domains',
@@ -94,6 +95,7 @@ export const domainNoteFields: INodeProperties[] = [
 			{ name: 'Policies', value: 'policies' },
 		],
 		default: 'policies',
+		description: 'Sent as resource in the path',
 	},
 	{
 		displayName: 'Notes',
@@ -104,7 +106,7 @@ export const domainNoteFields: INodeProperties[] = [
 			show: { resource: ['domainNote'], operation: ['batchUpdate'] },
 		},
 		default: '[]',
-		description: 'JSON object, sent as notes[key]=value query parameters',
+		description: 'JSON array, sent as notes[] query parameters',
 	},
 	{
 		displayName: 'Simplify',
@@ -132,7 +134,7 @@ export const domainNoteFields: INodeProperties[] = [
 				name: 'organizationIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{ displayName: 'Single Note', name: 'singleNote', type: 'string', default: '' },
 			{
@@ -182,6 +184,7 @@ export const domainNoteFields: INodeProperties[] = [
 			{ name: 'Policies', value: 'policies' },
 		],
 		default: 'policies',
+		description: 'Sent as resource in the path',
 	},
 	{
 		displayName: 'Simplify',
@@ -228,6 +231,7 @@ export const domainNoteFields: INodeProperties[] = [
 			{ name: 'Policies', value: 'policies' },
 		],
 		default: 'policies',
+		description: 'Sent as resource in the path',
 	},
 	{
 		displayName: 'Simplify',
@@ -274,6 +278,7 @@ export const domainNoteFields: INodeProperties[] = [
 			{ name: 'Policies', value: 'policies' },
 		],
 		default: 'policies',
+		description: 'Sent as resource in the path',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -304,6 +309,7 @@ export const domainNoteFields: INodeProperties[] = [
 			show: { resource: ['domainNote'], operation: ['update'], useJsonBody: [false] },
 		},
 		default: '',
+		description: 'Sent as domain in the body',
 	},
 	{
 		displayName: 'Type',

@@ -56,7 +56,7 @@ export const enterpriseConnectionFields: INodeProperties[] = [
 			show: { resource: ['enterpriseConnection'], operation: ['create'], useJsonBody: [false] },
 		},
 		default: '{}',
-		description: 'JSON object',
+		description: 'JSON object sent as options',
 	},
 	{
 		displayName: 'Organization ID',
@@ -144,7 +144,13 @@ export const enterpriseConnectionFields: INodeProperties[] = [
 				],
 				default: 'administrator',
 			},
-			{ displayName: 'Role Map', name: 'roleMap', type: 'json', default: '[]', description: 'JSON array' },
+			{
+				displayName: 'Role Map',
+				name: 'roleMap',
+				type: 'json',
+				default: '[]',
+				description: 'JSON array sent as role_map',
+			},
 		],
 	},
 	{
@@ -157,6 +163,7 @@ export const enterpriseConnectionFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the enterprise connection',
 	},
 	{
 		displayName: 'Organization ID',
@@ -189,6 +196,7 @@ export const enterpriseConnectionFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the enterprise connection',
 	},
 	{
 		displayName: 'Simplify',
@@ -210,6 +218,7 @@ export const enterpriseConnectionFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the enterprise connection',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -240,7 +249,7 @@ export const enterpriseConnectionFields: INodeProperties[] = [
 			show: { resource: ['enterpriseConnection'], operation: ['update'], useJsonBody: [false] },
 		},
 		default: '{}',
-		description: 'JSON object',
+		description: 'JSON object sent as options',
 	},
 	{
 		displayName: 'Simplify',
@@ -311,7 +320,13 @@ export const enterpriseConnectionFields: INodeProperties[] = [
 				],
 				default: 'administrator',
 			},
-			{ displayName: 'Role Map', name: 'roleMap', type: 'json', default: '[]', description: 'JSON array' },
+			{
+				displayName: 'Role Map',
+				name: 'roleMap',
+				type: 'json',
+				default: '[]',
+				description: 'JSON array sent as role_map',
+			},
 		],
 	},
 ];

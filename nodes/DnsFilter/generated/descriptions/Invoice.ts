@@ -62,6 +62,7 @@ export const invoiceFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the invoice',
 	},
 	{
 		displayName: 'Organization ID',

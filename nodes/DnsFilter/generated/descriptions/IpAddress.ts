@@ -142,6 +142,7 @@ export const ipAddressFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the IP address',
 	},
 	{
 		displayName: 'Simplify',
@@ -217,6 +218,7 @@ export const ipAddressFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the IP address',
 	},
 	{
 		displayName: 'Simplify',
@@ -238,6 +240,7 @@ export const ipAddressFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the IP address',
 	},
 	{
 		displayName: 'Use JSON Body',

@@ -70,7 +70,7 @@ export const macAddressFields: INodeProperties[] = [
 				name: 'organizationIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 		],
 	},
@@ -160,6 +160,7 @@ export const macAddressFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the MAC address',
 	},
 	{
 		displayName: 'Simplify',
@@ -217,7 +218,7 @@ export const macAddressFields: INodeProperties[] = [
 				name: 'organizationIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 		],
 	},
@@ -231,6 +232,7 @@ export const macAddressFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the MAC address',
 	},
 	{
 		displayName: 'Simplify',
@@ -252,6 +254,7 @@ export const macAddressFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the MAC address',
 	},
 	{
 		displayName: 'Use JSON Body',

@@ -181,6 +181,7 @@ export const networkFields: INodeProperties[] = [
 			show: { resource: ['network'], operation: ['bulkDestroy'], useJsonBody: [false] },
 		},
 		default: '',
+		description: 'Comma-separated list of IDs',
 	},
 	{
 		displayName: 'Simplify',
@@ -260,6 +261,7 @@ export const networkFields: INodeProperties[] = [
 			show: { resource: ['network'], operation: ['bulkUpdate'], useJsonBody: [false] },
 		},
 		default: '',
+		description: 'Comma-separated list of IDs',
 	},
 	{
 		displayName: 'Simplify',
@@ -364,7 +366,7 @@ export const networkFields: INodeProperties[] = [
 				name: 'organizationIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 		],
 	},
@@ -442,7 +444,7 @@ export const networkFields: INodeProperties[] = [
 				name: 'ipAddressesAttributes',
 				type: 'json',
 				default: '[]',
-				description: 'JSON array',
+				description: 'JSON array sent as ip_addresses_attributes',
 			},
 			{ displayName: 'Is Legacy VPN Active', name: 'isLegacyVpnActive', type: 'boolean', default: false },
 			{
@@ -465,7 +467,7 @@ export const networkFields: INodeProperties[] = [
 				name: 'policyIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 		],
 	},
@@ -479,6 +481,7 @@ export const networkFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the network',
 	},
 	{
 		displayName: 'ID',
@@ -490,6 +493,7 @@ export const networkFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the network',
 	},
 	{
 		displayName: 'Simplify',
@@ -707,6 +711,7 @@ export const networkFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the network',
 	},
 	{
 		displayName: 'Simplify',
@@ -728,6 +733,7 @@ export const networkFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the network',
 	},
 	{
 		displayName: 'Simplify',
@@ -749,6 +755,7 @@ export const networkFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the network',
 	},
 	{
 		displayName: 'Simplify',
@@ -783,6 +790,7 @@ export const networkFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the network',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -858,7 +866,7 @@ export const networkFields: INodeProperties[] = [
 				name: 'ipAddressesAttributes',
 				type: 'json',
 				default: '[]',
-				description: 'JSON array',
+				description: 'JSON array sent as ip_addresses_attributes',
 			},
 			{ displayName: 'Is Legacy VPN Active', name: 'isLegacyVpnActive', type: 'boolean', default: false },
 			{
@@ -881,7 +889,7 @@ export const networkFields: INodeProperties[] = [
 				name: 'policyIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 		],
 	},

@@ -97,7 +97,7 @@ export const networkCsvExportFields: INodeProperties[] = [
 				name: 'ids',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{
 				displayName: 'MSP ID',
@@ -111,7 +111,7 @@ export const networkCsvExportFields: INodeProperties[] = [
 				name: 'organizationIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 		],
 	},

@@ -31,6 +31,7 @@ export const networkLanIpFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the network',
 	},
 	{
 		displayName: 'Return All',
@@ -73,6 +74,7 @@ export const networkLanIpFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the network',
 	},
 	{
 		displayName: 'LAN IP ID',
@@ -105,6 +107,7 @@ export const networkLanIpFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the network',
 	},
 	{
 		displayName: 'LAN IP ID',

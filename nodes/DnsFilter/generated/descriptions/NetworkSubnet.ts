@@ -63,6 +63,7 @@ export const networkSubnetFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the network',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -93,6 +94,7 @@ export const networkSubnetFields: INodeProperties[] = [
 			show: { resource: ['networkSubnet'], operation: ['create'], useJsonBody: [false] },
 		},
 		default: '',
+		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
 	},
 	{
 		displayName: 'Name',
@@ -113,6 +115,7 @@ export const networkSubnetFields: INodeProperties[] = [
 			show: { resource: ['networkSubnet'], operation: ['create'], useJsonBody: [false] },
 		},
 		default: '',
+		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
 	},
 	{
 		displayName: 'Simplify',
@@ -167,6 +170,7 @@ export const networkSubnetFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the network',
 	},
 	{
 		displayName: 'Subnet ID',
@@ -199,6 +203,7 @@ export const networkSubnetFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the network',
 	},
 	{
 		displayName: 'Return All',
@@ -241,6 +246,7 @@ export const networkSubnetFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the network',
 	},
 	{
 		displayName: 'Subnet ID',
@@ -273,6 +279,7 @@ export const networkSubnetFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the network',
 	},
 	{
 		displayName: 'Subnet ID',
@@ -314,6 +321,7 @@ export const networkSubnetFields: INodeProperties[] = [
 			show: { resource: ['networkSubnet'], operation: ['update'], useJsonBody: [false] },
 		},
 		default: '',
+		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
 	},
 	{
 		displayName: 'Name',
@@ -334,6 +342,7 @@ export const networkSubnetFields: INodeProperties[] = [
 			show: { resource: ['networkSubnet'], operation: ['update'], useJsonBody: [false] },
 		},
 		default: '',
+		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
 	},
 	{
 		displayName: 'Simplify',

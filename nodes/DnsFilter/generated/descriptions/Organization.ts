@@ -147,7 +147,7 @@ export const organizationFields: INodeProperties[] = [
 				name: 'excludeOrganizationIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{
 				displayName: 'MSP ID',
@@ -161,7 +161,7 @@ export const organizationFields: INodeProperties[] = [
 				name: 'organizationIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{
 				displayName: 'Send Uninstall Notifications To Admin Users',
@@ -180,7 +180,7 @@ export const organizationFields: INodeProperties[] = [
 				name: 'userAgentUninstallNotificationRecipientEmails',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of values',
+				description: 'Comma-separated list of email addresses',
 			},
 			{
 				displayName: 'User Agents Auto Update',
@@ -193,7 +193,7 @@ export const organizationFields: INodeProperties[] = [
 				name: 'vpnSettingsOrganizationAttributes',
 				type: 'json',
 				default: '{}',
-				description: 'JSON object',
+				description: 'JSON object sent as vpn_settings_organization_attributes',
 			},
 		],
 	},
@@ -207,6 +207,7 @@ export const organizationFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the organization',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -300,7 +301,7 @@ export const organizationFields: INodeProperties[] = [
 				name: 'vpnSettingsOrganizationAttributes',
 				type: 'json',
 				default: '{}',
-				description: 'JSON object',
+				description: 'JSON object sent as vpn_settings_organization_attributes',
 			},
 		],
 	},
@@ -314,6 +315,7 @@ export const organizationFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the organization',
 	},
 	{
 		displayName: 'Options',
@@ -475,7 +477,13 @@ export const organizationFields: INodeProperties[] = [
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
 			},
-			{ displayName: 'Organization IDs', name: 'organizationIds', type: 'string', default: '' },
+			{
+				displayName: 'Organization IDs',
+				name: 'organizationIds',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated list of IDs',
+			},
 		],
 	},
 	{
@@ -488,6 +496,7 @@ export const organizationFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the organization',
 	},
 	{
 		displayName: 'Simplify',
@@ -522,6 +531,7 @@ export const organizationFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the organization',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -615,7 +625,7 @@ export const organizationFields: INodeProperties[] = [
 				name: 'vpnSettingsOrganizationAttributes',
 				type: 'json',
 				default: '{}',
-				description: 'JSON object',
+				description: 'JSON object sent as vpn_settings_organization_attributes',
 			},
 		],
 	},

@@ -88,7 +88,7 @@ export const organizationUserFields: INodeProperties[] = [
 				name: 'organizationPermissionIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{ displayName: 'Phone', name: 'phone', type: 'string', default: '' },
 			{ displayName: 'Role', name: 'role', type: 'string', default: '' },
@@ -104,6 +104,7 @@ export const organizationUserFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the user',
 	},
 	{
 		displayName: 'Organization ID',
@@ -165,6 +166,7 @@ export const organizationUserFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the user',
 	},
 	{
 		displayName: 'Organization ID',
@@ -187,6 +189,7 @@ export const organizationUserFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the user',
 	},
 	{
 		displayName: 'Organization ID',
@@ -237,6 +240,7 @@ export const organizationUserFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the user',
 	},
 	{
 		displayName: 'Organization ID',
@@ -298,7 +302,7 @@ export const organizationUserFields: INodeProperties[] = [
 				name: 'organizationPermissionIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{ displayName: 'Phone', name: 'phone', type: 'string', default: '' },
 			{ displayName: 'Role', name: 'role', type: 'string', default: '' },

@@ -100,6 +100,7 @@ export const policyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -169,6 +170,7 @@ export const policyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -239,6 +241,7 @@ export const policyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -318,6 +321,7 @@ export const policyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -387,6 +391,7 @@ export const policyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -560,7 +565,7 @@ export const policyFields: INodeProperties[] = [
 				name: 'policyIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 		],
 	},
@@ -573,7 +578,7 @@ export const policyFields: INodeProperties[] = [
 			show: { resource: ['policy'], operation: ['applicationUpdate'] },
 		},
 		default: '',
-		description: 'Comma-separated list of numbers',
+		description: 'Comma-separated list of whole numbers',
 	},
 	{
 		displayName: 'Application ID',
@@ -595,7 +600,7 @@ export const policyFields: INodeProperties[] = [
 			show: { resource: ['policy'], operation: ['applicationUpdate'] },
 		},
 		default: '',
-		description: 'Comma-separated list of numbers',
+		description: 'Comma-separated list of whole numbers',
 	},
 	{
 		displayName: 'Organization ID',
@@ -647,7 +652,7 @@ export const policyFields: INodeProperties[] = [
 			show: { resource: ['policy'], operation: ['create'], useJsonBody: [false] },
 		},
 		default: '{}',
-		description: 'JSON object',
+		description: 'JSON object sent as policy',
 	},
 	{
 		displayName: 'Simplify',
@@ -688,6 +693,7 @@ export const policyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy',
 	},
 	{
 		displayName: 'ID',
@@ -699,6 +705,7 @@ export const policyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy',
 	},
 	{
 		displayName: 'Simplify',
@@ -776,6 +783,7 @@ export const policyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -845,6 +853,7 @@ export const policyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -915,6 +924,7 @@ export const policyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -994,6 +1004,7 @@ export const policyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -1063,6 +1074,7 @@ export const policyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -1142,6 +1154,7 @@ export const policyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy',
 	},
 	{
 		displayName: 'Simplify',
@@ -1181,6 +1194,7 @@ export const policyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -1211,7 +1225,7 @@ export const policyFields: INodeProperties[] = [
 			show: { resource: ['policy'], operation: ['update'], useJsonBody: [false] },
 		},
 		default: '{}',
-		description: 'JSON object',
+		description: 'JSON object sent as policy',
 	},
 	{
 		displayName: 'Simplify',
@@ -1252,6 +1266,7 @@ export const policyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy',
 	},
 	{
 		displayName: 'Permissive Mode',

@@ -40,6 +40,7 @@ export const policyIpFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the policy IP',
 	},
 	{
 		displayName: 'Simplify',

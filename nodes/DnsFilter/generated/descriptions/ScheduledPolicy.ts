@@ -108,7 +108,7 @@ export const scheduledPolicyFields: INodeProperties[] = [
 				name: 'policyIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{ displayName: 'Timezone', name: 'timezone', type: 'string', default: '' },
 		],
@@ -123,6 +123,7 @@ export const scheduledPolicyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the scheduled policy',
 	},
 	{
 		displayName: 'Return All',
@@ -165,6 +166,7 @@ export const scheduledPolicyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the scheduled policy',
 	},
 	{
 		displayName: 'Simplify',
@@ -186,6 +188,7 @@ export const scheduledPolicyFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the scheduled policy',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -240,7 +243,7 @@ export const scheduledPolicyFields: INodeProperties[] = [
 				name: 'policyIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{ displayName: 'Timezone', name: 'timezone', type: 'string', default: '' },
 		],

@@ -125,14 +125,14 @@ export const scheduledReportFields: INodeProperties[] = [
 				name: 'scheduledReportRecipients',
 				type: 'json',
 				default: '[]',
-				description: 'JSON array',
+				description: 'JSON array sent as scheduled_report_recipients',
 			},
 			{
 				displayName: 'Selected Sub Orgs',
 				name: 'selectedSubOrgs',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of whole numbers',
 			},
 			{
 				displayName: 'Send To Dashboard Users',
@@ -152,6 +152,7 @@ export const scheduledReportFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the scheduled report',
 	},
 	{
 		displayName: 'Simplify',
@@ -194,6 +195,7 @@ export const scheduledReportFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the scheduled report',
 	},
 	{
 		displayName: 'Simplify',
@@ -215,6 +217,7 @@ export const scheduledReportFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the scheduled report',
 	},
 	{
 		displayName: 'Use JSON Body',
@@ -318,14 +321,14 @@ export const scheduledReportFields: INodeProperties[] = [
 				name: 'scheduledReportRecipients',
 				type: 'json',
 				default: '[]',
-				description: 'JSON array',
+				description: 'JSON array sent as scheduled_report_recipients',
 			},
 			{
 				displayName: 'Selected Sub Orgs',
 				name: 'selectedSubOrgs',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of whole numbers',
 			},
 			{
 				displayName: 'Send To Dashboard Users',

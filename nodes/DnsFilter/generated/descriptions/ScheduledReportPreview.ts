@@ -107,6 +107,7 @@ export const scheduledReportPreviewFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the scheduled report preview',
 	},
 	{
 		displayName: 'Simplify',

@@ -142,7 +142,7 @@ export const userFields: INodeProperties[] = [
 			show: { resource: ['user'], operation: ['show'] },
 		},
 		default: '',
-		description: 'A numeric user ID, or self for the user the API key belongs to',
+		description: 'A user ID, or self for the user of the API key',
 		placeholder: 'self',
 	},
 	{

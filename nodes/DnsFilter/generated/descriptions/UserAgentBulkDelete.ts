@@ -63,7 +63,7 @@ export const userAgentBulkDeleteFields: INodeProperties[] = [
 				name: 'networkIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{
 				displayName: 'Organization ID',
@@ -154,14 +154,14 @@ export const userAgentBulkDeleteFields: INodeProperties[] = [
 				name: 'excludeIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of values',
+				description: 'Comma-separated list of IDs',
 			},
 			{
 				displayName: 'IDs',
 				name: 'ids',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of values',
+				description: 'Comma-separated list of IDs',
 			},
 		],
 	},
@@ -201,7 +201,7 @@ export const userAgentBulkDeleteFields: INodeProperties[] = [
 				name: 'networkIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{
 				displayName: 'Organization ID',
@@ -215,7 +215,7 @@ export const userAgentBulkDeleteFields: INodeProperties[] = [
 				name: 'organizationIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{
 				displayName: 'Policy ID',
@@ -287,6 +287,7 @@ export const userAgentBulkDeleteFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the user agent bulk delete',
 	},
 	{
 		displayName: 'Simplify',

@@ -61,7 +61,7 @@ export const userAgentCleanupFields: INodeProperties[] = [
 			show: { resource: ['userAgentCleanup'], operation: ['create'], useJsonBody: [false] },
 		},
 		default: '',
-		description: 'Comma-separated list of numbers',
+		description: 'Comma-separated list of numeric IDs',
 	},
 	{
 		displayName: 'Simplify',
@@ -102,6 +102,7 @@ export const userAgentCleanupFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the user agent cleanup',
 	},
 	{
 		displayName: 'Simplify',
@@ -123,6 +124,7 @@ export const userAgentCleanupFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the user agent cleanup',
 	},
 	{
 		displayName: 'Use JSON Body',

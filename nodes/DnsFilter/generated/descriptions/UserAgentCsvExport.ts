@@ -110,7 +110,7 @@ export const userAgentCsvExportFields: INodeProperties[] = [
 				name: 'networkIds',
 				type: 'string',
 				default: '',
-				description: 'Comma-separated list of numbers',
+				description: 'Comma-separated list of numeric IDs',
 			},
 			{ displayName: 'Search', name: 'search', type: 'string', default: '' },
 			{
@@ -152,7 +152,7 @@ export const userAgentCsvExportFields: INodeProperties[] = [
 				name: 'userAgentCsvExport',
 				type: 'json',
 				default: '{}',
-				description: 'JSON object',
+				description: 'JSON object sent as user_agent_csv_export',
 			},
 		],
 	},
@@ -166,6 +166,7 @@ export const userAgentCsvExportFields: INodeProperties[] = [
 		},
 		typeOptions: { numberPrecision: 0 },
 		default: 0,
+		description: 'ID of the user agent CSV export',
 	},
 	{
 		displayName: 'Simplify',
