@@ -4,10 +4,10 @@
 // killed with its whole process group; every line it prints is kept so tests can scan it.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+import { freePort } from '../../test/support/free-port.mjs';
 import { cacheDir, n8nBin, nodeBin, repoRoot, N8N_VERSION, NODE_VERSION } from './install-n8n.mjs';
 
 export { cacheDir, n8nBin, nodeBin, repoRoot, N8N_VERSION, NODE_VERSION };
@@ -30,19 +30,6 @@ export function makeFakeJwt(claims = {}) {
 
 export function log(message) {
 	process.stderr.write(`[e2e] ${new Date().toISOString().slice(11, 19)} ${message}\n`);
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 /**

@@ -211,6 +211,21 @@ function makeField({ wireName, location, schema, required, hints }) {
 	return field;
 }
 
+/** One body field per top-level property of an analysed body (under its root key, if any), sorted. */
+function bodyFields(shape) {
+	return Object.keys(shape.properties)
+		.sort()
+		.map((key) =>
+			makeField({
+				wireName: key,
+				location: 'body',
+				schema: shape.properties[key],
+				required: shape.required.includes(key),
+				hints: shape.rootKey ? { rootKey: shape.rootKey } : {},
+			}),
+		);
+}
+
 /** Gives every field an n8n name unique within where it is shown, and records where that is. */
 function placeFields(fields) {
 	const used = { top: new Set(RESERVED_NAMES), options: new Set(), additionalFields: new Set() };
@@ -335,17 +350,7 @@ function buildOperation(op, resource, value, label) {
 			const shape = analyseBody(schema);
 			body = { kind: shape.kind, required: Boolean(parameter.required), declaredAsQueryParam: true };
 			if (shape.rootKey) body.rootKey = shape.rootKey;
-			for (const key of Object.keys(shape.properties).sort()) {
-				fields.push(
-					makeField({
-						wireName: key,
-						location: 'body',
-						schema: shape.properties[key],
-						required: shape.required.includes(key),
-						hints: shape.rootKey ? { rootKey: shape.rootKey } : {},
-					}),
-				);
-			}
+			fields.push(...bodyFields(shape));
 			continue;
 		}
 		fields.push(
@@ -367,17 +372,7 @@ function buildOperation(op, resource, value, label) {
 		const anyRequired = shape.required.length > 0;
 		body = { kind: shape.kind, required: Boolean(op.requestBody.required) || anyRequired };
 		if (shape.rootKey) body.rootKey = shape.rootKey;
-		for (const key of Object.keys(shape.properties).sort()) {
-			fields.push(
-				makeField({
-					wireName: key,
-					location: 'body',
-					schema: shape.properties[key],
-					required: shape.required.includes(key),
-					hints: shape.rootKey ? { rootKey: shape.rootKey } : {},
-				}),
-			);
-		}
+		fields.push(...bodyFields(shape));
 	}
 
 	placeFields(fields);

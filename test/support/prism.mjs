@@ -22,10 +22,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { freePort } from './free-port.mjs';
 import { correctSpec } from './spec-corrections.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,18 +35,6 @@ const TMP = path.join(root, 'test', '.tmp');
 
 export function loadSpec() {
 	return JSON.parse(readFileSync(SPEC_PATH, 'utf8'));
-}
-
-async function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 function parseViolations(header) {
