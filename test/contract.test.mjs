@@ -17,7 +17,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { loadDnsFilterNode, runNode } from './support/engine.mjs';
+import { loadDnsFilterNode, runNode, visibleText } from './support/engine.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { buildParameters, fillPath, loadOperations, pathPattern } from './support/node-params.mjs';
 import { errorViolations, loadSpec, responseViolations, startPrism } from './support/prism.mjs';
@@ -193,7 +193,7 @@ async function runCase({ entry, variant }, { jsonBody = false, beforeRun, option
 	beforeRun?.(row);
 	const result = await runNode({ nodeType, parameters, credentials: { apiKey, baseUrl: prism.taggedUrl(tag) }, timeoutMs: RUN_TIMEOUT_MS });
 	const exchanges = prism.exchangesFor(tag);
-	seen.push(JSON.stringify(result.items), result.error ? JSON.stringify({ ...result.error, message: result.error.message, description: result.error.description, stack: result.error.stack }) : '', ...result.logLines);
+	seen.push(...visibleText(result));
 	const declared = new Set((entry.op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
 	const problems = problemsWith(plan, exchanges[0], declared);
 	for (const later of exchanges.slice(1)) {

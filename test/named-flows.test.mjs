@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { loadDnsFilterNode, runNode } from './support/engine.mjs';
+import { loadDnsFilterNode, runNode, visibleText } from './support/engine.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { buildParameters, loadOperations } from './support/node-params.mjs';
 import { json, startStandIn } from './support/standin-server.mjs';
@@ -29,11 +29,6 @@ after(async () => {
 	await server.close();
 });
 
-function serialiseError(error) {
-	if (!error) return '';
-	return JSON.stringify({ ...error, message: error.message, description: error.description, stack: error.stack, cause: error.cause });
-}
-
 /** The table row for an HTTP method and path template (the operation as the API names it). */
 function row(method, path) {
 	const found = operations.filter((r) => r.method === method && r.path === path);
@@ -53,7 +48,7 @@ async function run(spec, values = {}, { items, continueOnFail, handler, paramete
 		credentials: { apiKey, baseUrl: server.url },
 		timeoutMs: RUN_TIMEOUT_MS,
 	});
-	everythingSeen.push(JSON.stringify(result.items), serialiseError(result.error), ...result.logLines, JSON.stringify(result.run));
+	everythingSeen.push(...visibleText(result));
 	return { ...result, parameters };
 }
 

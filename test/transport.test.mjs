@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { runNode } from './support/engine.mjs';
+import { runNode, visibleText } from './support/engine.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { PROBE_TYPE, probeNode, probeSettledAt } from './support/probe-node.mjs';
 import { json, startStandIn, text } from './support/standin-server.mjs';
@@ -22,11 +22,6 @@ after(async () => {
 	assert.equal(haystack.includes(apiKey.split('.')[2]), false, 'the key signature leaked');
 });
 
-function serialiseError(error) {
-	if (!error) return '';
-	return JSON.stringify({ ...error, message: error.message, description: error.description, stack: error.stack, cause: error.cause });
-}
-
 async function probe(parameters, { items, continueOnFail, credentials } = {}) {
 	server.requests.length = 0;
 	const result = await runNode({
@@ -37,7 +32,7 @@ async function probe(parameters, { items, continueOnFail, credentials } = {}) {
 		continueOnFail,
 		credentials: { apiKey, baseUrl: server.url, ...credentials },
 	});
-	everythingSeen.push(JSON.stringify(result.items), serialiseError(result.error), ...result.logLines, JSON.stringify(result.run));
+	everythingSeen.push(...visibleText(result));
 	return result;
 }
 

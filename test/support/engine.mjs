@@ -268,3 +268,16 @@ export async function runNode({
 }
 
 export { NodeHelpers };
+
+/**
+ * Everything a user or an operator could see of a run, as text: output items, the error with
+ * its description, stack and cause, every log line, and the stored run data. Tests scan it for
+ * the API key.
+ */
+export function visibleText(result) {
+	const { error } = result;
+	const errorText = error
+		? JSON.stringify({ ...error, message: error.message, description: error.description, stack: error.stack, cause: error.cause })
+		: '';
+	return [JSON.stringify(result.items), errorText, ...result.logLines, JSON.stringify(result.run)];
+}

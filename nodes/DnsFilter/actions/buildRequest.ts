@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiRequest } from '../transport';
 import type { FieldSpec, OperationSpec } from './operationSpec';
+import { isRecord } from '../utils/isRecord';
 
 /** A readable label for a field in error messages: `block_page` → `Block Page`. */
 export function fieldLabel(field: FieldSpec): string {
@@ -11,10 +12,6 @@ export function fieldLabel(field: FieldSpec): string {
 		.split(/[^A-Za-z0-9]+/)
 		.filter(Boolean);
 	return words.map((word) => (word.toLowerCase() === 'id' ? 'ID' : word.charAt(0).toUpperCase() + word.slice(1))).join(' ');
-}
-
-function isRecord(value: unknown): value is IDataObject {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isEmptyValue(value: unknown): boolean {

@@ -1,8 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-function isRecord(value: unknown): value is IDataObject {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+import { isRecord } from '../utils/isRecord';
 
 /** JSON:API resource object `{id, type, attributes}` → `{id, type, ...attributes}`; anything else unchanged. */
 export function simplifyRecord(record: unknown): unknown {

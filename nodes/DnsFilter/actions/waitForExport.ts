@@ -6,10 +6,7 @@ import type { RequestOptions } from '../transport';
 import { dnsFilterApiRequest } from '../transport';
 import { fillPath } from './buildRequest';
 import type { OperationSpec } from './operationSpec';
-
-function isRecord(value: unknown): value is IDataObject {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+import { isRecord } from '../utils/isRecord';
 
 /** The job id in an export's create/show answer: `{data: {id|uuid, url, error}}`. */
 function exportJob(body: unknown): IDataObject {

@@ -1,16 +1,14 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { isRecord } from '../utils/isRecord';
+
 export interface ApiErrorDetails {
 	message: string;
 	type?: string;
 }
 
 const MAX_TEXT = 300;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function textOf(html: string): string {
 	const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1];

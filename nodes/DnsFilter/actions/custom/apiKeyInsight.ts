@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isRecord } from '../../utils/isRecord';
+
 /**
  * Computed expiry fields for DNSFilter API keys. DNSFilter sends no expiry warning of its own
  * (the dashboard only shows the date), so list/get results and the credential's own key carry:
@@ -65,10 +67,6 @@ export function computeKeyInsight(
 	const isExpiringSoon =
 		usable && expiresInDays !== null && expiresInDays <= normaliseThreshold(thresholdDays);
 	return { expiresInDays, isExpired, isExpiringSoon };
-}
-
-function isRecord(value: unknown): value is IDataObject {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { apiKeyStateOf, computeKeyInsight } from './apiKeyInsight';
+import { isRecord } from '../../utils/isRecord';
 
 /**
  * What the DNSFilter Trigger watches and how it remembers what it has already reported.
@@ -56,10 +57,6 @@ export interface TriggerState extends IDataObject {
 export interface PollOutcome {
 	emit: IDataObject[];
 	state: TriggerState;
-}
-
-function isRecord(value: unknown): value is IDataObject {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function attributesOf(record: IDataObject): IDataObject {
