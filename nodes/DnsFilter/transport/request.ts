@@ -8,13 +8,14 @@ import type {
 	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { assertApiKeyUsable } from './apiKey';
 import { buildApiError } from './errors';
 import type { RateLimitState } from './retryTiming';
 import { backoffDelay, rateLimitDelay, readRateLimitState } from './retryTiming';
 import { budgetFor } from './throttle';
+import { cancellableSleep } from './wait';
 
 export type DnsFilterContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -161,7 +162,7 @@ export async function dnsFilterApiRequest(
 			if (IDEMPOTENT.has(request.method) && attempt < retry.maxRetries && waitedMs + delay <= retry.maxWaitMs) {
 				this.logger.debug(`DNSFilter ${request.method} ${request.path}: ${code}, retrying in ${seconds(delay)}`);
 				waitedMs += delay;
-				await sleep(delay, signal);
+				await cancellableSleep(delay, signal);
 				continue;
 			}
 			// A fresh error, so the original request config (which holds the Authorization header) is not carried along.
@@ -188,7 +189,7 @@ export async function dnsFilterApiRequest(
 			}
 			this.logger.debug(`DNSFilter ${request.method} ${request.path}: 429, waiting ${seconds(delayMs)} (${source})`);
 			waitedMs += delayMs;
-			await sleep(delayMs, signal);
+			await cancellableSleep(delayMs, signal);
 			continue;
 		}
 
@@ -197,7 +198,7 @@ export async function dnsFilterApiRequest(
 			if (attempt < retry.maxRetries && waitedMs + delay <= retry.maxWaitMs) {
 				this.logger.debug(`DNSFilter ${request.method} ${request.path}: HTTP ${statusCode}, retrying in ${seconds(delay)}`);
 				waitedMs += delay;
-				await sleep(delay, signal);
+				await cancellableSleep(delay, signal);
 				continue;
 			}
 		}

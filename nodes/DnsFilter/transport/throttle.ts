@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
-import { sleep } from 'n8n-workflow';
+
+import { cancellableSleep } from './wait';
 
 export interface BudgetTicket {
 	/** How long the caller waited for its token. */
@@ -54,7 +55,7 @@ export class RollingWindowBudget {
 			slot = this.oldest;
 			// Re-read after each sleep: the request holding this token may have been answered meanwhile.
 			for (let wait = this.spentAt[slot] + this.windowMs - this.now(); wait > 0; wait = this.spentAt[slot] + this.windowMs - this.now()) {
-				await sleep(wait, signal);
+				await cancellableSleep(wait, signal);
 				waitedMs += wait;
 			}
 			this.spentAt[slot] = this.now();
