@@ -12,7 +12,8 @@
 //   DELETE /v1/networks/:id/secret_key       revoke
 //   GET    /v1/traffic_reports/query_logs    traffic-report paging: data.values, data.page.next
 //
-// Modes: `rateLimitHalf` answers every other request with 429 and `Retry-After: 1`.
+// Modes: `rateLimitHalf` answers every other request with 429 and `Retry-After: 1`;
+// `retryAfterAll: n` answers every request with 429 and `Retry-After: n`.
 // A wrong or missing Authorization header is a 401 with the API's own message; a key listed in
 // `revokedApiKeys` gets a 401 with REVOKED_KEY_MESSAGE instead.
 import http from 'node:http';
@@ -124,16 +125,17 @@ function networkBody(network) {
  * Starts the stand-in. `apiKey` is the only Authorization value accepted; it and the
  * `revokedApiKeys` are compared, never stored in the request log.
  */
-export async function startStandIn({ apiKey, revokedApiKeys = [], rateLimitHalf = false, queryLogCount = 230 } = {}) {
+export async function startStandIn({ apiKey, revokedApiKeys = [], rateLimitHalf = false, retryAfterAll, queryLogCount = 230 } = {}) {
 	const freshState = (opts) => ({
 		apiKeys: defaultApiKeys(),
 		networks: defaultNetworks(),
 		queryLogs: defaultQueryLogs(opts.queryLogCount ?? 230),
 		rateLimitHalf: Boolean(opts.rateLimitHalf),
+		retryAfterAll: opts.retryAfterAll,
 		calls: 0,
 		rateLimited: 0,
 	});
-	const state = freshState({ rateLimitHalf, queryLogCount });
+	const state = freshState({ rateLimitHalf, retryAfterAll, queryLogCount });
 	const requests = [];
 	const digest = (value) => createHash('sha256').update(value).digest('hex');
 	const authDigest = apiKey ? digest(apiKey) : undefined;
@@ -253,6 +255,10 @@ export async function startStandIn({ apiKey, revokedApiKeys = [], rateLimitHalf 
 			if (revoked) return send(res, 401, { error: REVOKED_KEY_MESSAGE, type: 'unauthorized' });
 			if (!authorized) {
 				return send(res, 401, { error: INVALID_KEY_MESSAGE, type: 'unauthorized' });
+			}
+			if (state.retryAfterAll !== undefined) {
+				state.rateLimited++;
+				return send(res, 429, { error: 'Rate limit exceeded' }, { 'retry-after': String(state.retryAfterAll) });
 			}
 			if (state.rateLimitHalf && state.calls % 2 === 1) {
 				state.rateLimited++;
