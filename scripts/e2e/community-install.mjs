@@ -12,7 +12,7 @@ const REGISTRY = 'https://registry.npmjs.org';
 
 /** Where each installer kind lives in n8n's dist, and strings its npm calls must contain. */
 const INSTALLER_SOURCES = {
-	// n8n 1.9x and later, 2.x: npm pack → untar → strip dev/peer/optional deps → npm install in the folder.
+	// n8n 1.123, 2.x: npm pack → untar → strip dev/peer/optional deps → npm install in the folder.
 	pack: {
 		file: 'dist/modules/community-packages/community-packages.service.js',
 		mustContain: [
@@ -23,7 +23,7 @@ const INSTALLER_SOURCES = {
 			'const { devDependencies, peerDependencies, optionalDependencies, ...packageJson }',
 		],
 	},
-	// n8n 1.8x and earlier: `npm install <name>@<version>` in ~/.n8n/nodes, peers resolved by npm.
+	// n8n 1.82 to 1.88 (checked): `npm install <name>@<version>` in ~/.n8n/nodes, peers resolved by npm.
 	'npm-install': {
 		file: 'dist/services/community-packages.service.js',
 		mustContain: ['`npm install ${packageName}@${packageVersion} --registry=${this.getNpmRegistry()}`', "'npm init -y'"],

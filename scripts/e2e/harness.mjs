@@ -231,7 +231,9 @@ export async function createInstance({
 			while (Date.now() < deadline && child.exitCode === null) {
 				try {
 					const res = await fetch(`${base}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
-					if (res.ok) {
+					// n8n 1.x answers readiness before its REST routes are mounted: wait for those too.
+					const rest = res.ok ? await fetch(`${base}/rest/settings`, { signal: AbortSignal.timeout(2000) }) : undefined;
+					if (rest && rest.status !== 404) {
 						ready = true;
 						break;
 					}

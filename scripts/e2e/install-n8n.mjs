@@ -23,7 +23,7 @@
 //   n8n under test is otherwise what npm resolves for that version.
 // - n8n 1.123 on Node 20 cannot start its expression engine: it runs on Node 22.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,9 +33,9 @@ import { fileURLToPath } from 'node:url';
  * - 'pack': `npm pack`, untar into nodes/node_modules/<name>, drop devDependencies,
  *   peerDependencies and optionalDependencies from its package.json, then `npm install
  *   --audit=false --fund=false --bin-links=false --install-strategy=shallow --ignore-scripts=true
- *   --package-lock=false` inside the package folder (n8n 1.9x and later, 2.x).
+ *   --package-lock=false` inside the package folder (n8n 1.123, 2.x).
  * - 'npm-install': `npm install <name>@<version>` in ~/.n8n/nodes (after `npm init -y` when the
- *   folder is new), so npm resolves the package's peer dependencies (n8n 1.8x and earlier).
+ *   folder is new), so npm resolves the package's peer dependencies (n8n 1.82 to 1.88, checked).
  */
 export const MATRIX = [
 	{ n8n: '2.41.1', node: '24.21.0', installer: 'pack' },
@@ -273,16 +273,55 @@ async function installN8n(entry) {
 		env,
 		label: `n8n@${entry.n8n} install`,
 	});
-	// Native module: built for the entry's Node on PATH (node-gyp picks the headers that ship
-	// next to that binary).
-	await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts'], {
-		cwd: partial,
-		env,
-		label: `sqlite3 rebuild (n8n ${entry.n8n})`,
-	});
+	await withLock('sqlite3-build', () => ensureSqlite3(partial, node, env, entry));
 	writeStamp(partial, want);
 	promote(partial, dir);
 	log(`n8n ${entry.n8n}: ready at ${bin}`);
+}
+
+function sqlite3Version(dir) {
+	try {
+		return JSON.parse(readFileSync(path.join(dir, 'node_modules', 'sqlite3', 'package.json'), 'utf8')).version;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * The one native module n8n needs. sqlite3 is an N-API addon, so one build serves every Node
+ * version: an entry whose sqlite3 version matches one already built in the cache copies that
+ * build (and proves it loads with its own Node) instead of compiling SQLite again, which takes
+ * 2-7 minutes. Otherwise it is built for the entry's Node on PATH (node-gyp picks the headers
+ * that ship next to that binary). Builds run one at a time (a lock), so parallel installs share.
+ */
+async function ensureSqlite3(dir, node, env, entry) {
+	const version = sqlite3Version(dir);
+	const addon = (root) => path.join(root, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
+	const donors = readdirSync(cacheDir)
+		.filter((name) => name.startsWith('n8n-') && !name.endsWith('.partial'))
+		.map((name) => path.join(cacheDir, name))
+		.filter((other) => other !== dir && sqlite3Version(other) === version && existsSync(addon(other)));
+	for (const donor of donors) {
+		const target = path.join(dir, 'node_modules', 'sqlite3', 'build');
+		rmSync(target, { recursive: true, force: true });
+		cpSync(path.join(donor, 'node_modules', 'sqlite3', 'build'), target, { recursive: true });
+		try {
+			await run(node, ['-e', "new (require('sqlite3').Database)(':memory:').close()"], {
+				cwd: dir,
+				env,
+				label: `sqlite3 ${version} build reused from ${path.basename(donor)}`,
+				timeoutMs: 60_000,
+			});
+			return;
+		} catch {
+			rmSync(target, { recursive: true, force: true });
+		}
+	}
+	await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts'], {
+		cwd: dir,
+		env,
+		label: `sqlite3 rebuild (n8n ${entry.n8n})`,
+	});
 }
 
 /** Entries named in $DNSFILTER_E2E_MATRIX ("all" or n8n versions, comma separated); default: the target. */
