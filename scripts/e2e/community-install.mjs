@@ -83,7 +83,6 @@ export async function installPackage({ tarball, nodesDir, how, pathDirs, runProc
 		const untar = await runProcess('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1'], { cwd: nodesDir });
 		if (untar.code !== 0) throw new Error(`tar failed: ${untar.stderr}`);
 		const packageJsonPath = path.join(packageDir, 'package.json');
-		// eslint-disable-next-line no-unused-vars
 		const { devDependencies, peerDependencies, optionalDependencies, ...packageJson } = JSON.parse(readFileSync(packageJsonPath, 'utf8'));
 		writeFileSync(packageJsonPath, JSON.stringify(packageJson, null, 2), 'utf8');
 		await npm(
