@@ -322,6 +322,16 @@ export function parseRawOutput(stdout) {
 	return undefined;
 }
 
+/**
+ * The status of a run `n8n execute --rawOutput` printed. n8n 1.82 prints a finished run with
+ * `status: "running"` (it sets the final status only when saving): there, a finished run without
+ * an error is a success.
+ */
+export function runStatus(run) {
+	if (run?.status === 'running' && run.finished === true) return run.data?.resultData?.error ? 'error' : 'success';
+	return run?.status;
+}
+
 /** The json of every item a node output in its last run (all outputs concatenated). */
 export function nodeOutput(run, nodeName, outputIndex) {
 	const runs = run?.data?.resultData?.runData?.[nodeName];

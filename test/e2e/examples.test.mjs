@@ -18,6 +18,7 @@ import {
 	makeFakeJwt,
 	nodeOutput,
 	packPackage,
+	runStatus,
 } from '../../scripts/e2e/harness.mjs';
 import { NOT_FOUND_NETWORK, UNPROCESSABLE_MESSAGE, UNPROCESSABLE_NETWORK, startStandIn } from './standin.mjs';
 
@@ -91,7 +92,7 @@ function assertSucceeded(result, what) {
 	assert.equal(result.timedOut, false, `${what}: n8n execute timed out\n${tail}`);
 	assert.equal(result.code, 0, `${what}: n8n execute exited ${result.code}\n${tail}`);
 	assert.ok(result.run, `${what}: no run data in the output\n${tail}`);
-	assert.equal(result.run.status, 'success', `${what}: status ${result.run.status}\n${tail}`);
+	assert.equal(runStatus(result.run), 'success', `${what}: status ${result.run.status}\n${tail}`);
 }
 
 /**

@@ -24,6 +24,7 @@ import {
 	n8nBin,
 	nodeOutput,
 	packPackage,
+	runStatus,
 } from '../../scripts/e2e/harness.mjs';
 import { loadOperations, operationById } from '../support/node-params.mjs';
 import { startStandIn } from './standin.mjs';
@@ -103,7 +104,7 @@ async function installAndRun(installPath, { run = true } = {}) {
 		const result = await instance.execute(WORKFLOW_ID);
 		const tail = `${result.stdout.slice(-3000)}\n--- stderr ---\n${result.stderr.slice(-3000)}`;
 		assert.equal(result.code, 0, `n8n execute exited ${result.code}\n${tail}`);
-		assert.equal(result.run?.status, 'success', tail);
+		assert.equal(runStatus(result.run), 'success', tail);
 		const [user] = nodeOutput(result.run, 'Current user');
 		assert.equal(user.email ?? user.attributes?.email ?? user.data?.attributes?.email, 'msp-admin@example.com', JSON.stringify(user));
 		assert.equal(standIn.requests.length, 1);
