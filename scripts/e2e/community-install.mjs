@@ -48,8 +48,13 @@ export function installerMatches(n8nPackageDir, installer) {
  */
 export async function installPackage({ tarball, nodesDir, how, pathDirs, runProcess, packageName }) {
 	const PATH = [...pathDirs, process.env.PATH].join(path.delimiter);
-	// n8n runs npm with a bare environment (1.8x: NODE_PATH, PATH, APPDATA); a user's shell has more.
+	// n8n 1.82 runs npm with a bare environment (NODE_PATH, PATH, APPDATA); a user's shell has more.
+	// The machine's own network settings (a proxy and its CA) are kept: they are not what is tested,
+	// and without them npm spends minutes retrying the registry metadata it reads for the peer.
 	const bareEnv = { PATH, HOME: process.env.HOME };
+	for (const [key, value] of Object.entries(process.env)) {
+		if (/^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|https?_proxy|no_proxy)$/i.test(key)) bareEnv[key] = value;
+	}
 	const userEnv = { ...process.env, PATH };
 	for (const key of Object.keys(userEnv)) if (key.startsWith('npm_')) delete userEnv[key];
 	const steps = [];
