@@ -319,9 +319,14 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 					served('POST', /^\/v1\/api_keys\/105\/revoke$/).length >= 1 &&
 					served('DELETE', /^\/v1\/api_keys\/10[34]$/).length === 2 &&
 					served('GET', /^\/v1\/traffic_reports\/query_logs$/).some((r) => r.query['page[number]'] === '3'),
-				90_000,
+				// Generous: on a loaded machine each run of these examples takes 15-40 s.
+				180_000,
 				'the scheduled runs to reach the stand-in',
-			);
+			).catch(async (error) => {
+				const executions = await instance.queryDb('SELECT workflowId, mode, status FROM execution_entity').catch((e) => e.message);
+				const seen = standIn.requests.map((r) => `${r.method} ${r.path} ${r.status}`);
+				throw new Error(`${error.message}\nstand-in saw: ${JSON.stringify(seen.slice(-40))}\nexecutions: ${JSON.stringify(executions)}\n${server.output().slice(-4000)}`);
+			});
 			// Let the runs that reached the stand-in finish and be saved.
 			await new Promise((resolve) => setTimeout(resolve, 3000));
 		} finally {
