@@ -28,6 +28,9 @@ test('the n8n block follows the community-node rules', () => {
 	assert.equal(pkg.n8n.strict, true);
 	assert.deepEqual(Object.keys(pkg.dependencies ?? {}), []);
 	assert.deepEqual(pkg.peerDependencies, { 'n8n-workflow': '*' });
+	// Optional, so npm never installs a second n8n-workflow (2.x needs a compiler before Node 24)
+	// beside the package: test/e2e/install-paths.test.mjs installs it on Node 20, 22 and 24.
+	assert.deepEqual(pkg.peerDependenciesMeta, { 'n8n-workflow': { optional: true } });
 	assert.ok(pkg.keywords.includes('n8n-community-node-package'));
 	assert.match(pkg.devDependencies.typescript, /^5\.9\./);
 	assert.match(pkg.devDependencies.eslint, /^9\./);
