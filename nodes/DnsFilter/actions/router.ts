@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { findOperation } from '../generated/operations';
-import { dnsFilterApiRequest, dnsFilterApiRequestPaged } from '../transport';
+import { dnsFilterApiRequest, dnsFilterApiRequestPaged, listRecordsOf, notAListError, unexpectedBodyError } from '../transport';
 import { buildRequest } from './buildRequest';
 import { concurrencyFor, runItemsWithConcurrency } from './custom/boundedConcurrency';
 import { addRateLimitHint } from './custom/rateLimitHint';
@@ -10,7 +10,7 @@ import type { OperationContext } from './customRegistry';
 import { customOperations, hooksFor, operationKey } from './customRegistry';
 import type { OperationSpec } from './operationSpec';
 import { requestSettingsFor } from './requestSettings';
-import { isEmptyBody, recordsOf, shapeList, shapeRecord, successResult } from './shapeOutput';
+import { isEmptyBody, shapeList, shapeRecord, successResult } from './shapeOutput';
 import { waitForExport } from './waitForExport';
 
 /** The id a 204 answer is about: the last path parameter (`/v1/networks/{id}` → the network id). */
@@ -44,14 +44,25 @@ export async function runGeneratedOperation(
 
 	const response = await dnsFilterApiRequest.call(this, request, settings);
 	let body = response.body;
-	if (response.statusCode === 204 || isEmptyBody(body)) return [successResult(pathId(spec, this, itemIndex))];
+	if (response.alreadyDeleted) return [{ ...successResult(pathId(spec, this, itemIndex)), alreadyDeleted: true }];
+	// No body is an answer only where none is needed: a 204, a DELETE, or an operation that returns nothing.
+	if (body === undefined) {
+		if (response.statusCode === 204 || request.method === 'DELETE' || spec.output === 'none') {
+			return [successResult(pathId(spec, this, itemIndex))];
+		}
+		throw unexpectedBodyError(this.getNode(), { method: request.method, path: request.path, ...response }, 'the JSON body this operation returns', itemIndex);
+	}
+	if (spec.output === 'none' || isEmptyBody(body)) return [successResult(pathId(spec, this, itemIndex))];
 
 	if (spec.exportStatusOperationId && this.getNodeParameter('waitForCompletion', itemIndex, false) === true) {
 		body = await waitForExport.call(this, spec, body, settings);
 	}
 
-	if (spec.output === 'list') return shapeList(recordsOf(body), simplify);
-	if (spec.output === 'none') return [successResult(pathId(spec, this, itemIndex))];
+	if (spec.output === 'list') {
+		const records = listRecordsOf(body);
+		if (!records) throw notAListError(this, request, response, itemIndex);
+		return shapeList(records, simplify);
+	}
 	return [shapeRecord(body, simplify)];
 }
 
