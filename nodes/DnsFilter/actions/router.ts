@@ -20,6 +20,18 @@ function pathId(spec: OperationSpec, context: IExecuteFunctions, itemIndex: numb
 	return field ? context.getNodeParameter(field.field, itemIndex, undefined) : undefined;
 }
 
+/**
+ * Whether a 2xx without a body is a valid answer: a 204, a DELETE, an operation that returns
+ * nothing, or a record operation answered without a JSON content type (the spec declares a few
+ * 2xx answers without a body). A list never is (it would read as "no records"), nor is an empty
+ * body labelled JSON (an empty document is not JSON).
+ */
+function emptyBodyAllowed(spec: OperationSpec, method: string, response: { statusCode: number; contentType: string }): boolean {
+	if (response.statusCode === 204 || method === 'DELETE' || spec.output === 'none') return true;
+	if (spec.output === 'list') return false;
+	return !/json/i.test(response.contentType);
+}
+
 /** Runs one generated operation for one item and returns the output JSON objects. */
 export async function runGeneratedOperation(
 	this: IExecuteFunctions,
@@ -45,11 +57,7 @@ export async function runGeneratedOperation(
 	const response = await dnsFilterApiRequest.call(this, request, settings);
 	let body = response.body;
 	if (response.alreadyDeleted) return [{ ...successResult(pathId(spec, this, itemIndex)), alreadyDeleted: true }];
-	// No body is an answer only where none is needed: a 204, a DELETE, or an operation that returns nothing.
-	if (body === undefined) {
-		if (response.statusCode === 204 || request.method === 'DELETE' || spec.output === 'none') {
-			return [successResult(pathId(spec, this, itemIndex))];
-		}
+	if (body === undefined && !emptyBodyAllowed(spec, request.method, response)) {
 		throw unexpectedBodyError(this.getNode(), { method: request.method, path: request.path, ...response }, 'the JSON body this operation returns', itemIndex);
 	}
 	if (spec.output === 'none' || isEmptyBody(body)) return [successResult(pathId(spec, this, itemIndex))];

@@ -54,15 +54,20 @@ function pageOf(body: unknown, style: PaginationStyle): Page | undefined {
 		const hasNext = links && 'next' in links ? Boolean(links.next) : undefined;
 		return { records: data, hasNext, envelope: rest };
 	}
+	// The spec declares a few paged lists whose `data` is one object: one record, the last page.
+	if (isRecord(data)) return { records: [data], hasNext: false, envelope: rest };
 	return undefined;
 }
 
-/** The records of any list answer (bare array, `data: [...]`, traffic-report `data.values`), or undefined. */
+/**
+ * The records of any list answer (bare array, `data: [...]`, traffic-report `data.values`, or a
+ * `data` object the spec declares as the whole list), or undefined when the body is none of these.
+ */
 export function listRecordsOf(body: unknown): unknown[] | undefined {
 	if (Array.isArray(body)) return body;
 	if (!isRecord(body)) return undefined;
 	if (Array.isArray(body.data)) return body.data;
-	if (isRecord(body.data) && Array.isArray(body.data.values)) return body.data.values;
+	if (isRecord(body.data)) return Array.isArray(body.data.values) ? body.data.values : [body.data];
 	return undefined;
 }
 
@@ -129,12 +134,15 @@ export async function dnsFilterApiRequestPaged(
 		const response = await dnsFilterApiRequest.call(this, pageRequest, options);
 		const page = pageOf(response.body, options.style);
 		if (!page) throw notAListError(this, pageRequest, response, itemIndex);
-		pages++;
-		envelope = page.envelope;
 		if (page.records.length) {
 			const hash = pageHash(page.records);
 			const earlier = seenPages.get(hash);
 			if (earlier !== undefined) {
+				// With a Limit the walk is bounded anyway: keep the distinct records read so far.
+				if (!options.returnAll) {
+					this.logger.warn(`DNSFilter ${request.path}: page ${pageNumber} repeats page ${earlier}; stopped with ${records.length} records`);
+					break;
+				}
 				throw stopped(
 					`DNSFilter sent page ${pageNumber} of ${request.path} with the same records as page ${earlier}: the list does not advance`,
 					`Read ${progress()} before the repeat. The server (or a proxy) ignores the page parameters; nothing was returned, so a partial or repeated list is not mistaken for a complete one.`,
@@ -142,6 +150,8 @@ export async function dnsFilterApiRequestPaged(
 			}
 			seenPages.set(hash, pageNumber);
 		}
+		pages++;
+		envelope = page.envelope;
 		records.push(...page.records.slice(0, wanted - records.length));
 		options.onPage?.(pageNumber, records.length);
 		if (records.length >= wanted) break;
