@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { runOperation, startStandIn } from './support/hostile-servers.mjs';
+import { pollOnce } from './support/poll.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { json } from './support/standin-server.mjs';
 
@@ -146,4 +147,16 @@ describe('row 4: distinct records are never dropped', () => {
 		assert.equal(error, undefined);
 		assert.equal(items.length, 300);
 	});
+});
+
+describe('the Trigger and Fetch Test Event share the bounded walk', () => {
+	for (const mode of ['trigger', 'manual']) {
+		test(`${mode}: a network list that always returns the same full page fails the poll after 2 requests`, async () => {
+			api.setHandler((req, res) => json(res, 200, { data: Array.from({ length: 100 }, (_, i) => network(i + 1)) }));
+			const { error } = await pollOnce({ parameters: { event: 'newNetwork' }, credentials: credentials(), mode });
+			assert.ok(error, 'the poll fails');
+			assert.match(error.message, /the list does not advance/);
+			assert.equal(api.requests.length, 2);
+		});
+	}
 });

@@ -381,12 +381,13 @@ async function exchangeOnce(
 	limits: ExchangeLimits,
 ): Promise<Outcome> {
 	const node = this.getNode();
-	const deadline = AbortSignal.timeout(limits.timeoutMs);
-	const signal = limits.signal ? AbortSignal.any([limits.signal, deadline]) : deadline;
-	const context = withAbortSignal(this, signal);
+	// The deadline starts once the throttle lets the first request go: waiting for budget is not slowness.
+	let deadline: AbortSignal | undefined;
+	let signal: AbortSignal | undefined;
+	let context: DnsFilterContext | undefined;
 	const failed = (error: unknown): Outcome => ({
 		ok: false,
-		code: deadline.aborted && !limits.signal?.aborted ? 'DEADLINE' : connectionErrorCode(error),
+		code: deadline?.aborted && !limits.signal?.aborted ? 'DEADLINE' : connectionErrorCode(error),
 	});
 	let method = request.method;
 	let httpOptions: IHttpRequestOptions = {
@@ -403,13 +404,18 @@ async function exchangeOnce(
 		// Redirects are followed below, only within the Base URL's origin.
 		disableFollowRedirect: true,
 		timeout: limits.timeoutMs,
-		abortSignal: signal,
 	};
 	if (request.body !== undefined) httpOptions.body = request.body as IHttpRequestOptions['body'];
 	let currentUrl = `${settings.baseUrl}${request.path}`;
 
 	for (let hops = 0; ; hops++) {
 		const ticket = limits.budget ? await limits.budget.take(limits.signal) : undefined;
+		if (!deadline || !signal || !context) {
+			deadline = AbortSignal.timeout(limits.timeoutMs);
+			signal = limits.signal ? AbortSignal.any([limits.signal, deadline]) : deadline;
+			context = withAbortSignal(this, signal);
+			httpOptions.abortSignal = signal;
+		}
 		let response: { statusCode: number; headers?: IDataObject; body: unknown } | undefined;
 		let failure: unknown;
 		try {
