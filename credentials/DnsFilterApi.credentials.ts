@@ -42,7 +42,7 @@ export class DnsFilterApi implements ICredentialType {
 			name: 'throttleRequests',
 			type: 'number',
 			default: 2000,
-			typeOptions: { minValue: 0 },
+			typeOptions: { minValue: 0, maxValue: 1000000, numberPrecision: 0 },
 			description:
 				'Client-side budget for this credential within one n8n process. DNSFilter allows about 2,000 requests per 300 seconds per organization, shared with the dashboard; in queue mode divide it between workers. 0 turns the throttle off.',
 		},
@@ -51,8 +51,8 @@ export class DnsFilterApi implements ICredentialType {
 			name: 'throttleWindowSeconds',
 			type: 'number',
 			default: 300,
-			typeOptions: { minValue: 1 },
-			description: 'Length of the rate-limit window the budget above applies to',
+			typeOptions: { minValue: 1, maxValue: 86400 },
+			description: 'Length of the rate-limit window the budget above applies to (at most one day)',
 		},
 	];
 

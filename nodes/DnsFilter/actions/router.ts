@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { findOperation } from '../generated/operations';
-import { dnsFilterApiRequest, dnsFilterApiRequestPaged } from '../transport';
+import { dnsFilterApiRequest, dnsFilterApiRequestPaged, listRecordsOf, notAListError, unexpectedBodyError } from '../transport';
 import { buildRequest } from './buildRequest';
 import { concurrencyFor, runItemsWithConcurrency } from './custom/boundedConcurrency';
 import { addRateLimitHint } from './custom/rateLimitHint';
@@ -10,7 +10,7 @@ import type { OperationContext } from './customRegistry';
 import { customOperations, hooksFor, operationKey } from './customRegistry';
 import type { OperationSpec } from './operationSpec';
 import { requestSettingsFor } from './requestSettings';
-import { isEmptyBody, recordsOf, shapeList, shapeRecord, successResult } from './shapeOutput';
+import { isEmptyBody, shapeList, shapeRecord, successResult } from './shapeOutput';
 import { waitForExport } from './waitForExport';
 
 /** The id a 204 answer is about: the last path parameter (`/v1/networks/{id}` → the network id). */
@@ -18,6 +18,18 @@ function pathId(spec: OperationSpec, context: IExecuteFunctions, itemIndex: numb
 	const pathFields = spec.fields.filter((field) => field.in === 'path');
 	const field = pathFields.find((entry) => entry.wireName === 'id') ?? pathFields[pathFields.length - 1];
 	return field ? context.getNodeParameter(field.field, itemIndex, undefined) : undefined;
+}
+
+/**
+ * Whether a 2xx without a body is a valid answer: a 204, a DELETE, an operation that returns
+ * nothing, or a record operation answered without a JSON content type (the spec declares a few
+ * 2xx answers without a body). A list never is (it would read as "no records"), nor is an empty
+ * body labelled JSON (an empty document is not JSON).
+ */
+function emptyBodyAllowed(spec: OperationSpec, method: string, response: { statusCode: number; contentType: string }): boolean {
+	if (response.statusCode === 204 || method === 'DELETE' || spec.output === 'none') return true;
+	if (spec.output === 'list') return false;
+	return !/json/i.test(response.contentType);
 }
 
 /** Runs one generated operation for one item and returns the output JSON objects. */
@@ -44,14 +56,21 @@ export async function runGeneratedOperation(
 
 	const response = await dnsFilterApiRequest.call(this, request, settings);
 	let body = response.body;
-	if (response.statusCode === 204 || isEmptyBody(body)) return [successResult(pathId(spec, this, itemIndex))];
+	if (response.alreadyDeleted) return [{ ...successResult(pathId(spec, this, itemIndex)), alreadyDeleted: true }];
+	if (body === undefined && !emptyBodyAllowed(spec, request.method, response)) {
+		throw unexpectedBodyError(this.getNode(), { method: request.method, path: request.path, ...response }, 'the JSON body this operation returns', itemIndex);
+	}
+	if (spec.output === 'none' || isEmptyBody(body)) return [successResult(pathId(spec, this, itemIndex))];
 
 	if (spec.exportStatusOperationId && this.getNodeParameter('waitForCompletion', itemIndex, false) === true) {
 		body = await waitForExport.call(this, spec, body, settings);
 	}
 
-	if (spec.output === 'list') return shapeList(recordsOf(body), simplify);
-	if (spec.output === 'none') return [successResult(pathId(spec, this, itemIndex))];
+	if (spec.output === 'list') {
+		const records = listRecordsOf(body);
+		if (!records) throw notAListError(this, request, response, itemIndex);
+		return shapeList(records, simplify);
+	}
 	return [shapeRecord(body, simplify)];
 }
 

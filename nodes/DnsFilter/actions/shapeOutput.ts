@@ -16,16 +16,6 @@ export function asJson(value: unknown): IDataObject {
 	return { value: value as IDataObject['value'] };
 }
 
-/** The records of a list response: a bare array, `data: [...]`, or the traffic-report `data.values`. */
-export function recordsOf(body: unknown): unknown[] {
-	if (Array.isArray(body)) return body;
-	if (!isRecord(body)) return body === undefined || body === null || body === '' ? [] : [body];
-	if (Array.isArray(body.data)) return body.data;
-	if (isRecord(body.data) && Array.isArray(body.data.values)) return body.data.values;
-	if (body.data !== undefined) return [body.data];
-	return [body];
-}
-
 export function shapeList(records: unknown[], simplify: boolean): IDataObject[] {
 	return records.map((record) => asJson(simplify ? simplifyRecord(record) : record));
 }

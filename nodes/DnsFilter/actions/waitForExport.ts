@@ -52,7 +52,7 @@ export async function waitForExport(
 		const response = await dnsFilterApiRequest.call(this, { method: statusSpec.method, path }, settings);
 		const state = exportJob(response.body);
 		if (state.error) {
-			throw new NodeOperationError(node, `DNSFilter export ${String(jobId)} failed: ${String(state.error)}`, {
+			throw new NodeOperationError(node, response.redact(`DNSFilter export ${String(jobId)} failed: ${String(state.error).slice(0, 500)}`), {
 				itemIndex,
 			});
 		}

@@ -10,10 +10,55 @@ export interface ApiErrorDetails {
 
 const MAX_TEXT = 300;
 
+/** How much of an error body is read and parsed: enough for any real API message, bounded for hostile ones. */
+export const ERROR_BODY_LIMIT = 64 * 1024;
+
+function clip(text: string, max = MAX_TEXT): string {
+	const collapsed = text.replace(/\s+/g, ' ').trim();
+	return collapsed.length > max ? `${collapsed.slice(0, max)}…` : collapsed;
+}
+
+/** The text of an HTML `<title>`, found with indexOf so hostile markup costs linear time. */
+export function htmlTitle(html: string): string | undefined {
+	const lower = html.toLowerCase();
+	const open = lower.indexOf('<title');
+	if (open < 0) return undefined;
+	const start = lower.indexOf('>', open);
+	if (start < 0) return undefined;
+	const end = lower.indexOf('</title', start);
+	if (end < 0) return undefined;
+	const title = clip(html.slice(start + 1, end));
+	return title === '' ? undefined : title;
+}
+
+/** Markup removed in one pass: a `<` opens a tag that the next `>` closes; an unclosed `<` ends the text. */
+function stripTags(html: string): string {
+	let out = '';
+	let position = 0;
+	while (position < html.length && out.length <= MAX_TEXT * 4) {
+		const open = html.indexOf('<', position);
+		if (open < 0) {
+			out += html.slice(position);
+			break;
+		}
+		out += `${html.slice(position, open)} `;
+		const close = html.indexOf('>', open);
+		if (close < 0) break;
+		position = close + 1;
+	}
+	return out;
+}
+
 function textOf(html: string): string {
-	const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1];
-	const stripped = (title ?? html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
-	return stripped.length > MAX_TEXT ? `${stripped.slice(0, MAX_TEXT)}…` : stripped;
+	return htmlTitle(html) ?? clip(stripTags(html));
+}
+
+function safeStringify(value: unknown): string {
+	try {
+		return JSON.stringify(value)?.slice(0, MAX_TEXT) ?? String(value);
+	} catch {
+		return String(value);
+	}
 }
 
 function tryParseJson(text: string): unknown {
@@ -31,31 +76,31 @@ function tryParseJson(text: string): unknown {
  */
 export function extractApiError(body: unknown): ApiErrorDetails | undefined {
 	if (typeof body === 'string' || Buffer.isBuffer(body)) {
-		const text = body.toString().trim();
+		const text = (Buffer.isBuffer(body) ? body.subarray(0, ERROR_BODY_LIMIT).toString() : body.slice(0, ERROR_BODY_LIMIT)).trim();
 		if (text === '') return undefined;
 		const parsed = tryParseJson(text);
 		if (parsed !== undefined) return extractApiError(parsed);
 		return { message: textOf(text) };
 	}
 	if (Array.isArray(body)) {
-		const messages = body.map((entry) => (typeof entry === 'string' ? entry : JSON.stringify(entry)));
-		return messages.length ? { message: messages.join('; ') } : undefined;
+		const messages = body.slice(0, 20).map((entry) => (typeof entry === 'string' ? entry : safeStringify(entry)));
+		return messages.length ? { message: clip(messages.join('; '), MAX_TEXT * 2) } : undefined;
 	}
 	if (!isRecord(body)) return undefined;
 	const { error } = body;
 	if (typeof error === 'string') {
-		return { message: error, type: typeof body.type === 'string' ? body.type : undefined };
+		return { message: clip(error, MAX_TEXT * 2), type: typeof body.type === 'string' ? clip(body.type, 100) : undefined };
 	}
 	if (isRecord(error) && typeof error.message === 'string') {
-		return { message: error.message, type: typeof error.type === 'string' ? error.type : undefined };
+		return { message: clip(error.message, MAX_TEXT * 2), type: typeof error.type === 'string' ? clip(error.type, 100) : undefined };
 	}
 	if (Array.isArray(body.errors)) {
-		const messages = body.errors.map((entry) =>
-			isRecord(entry) ? String(entry.detail ?? entry.title ?? entry.message ?? JSON.stringify(entry)) : String(entry),
+		const messages = body.errors.slice(0, 20).map((entry) =>
+			isRecord(entry) ? String(entry.detail ?? entry.title ?? entry.message ?? safeStringify(entry)) : String(entry),
 		);
-		if (messages.length) return { message: messages.join('; ') };
+		if (messages.length) return { message: clip(messages.join('; '), MAX_TEXT * 2) };
 	}
-	if (typeof body.message === 'string') return { message: body.message };
+	if (typeof body.message === 'string') return { message: clip(body.message, MAX_TEXT * 2) };
 	return undefined;
 }
 

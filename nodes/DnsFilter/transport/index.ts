@@ -1,8 +1,19 @@
 export { assertApiKeyUsable, decodeApiKey, expiredKeyMessage } from './apiKey';
 export type { ApiKeyClaims } from './apiKey';
 export { buildApiError, extractApiError } from './errors';
-export { dnsFilterApiRequestPaged, MAX_PAGE_SIZE } from './pagination';
+export { dnsFilterApiRequestPaged, listRecordsOf, MAX_PAGE_SIZE, notAListError } from './pagination';
 export type { PagedResult, PageOptions, PaginationStyle } from './pagination';
-export { CREDENTIAL_TYPE, DEFAULT_RETRY_POLICY, dnsFilterApiRequest, lastRateLimit } from './request';
+export { redactError, redactorFor } from './redact';
+export type { Redactor } from './redact';
+export {
+	CREDENTIAL_TYPE,
+	DEFAULT_MAX_PAGES,
+	DEFAULT_MAX_RESPONSE_BYTES,
+	DEFAULT_RETRY_POLICY,
+	DEFAULT_TIMEOUT_MS,
+	dnsFilterApiRequest,
+	lastRateLimit,
+	unexpectedBodyError,
+} from './request';
 export type { ApiRequest, ApiResponse, DnsFilterContext, RequestOptions, RetryPolicy } from './request';
 export { cancellableSleep } from './wait';

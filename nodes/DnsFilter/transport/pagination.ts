@@ -1,7 +1,10 @@
+import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import type { ApiRequest, DnsFilterContext, RequestOptions } from './request';
-import { dnsFilterApiRequest } from './request';
+import { isRecord } from '../utils/isRecord';
+import type { ApiRequest, ApiResponse, DnsFilterContext, RequestOptions } from './request';
+import { DEFAULT_MAX_PAGES, dnsFilterApiRequest, unexpectedBodyError } from './request';
 
 /**
  * `v1`: `{data: [...], links}` or a bare array, no totals; the end is a short page.
@@ -29,58 +32,126 @@ export interface PagedResult {
 
 export const MAX_PAGE_SIZE = 100;
 
-function recordsOf(body: unknown, style: PaginationStyle): { records: unknown[]; hasNext?: boolean; envelope: IDataObject } {
+interface Page {
+	records: unknown[];
+	hasNext?: boolean;
+	envelope: IDataObject;
+}
+
+/** The records of one page, or undefined when the body is not a list of the expected style. */
+function pageOf(body: unknown, style: PaginationStyle): Page | undefined {
 	if (Array.isArray(body)) return { records: body, envelope: {} };
-	if (body === null || typeof body !== 'object') return { records: [], envelope: {} };
-	const { data, ...rest } = body as IDataObject;
-	if (style === 'trafficReport' && data && typeof data === 'object' && !Array.isArray(data)) {
-		const { values, page, ...report } = data as IDataObject;
-		const next = (page as IDataObject | undefined)?.next;
-		return {
-			records: Array.isArray(values) ? values : [],
-			hasNext: next !== undefined && next !== null,
-			envelope: { ...rest, data: { ...report, page } },
-		};
+	if (!isRecord(body)) return undefined;
+	const { data, ...rest } = body;
+	if (style === 'trafficReport' && isRecord(data)) {
+		const { values, page, ...report } = data;
+		if (!Array.isArray(values)) return undefined;
+		const next = isRecord(page) ? page.next : undefined;
+		return { records: values, hasNext: next !== undefined && next !== null, envelope: { ...rest, data: { ...report, page } } };
 	}
 	if (Array.isArray(data)) {
-		const links = rest.links as IDataObject | undefined;
+		const links = isRecord(rest.links) ? rest.links : undefined;
 		const hasNext = links && 'next' in links ? Boolean(links.next) : undefined;
 		return { records: data, hasNext, envelope: rest };
 	}
-	return { records: data === undefined ? [] : [data], hasNext: false, envelope: rest };
+	// The spec declares a few paged lists whose `data` is one object: one record, the last page.
+	if (isRecord(data)) return { records: [data], hasNext: false, envelope: rest };
+	return undefined;
 }
 
-function identityOf(record: unknown): string {
-	return JSON.stringify(record)?.slice(0, 200) ?? '';
+/**
+ * The records of any list answer (bare array, `data: [...]`, traffic-report `data.values`, or a
+ * `data` object the spec declares as the whole list), or undefined when the body is none of these.
+ */
+export function listRecordsOf(body: unknown): unknown[] | undefined {
+	if (Array.isArray(body)) return body;
+	if (!isRecord(body)) return undefined;
+	if (Array.isArray(body.data)) return body.data;
+	if (isRecord(body.data)) return Array.isArray(body.data.values) ? body.data.values : [body.data];
+	return undefined;
 }
 
-/** Walks `page[number]`/`page[size]` until the list ends or `limit` records are in hand. */
+/** The error for a 2xx that is valid JSON but not the list the operation reads. */
+export function notAListError(context: DnsFilterContext, request: ApiRequest, response: ApiResponse, itemIndex: number): NodeOperationError {
+	return unexpectedBodyError(
+		context.getNode(),
+		{ method: request.method, path: request.path, ...response },
+		'a JSON list (an array, or "data" holding one)',
+		itemIndex,
+	);
+}
+
+/** Key order does not change a page's identity: objects are written with sorted keys. */
+function canonicalJson(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+	if (isRecord(value)) {
+		return `{${Object.keys(value)
+			.sort()
+			.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`)
+			.join(',')}}`;
+	}
+	return JSON.stringify(value) ?? 'null';
+}
+
+function pageHash(records: unknown[]): string {
+	return createHash('sha256').update(canonicalJson(records)).digest('hex');
+}
+
+/**
+ * Walks `page[number]`/`page[size]` until the list ends or `limit` records are in hand.
+ * Bounded against servers that never end a list: a page whose records were already seen in this
+ * walk (any earlier page, compared by a hash of the whole page) and more than "Max Pages" pages
+ * both stop the walk with an error that says how far it got. Distinct records are never dropped.
+ */
 export async function dnsFilterApiRequestPaged(
 	this: DnsFilterContext,
 	request: ApiRequest,
 	options: PageOptions,
 ): Promise<PagedResult> {
+	const itemIndex = options.itemIndex ?? 0;
 	const wanted = options.returnAll ? Infinity : Math.max(0, Math.floor(options.limit ?? 50));
 	const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE, wanted === Infinity ? MAX_PAGE_SIZE : Math.max(1, wanted));
+	const maxPages = Math.max(1, Math.floor(options.maxPages ?? DEFAULT_MAX_PAGES));
 	const records: unknown[] = [];
 	let envelope: IDataObject = {};
 	let pages = 0;
-	let previousFirst: string | undefined;
+	const seenPages = new Map<string, number>();
 	if (wanted === 0) return { records, pages, envelope };
 
+	const stopped = (message: string, description: string) =>
+		new NodeOperationError(this.getNode(), message, { itemIndex, description });
+	const progress = () =>
+		`${pages.toLocaleString('en-US')} ${pages === 1 ? 'page' : 'pages'} (${records.length.toLocaleString('en-US')} records)`;
+
 	for (let pageNumber = 1; ; pageNumber++) {
-		const response = await dnsFilterApiRequest.call(
-			this,
-			{ ...request, qs: { ...request.qs, 'page[number]': pageNumber, 'page[size]': pageSize } },
-			options,
-		);
+		if (pageNumber > maxPages) {
+			throw stopped(
+				`DNSFilter's list at ${request.path} did not end after ${progress()}: stopped at the "Max Pages" limit of ${maxPages.toLocaleString('en-US')}`,
+				'Nothing was returned, so a partial list is not mistaken for a complete one. If the list really is this long, raise "Max Pages" under Request Options; otherwise narrow it with filters, or use a Limit.',
+			);
+		}
+		const pageRequest = { ...request, qs: { ...request.qs, 'page[number]': pageNumber, 'page[size]': pageSize } };
+		const response = await dnsFilterApiRequest.call(this, pageRequest, options);
+		const page = pageOf(response.body, options.style);
+		if (!page) throw notAListError(this, pageRequest, response, itemIndex);
+		if (page.records.length) {
+			const hash = pageHash(page.records);
+			const earlier = seenPages.get(hash);
+			if (earlier !== undefined) {
+				// With a Limit the walk is bounded anyway: keep the distinct records read so far.
+				if (!options.returnAll) {
+					this.logger.warn(`DNSFilter ${request.path}: page ${pageNumber} repeats page ${earlier}; stopped with ${records.length} records`);
+					break;
+				}
+				throw stopped(
+					`DNSFilter sent page ${pageNumber} of ${request.path} with the same records as page ${earlier}: the list does not advance`,
+					`Read ${progress()} before the repeat. The server (or a proxy) ignores the page parameters; nothing was returned, so a partial or repeated list is not mistaken for a complete one.`,
+				);
+			}
+			seenPages.set(hash, pageNumber);
+		}
 		pages++;
-		const page = recordsOf(response.body, options.style);
 		envelope = page.envelope;
-		// A server that ignores page[number] sends page 1 again; stop rather than loop forever.
-		const first = page.records.length ? identityOf(page.records[0]) : undefined;
-		if (pageNumber > 1 && first !== undefined && first === previousFirst) break;
-		previousFirst = first;
 		records.push(...page.records.slice(0, wanted - records.length));
 		options.onPage?.(pageNumber, records.length);
 		if (records.length >= wanted) break;

@@ -5,15 +5,21 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	INode,
 	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { assertApiKeyUsable } from './apiKey';
-import { buildApiError } from './errors';
+import { readCredentialSettings } from './credentialSettings';
+import { buildApiError, ERROR_BODY_LIMIT, htmlTitle } from './errors';
+import { decideRedirect, isRedirect } from './redirects';
+import type { Redactor } from './redact';
+import { redactError, redactorFor } from './redact';
+import { discardBody, readBody } from './responseBody';
 import type { RateLimitState } from './retryTiming';
-import { backoffDelay, rateLimitDelay, readRateLimitState } from './retryTiming';
+import { backoffDelay, parseRetryAfter, rateLimitDelay, readRateLimitState } from './retryTiming';
 import { budgetFor } from './throttle';
 import { cancellableSleep } from './wait';
 
@@ -40,29 +46,57 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 5, maxWaitMs: 120_000 };
 
+/** Defaults for the bounds below; Request Options can change them per node. */
+export const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_MAX_PAGES = 10_000;
+/** The longest delay a timer can hold (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 export interface RequestOptions {
 	itemIndex?: number;
 	retry?: RetryPolicy;
+	/** Deadline for one try: connecting, the answer's headers and its whole body. */
 	timeoutMs?: number;
+	/** Largest (decompressed) 2xx body accepted. */
+	maxResponseBytes?: number;
+	/** Pages a Return All walk may read before it stops with an error. */
+	maxPages?: number;
 }
 
 export interface ApiResponse {
 	statusCode: number;
 	headers: IDataObject;
+	/** The parsed JSON, or undefined when the answer had no body. */
 	body: unknown;
 	rateLimit: RateLimitState;
 	/** Tries made, 1 when the first one succeeded. */
 	attempts: number;
+	/**
+	 * A DELETE whose earlier try may have been applied (5xx, timeout, lost connection) was
+	 * retried and the retry found nothing (404): the record is gone, most likely deleted by us.
+	 */
+	alreadyDeleted?: boolean;
+	/** What came back, for messages about an unexpected answer: content type and first bytes (redacted). */
+	contentType: string;
+	preview: string;
+	/** Removes the API key from text built from this answer. */
+	redact: Redactor;
 }
 
-interface RawResponse {
+/** One HTTP exchange after redirects, with its body read. */
+interface Exchange {
 	statusCode: number;
 	headers: IDataObject;
-	body: unknown;
+	bytes: Buffer;
+	truncated: boolean;
+	decoded?: unknown;
 }
 
 // A POST or PATCH that failed with 5xx or lost its connection may have been applied: never resend it.
 const IDEMPOTENT = new Set<IHttpRequestMethods>(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+const PREVIEW_CHARS = 200;
 
 const lastRateLimitState = new WeakMap<object, RateLimitState>();
 
@@ -79,6 +113,12 @@ function seconds(ms: number): string {
 	return `${Math.round(ms / 100) / 10}s`;
 }
 
+function headerValue(headers: IDataObject, name: string): string | undefined {
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	if (value === undefined || value === null) return undefined;
+	return Array.isArray(value) ? String(value[0]) : String(value);
+}
+
 // n8n rewrites any error message containing a raw code such as ECONNREFUSED into generic text,
 // so the message carries these words and the description keeps the code.
 const CONNECTION_PROBLEMS: Record<string, string> = {
@@ -89,6 +129,7 @@ const CONNECTION_PROBLEMS: Record<string, string> = {
 	ETIMEDOUT: 'timed out',
 	ECONNABORTED: 'timed out',
 	EHOSTUNREACH: 'host unreachable',
+	DEADLINE: 'timed out',
 };
 
 function connectionErrorCode(error: unknown): string {
@@ -97,10 +138,87 @@ function connectionErrorCode(error: unknown): string {
 	return typeof code === 'string' ? code : 'network error';
 }
 
+/** Rejects when `signal` aborts, even if the HTTP helper ignores the signal. */
+async function untilSettledOrAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+	if (signal.aborted) {
+		void promise.then(discardBodyOf, () => undefined);
+		throw signal.reason;
+	}
+	return await new Promise<T>((resolve, reject) => {
+		const onAbort = () => {
+			void promise.then(discardBodyOf, () => undefined);
+			reject(signal.reason);
+		};
+		signal.addEventListener('abort', onAbort, { once: true });
+		promise.then(
+			(value) => {
+				signal.removeEventListener('abort', onAbort);
+				resolve(value);
+			},
+			(error: unknown) => {
+				signal.removeEventListener('abort', onAbort);
+				reject(error);
+			},
+		);
+	});
+}
+
+function discardBodyOf(response: unknown): void {
+	discardBody((response as { body?: unknown } | undefined)?.body);
+}
+
+/**
+ * n8n's helper replaces `abortSignal` with the execution's cancel signal; this view of the
+ * context hands it the per-try signal (cancel or deadline) instead, so a deadline closes the socket.
+ */
+function withAbortSignal(context: DnsFilterContext, signal: AbortSignal): DnsFilterContext {
+	return Object.create(context, { getExecutionCancelSignal: { value: () => signal } }) as DnsFilterContext;
+}
+
+function describeBody(exchange: Exchange, redact: Redactor): { contentType: string; preview: string } {
+	const contentType = headerValue(exchange.headers, 'content-type') ?? 'none';
+	const text = exchange.bytes.subarray(0, 4 * PREVIEW_CHARS).toString('utf8');
+	// Control characters escaped so a binary answer cannot garble the message.
+	// eslint-disable-next-line no-control-regex
+	const printable = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '�').replace(/\s+/g, ' ').trim();
+	const preview = redact(printable.length > PREVIEW_CHARS ? `${printable.slice(0, PREVIEW_CHARS)}…` : printable);
+	return { contentType: redact(contentType.slice(0, 100)), preview };
+}
+
+/** The error for a 2xx whose body is not what the operation needs; names what came back. */
+export function unexpectedBodyError(
+	node: INode,
+	what: { method: string; path: string; statusCode: number; contentType: string; preview: string; htmlTitle?: string },
+	expected: string,
+	itemIndex: number,
+): NodeOperationError {
+	const shown = [
+		`Content-Type: ${what.contentType}`,
+		what.htmlTitle ? `HTML page titled "${what.htmlTitle}"` : '',
+		what.preview ? `first bytes: ${what.preview}` : 'empty body',
+	].filter(Boolean);
+	return new NodeOperationError(node, `DNSFilter answered ${what.method} ${what.path} with HTTP ${what.statusCode} but not ${expected}`, {
+		itemIndex,
+		description: `${shown.join('; ')}. A proxy, captive portal or wrong Base URL often answers like this: check the Base URL in the credential. Nothing from this answer was used.`,
+	});
+}
+
+function parseJson(exchange: Exchange): { ok: true; value: unknown } | { ok: false } {
+	if (exchange.decoded !== undefined) return { ok: true, value: exchange.decoded };
+	const text = exchange.bytes.toString('utf8').replace(/^\uFEFF/, '');
+	if (text.trim() === '') return { ok: true, value: undefined };
+	try {
+		return { ok: true, value: JSON.parse(text) };
+	} catch {
+		return { ok: false };
+	}
+}
+
 /**
  * The single way every DNSFilter operation talks to the API: authenticated through the
- * credential, throttled per credential, retried on 429 as the server asks, retried on 5xx and
- * network errors only where repeating is safe, and failing with the API's own message.
+ * credential, throttled per credential, retried on 429 (and 503) as the server asks, retried on
+ * 5xx and network errors only where repeating is safe, redirected only within the Base URL's
+ * origin, bounded in time and size, and failing with the API's own message, with the key redacted.
  */
 export async function dnsFilterApiRequest(
 	this: DnsFilterContext,
@@ -108,11 +226,30 @@ export async function dnsFilterApiRequest(
 	options: RequestOptions = {},
 ): Promise<ApiResponse> {
 	const itemIndex = options.itemIndex ?? 0;
-	const retry = options.retry ?? DEFAULT_RETRY_POLICY;
-	const node = this.getNode();
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
-	const apiKey = String(credentials.apiKey ?? '');
-	const baseUrl = String(credentials.baseUrl ?? 'https://api.dnsfilter.com').replace(/\/+$/, '');
+	const redact = redactorFor(String(credentials.apiKey ?? ''));
+	try {
+		return await sendWithRetries.call(this, request, options, readCredentialSettings(this.getNode(), credentials, itemIndex), redact);
+	} catch (error) {
+		// Whatever the server echoed (and whatever a lower layer put in a cause) loses the key here.
+		throw redactError(error, redact);
+	}
+}
+
+async function sendWithRetries(
+	this: DnsFilterContext,
+	request: ApiRequest,
+	options: RequestOptions,
+	settings: ReturnType<typeof readCredentialSettings>,
+	redact: Redactor,
+): Promise<ApiResponse> {
+	const itemIndex = options.itemIndex ?? 0;
+	const retry = options.retry ?? DEFAULT_RETRY_POLICY;
+	const maxWaitMs = Math.min(Math.max(0, retry.maxWaitMs), MAX_TIMER_MS);
+	const timeoutMs = Math.min(Math.max(1, options.timeoutMs ?? DEFAULT_TIMEOUT_MS), MAX_TIMER_MS);
+	const maxResponseBytes = Math.max(1, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+	const node = this.getNode();
+	const { apiKey, baseUrl } = settings;
 
 	try {
 		assertApiKeyUsable(apiKey);
@@ -121,98 +258,208 @@ export async function dnsFilterApiRequest(
 	}
 
 	const signal = cancelSignal(this);
-	const budget = budgetFor(
-		baseUrl,
-		apiKey,
-		Number(credentials.throttleRequests ?? 0),
-		Number(credentials.throttleWindowSeconds ?? 300),
-	);
-	const httpOptions: IHttpRequestOptions = {
-		method: request.method,
-		baseURL: baseUrl,
-		url: request.path,
-		qs: request.qs,
-		arrayFormat: request.arrayFormat ?? 'repeat',
-		json: true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: options.timeoutMs ?? 120_000,
-		...(signal ? { abortSignal: signal } : {}),
-	};
-	if (request.body !== undefined) httpOptions.body = request.body as IHttpRequestOptions['body'];
+	const budget = budgetFor(baseUrl, apiKey, settings.throttleRequests, settings.throttleWindowSeconds);
+	const idempotent = IDEMPOTENT.has(request.method);
+	const tries = (attempt: number) => `${attempt + 1} ${attempt ? 'tries' : 'try'}`;
 
 	let waitedMs = 0;
+	// Set once a DELETE may have been applied by a try whose answer we did not get.
+	let deleteOutcomeUnknown = false;
+	/** Waits before the next try if the policy allows; false when it does not. */
+	const waitBeforeRetry = async (attempt: number, delayMs: number): Promise<boolean> => {
+		const delay = Math.min(Math.max(0, delayMs), MAX_TIMER_MS);
+		if (attempt >= retry.maxRetries || waitedMs + delay > maxWaitMs) return false;
+		waitedMs += delay;
+		await sleep(delay, signal);
+		return true;
+	};
+
 	for (let attempt = 0; ; attempt++) {
-		const ticket = budget ? await budget.take(signal) : undefined;
-		let response: RawResponse;
-		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				httpOptions,
-			)) as RawResponse;
-			ticket?.settle();
-		} catch (error) {
-			ticket?.settle();
+		const outcome = await exchangeOnce.call(this, request, settings, { timeoutMs, maxResponseBytes, signal, budget, redact, itemIndex });
+		if (!outcome.ok) {
 			if (signal?.aborted) {
 				throw new NodeOperationError(node, 'The execution was cancelled while waiting for DNSFilter', { itemIndex });
 			}
-			const code = connectionErrorCode(error);
+			const { code } = outcome;
 			const delay = backoffDelay(attempt);
-			if (IDEMPOTENT.has(request.method) && attempt < retry.maxRetries && waitedMs + delay <= retry.maxWaitMs) {
-				this.logger.debug(`DNSFilter ${request.method} ${request.path}: ${code}, retrying in ${seconds(delay)}`);
-				waitedMs += delay;
-				await cancellableSleep(delay, signal);
+			if (idempotent && (await waitBeforeRetry(attempt, delay))) {
+				if (request.method === 'DELETE') deleteOutcomeUnknown = true;
+				this.logger.debug(`DNSFilter ${request.method} ${request.path}: ${code}, retried after ${seconds(delay)}`);
 				continue;
 			}
+			const timedOut = code === 'DEADLINE';
 			// A fresh error, so the original request config (which holds the Authorization header) is not carried along.
 			throw new NodeOperationError(node, `Could not reach DNSFilter at ${baseUrl} (${CONNECTION_PROBLEMS[code] ?? 'network error'})`, {
-				description: `${request.method} ${request.path} failed (${code}) after ${attempt + 1} ${attempt ? 'tries' : 'try'}. Check the Base URL in the credential and the network between n8n and DNSFilter.${IDEMPOTENT.has(request.method) ? '' : ' A POST or PATCH is not retried, because it may already have been applied.'}`,
+				description: `${request.method} ${request.path} failed (${timedOut ? `no complete answer within the ${seconds(timeoutMs)} Timeout` : code}) after ${tries(attempt)}. ${timedOut ? 'Raise "Timeout (Seconds)" under Request Options if DNSFilter is slow, or check' : 'Check'} the Base URL in the credential and the network between n8n and DNSFilter.${idempotent ? '' : ' A POST or PATCH is not retried, because it may already have been applied.'}`,
+				itemIndex,
+			});
+		}
+		const { exchange } = outcome;
+
+		const now = Date.now();
+		const rateLimit = readRateLimitState(exchange.headers, now);
+		lastRateLimitState.set(this, rateLimit);
+		const { statusCode, headers } = exchange;
+
+		if (statusCode === 429) {
+			const { delayMs, source } = rateLimitDelay(headers, attempt, now);
+			if (await waitBeforeRetry(attempt, delayMs)) {
+				this.logger.debug(`DNSFilter ${request.method} ${request.path}: 429, waited ${seconds(delayMs)} (${source})`);
+				continue;
+			}
+			throw new NodeApiError(node, { httpCode: '429', message: 'Too many requests' } as JsonObject, {
+				message: `DNSFilter rate limit: gave up after ${tries(attempt)} and ${seconds(waitedMs)} of waiting [HTTP 429]`,
+				description: `The API asks to wait ${seconds(delayMs)} more (${source}). DNSFilter allows about 2,000 requests per 300 seconds per organization, shared with the dashboard. Lower the request rate in the credential, raise "Max Retries" or "Max Total Wait" under Request Options, or run later.`,
+				httpCode: '429',
 				itemIndex,
 			});
 		}
 
-		const now = Date.now();
-		const rateLimit = readRateLimitState(response.headers ?? {}, now);
-		lastRateLimitState.set(this, rateLimit);
-		const { statusCode } = response;
-
-		if (statusCode === 429) {
-			const { delayMs, source } = rateLimitDelay(response.headers ?? {}, attempt, now);
-			if (attempt >= retry.maxRetries || waitedMs + delayMs > retry.maxWaitMs) {
-				throw new NodeApiError(node, { httpCode: '429', message: 'Too many requests' } as JsonObject, {
-					message: `DNSFilter rate limit: gave up after ${attempt + 1} ${attempt ? 'tries' : 'try'} and ${seconds(waitedMs)} of waiting [HTTP 429]`,
-					description: `The API asks to wait ${seconds(delayMs)} more (${source}). DNSFilter allows about 2,000 requests per 300 seconds per organization, shared with the dashboard. Lower the request rate in the credential, raise "Max Retries" or "Max Total Wait" under Request Options, or run later.`,
-					httpCode: '429',
-					itemIndex,
-				});
-			}
-			this.logger.debug(`DNSFilter ${request.method} ${request.path}: 429, waiting ${seconds(delayMs)} (${source})`);
-			waitedMs += delayMs;
-			await cancellableSleep(delayMs, signal);
-			continue;
-		}
-
-		if (statusCode >= 500 && IDEMPOTENT.has(request.method)) {
-			const delay = backoffDelay(attempt);
-			if (attempt < retry.maxRetries && waitedMs + delay <= retry.maxWaitMs) {
-				this.logger.debug(`DNSFilter ${request.method} ${request.path}: HTTP ${statusCode}, retrying in ${seconds(delay)}`);
-				waitedMs += delay;
-				await cancellableSleep(delay, signal);
+		if (statusCode >= 500 && idempotent) {
+			// A 503 may say when to come back (RFC 9110 §10.2.3); other 5xx use backoff.
+			const retryAfter = statusCode === 503 ? parseRetryAfter(headerValue(headers, 'retry-after'), now) : undefined;
+			const delay = retryAfter ?? backoffDelay(attempt);
+			if (await waitBeforeRetry(attempt, delay)) {
+				if (request.method === 'DELETE') deleteOutcomeUnknown = true;
+				this.logger.debug(`DNSFilter ${request.method} ${request.path}: HTTP ${statusCode}, retried after ${seconds(delay)}${retryAfter === undefined ? '' : ' (Retry-After)'}`);
 				continue;
 			}
 		}
 
-		if (statusCode >= 400) {
+		const described = describeBody(exchange, redact);
+		const base = { statusCode, headers, rateLimit, attempts: attempt + 1, ...described, redact };
+
+		if (statusCode === 404 && request.method === 'DELETE' && deleteOutcomeUnknown) {
+			this.logger.debug(`DNSFilter DELETE ${request.path}: 404 after a try with unknown outcome, counted as deleted`);
+			return { ...base, body: undefined, alreadyDeleted: true };
+		}
+
+		if (statusCode < 200 || statusCode >= 300) {
+			const parsed = parseJson(exchange);
 			throw buildApiError(node, {
 				statusCode,
-				body: response.body,
+				body: parsed.ok && parsed.value !== undefined ? parsed.value : exchange.bytes.toString('utf8'),
 				method: request.method,
 				path: request.path,
 				itemIndex,
 			});
 		}
 
-		return { statusCode, headers: response.headers ?? {}, body: response.body, rateLimit, attempts: attempt + 1 };
+		const parsed = parseJson(exchange);
+		if (!parsed.ok) {
+			const text = exchange.bytes.toString('utf8');
+			throw unexpectedBodyError(
+				node,
+				{ method: request.method, path: request.path, statusCode, ...described, htmlTitle: htmlTitle(text) },
+				'JSON',
+				itemIndex,
+			);
+		}
+		return { ...base, body: parsed.value };
+	}
+}
+
+interface ExchangeLimits {
+	timeoutMs: number;
+	maxResponseBytes: number;
+	signal: AbortSignal | undefined;
+	budget: ReturnType<typeof budgetFor>;
+	redact: Redactor;
+	itemIndex: number;
+}
+
+type Outcome = { ok: true; exchange: Exchange } | { ok: false; code: string };
+
+/**
+ * One try: the request, any same-origin redirects, and the body, all within one deadline.
+ * Network failures and the deadline come back as a failed Outcome with a code; an answer that
+ * must not be used (a redirect elsewhere, a body above the size bound) throws.
+ */
+async function exchangeOnce(
+	this: DnsFilterContext,
+	request: ApiRequest,
+	settings: ReturnType<typeof readCredentialSettings>,
+	limits: ExchangeLimits,
+): Promise<Outcome> {
+	const node = this.getNode();
+	// The deadline starts once the throttle lets the first request go: waiting for budget is not slowness.
+	let deadline: AbortSignal | undefined;
+	let signal: AbortSignal | undefined;
+	let context: DnsFilterContext | undefined;
+	const failed = (error: unknown): Outcome => ({
+		ok: false,
+		code: deadline?.aborted && !limits.signal?.aborted ? 'DEADLINE' : connectionErrorCode(error),
+	});
+	let method = request.method;
+	let httpOptions: IHttpRequestOptions = {
+		method,
+		baseURL: settings.baseUrl,
+		url: request.path,
+		qs: request.qs,
+		arrayFormat: request.arrayFormat ?? 'repeat',
+		json: true,
+		// The body is read here, to bound its size and its time; n8n would buffer it whole.
+		encoding: 'stream',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		// Redirects are followed below, only within the Base URL's origin.
+		disableFollowRedirect: true,
+		timeout: limits.timeoutMs,
+	};
+	if (request.body !== undefined) httpOptions.body = request.body as IHttpRequestOptions['body'];
+	let currentUrl = `${settings.baseUrl}${request.path}`;
+
+	for (let hops = 0; ; hops++) {
+		const ticket = limits.budget ? await limits.budget.take(limits.signal) : undefined;
+		if (!deadline || !signal || !context) {
+			deadline = AbortSignal.timeout(limits.timeoutMs);
+			signal = limits.signal ? AbortSignal.any([limits.signal, deadline]) : deadline;
+			context = withAbortSignal(this, signal);
+			httpOptions.abortSignal = signal;
+		}
+		let response: { statusCode: number; headers?: IDataObject; body: unknown } | undefined;
+		let failure: unknown;
+		try {
+			response = await untilSettledOrAborted(
+				this.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, httpOptions) as Promise<{ statusCode: number; headers?: IDataObject; body: unknown }>,
+				signal,
+			);
+		} catch (error) {
+			failure = error ?? new Error('request failed');
+		}
+		ticket?.settle();
+		if (!response) return failed(failure);
+		const headers = (response.headers ?? {}) as IDataObject;
+		const { statusCode } = response;
+
+		if (statusCode >= 300 && statusCode < 400) {
+			discardBody(response.body);
+			const decision = isRedirect(statusCode)
+				? decideRedirect(statusCode, headerValue(headers, 'location'), currentUrl, settings.origin, method, hops)
+				: { follow: false as const, reason: `HTTP ${statusCode}, which this node does not handle`, hint: 'Check the Base URL in the credential.' };
+			if (!decision.follow) {
+				throw new NodeOperationError(node, limits.redact(`DNSFilter answered ${request.method} ${request.path} with a redirect that was not followed: ${decision.reason}`), {
+					itemIndex: limits.itemIndex,
+					description: limits.redact(decision.hint),
+				});
+			}
+			method = decision.method;
+			currentUrl = decision.url;
+			httpOptions = { ...httpOptions, method, baseURL: undefined, url: decision.url, qs: undefined };
+			if (!decision.keepBody) delete httpOptions.body;
+			continue;
+		}
+
+		const success = statusCode >= 200 && statusCode < 300;
+		const read = await readBody(response.body, success ? limits.maxResponseBytes : ERROR_BODY_LIMIT, success ? 'fail' : 'truncate', signal);
+		if (read.ok) return { ok: true, exchange: { statusCode, headers, bytes: read.bytes, truncated: read.truncated, decoded: read.decoded } };
+		if (read.reason === 'tooLarge') {
+			const megabytes = Math.round((limits.maxResponseBytes / 1024 / 1024) * 100) / 100;
+			throw new NodeOperationError(node, `DNSFilter's answer to ${request.method} ${request.path} is larger than ${megabytes} MB; reading stopped there`, {
+				itemIndex: limits.itemIndex,
+				description: 'Raise "Max Response Size (MB)" under Request Options if the answer is expected to be this large, or ask for less (a smaller Limit, narrower filters).',
+			});
+		}
+		return failed(read.error);
 	}
 }

@@ -8,12 +8,28 @@ function header(headers: ResponseHeaders, name: string): string | undefined {
 	return Array.isArray(value) ? String(value[0]) : String(value);
 }
 
-/** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** The three HTTP-date forms of RFC 9110 §5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime. */
+const HTTP_DATE = [
+	new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`),
+	new RegExp(`^${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`),
+	new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`),
+];
+
+/**
+ * `Retry-After` is delay-seconds (a non-negative integer) or an HTTP-date (RFC 9110 §10.2.3).
+ * Anything else (`-5`, `5, 10`, `1.5`, text) is ignored, so the caller's backoff applies.
+ */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-	if (value === undefined || value.trim() === '') return undefined;
+	if (value === undefined) return undefined;
 	const trimmed = value.trim();
-	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-	const date = Date.parse(trimmed);
+	if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed) * 1000, Number.MAX_SAFE_INTEGER);
+	if (!HTTP_DATE.some((form) => form.test(trimmed))) return undefined;
+	// asctime carries no zone: it is GMT by definition.
+	const date = Date.parse(/GMT$/.test(trimmed) ? trimmed : `${trimmed} GMT`);
 	if (Number.isNaN(date)) return undefined;
 	return Math.max(0, date - now);
 }
