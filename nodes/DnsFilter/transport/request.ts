@@ -270,7 +270,7 @@ async function sendWithRetries(
 		const delay = Math.min(Math.max(0, delayMs), MAX_TIMER_MS);
 		if (attempt >= retry.maxRetries || waitedMs + delay > maxWaitMs) return false;
 		waitedMs += delay;
-		await sleep(delay, signal);
+		await cancellableSleep(delay, signal);
 		return true;
 	};
 
