@@ -18,6 +18,8 @@ export interface PageOptions extends RequestOptions {
 	pageSize?: number;
 	/** Called after each page, e.g. to report progress. */
 	onPage?: (page: number, recordsSoFar: number) => void;
+	/** Called with each page's body before it is read; throws to end the walk (the trigger refuses malformed listings). */
+	checkPage?: (body: unknown, page: number) => void;
 }
 
 export interface PagedResult {
@@ -75,6 +77,7 @@ export async function dnsFilterApiRequestPaged(
 			options,
 		);
 		pages++;
+		options.checkPage?.(response.body, pageNumber);
 		const page = recordsOf(response.body, options.style);
 		envelope = page.envelope;
 		// A server that ignores page[number] sends page 1 again; stop rather than loop forever.
