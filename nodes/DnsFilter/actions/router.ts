@@ -9,6 +9,7 @@ import { addRateLimitHint } from './custom/rateLimitHint';
 import type { OperationContext } from './customRegistry';
 import { customOperations, hooksFor, operationKey } from './customRegistry';
 import type { OperationSpec } from './operationSpec';
+import { readLimit } from './readLimit';
 import { requestSettingsFor } from './requestSettings';
 import { isEmptyBody, recordsOf, shapeList, shapeRecord, successResult } from './shapeOutput';
 import { waitForExport } from './waitForExport';
@@ -32,7 +33,7 @@ export async function runGeneratedOperation(
 
 	if (spec.pagination) {
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) === true;
-		const limit = returnAll ? undefined : Number(this.getNodeParameter('limit', itemIndex, 50));
+		const limit = returnAll ? undefined : readLimit(this, itemIndex);
 		const { records } = await dnsFilterApiRequestPaged.call(this, request, {
 			style: spec.pagination,
 			returnAll,
