@@ -131,7 +131,7 @@ export class DnsFilterTrigger implements INodeType {
 				default: true,
 				displayOptions: { show: { '@version': [2] } },
 				description:
-					'Whether to return each record as {id, type, ...attributes}, as the DNSFilter node does, instead of the raw JSON:API resource',
+					'Whether to return each record with its attributes at the top level, as the DNSFilter node does, instead of the raw JSON:API resource',
 			},
 			{
 				displayName: 'Options',

@@ -131,6 +131,14 @@ export function parseDate(raw: unknown, label: string, fail: Fail): string {
 	return `${year}-${month}-${day}`;
 }
 
+function hasControlCharacter(text: string): boolean {
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (code < 0x20 || code === 0x7f) return true;
+	}
+	return false;
+}
+
 /**
  * A path value must stay one path segment: `.` and `..` would be resolved away by URL
  * normalisation (turning "delete user agent X" into "DELETE /v1/"), and `/`, `\`, `?`, `#` or
@@ -138,7 +146,7 @@ export function parseDate(raw: unknown, label: string, fail: Fail): string {
  */
 export function checkPathSegment(value: unknown, label: string, fail: Fail): void {
 	const text = String(value);
-	if (text === '.' || text === '..' || /[/\\?#%]/.test(text) || /[\u0000-\u001f\u007f]/.test(text) || text.trim() !== text) {
+	if (text === '.' || text === '..' || /[/\\?#%]/.test(text) || hasControlCharacter(text) || text.trim() !== text) {
 		fail(
 			`The "${label}" field is not a usable ID: ${describeRaw(text)}`,
 			'An ID must not be "." or "..", nor contain /, \\, ?, #, %, spaces at either end or control characters, which would change the request path. Nothing was sent.',
