@@ -8,6 +8,7 @@ import { concurrencyFor, runItemsWithConcurrency } from './custom/boundedConcurr
 import { addRateLimitHint } from './custom/rateLimitHint';
 import type { OperationContext } from './customRegistry';
 import { customOperations, hooksFor, operationKey } from './customRegistry';
+import { maskSecrets } from './maskSecrets';
 import type { OperationSpec } from './operationSpec';
 import { readLimit } from './readLimit';
 import { requestSettingsFor } from './requestSettings';
@@ -74,7 +75,7 @@ async function runItem(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 		});
 	}
 	for (const hook of hooksFor(resource, operation)) results = await hook.call(this, results, context);
-	return results;
+	return maskSecrets(this, spec?.operationId, itemIndex, results);
 }
 
 /** n8n errors pass through (with the item index filled in); anything else is wrapped. */
