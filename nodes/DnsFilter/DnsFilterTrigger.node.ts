@@ -10,6 +10,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DEFAULT_EXPIRING_SOON_DAYS, normaliseThreshold } from './actions/custom/apiKeyInsight';
 import type { PollOutcome, TriggerEvent } from './actions/custom/triggerEvents';
 import {
+	DEFAULT_MINIMUM_LISTING_MINUTES,
 	diffEndedKeys,
 	diffExpiringKeys,
 	diffNewRecords,
@@ -23,9 +24,6 @@ import {
 import { dnsFilterApiRequest, dnsFilterApiRequestPaged } from './transport';
 
 const NEW_RECORD_EVENTS = Object.keys(NEW_RECORD_SOURCES);
-
-/** Version 2 lists a "New …" collection at most this often by default, whatever the Poll Times say. */
-export const DEFAULT_MINIMUM_LISTING_MINUTES = 15;
 
 export class DnsFilterTrigger implements INodeType {
 	description: INodeTypeDescription = {

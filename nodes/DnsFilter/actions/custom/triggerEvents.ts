@@ -38,6 +38,12 @@ export function isKeyEvent(event: TriggerEvent): event is 'apiKeyExpiringSoon' |
 	return event === 'apiKeyExpiringSoon' || event === 'apiKeyRevokedOrExpired';
 }
 
+/**
+ * Version 2 of the trigger lists a "New …" collection at most this often by default, whatever
+ * the Poll Times say: n8n's own default poll is every minute and a node cannot change it.
+ */
+export const DEFAULT_MINIMUM_LISTING_MINUTES = 15;
+
 export const STATE_VERSION = 2;
 
 /**
