@@ -12,6 +12,7 @@ import { json, startStandIn, text } from './support/standin-server.mjs';
 
 const apiKey = makeApiKey({ sub: 'trigger-state-user' });
 const STATE = 'node:DNSFilter Trigger';
+const { decodeIdRuns, encodeIdRuns, GONE_IDS_LIMIT } = loadBuilt('nodes/DnsFilter/actions/custom/triggerEvents.js');
 let server;
 let credentials;
 
@@ -133,6 +134,23 @@ describe('a bad poll errors and keeps the state (row 6)', () => {
 	});
 });
 
+describe('stored ids stay small', () => {
+	test('runs round-trip; 20,000 scattered ids cost a few bytes each', () => {
+		for (const ranges of [[], [[0, 0]], [[1, 150], [152, 152]], [[5, 9], [100, 100], [101_000_000, 101_000_500]]]) {
+			assert.deepEqual(decodeIdRuns(encodeIdRuns(ranges)), ranges);
+		}
+		assert.equal(encodeIdRuns([[1, 150], [152, 152]]), '1+45,2');
+		let id = 1_000_000;
+		const scattered = Array.from({ length: 20_000 }, (_, i) => {
+			id += 2 + ((i * 7919) % 1000);
+			return [id, id];
+		});
+		const text = encodeIdRuns(scattered);
+		assert.deepEqual(decodeIdRuns(text), scattered);
+		assert.ok(text.length < 5 * 20_000, `${text.length} characters for 20,000 ids`);
+	});
+});
+
 describe('every record not seen before is emitted once, whatever its id (row 7)', () => {
 	test('id 4, then id 3: 3 is new', async () => {
 		let networks = [network(4)];
@@ -177,7 +195,7 @@ describe('every record not seen before is emitted once, whatever its id (row 7)'
 		const state = trigger.staticData[STATE];
 		assert.equal(state.version, 2);
 		assert.equal(state.baselineAt, '2026-01-01T00:00:00.000Z', 'the baseline is kept');
-		assert.deepEqual(state.listedRanges, [[1, 39], [41, 151]]);
+		assert.deepEqual(decodeIdRuns(state.listedNumeric), [[1, 39], [41, 151]]);
 		networks = [...networks, network(40)];
 		assert.deepEqual(ids((await trigger.poll()).items), ['40'], 'now an id below the old maximum is new');
 		assert.equal((await trigger.poll()).items, null);
@@ -194,13 +212,12 @@ describe('every record not seen before is emitted once, whatever its id (row 7)'
 	});
 
 	test('bound: at most 10,000 ids that left the listing are remembered, oldest dropped', async () => {
-		const { GONE_IDS_LIMIT } = loadBuilt('nodes/DnsFilter/actions/custom/triggerEvents.js');
 		assert.equal(GONE_IDS_LIMIT, 10_000);
 		let networks = Array.from({ length: 10_000 }, (_, i) => network(i + 1));
 		serve('/v1/networks', () => networks);
 		const trigger = poller({ event: 'newNetwork' });
 		await trigger.poll();
-		assert.deepEqual(trigger.staticData[STATE].listedRanges, [[1, 10_000]]);
+		assert.deepEqual(decodeIdRuns(trigger.staticData[STATE].listedNumeric), [[1, 10_000]]);
 		networks = [];
 		assert.equal((await trigger.poll()).items, null);
 		assert.equal(trigger.staticData[STATE].gone.length, 10_000);

@@ -78,7 +78,7 @@ describe('New Network', () => {
 		assert.equal(first.error, undefined);
 		assert.equal(first.items, null, 'the first activation must not flood with history');
 		assert.equal(server.requests.length, 2, 'all pages are read for the baseline');
-		assert.deepEqual(trigger.staticData['node:DNSFilter Trigger'].listedRanges, [[1, 150]], 'consecutive ids stored as one run');
+		assert.deepEqual(trigger.staticData['node:DNSFilter Trigger'].listedNumeric, '1+45', 'consecutive ids 1 to 150 stored as one run');
 
 		assert.equal((await trigger.poll()).items, null, 'nothing changed');
 

@@ -68,8 +68,8 @@ export interface TriggerState extends IDataObject {
 	baselineAt: string;
 	/** When the collection was last listed completely (for the minimum interval between listings). */
 	listedAt?: string;
-	/** New-record events: numeric ids in the last listing, as sorted `[first, last]` runs. */
-	listedRanges?: number[][];
+	/** New-record events: numeric ids in the last listing, as runs (see `encodeIdRuns`). */
+	listedNumeric?: string;
 	/** New-record events: non-numeric ids (UUIDs, composite keys) in the last listing. */
 	listedIds?: string[];
 	/** New-record events: ids seen before but absent from the last listing, oldest first. */
@@ -136,12 +136,35 @@ function inRanges(ranges: number[][], n: number): boolean {
 	return false;
 }
 
-function validRanges(value: unknown): number[][] {
-	if (!Array.isArray(value)) return [];
-	return value.filter(
-		(run): run is number[] =>
-			Array.isArray(run) && run.length === 2 && Number.isSafeInteger(run[0]) && Number.isSafeInteger(run[1]) && run[0] <= run[1],
-	);
+/**
+ * Runs as text, a few bytes per run however scattered the ids: each run is `gap` or `gap+extra`
+ * in base 36, where `gap` is its first id minus the previous run's last id (0 before the first run)
+ * and `extra` is its last id minus its first. `[[1, 150], [152, 152]]` → `1+45,2`.
+ */
+export function encodeIdRuns(ranges: number[][]): string {
+	let previous = 0;
+	return ranges
+		.map(([first, last]) => {
+			const token = (first - previous).toString(36) + (last > first ? `+${(last - first).toString(36)}` : '');
+			previous = last;
+			return token;
+		})
+		.join(',');
+}
+
+export function decodeIdRuns(text: unknown): number[][] {
+	if (typeof text !== 'string' || text === '') return [];
+	const ranges: number[][] = [];
+	let previous = 0;
+	for (const token of text.split(',')) {
+		const [gap, extra] = token.split('+');
+		const first = previous + parseInt(gap, 36);
+		const last = first + (extra === undefined ? 0 : parseInt(extra, 36));
+		if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || last < first) return ranges;
+		ranges.push([first, last]);
+		previous = last;
+	}
+	return ranges;
 }
 
 function stringList(value: unknown): string[] {
@@ -159,7 +182,7 @@ function knownIds(previous: TriggerState): (id: string) => boolean {
 			return n === undefined ? ids.has(id) : maxId !== undefined && n <= maxId;
 		};
 	}
-	const ranges = validRanges(previous.listedRanges);
+	const ranges = decodeIdRuns(previous.listedNumeric);
 	const others = new Set([...stringList(previous.listedIds), ...stringList(previous.gone)]);
 	return (id) => {
 		if (others.has(id)) return true;
@@ -172,7 +195,7 @@ function knownIds(previous: TriggerState): (id: string) => boolean {
 function previouslyListed(previous: TriggerState): string[] {
 	if (previous.version === 1) return stringList(previous.ids);
 	const ids: string[] = [];
-	for (const [first, last] of validRanges(previous.listedRanges)) for (let n = first; n <= last; n++) ids.push(String(n));
+	for (const [first, last] of decodeIdRuns(previous.listedNumeric)) for (let n = first; n <= last; n++) ids.push(String(n));
 	return [...ids, ...stringList(previous.listedIds)];
 }
 
@@ -215,7 +238,7 @@ export function diffNewRecords(event: string, records: unknown[], previous: Trig
 		else numbers.push(n);
 	}
 	const ranges = toRanges(numbers);
-	if (ranges.length) state.listedRanges = ranges;
+	if (ranges.length) state.listedNumeric = encodeIdRuns(ranges);
 	if (others.length) state.listedIds = others;
 	if (previous) {
 		const goneBefore = previous.version === 1 ? [] : stringList(previous.gone);
