@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { CREDENTIAL_TYPE, loadBuilt, loadCredentialType, loadDnsFilterNode, MemoryCredentialsHelper, NodeTypes, runNode } from './support/engine.mjs';
 import { makeApiKey } from './support/jwt.mjs';
+import { pollOnce } from './support/poll.mjs';
 import { loadOperations, operationById } from './support/node-params.mjs';
 import { json, startStandIn } from './support/standin-server.mjs';
 
@@ -193,5 +194,26 @@ describe('the AI-tool variant (same execute) is masked too', () => {
 		assert.match(answer, /Site 8/);
 		assert.match(answer, new RegExp(`••••••••${SECRET.slice(-3)}8`));
 		assert.equal(JSON.stringify(run).includes(SECRET), false, 'not in what the agent got, nor in the run data');
+	});
+});
+
+describe('the trigger masks them too', () => {
+	test('New Network: the emitted network and the test event carry the masked key', async () => {
+		const { NEW_RECORD_SOURCES } = loadBuilt('nodes/DnsFilter/actions/custom/triggerEvents.js');
+		for (const source of Object.values(NEW_RECORD_SOURCES)) assert.equal(op(source.operationId).path, source.path, source.operationId);
+		for (const typeVersion of [1, 2]) {
+			const parameters = { event: 'newNetwork', minimumListingMinutes: 0 };
+			const first = await pollOnce({ parameters, credentials: credentials(), typeVersion, staticData: {} });
+			// Forget network 2 so the next poll reports it.
+			const state = structuredClone(first.staticData);
+			state['node:DNSFilter Trigger'].listedNumeric = '1';
+			const next = await pollOnce({ parameters, credentials: credentials(), typeVersion, staticData: state });
+			assert.equal(next.error, undefined, next.error?.message);
+			const item = next.items[0];
+			assert.equal(typeVersion === 2 ? item.secret_key : item.attributes.secret_key, `••••••••${SECRET.slice(-3)}2`);
+			const manual = await pollOnce({ parameters, credentials: credentials(), typeVersion, mode: 'manual' });
+			assert.equal(JSON.stringify(manual.items).includes(SECRET), false);
+			assert.equal(JSON.stringify([first, next]).includes(SECRET), false);
+		}
 	});
 });

@@ -10,6 +10,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DEFAULT_EXPIRING_SOON_DAYS, normaliseThreshold } from './actions/custom/apiKeyInsight';
 import type { PollOutcome, TriggerEvent } from './actions/custom/triggerEvents';
 import {
+	API_KEY_LIST_OPERATION_ID,
 	DEFAULT_MINIMUM_LISTING_MINUTES,
 	diffEndedKeys,
 	diffExpiringKeys,
@@ -21,6 +22,7 @@ import {
 	simplifyEmitted,
 	usableState,
 } from './actions/custom/triggerEvents';
+import { maskNamed, secretNamesOf } from './actions/maskSecrets';
 import { dnsFilterApiRequest, dnsFilterApiRequestPaged } from './transport';
 
 const NEW_RECORD_EVENTS = Object.keys(NEW_RECORD_SOURCES);
@@ -180,9 +182,13 @@ export class DnsFilterTrigger implements INodeType {
 		// Throws on anything but a complete, well-formed listing, before the state is touched.
 		const records = await listRecords.call(this, event);
 
+		// Secrets in the listed records (a network's secret_key) never reach the execution store.
+		const secrets = secretNamesOf(isKeyEvent(event) ? API_KEY_LIST_OPERATION_ID : NEW_RECORD_SOURCES[event].operationId);
+		const output = (record: IDataObject) => maskNamed(simplifyEmitted(record, simplify), secrets) as IDataObject;
+
 		if (manual) {
 			const sample = sampleFor(event, records, now, thresholdDays);
-			return sample ? [this.helpers.returnJsonArray([simplifyEmitted(sample, simplify)])] : null;
+			return sample ? [this.helpers.returnJsonArray([output(sample)])] : null;
 		}
 
 		const keyOptions = { thresholdDays, includeExisting: options.includeExisting === true };
@@ -194,7 +200,7 @@ export class DnsFilterTrigger implements INodeType {
 		for (const key of Object.keys(staticData)) delete staticData[key];
 		Object.assign(staticData, outcome.state);
 
-		const emit = outcome.emit.map((record) => simplifyEmitted(record, simplify));
+		const emit = outcome.emit.map(output);
 		return emit.length ? [this.helpers.returnJsonArray(emit)] : null;
 	}
 }

@@ -33,6 +33,12 @@ export function maskNamed(value: unknown, names: ReadonlySet<string>): unknown {
 	return out;
 }
 
+/** The secret attribute names of an operation's answer (empty for purpose operations and those without). */
+export function secretNamesOf(operationId: string): ReadonlySet<string> {
+	const secrets = SECRET_FIELDS[operationId];
+	return new Set(secrets && !secrets.returnsSecret ? secrets.names : []);
+}
+
 /** The router's last step for one item: masks unless the operation returns secrets by purpose or Include Secrets is on. */
 export function maskSecrets(context: IExecuteFunctions, operationId: string | undefined, itemIndex: number, results: IDataObject[]): IDataObject[] {
 	const secrets = operationId ? SECRET_FIELDS[operationId] : undefined;

@@ -24,15 +24,20 @@ export interface NewRecordSource {
 	path: string;
 	/** What one record is, for messages and docs. */
 	noun: string;
+	/** The list operation of the same endpoint: its secret attributes are masked in the trigger's output too. */
+	operationId: string;
 }
 
 export const NEW_RECORD_SOURCES: Record<Exclude<TriggerEvent, 'apiKeyExpiringSoon' | 'apiKeyRevokedOrExpired'>, NewRecordSource> = {
-	newNetwork: { path: '/v1/networks', noun: 'network' },
-	newRoamingClient: { path: '/v1/user_agents', noun: 'roaming client' },
-	newPolicy: { path: '/v1/policies', noun: 'policy' },
-	newBlockPage: { path: '/v1/block_pages', noun: 'block page' },
-	newOrganization: { path: '/v1/organizations', noun: 'organization' },
+	newNetwork: { path: '/v1/networks', noun: 'network', operationId: 'V1_Networks-index' },
+	newRoamingClient: { path: '/v1/user_agents', noun: 'roaming client', operationId: 'V1_User_Agents-index' },
+	newPolicy: { path: '/v1/policies', noun: 'policy', operationId: 'V1_Policies-index' },
+	newBlockPage: { path: '/v1/block_pages', noun: 'block page', operationId: 'V1_Block_Pages-index' },
+	newOrganization: { path: '/v1/organizations', noun: 'organization', operationId: 'V1_Organizations-index' },
 };
+
+/** The API key list, read by the two key events. */
+export const API_KEY_LIST_OPERATION_ID = 'V1_Api_Keys-index';
 
 export function isKeyEvent(event: TriggerEvent): event is 'apiKeyExpiringSoon' | 'apiKeyRevokedOrExpired' {
 	return event === 'apiKeyExpiringSoon' || event === 'apiKeyRevokedOrExpired';
