@@ -37,7 +37,7 @@ export const NEW_RECORD_SOURCES: Record<Exclude<TriggerEvent, 'apiKeyExpiringSoo
 };
 
 /** The API key list, read by the two key events. */
-export const API_KEY_LIST_OPERATION_ID = 'V1_Api_Keys-index';
+export const KEY_EVENTS_LIST_OPERATION = 'V1_Api_Keys-index';
 
 export function isKeyEvent(event: TriggerEvent): event is 'apiKeyExpiringSoon' | 'apiKeyRevokedOrExpired' {
 	return event === 'apiKeyExpiringSoon' || event === 'apiKeyRevokedOrExpired';
