@@ -10,7 +10,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DEFAULT_EXPIRING_SOON_DAYS, normaliseThreshold } from './actions/custom/apiKeyInsight';
 import type { PollOutcome, TriggerEvent } from './actions/custom/triggerEvents';
 import {
-	KEY_EVENTS_LIST_OPERATION,
+	EXPIRY_EVENTS_SOURCE,
 	DEFAULT_MINIMUM_LISTING_MINUTES,
 	diffEndedKeys,
 	diffExpiringKeys,
@@ -183,7 +183,7 @@ export class DnsFilterTrigger implements INodeType {
 		const records = await listRecords.call(this, event);
 
 		// Secrets in the listed records (a network's secret_key) never reach the execution store.
-		const secrets = secretNamesOf(isKeyEvent(event) ? KEY_EVENTS_LIST_OPERATION : NEW_RECORD_SOURCES[event].operationId);
+		const secrets = secretNamesOf((isKeyEvent(event) ? EXPIRY_EVENTS_SOURCE : NEW_RECORD_SOURCES[event]).operationId);
 		const output = (record: IDataObject) => maskNamed(simplifyEmitted(record, simplify), secrets) as IDataObject;
 
 		if (manual) {
@@ -206,7 +206,7 @@ export class DnsFilterTrigger implements INodeType {
 }
 
 async function listRecords(this: IPollFunctions, event: TriggerEvent): Promise<unknown[]> {
-	const path = isKeyEvent(event) ? '/v1/api_keys' : NEW_RECORD_SOURCES[event].path;
+	const path = (isKeyEvent(event) ? EXPIRY_EVENTS_SOURCE : NEW_RECORD_SOURCES[event]).path;
 	const refuse = (problem: string, page?: number): never => {
 		throw new NodeOperationError(
 			this.getNode(),

@@ -36,8 +36,8 @@ export const NEW_RECORD_SOURCES: Record<Exclude<TriggerEvent, 'apiKeyExpiringSoo
 	newOrganization: { path: '/v1/organizations', noun: 'organization', operationId: 'V1_Organizations-index' },
 };
 
-/** The API key list, read by the two key events. */
-export const KEY_EVENTS_LIST_OPERATION = 'V1_Api_Keys-index';
+/** What the two API key events list: the credential user's keys (not paged). */
+export const EXPIRY_EVENTS_SOURCE: NewRecordSource = { path: '/v1/api_keys', noun: 'API key', operationId: 'V1_Api_Keys-index' };
 
 export function isKeyEvent(event: TriggerEvent): event is 'apiKeyExpiringSoon' | 'apiKeyRevokedOrExpired' {
 	return event === 'apiKeyExpiringSoon' || event === 'apiKeyRevokedOrExpired';
