@@ -114,7 +114,7 @@ export function parseDate(raw: unknown, label: string, fail: Fail): string {
 		const time = (raw as Date).getTime();
 		return Number.isNaN(time) ? invalid() : new Date(time).toISOString().slice(0, 10);
 	}
-	if (isRecord(raw) || (typeof raw === 'object' && raw !== null)) {
+	if (typeof raw === 'object' && raw !== null) {
 		const luxon = raw as { isValid?: unknown; toISODate?: unknown };
 		if (typeof luxon.toISODate === 'function') {
 			const date = luxon.isValid === false ? null : (luxon.toISODate as () => string | null).call(raw);
