@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { emitDescriptionsIndex, emitOperations, emitResourceFile, emitResources } from './generator/emitTs.mjs';
 import { updateReadme } from './generator/emitReadme.mjs';
 import { buildModel } from './generator/fields.mjs';
+import { emitSecretFields } from './generator/secrets.mjs';
 import { DEFAULT_SPEC_PATH, listOperations, loadSpec, REPO_ROOT } from './generator/spec.mjs';
 
 export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, 'nodes/DnsFilter/generated');
@@ -25,6 +26,7 @@ export function generate({ specPath = DEFAULT_SPEC_PATH, readmeText } = {}) {
 	files.set('resources.ts', emitResources(model.resources));
 	for (const resource of model.resources) files.set(`descriptions/${resource.file}.ts`, emitResourceFile(resource));
 	files.set('descriptions/index.ts', emitDescriptionsIndex(model.resources));
+	files.set('secretFields.ts', emitSecretFields(spec));
 	return { files, readme: updateReadme(readmeText, model.resources), model };
 }
 

@@ -78,7 +78,7 @@ describe('New Network', () => {
 		assert.equal(first.error, undefined);
 		assert.equal(first.items, null, 'the first activation must not flood with history');
 		assert.equal(server.requests.length, 2, 'all pages are read for the baseline');
-		assert.deepEqual(trigger.staticData['node:DNSFilter Trigger'].maxId, 150);
+		assert.deepEqual(trigger.staticData['node:DNSFilter Trigger'].listedNumeric, '1+45', 'consecutive ids 1 to 150 stored as one run');
 
 		assert.equal((await trigger.poll()).items, null, 'nothing changed');
 
@@ -178,7 +178,7 @@ describe('New Block Page (a bare array, ids not numeric)', () => {
 		pages = [...pages, page('0fff-aa', 'Guests')];
 		assert.deepEqual((await trigger.poll()).items.map((p) => p.name), ['Guests']);
 		assert.equal((await trigger.poll()).items, null);
-		assert.deepEqual(trigger.staticData['node:DNSFilter Trigger'].ids, ['a1b2-c3', 'd4e5-f6', '0fff-aa']);
+		assert.deepEqual(trigger.staticData['node:DNSFilter Trigger'].listedIds, ['a1b2-c3', 'd4e5-f6', '0fff-aa']);
 	});
 });
 

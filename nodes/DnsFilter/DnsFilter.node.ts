@@ -8,6 +8,7 @@ import type {
 import { MAIN_CONNECTION } from './connectionTypes';
 import './actions/custom';
 import { customProperties } from './actions/customRegistry';
+import { secretProperties } from './actions/maskSecrets';
 import { requestOptionsProperty } from './actions/requestSettings';
 import { router } from './actions/router';
 import { generatedProperties } from './generated/descriptions';
@@ -34,7 +35,7 @@ export class DnsFilter implements INodeType {
 				required: true,
 			},
 		],
-		properties: [resourceProperty, ...generatedProperties, ...customProperties, requestOptionsProperty],
+		properties: [resourceProperty, ...generatedProperties, ...customProperties, ...secretProperties, requestOptionsProperty],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -5,20 +5,28 @@ import type {
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { MAIN_CONNECTION } from './connectionTypes';
 import { DEFAULT_EXPIRING_SOON_DAYS, normaliseThreshold } from './actions/custom/apiKeyInsight';
 import type { PollOutcome, TriggerEvent } from './actions/custom/triggerEvents';
 import {
+	EXPIRY_EVENTS_SOURCE,
+	DEFAULT_MINIMUM_LISTING_MINUTES,
 	diffEndedKeys,
 	diffExpiringKeys,
 	diffNewRecords,
 	isKeyEvent,
+	listingRecords,
 	NEW_RECORD_SOURCES,
 	sampleFor,
+	simplifyEmitted,
 	usableState,
 } from './actions/custom/triggerEvents';
+import { maskNamed, secretNamesOf } from './actions/maskSecrets';
 import { dnsFilterApiRequest, dnsFilterApiRequestPaged } from './transport';
+
+const NEW_RECORD_EVENTS = Object.keys(NEW_RECORD_SOURCES);
 
 export class DnsFilterTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,7 +34,9 @@ export class DnsFilterTrigger implements INodeType {
 		name: 'dnsFilterTrigger',
 		icon: { light: 'file:dnsfilter.svg', dark: 'file:dnsfilter.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 2: simplified output by default, and a minimum time between listings of "New …" collections.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["event"]}}',
 		description:
 			'Starts the workflow when DNSFilter changes: API keys expiring or ending, new networks, roaming clients, policies, block pages or organizations',
@@ -47,37 +57,44 @@ export class DnsFilterTrigger implements INodeType {
 					{
 						name: 'API Key Expiring Soon',
 						value: 'apiKeyExpiringSoon',
+						action: 'API key expiring soon',
 						description:
 							"One of the credential user's API keys has at most the threshold of days left (DNSFilter sends no warning itself)",
 					},
 					{
 						name: 'API Key Revoked or Expired',
 						value: 'apiKeyRevokedOrExpired',
+						action: 'API key revoked or expired',
 						description: "One of the credential user's API keys was revoked or passed its expiry",
 					},
 					{
 						name: 'New Block Page',
 						value: 'newBlockPage',
+						action: 'New block page',
 						description: 'A block page was added',
 					},
 					{
 						name: 'New Network',
 						value: 'newNetwork',
+						action: 'New network',
 						description: 'A network (site) was added',
 					},
 					{
 						name: 'New Organization',
 						value: 'newOrganization',
+						action: 'New organization',
 						description: 'An organization the user can see was added, e.g. an MSP sub-organization',
 					},
 					{
 						name: 'New Policy',
 						value: 'newPolicy',
+						action: 'New policy',
 						description: 'A filtering policy was added',
 					},
 					{
 						name: 'New Roaming Client (User Agent)',
 						value: 'newRoamingClient',
+						action: 'New roaming client (user agent)',
 						description: 'A roaming client registered',
 					},
 				],
@@ -88,6 +105,34 @@ export class DnsFilterTrigger implements INodeType {
 				name: 'notice',
 				type: 'notice',
 				default: '',
+				displayOptions: { show: { '@version': [1] } },
+			},
+			{
+				displayName:
+					'The first poll after activation only records what exists; later polls report each new record once. Each listing reads the whole collection, 100 records per request, out of the organization\'s rate limit (about 2,000 requests per 300 s): by default a collection is listed at most every 15 minutes, whatever the Poll Times say.',
+				name: 'listingNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { '@version': [2], event: NEW_RECORD_EVENTS } },
+			},
+			{
+				displayName: 'Minimum Minutes Between Listings',
+				name: 'minimumListingMinutes',
+				type: 'number',
+				default: DEFAULT_MINIMUM_LISTING_MINUTES,
+				typeOptions: { minValue: 0, numberPrecision: 0 },
+				displayOptions: { show: { '@version': [2], event: NEW_RECORD_EVENTS } },
+				description:
+					'Polls that come sooner than this after the last complete listing do nothing (no request). Raise it for collections of thousands of records; 0 lists at every poll.',
+			},
+			{
+				displayName: 'Simplify',
+				name: 'simplify',
+				type: 'boolean',
+				default: true,
+				displayOptions: { show: { '@version': [2] } },
+				description:
+					'Whether to return each record with its attributes at the top level, as the DNSFilter node does, instead of the raw JSON:API resource',
 			},
 			{
 				displayName: 'Options',
@@ -122,17 +167,31 @@ export class DnsFilterTrigger implements INodeType {
 		const event = this.getNodeParameter('event') as TriggerEvent;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const thresholdDays = normaliseThreshold(options.expiringSoonThresholdDays ?? DEFAULT_EXPIRING_SOON_DAYS);
+		const version = this.getNode().typeVersion;
+		const simplify = version >= 2 && this.getNodeParameter('simplify', true) === true;
 		const now = new Date();
-
-		const records = await listRecords.call(this, event);
-
-		if (this.getMode() === 'manual') {
-			const sample = sampleFor(event, records, now, thresholdDays);
-			return sample ? [this.helpers.returnJsonArray([sample])] : null;
-		}
-
+		const manual = this.getMode() === 'manual';
 		const staticData = this.getWorkflowStaticData('node');
 		const previous = usableState(staticData, event);
+
+		if (!manual && previous && !isKeyEvent(event) && version >= 2) {
+			const minutes = Number(this.getNodeParameter('minimumListingMinutes', DEFAULT_MINIMUM_LISTING_MINUTES));
+			const listedAt = typeof previous.listedAt === 'string' ? Date.parse(previous.listedAt) : NaN;
+			if (Number.isFinite(minutes) && minutes > 0 && now.getTime() - listedAt < minutes * 60_000) return null;
+		}
+
+		// Throws on anything but a complete, well-formed listing, before the state is touched.
+		const records = await listRecords.call(this, event);
+
+		// Secrets in the listed records (a network's secret_key) never reach the execution store.
+		const secrets = secretNamesOf((isKeyEvent(event) ? EXPIRY_EVENTS_SOURCE : NEW_RECORD_SOURCES[event]).operationId);
+		const output = (record: IDataObject) => maskNamed(simplifyEmitted(record, simplify), secrets) as IDataObject;
+
+		if (manual) {
+			const sample = sampleFor(event, records, now, thresholdDays);
+			return sample ? [this.helpers.returnJsonArray([output(sample)])] : null;
+		}
+
 		const keyOptions = { thresholdDays, includeExisting: options.includeExisting === true };
 		let outcome: PollOutcome;
 		if (event === 'apiKeyExpiringSoon') outcome = diffExpiringKeys(records, previous, now, keyOptions);
@@ -142,22 +201,40 @@ export class DnsFilterTrigger implements INodeType {
 		for (const key of Object.keys(staticData)) delete staticData[key];
 		Object.assign(staticData, outcome.state);
 
-		return outcome.emit.length ? [this.helpers.returnJsonArray(outcome.emit)] : null;
+		const emit = outcome.emit.map(output);
+		return emit.length ? [this.helpers.returnJsonArray(emit)] : null;
 	}
 }
 
 async function listRecords(this: IPollFunctions, event: TriggerEvent): Promise<unknown[]> {
+	const path = (isKeyEvent(event) ? EXPIRY_EVENTS_SOURCE : NEW_RECORD_SOURCES[event]).path;
+	const refuse = (problem: string, page?: number): never => {
+		throw new NodeOperationError(
+			this.getNode(),
+			`DNSFilter answered GET ${path}${page ? ` (page ${page})` : ''} with ${problem}, not a list`,
+			{
+				description:
+					'The trigger acts only on a complete, well-formed listing: nothing was emitted and what it remembers is unchanged, so the next good poll neither repeats nor loses an event. Check the credential\'s Base URL if this persists.',
+			},
+		);
+	};
 	if (isKeyEvent(event)) {
 		// The API key list has no paging parameters: a user has a handful of keys.
-		const response = await dnsFilterApiRequest.call(this, { method: 'GET', path: '/v1/api_keys' });
-		const body = response.body as IDataObject | unknown[] | undefined;
-		if (Array.isArray(body)) return body;
-		return Array.isArray(body?.data) ? body.data : [];
+		const response = await dnsFilterApiRequest.call(this, { method: 'GET', path });
+		const listing = listingRecords(response.body);
+		return 'records' in listing ? listing.records : refuse(listing.problem);
 	}
 	const { records } = await dnsFilterApiRequestPaged.call(
 		this,
-		{ method: 'GET', path: NEW_RECORD_SOURCES[event].path },
-		{ style: 'v1', returnAll: true },
+		{ method: 'GET', path },
+		{
+			style: 'v1',
+			returnAll: true,
+			checkPage: (body, page) => {
+				const listing = listingRecords(body);
+				if ('problem' in listing) refuse(listing.problem, page);
+			},
+		},
 	);
 	return records;
 }

@@ -24,13 +24,13 @@ export function loadTriggerNode() {
  * Returns the emitted items (null when the poll emitted nothing), the error if the poll failed,
  * and the static data to pass to the next tick.
  */
-export async function pollOnce({ nodeType = loadTriggerNode(), typeName = TRIGGER_TYPE, parameters, credentials, staticData = {}, mode = 'trigger' }) {
+export async function pollOnce({ nodeType = loadTriggerNode(), typeName = TRIGGER_TYPE, parameters, credentials, staticData = {}, mode = 'trigger', typeVersion = 1 }) {
 	const nodes = [
 		{
 			id: 'poll-1',
 			name: 'DNSFilter Trigger',
 			type: typeName,
-			typeVersion: 1,
+			typeVersion,
 			position: [0, 0],
 			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, ...parameters },
 			credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'DNSFilter account' } },

@@ -64,6 +64,97 @@ function splitList(value: unknown): unknown[] {
 }
 
 /**
+ * Numbers are decimal only: an optional sign, digits, and for non-integer fields a decimal point.
+ * Surrounding spaces are ignored; hex (`0x1F`), exponents (`1e2`), trailing text (`12abc`) and
+ * integers beyond 2^53 are refused rather than guessed at.
+ */
+const DECIMAL_INTEGER = /^[+-]?\d+$/;
+const DECIMAL_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+function describeRaw(raw: unknown): string {
+	if (typeof raw === 'string') return `"${raw.length > 60 ? `${raw.slice(0, 60)}…` : raw}"`;
+	if (raw === null || typeof raw !== 'object') return String(raw);
+	return Array.isArray(raw) ? 'a list' : 'an object';
+}
+
+/** A number from a parameter value, or a failure naming the field and what was received. */
+export function parseDecimal(raw: unknown, integer: boolean, label: string, fail: Fail): number {
+	const wanted = integer ? 'a whole number' : 'a number';
+	const example = integer ? 'e.g. 12' : 'e.g. 12 or 0.5';
+	let number: number;
+	if (typeof raw === 'number') {
+		number = raw;
+	} else if (typeof raw === 'string' && (integer ? DECIMAL_INTEGER : DECIMAL_NUMBER).test(raw.trim())) {
+		number = Number(raw.trim());
+	} else {
+		return fail(`The "${label}" field must be ${wanted}`, `Got ${describeRaw(raw)}. Enter decimal digits only (${example}); hex, exponents and extra text are not accepted.`);
+	}
+	if (!Number.isFinite(number)) fail(`The "${label}" field must be ${wanted}`, `Got ${describeRaw(raw)}.`);
+	if (integer && !Number.isSafeInteger(number)) {
+		fail(`The "${label}" field must be ${wanted}`, `Got ${describeRaw(raw)}${Number.isInteger(number) ? ', which is too large to send exactly' : ''}.`);
+	}
+	return number;
+}
+
+/** Booleans are `true`/`false` (any case) or a boolean: "yes", "1" or "0" are refused, never guessed. */
+export function parseBoolean(raw: unknown, label: string, fail: Fail): boolean {
+	if (typeof raw === 'boolean') return raw;
+	const text = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+	if (text === 'true') return true;
+	if (text === 'false') return false;
+	return fail(`The "${label}" field must be true or false`, `Got ${describeRaw(raw)}. Use true or false (or an expression that returns a boolean).`);
+}
+
+/** `YYYY-MM-DD` from a Luxon DateTime, a JS Date, or an ISO date or date-time string (its own calendar date). */
+export function parseDate(raw: unknown, label: string, fail: Fail): string {
+	const invalid = (): never =>
+		fail(`The "${label}" field must be a date`, `Got ${describeRaw(raw)}. Use the date picker or a date such as 2026-03-12.`);
+	// Dates made by expressions come from another realm: `instanceof Date` is false for them.
+	if (Object.prototype.toString.call(raw) === '[object Date]') {
+		const time = (raw as Date).getTime();
+		return Number.isNaN(time) ? invalid() : new Date(time).toISOString().slice(0, 10);
+	}
+	if (typeof raw === 'object' && raw !== null) {
+		const luxon = raw as { isValid?: unknown; toISODate?: unknown };
+		if (typeof luxon.toISODate === 'function') {
+			const date = luxon.isValid === false ? null : (luxon.toISODate as () => string | null).call(raw);
+			return typeof date === 'string' ? date : invalid();
+		}
+		return invalid();
+	}
+	if (typeof raw !== 'string') return invalid();
+	const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(raw.trim());
+	if (!match) return invalid();
+	const [, year, month, day] = match;
+	const check = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+	if (check.getUTCFullYear() !== Number(year) || check.getUTCMonth() !== Number(month) - 1 || check.getUTCDate() !== Number(day)) invalid();
+	return `${year}-${month}-${day}`;
+}
+
+function hasControlCharacter(text: string): boolean {
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (code < 0x20 || code === 0x7f) return true;
+	}
+	return false;
+}
+
+/**
+ * A path value must stay one path segment: `.` and `..` would be resolved away by URL
+ * normalisation (turning "delete user agent X" into "DELETE /v1/"), and `/`, `\`, `?`, `#` or
+ * percent-escapes could be decoded into another path by a proxy or the server.
+ */
+export function checkPathSegment(value: unknown, label: string, fail: Fail): void {
+	const text = String(value);
+	if (text === '.' || text === '..' || /[/\\?#%]/.test(text) || hasControlCharacter(text) || text.trim() !== text) {
+		fail(
+			`The "${label}" field is not a usable ID: ${describeRaw(text)}`,
+			'An ID must not be "." or "..", nor contain /, \\, ?, #, %, spaces at either end or control characters, which would change the request path. Nothing was sent.',
+		);
+	}
+}
+
+/**
  * Turns the n8n parameter value of a field into the value sent on the wire, or `undefined` when
  * nothing is to be sent (an optional field left empty).
  */
@@ -72,28 +163,28 @@ export function wireValue(field: FieldSpec, raw: unknown, fail: Fail): unknown {
 	switch (field.type) {
 		case 'number': {
 			if (isEmptyValue(raw)) return undefined;
-			const number = typeof raw === 'number' ? raw : Number(String(raw).trim());
-			if (!Number.isFinite(number)) fail(`The "${label}" field must be a number`, `Got "${String(raw)}".`);
-			if (field.integer && !Number.isInteger(number)) fail(`The "${label}" field must be a whole number`, `Got ${number}.`);
+			// Path IDs are never signed: "-1" would be a different resource, not a typo.
+			if (field.in === 'path' && typeof raw === 'string' && !/^\s*\d+\s*$/.test(raw)) {
+				fail(`The "${label}" field must be a whole number`, `Got ${describeRaw(raw)}. Enter the ID's decimal digits only, e.g. 12.`);
+			}
+			const number = parseDecimal(raw, field.integer === true || field.in === 'path', label, fail);
+			if (field.in === 'path' && number < 0) fail(`The "${label}" field must be a whole number`, `Got ${number}: IDs are never negative.`);
 			return number;
 		}
 		case 'boolean':
 			if (raw === undefined || raw === null || raw === '') return undefined;
-			if (typeof raw === 'string') return raw.trim().toLowerCase() === 'true';
-			return Boolean(raw);
+			return parseBoolean(raw, label, fail);
 		case 'multiOptions':
 			return Array.isArray(raw) ? (raw.length ? raw : undefined) : isEmptyValue(raw) ? undefined : splitList(raw);
 		case 'stringList': {
 			const list = splitList(raw);
 			if (list.length === 0) return undefined;
 			if (!field.integer) return list.map((entry) => (typeof entry === 'string' ? entry : String(entry)));
-			return list.map((entry) => {
-				const number = typeof entry === 'number' ? entry : Number(String(entry).trim());
-				if (!Number.isInteger(number)) {
-					fail(`The "${label}" field must be a comma-separated list of whole numbers`, `"${String(entry)}" is not a whole number. Example: 12, 34, 56.`);
-				}
-				return number;
-			});
+			return list.map((entry) =>
+				parseDecimal(entry, true, label, (message, description) =>
+					fail(`The "${label}" field must be a comma-separated list of whole numbers`, `${describeRaw(entry)} is not a whole number. ${description ?? message} Example: 12, 34, 56.`),
+				),
+			);
 		}
 		case 'json':
 			if (raw === undefined || raw === null) return undefined;
@@ -105,6 +196,9 @@ export function wireValue(field: FieldSpec, raw: unknown, fail: Fail): unknown {
 			if (!/^\d+$/.test(text)) fail(`The "${label}" field must be a numeric ID or "self"`, `Got "${text}".`);
 			return text;
 		}
+		case 'date':
+			if (isEmptyValue(raw)) return undefined;
+			return parseDate(raw, label, fail);
 		case 'dateTime':
 			if (isEmptyValue(raw)) return undefined;
 			if (isRecord(raw) && typeof (raw as { toISO?: unknown }).toISO === 'function') {
@@ -192,7 +286,10 @@ export function buildRequest(this: IExecuteFunctions, spec: OperationSpec, itemI
 			}
 			continue;
 		}
-		if (field.in === 'path') pathValues[field.wireName] = value;
+		if (field.in === 'path') {
+			checkPathSegment(value, fieldLabel(field), fail);
+			pathValues[field.wireName] = value;
+		}
 		else if (field.in === 'query') qs[field.wireName] = value as IDataObject;
 		else bodyFields[field.wireName] = value as IDataObject;
 	}

@@ -13,6 +13,7 @@ export type FieldType =
 	| 'multiOptions'
 	| 'stringList'
 	| 'json'
+	| 'date'
 	| 'dateTime'
 	| 'idOrSelf';
 

@@ -8,7 +8,9 @@ import { concurrencyFor, runItemsWithConcurrency } from './custom/boundedConcurr
 import { addRateLimitHint } from './custom/rateLimitHint';
 import type { OperationContext } from './customRegistry';
 import { customOperations, hooksFor, operationKey } from './customRegistry';
+import { maskSecrets } from './maskSecrets';
 import type { OperationSpec } from './operationSpec';
+import { readLimit } from './readLimit';
 import { requestSettingsFor } from './requestSettings';
 import { isEmptyBody, shapeList, shapeRecord, successResult } from './shapeOutput';
 import { waitForExport } from './waitForExport';
@@ -44,7 +46,7 @@ export async function runGeneratedOperation(
 
 	if (spec.pagination) {
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) === true;
-		const limit = returnAll ? undefined : Number(this.getNodeParameter('limit', itemIndex, 50));
+		const limit = returnAll ? undefined : readLimit(this, itemIndex);
 		const { records } = await dnsFilterApiRequestPaged.call(this, request, {
 			style: spec.pagination,
 			returnAll,
@@ -92,7 +94,7 @@ async function runItem(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 		});
 	}
 	for (const hook of hooksFor(resource, operation)) results = await hook.call(this, results, context);
-	return results;
+	return maskSecrets(this, spec?.operationId, itemIndex, results);
 }
 
 /** n8n errors pass through (with the item index filled in); anything else is wrapped. */

@@ -21,6 +21,8 @@ export interface PageOptions extends RequestOptions {
 	pageSize?: number;
 	/** Called after each page, e.g. to report progress. */
 	onPage?: (page: number, recordsSoFar: number) => void;
+	/** Called with each page's body before it is read; throws to end the walk (the trigger refuses malformed listings). */
+	checkPage?: (body: unknown, page: number) => void;
 }
 
 export interface PagedResult {
@@ -151,6 +153,7 @@ export async function dnsFilterApiRequestPaged(
 			seenPages.set(hash, pageNumber);
 		}
 		pages++;
+		options.checkPage?.(response.body, pageNumber);
 		envelope = page.envelope;
 		records.push(...page.records.slice(0, wanted - records.length));
 		options.onPage?.(pageNumber, records.length);

@@ -69,6 +69,22 @@ export function computeKeyInsight(
 	return { expiresInDays, isExpired, isExpiringSoon };
 }
 
+const HOUR_MS = 3_600_000;
+
+export interface ExpiryDetail {
+	/** The exact expiry, ISO 8601 UTC, or null when the key has no usable expiry. */
+	expiresAt: string | null;
+	/** Whole hours left, rounded down (negative once passed): "2 days" may be 71 hours. */
+	expiresInHours: number | null;
+}
+
+/** The exact expiry beside the whole days, so a workflow never has to guess what "2 days" means. */
+export function expiryDetail(state: ApiKeyState, now: Date): ExpiryDetail {
+	const expiry = state.expiry && !Number.isNaN(state.expiry.getTime()) ? state.expiry : undefined;
+	if (!expiry) return { expiresAt: null, expiresInHours: null };
+	return { expiresAt: expiry.toISOString(), expiresInHours: Math.floor((expiry.getTime() - now.getTime()) / HOUR_MS) };
+}
+
 /**
  * Reads `expiry` and `status` from an API key record in any of the shapes an item may have:
  * the JSON:API resource (`{id, type, attributes: {expiry, status}}`), a flattened record, or the
