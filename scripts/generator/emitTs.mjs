@@ -114,7 +114,7 @@ function structuralDescription(field) {
 	const name = field.wireName.toLowerCase();
 	const noun = hints.segment ? recordNoun(hints.segment) : undefined;
 	if (hints.description) return hints.description;
-	if (hints.idOf) return `${hints.format === 'uuid' ? 'UUID' : 'ID'} of the ${hints.idOf}`;
+	if (hints.idOf) return `${hints.format === 'uuid' ? 'UUID' : field.type === 'number' ? 'Numeric ID' : 'Identifier'} of the ${hints.idOf}`;
 	switch (field.type) {
 		case 'stringList':
 			return `Comma-separated list of ${listNoun(field)}`;
@@ -436,7 +436,7 @@ export function operationDescription(op, resource) {
 			effect = of ? `Deletes ${of}` : `Deletes ${plural}`;
 			break;
 		case 'POST':
-			effect = of ? `Changes ${of}` : actionOf(op.operationId) === 'create' ? `Creates ${/^[aeiou]/i.test(singular) ? 'an' : 'a'} ${singular}` : `Changes ${singular} data`;
+			effect = of ? `Changes ${of}` : actionOf(op.operationId) === 'create' ? `Creates one ${singular}` : `Changes ${singular} data`;
 			break;
 		default:
 			effect = of ? `Updates ${of}` : `Updates ${singular} data`;

@@ -17,7 +17,7 @@ export const agentLocalUserBulkDeleteOperation: INodeProperties = {
 			name: 'Create Agent Local User Bulk Delete',
 			value: 'createAgentLocalUserBulkDelete',
 			action: 'Create agent local user bulk delete',
-			description: 'Creates an agent local user bulk delete; returns one item',
+			description: 'Creates one agent local user bulk delete; returns one item',
 		},
 		{
 			name: 'Get Agent Local User Bulk Delete',

@@ -17,7 +17,7 @@ export const agentLocalUserCsvExportOperation: INodeProperties = {
 			name: 'Create Agent Local User CSV Export',
 			value: 'createAgentLocalUserCsvExport',
 			action: 'Create agent local user CSV export',
-			description: 'Creates an agent local user CSV export; returns one item',
+			description: 'Creates one agent local user CSV export; returns one item',
 		},
 		{
 			name: 'Get Agent Local User CSV Export',

@@ -23,7 +23,7 @@ export const apiKeyOperation: INodeProperties = {
 			name: 'Create API Key',
 			value: 'createApiKey',
 			action: 'Create API key',
-			description: 'Creates an API key; returns one item',
+			description: 'Creates one API key; returns one item',
 		},
 		{
 			name: 'Delete API Key',

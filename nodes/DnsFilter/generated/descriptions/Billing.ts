@@ -17,7 +17,7 @@ export const billingOperation: INodeProperties = {
 			name: 'Create Billing',
 			value: 'createBilling',
 			action: 'Create billing',
-			description: 'Creates a billing; returns success',
+			description: 'Creates one billing; returns success',
 		},
 		{
 			name: 'Get Billing',

@@ -17,7 +17,7 @@ export const blockPageOperation: INodeProperties = {
 			name: 'Create Block Page',
 			value: 'createBlockPage',
 			action: 'Create block page',
-			description: 'Creates a block page; returns one item',
+			description: 'Creates one block page; returns one item',
 		},
 		{
 			name: 'Delete Block Page',

@@ -17,7 +17,7 @@ export const cybersightCsvExportOperation: INodeProperties = {
 			name: 'Create Cybersight CSV Export',
 			value: 'createCybersightCsvExport',
 			action: 'Create cybersight CSV export',
-			description: 'Creates a cybersight CSV export; returns one item',
+			description: 'Creates one cybersight CSV export; returns one item',
 		},
 		{
 			name: 'Get Cybersight CSV Export',

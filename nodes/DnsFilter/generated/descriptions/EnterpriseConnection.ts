@@ -17,7 +17,7 @@ export const enterpriseConnectionOperation: INodeProperties = {
 			name: 'Create Enterprise Connection',
 			value: 'createEnterpriseConnection',
 			action: 'Create enterprise connection',
-			description: 'Creates an enterprise connection; returns one item',
+			description: 'Creates one enterprise connection; returns one item',
 		},
 		{
 			name: 'Delete Enterprise Connection',

@@ -17,7 +17,7 @@ export const ipAddressOperation: INodeProperties = {
 			name: 'Create IP Address',
 			value: 'createIpAddress',
 			action: 'Create IP address',
-			description: 'Creates an IP address; returns one item',
+			description: 'Creates one IP address; returns one item',
 		},
 		{
 			name: 'Delete IP Address',

@@ -17,7 +17,7 @@ export const macAddressOperation: INodeProperties = {
 			name: 'Create MAC Address',
 			value: 'createMacAddress',
 			action: 'Create MAC address',
-			description: 'Creates a MAC address; returns one item',
+			description: 'Creates one MAC address; returns one item',
 		},
 		{
 			name: 'Delete MAC Address',

@@ -35,7 +35,7 @@ export const networkOperation: INodeProperties = {
 			name: 'Create Network',
 			value: 'createNetwork',
 			action: 'Create network',
-			description: 'Creates a network; returns one item',
+			description: 'Creates one network; returns one item',
 		},
 		{
 			name: 'Create Network Secret Key',

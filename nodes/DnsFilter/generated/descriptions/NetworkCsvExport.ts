@@ -17,7 +17,7 @@ export const networkCsvExportOperation: INodeProperties = {
 			name: 'Create Network CSV Export',
 			value: 'createNetworkCsvExport',
 			action: 'Create network CSV export',
-			description: 'Creates a network CSV export; returns one item',
+			description: 'Creates one network CSV export; returns one item',
 		},
 		{
 			name: 'Get Network CSV Export',

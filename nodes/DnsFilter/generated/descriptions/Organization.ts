@@ -29,13 +29,13 @@ export const organizationOperation: INodeProperties = {
 			name: 'Create Organization',
 			value: 'createOrganization',
 			action: 'Create organization',
-			description: 'Creates an organization; returns one item',
+			description: 'Creates one organization; returns one item',
 		},
 		{
 			name: 'Create Organization Trial',
 			value: 'createOrganizationTrial',
 			action: 'Create organization trial',
-			description: 'Creates an organization; returns one item',
+			description: 'Creates one organization; returns one item',
 		},
 		{
 			name: 'Delete Organization',

@@ -71,7 +71,7 @@ export const policyOperation: INodeProperties = {
 			name: 'Create Policy',
 			value: 'createPolicy',
 			action: 'Create policy',
-			description: 'Creates a policy; returns one item',
+			description: 'Creates one policy; returns one item',
 		},
 		{
 			name: 'Delete Policy',

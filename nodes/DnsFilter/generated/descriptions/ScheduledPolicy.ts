@@ -17,7 +17,7 @@ export const scheduledPolicyOperation: INodeProperties = {
 			name: 'Create Scheduled Policy',
 			value: 'createScheduledPolicy',
 			action: 'Create scheduled policy',
-			description: 'Creates a scheduled policy; returns one item',
+			description: 'Creates one scheduled policy; returns one item',
 		},
 		{
 			name: 'Delete Scheduled Policy',

@@ -17,7 +17,7 @@ export const scheduledReportOperation: INodeProperties = {
 			name: 'Create Scheduled Report',
 			value: 'createScheduledReport',
 			action: 'Create scheduled report',
-			description: 'Creates a scheduled report; returns one item',
+			description: 'Creates one scheduled report; returns one item',
 		},
 		{
 			name: 'Delete Scheduled Report',

@@ -17,7 +17,7 @@ export const scheduledReportPreviewOperation: INodeProperties = {
 			name: 'Create Scheduled Report Preview',
 			value: 'createScheduledReportPreview',
 			action: 'Create scheduled report preview',
-			description: 'Creates a scheduled report preview; returns one item',
+			description: 'Creates one scheduled report preview; returns one item',
 		},
 		{
 			name: 'Get Scheduled Report Preview',

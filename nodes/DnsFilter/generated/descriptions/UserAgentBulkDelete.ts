@@ -17,7 +17,7 @@ export const userAgentBulkDeleteOperation: INodeProperties = {
 			name: 'Create User Agent Bulk Delete',
 			value: 'createUserAgentBulkDelete',
 			action: 'Create user agent bulk delete',
-			description: 'Creates an user agent bulk delete; returns one item',
+			description: 'Creates one user agent bulk delete; returns one item',
 		},
 		{
 			name: 'Get User Agent Bulk Delete',

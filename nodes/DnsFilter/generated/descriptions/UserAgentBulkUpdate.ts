@@ -23,7 +23,7 @@ export const userAgentBulkUpdateOperation: INodeProperties = {
 			name: 'Create User Agent Bulk Update',
 			value: 'createUserAgentBulkUpdate',
 			action: 'Create user agent bulk update',
-			description: 'Creates an user agent bulk update; returns one item',
+			description: 'Creates one user agent bulk update; returns one item',
 		},
 		{
 			name: 'Get User Agent Bulk Update',

@@ -17,7 +17,7 @@ export const userAgentCleanupOperation: INodeProperties = {
 			name: 'Create User Agent Cleanup',
 			value: 'createUserAgentCleanup',
 			action: 'Create user agent cleanup',
-			description: 'Creates an user agent cleanup; returns one item',
+			description: 'Creates one user agent cleanup; returns one item',
 		},
 		{
 			name: 'Get User Agent Cleanup',

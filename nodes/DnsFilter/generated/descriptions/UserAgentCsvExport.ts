@@ -17,7 +17,7 @@ export const userAgentCsvExportOperation: INodeProperties = {
 			name: 'Create User Agent CSV Export',
 			value: 'createUserAgentCsvExport',
 			action: 'Create user agent CSV export',
-			description: 'Creates an user agent CSV export; returns one item',
+			description: 'Creates one user agent CSV export; returns one item',
 		},
 		{
 			name: 'Get User Agent CSV Export',

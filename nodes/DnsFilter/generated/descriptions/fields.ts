@@ -13,7 +13,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['deleteAgentLocalUser', 'getAgentLocalUser', 'updateAgentLocalUser'] },
 		},
 		default: '',
-		description: 'ID of the agent local user',
+		description: 'Numeric ID of the agent local user',
 	},
 	{
 		displayName: 'Agent Local User Bulk Delete ID',
@@ -24,7 +24,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getAgentLocalUserBulkDelete'] },
 		},
 		default: '',
-		description: 'ID of the agent local user bulk delete',
+		description: 'Numeric ID of the agent local user bulk delete',
 	},
 	{
 		displayName: 'Agent Local User CSV Export ID',
@@ -35,7 +35,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getAgentLocalUserCsvExport'] },
 		},
 		default: '',
-		description: 'ID of the agent local user CSV export',
+		description: 'Identifier of the agent local user CSV export',
 	},
 	{
 		displayName: 'API Key ID',
@@ -46,7 +46,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['deleteApiKey', 'getApiKey', 'revokeApiKey'] },
 		},
 		default: '',
-		description: 'ID of the API key',
+		description: 'Numeric ID of the API key',
 	},
 	{
 		displayName: 'Application ID',
@@ -57,7 +57,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getApplication'] },
 		},
 		default: '',
-		description: 'ID of the application',
+		description: 'Numeric ID of the application',
 	},
 	{
 		displayName: 'Application Category ID',
@@ -68,7 +68,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getApplicationCategory'] },
 		},
 		default: '',
-		description: 'ID of the application category',
+		description: 'Numeric ID of the application category',
 	},
 	{
 		displayName: 'Organization ID',
@@ -80,7 +80,7 @@ export const generatedFields: INodeProperties[] = [
 			hide: { operation: ['createBilling', 'customApiCall', 'getBilling'] },
 		},
 		default: '',
-		description: 'ID of the organization',
+		description: 'Numeric ID of the organization',
 	},
 	{
 		displayName: 'Block Page ID',
@@ -91,7 +91,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['deleteBlockPage', 'getBlockPage', 'updateBlockPage'] },
 		},
 		default: '',
-		description: 'ID of the block page',
+		description: 'Numeric ID of the block page',
 	},
 	{
 		displayName: 'Category ID',
@@ -102,7 +102,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getCategory'] },
 		},
 		default: '',
-		description: 'ID of the category',
+		description: 'Numeric ID of the category',
 	},
 	{
 		displayName: 'Collection ID',
@@ -114,7 +114,7 @@ export const generatedFields: INodeProperties[] = [
 			hide: { operation: ['customApiCall'] },
 		},
 		default: '',
-		description: 'ID of the collection',
+		description: 'Numeric ID of the collection',
 	},
 	{
 		displayName: 'User ID',
@@ -128,19 +128,16 @@ export const generatedFields: INodeProperties[] = [
 					'deleteCollectionUser',
 					'deleteOrganizationUser',
 					'getCollectionUser',
-					'getDistributorUser',
-					'getDistributorUserResetPasswordUrl',
 					'getOrganizationUser',
 					'removeDistributorUserMembership',
 					'resendOrganizationUserInvite',
-					'sendDistributorUserResetPasswordEmail',
 					'updateDistributorUserMembership',
 					'updateOrganizationUser',
 				],
 			},
 		},
 		default: '',
-		description: 'ID of the user',
+		description: 'Numeric ID of the user',
 	},
 	{
 		displayName: 'CSV Export ID',
@@ -151,7 +148,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getCybersightCsvExport'] },
 		},
 		default: '',
-		description: 'ID of the CSV export',
+		description: 'Identifier of the CSV export',
 	},
 	{
 		displayName: 'Organization ID',
@@ -166,7 +163,6 @@ export const generatedFields: INodeProperties[] = [
 					'cancelOrganization',
 					'deleteOrganization',
 					'getDetailedOrganizationUsage',
-					'getDistributorOrganization',
 					'getOrganization',
 					'getOrganizationUsage',
 					'reactivateDistributorOrganization',
@@ -177,7 +173,7 @@ export const generatedFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'ID of the organization',
+		description: 'Numeric ID of the organization',
 	},
 	{
 		displayName: 'MSP ID',
@@ -190,7 +186,35 @@ export const generatedFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'ID of the MSP',
+		description: 'Numeric ID of the MSP',
+	},
+	{
+		displayName: 'Organization ID',
+		name: 'id',
+		type: 'string',
+		required: true,
+		displayOptions: {
+			show: { operation: ['getDistributorOrganization'] },
+		},
+		default: '',
+		description: 'Identifier of the organization',
+	},
+	{
+		displayName: 'User ID',
+		name: 'id',
+		type: 'string',
+		required: true,
+		displayOptions: {
+			show: {
+				operation: [
+					'getDistributorUser',
+					'getDistributorUserResetPasswordUrl',
+					'sendDistributorUserResetPasswordEmail',
+				],
+			},
+		},
+		default: '',
+		description: 'Identifier of the user',
 	},
 	{
 		displayName: 'Record ID',
@@ -243,7 +267,7 @@ export const generatedFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'ID of the enterprise connection',
+		description: 'Numeric ID of the enterprise connection',
 	},
 	{
 		displayName: 'Invoice ID',
@@ -254,7 +278,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getInvoice'] },
 		},
 		default: '',
-		description: 'ID of the invoice',
+		description: 'Numeric ID of the invoice',
 	},
 	{
 		displayName: 'IP Address ID',
@@ -265,7 +289,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['deleteIpAddress', 'getIpAddress', 'updateIpAddress'] },
 		},
 		default: '',
-		description: 'ID of the IP address',
+		description: 'Numeric ID of the IP address',
 	},
 	{
 		displayName: 'MAC Address ID',
@@ -276,7 +300,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['deleteMacAddress', 'getMacAddress', 'updateMacAddress'] },
 		},
 		default: '',
-		description: 'ID of the MAC address',
+		description: 'Numeric ID of the MAC address',
 	},
 	{
 		displayName: 'Network ID',
@@ -304,7 +328,7 @@ export const generatedFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'ID of the network',
+		description: 'Numeric ID of the network',
 	},
 	{
 		displayName: 'Bulk Create Job ID',
@@ -315,7 +339,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getNetworkBulkCreateStatus'] },
 		},
 		default: '',
-		description: 'ID of the bulk create job',
+		description: 'Identifier of the bulk create job',
 	},
 	{
 		displayName: 'Bulk Delete Job ID',
@@ -326,7 +350,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getNetworkBulkDeleteStatus'] },
 		},
 		default: '',
-		description: 'ID of the bulk delete job',
+		description: 'Identifier of the bulk delete job',
 	},
 	{
 		displayName: 'Bulk Update Job ID',
@@ -337,7 +361,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getNetworkBulkUpdateStatus'] },
 		},
 		default: '',
-		description: 'ID of the bulk update job',
+		description: 'Identifier of the bulk update job',
 	},
 	{
 		displayName: 'Network CSV Export ID',
@@ -348,7 +372,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getNetworkCsvExport'] },
 		},
 		default: '',
-		description: 'ID of the network CSV export',
+		description: 'Numeric ID of the network CSV export',
 	},
 	{
 		displayName: 'LAN IP ID',
@@ -359,7 +383,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getNetworkLanIp', 'updateNetworkLanIp'] },
 		},
 		default: '',
-		description: 'ID of the LAN IP',
+		description: 'Numeric ID of the LAN IP',
 	},
 	{
 		displayName: 'Subnet ID',
@@ -370,7 +394,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['deleteNetworkSubnet', 'getNetworkSubnet', 'updateNetworkSubnet'] },
 		},
 		default: '',
-		description: 'ID of the subnet',
+		description: 'Numeric ID of the subnet',
 	},
 	{
 		displayName: 'Policy ID',
@@ -395,7 +419,7 @@ export const generatedFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'ID of the policy',
+		description: 'Numeric ID of the policy',
 	},
 	{
 		displayName: 'Policy IP ID',
@@ -406,7 +430,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getPolicyIp'] },
 		},
 		default: '',
-		description: 'ID of the policy IP',
+		description: 'Numeric ID of the policy IP',
 	},
 	{
 		displayName: 'Scheduled Policy ID',
@@ -417,7 +441,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['deleteScheduledPolicy', 'getScheduledPolicy', 'updateScheduledPolicy'] },
 		},
 		default: '',
-		description: 'ID of the scheduled policy',
+		description: 'Numeric ID of the scheduled policy',
 	},
 	{
 		displayName: 'Scheduled Report ID',
@@ -428,7 +452,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['deleteScheduledReport', 'getScheduledReport', 'updateScheduledReport'] },
 		},
 		default: '',
-		description: 'ID of the scheduled report',
+		description: 'Numeric ID of the scheduled report',
 	},
 	{
 		displayName: 'Scheduled Report Preview ID',
@@ -439,7 +463,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getScheduledReportPreview'] },
 		},
 		default: '',
-		description: 'ID of the scheduled report preview',
+		description: 'Numeric ID of the scheduled report preview',
 	},
 	{
 		displayName: 'User ID',
@@ -450,7 +474,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getUser'] },
 		},
 		default: '',
-		description: 'ID of the user',
+		description: 'Identifier of the user',
 		placeholder: 'self',
 	},
 	{
@@ -473,7 +497,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getUserAgentBulkDelete'] },
 		},
 		default: '',
-		description: 'ID of the user agent bulk delete',
+		description: 'Numeric ID of the user agent bulk delete',
 	},
 	{
 		displayName: 'User Agent Bulk Update ID',
@@ -484,7 +508,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getUserAgentBulkUpdate'] },
 		},
 		default: '',
-		description: 'ID of the user agent bulk update',
+		description: 'Numeric ID of the user agent bulk update',
 	},
 	{
 		displayName: 'User Agent Cleanup ID',
@@ -495,7 +519,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getUserAgentCleanup', 'updateUserAgentCleanup'] },
 		},
 		default: '',
-		description: 'ID of the user agent cleanup',
+		description: 'Numeric ID of the user agent cleanup',
 	},
 	{
 		displayName: 'User Agent CSV Export ID',
@@ -506,7 +530,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getUserAgentCsvExport'] },
 		},
 		default: '',
-		description: 'ID of the user agent CSV export',
+		description: 'Numeric ID of the user agent CSV export',
 	},
 	{
 		displayName: 'Agent Local User Bulk Delete ID',
@@ -517,7 +541,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getAgentLocalUserBulkDeleteCounts'] },
 		},
 		default: '',
-		description: 'ID of the agent local user bulk delete',
+		description: 'Numeric ID of the agent local user bulk delete',
 	},
 	{
 		displayName: 'Organization ID',
@@ -542,7 +566,7 @@ export const generatedFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'ID of the organization',
+		description: 'Numeric ID of the organization',
 	},
 	{
 		displayName: 'From',
@@ -640,7 +664,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { operation: ['getPolicyApplication', 'updatePolicyApplication'] },
 		},
 		default: '',
-		description: 'ID of the application',
+		description: 'Numeric ID of the application',
 	},
 	{
 		displayName: 'Allow Policies',
@@ -1059,7 +1083,7 @@ export const generatedFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'ID of the organization',
+		description: 'Numeric ID of the organization',
 	},
 	{
 		displayName: 'Payment Token',
@@ -1092,7 +1116,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { useJsonBody: [false], operation: ['createCollectionUser'] },
 		},
 		default: '',
-		description: 'ID of the collection user',
+		description: 'Numeric ID of the collection user',
 	},
 	{
 		displayName: 'End At',
@@ -1226,7 +1250,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { useJsonBody: [false], operation: ['createIpAddress', 'updateIpAddress', 'verifyIpAddress'] },
 		},
 		default: '',
-		description: 'ID of the network',
+		description: 'Numeric ID of the network',
 	},
 	{
 		displayName: 'IDs',
@@ -1294,7 +1318,7 @@ export const generatedFields: INodeProperties[] = [
 			show: { useJsonBody: [false], operation: ['createOrganization', 'updateOrganization'] },
 		},
 		default: '',
-		description: 'ID of the managed by MSP',
+		description: 'Numeric ID of the managed by MSP',
 	},
 	{
 		displayName: 'Category ID',
@@ -1308,7 +1332,7 @@ export const generatedFields: INodeProperties[] = [
 			},
 		},
 		default: '',
-		description: 'ID of the category',
+		description: 'Numeric ID of the category',
 	},
 	{
 		displayName: 'Domain',
@@ -1826,7 +1850,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the block page',
+				description: 'Numeric ID of the block page',
 			},
 			{
 				displayName: 'Category IDs',
@@ -1928,7 +1952,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the default organization',
+				description: 'Numeric ID of the default organization',
 			},
 			{
 				displayName: 'Device Setting Attributes',
@@ -1967,7 +1991,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the distributor',
+				description: 'Numeric ID of the distributor',
 			},
 			{
 				displayName: 'Distributor Status',
@@ -2077,7 +2101,7 @@ export const generatedFields: INodeProperties[] = [
 					show: { '/operation': ['createNetwork', 'updateNetwork'] },
 				},
 				default: '',
-				description: 'ID of the external',
+				description: 'Identifier of the external',
 			},
 			{
 				displayName: 'Filter Value',
@@ -2293,7 +2317,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the MSP',
+				description: 'Numeric ID of the MSP',
 			},
 			{
 				displayName: 'MSP UUID',
@@ -2334,7 +2358,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the network',
+				description: 'Numeric ID of the network',
 			},
 			{
 				displayName: 'New Password',
@@ -2409,7 +2433,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the organization',
+				description: 'Numeric ID of the organization',
 			},
 			{
 				displayName: 'Organization IDs',
@@ -2489,7 +2513,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the policy',
+				description: 'Numeric ID of the policy',
 			},
 			{
 				displayName: 'Policy IDs',
@@ -2630,7 +2654,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the scheduled policy',
+				description: 'Numeric ID of the scheduled policy',
 			},
 			{
 				displayName: 'Scheduled Report Recipients',
@@ -2659,7 +2683,7 @@ export const generatedFields: INodeProperties[] = [
 					show: { '/resource': ['cybersightCsvExport'] },
 				},
 				default: '',
-				description: 'ID of the search',
+				description: 'Identifier of the search',
 			},
 			{
 				displayName: 'Selected Sub Orgs',
@@ -2900,7 +2924,7 @@ export const generatedFields: INodeProperties[] = [
 					show: { '/operation': ['createOrganization', 'updateOrganization'] },
 				},
 				default: '',
-				description: 'ID of the unique',
+				description: 'Identifier of the unique',
 			},
 			{
 				displayName: 'Updated At',
@@ -3098,7 +3122,7 @@ export const generatedFields: INodeProperties[] = [
 					show: { '/resource': ['distributor'] },
 				},
 				default: '',
-				description: 'ID of the distributor',
+				description: 'Identifier of the distributor',
 			},
 			{
 				displayName: 'Distributor ID',
@@ -3109,7 +3133,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the distributor',
+				description: 'Numeric ID of the distributor',
 			},
 			{
 				displayName: 'Distributor Nfr User Count',
@@ -3188,7 +3212,7 @@ export const generatedFields: INodeProperties[] = [
 					show: { '/resource': ['distributor'] },
 				},
 				default: '',
-				description: 'ID of the external',
+				description: 'Identifier of the external',
 			},
 			{
 				displayName: 'First Name',
@@ -3245,7 +3269,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the managed by MSP',
+				description: 'Numeric ID of the managed by MSP',
 			},
 			{
 				displayName: 'Name',
@@ -3509,7 +3533,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the API key',
+				description: 'Numeric ID of the API key',
 			},
 			{
 				displayName: 'Append',
@@ -3670,7 +3694,7 @@ export const generatedFields: INodeProperties[] = [
 					show: { '/operation': ['getManyDistributorMsps', 'getManyDistributorOrganizations'] },
 				},
 				default: '',
-				description: 'ID of the distributor',
+				description: 'Identifier of the distributor',
 			},
 			{
 				displayName: 'Distributor SKU',
@@ -3727,7 +3751,7 @@ export const generatedFields: INodeProperties[] = [
 					show: { '/operation': ['getManyDistributorMsps', 'getManyDistributorOrganizations'] },
 				},
 				default: '',
-				description: 'ID of the external',
+				description: 'Identifier of the external',
 			},
 			{
 				displayName: 'First Name',
@@ -3937,7 +3961,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the MSP',
+				description: 'Numeric ID of the MSP',
 			},
 			{
 				displayName: 'MSP IDs',
@@ -4029,7 +4053,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the organization',
+				description: 'Numeric ID of the organization',
 			},
 			{
 				displayName: 'Organization IDs',
@@ -4391,7 +4415,7 @@ export const generatedFields: INodeProperties[] = [
 					show: { '/operation': ['getQueryLogs'] },
 				},
 				default: '',
-				description: 'ID of the agent',
+				description: 'Identifier of the agent',
 			},
 			{
 				displayName: 'Agent IDs',
@@ -4460,7 +4484,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the collection',
+				description: 'Numeric ID of the collection',
 			},
 			{
 				displayName: 'Collection IDs',
@@ -4527,7 +4551,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the managed by MSP',
+				description: 'Numeric ID of the managed by MSP',
 			},
 			{
 				displayName: 'MSP ID',
@@ -4538,7 +4562,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the MSP',
+				description: 'Numeric ID of the MSP',
 			},
 			{
 				displayName: 'Name',
@@ -4567,7 +4591,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the network',
+				description: 'Numeric ID of the network',
 			},
 			{
 				displayName: 'Network IDs',
@@ -4590,7 +4614,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the organization',
+				description: 'Numeric ID of the organization',
 			},
 			{
 				displayName: 'Organization IDs',
@@ -4611,7 +4635,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the owned MSP',
+				description: 'Numeric ID of the owned MSP',
 			},
 			{
 				displayName: 'Pii Grid Search',
@@ -4729,7 +4753,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the user',
+				description: 'Numeric ID of the user',
 			},
 			{
 				displayName: 'User IDs',
@@ -4927,7 +4951,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the MSP',
+				description: 'Numeric ID of the MSP',
 			},
 			{
 				displayName: 'Name',
@@ -5002,7 +5026,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the organization',
+				description: 'Numeric ID of the organization',
 			},
 			{
 				displayName: 'Organization IDs',
@@ -5240,7 +5264,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the MSP',
+				description: 'Numeric ID of the MSP',
 			},
 			{ displayName: 'NAT IPs', name: 'natIps', type: 'string', default: '' },
 			{
@@ -5373,7 +5397,7 @@ export const generatedFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the MSP',
+				description: 'Numeric ID of the MSP',
 			},
 			{
 				displayName: 'Name',
@@ -5526,7 +5550,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the block page',
+				description: 'Numeric ID of the block page',
 			},
 			{
 				displayName: 'Browser Extension Status',
@@ -5585,7 +5609,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the MSP',
+				description: 'Numeric ID of the MSP',
 			},
 			{
 				displayName: 'Name Search',
@@ -5622,7 +5646,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the organization',
+				description: 'Numeric ID of the organization',
 			},
 			{
 				displayName: 'Organization IDs',
@@ -5643,7 +5667,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the policy',
+				description: 'Numeric ID of the policy',
 			},
 			{
 				displayName: 'Policy Schedule',
@@ -5673,7 +5697,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the scheduled policy',
+				description: 'Numeric ID of the scheduled policy',
 			},
 			{
 				displayName: 'Search',
@@ -5831,7 +5855,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the block page',
+				description: 'Numeric ID of the block page',
 			},
 			{
 				displayName: 'MSP ID',
@@ -5842,7 +5866,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the MSP',
+				description: 'Numeric ID of the MSP',
 			},
 			{ displayName: 'Name Search', name: 'nameSearch', type: 'string', default: '' },
 			{
@@ -5870,7 +5894,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the organization',
+				description: 'Numeric ID of the organization',
 			},
 			{
 				displayName: 'Organization IDs',
@@ -5891,7 +5915,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the policy',
+				description: 'Numeric ID of the policy',
 			},
 			{
 				displayName: 'Policy Schedule',
@@ -5930,7 +5954,7 @@ export const generatedFields: INodeProperties[] = [
 				},
 				typeOptions: { numberPrecision: 0 },
 				default: 0,
-				description: 'ID of the scheduled policy',
+				description: 'Numeric ID of the scheduled policy',
 			},
 			{ displayName: 'Search', name: 'search', type: 'string', default: '' },
 			{
