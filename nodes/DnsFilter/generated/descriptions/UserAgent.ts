@@ -77,7 +77,7 @@ export const userAgentOperation: INodeProperties = {
 			name: 'Update Roaming Client Settings',
 			value: 'updateRoamingClientSettings',
 			action: 'Update roaming client settings',
-			description: 'Updates the update settings of one user agent; returns one item',
+			description: 'Updates one user agent; returns one item',
 		},
 		{ ...customApiCallOperation },
 	],
