@@ -6,7 +6,7 @@ import { dnsFilterApiRequest, dnsFilterApiRequestPaged } from '../../transport';
 import { isRecord } from '../../utils/isRecord';
 import { appendRailsPairs, parseJsonValue } from '../buildRequest';
 import { requestSettingsFor } from '../requestSettings';
-import { isEmptyBody, recordsOf, shapeList, shapeRecord, successResult } from '../shapeOutput';
+import { isEmptyBody, shapeList, shapeRecord, successResult } from '../shapeOutput';
 
 /**
  * "Custom API Call": any DNSFilter endpoint (one newer than the OpenAPI document, say) through the
@@ -154,6 +154,7 @@ export async function customApiCall(this: IExecuteFunctions, itemIndex: number):
 	const response = await dnsFilterApiRequest.call(this, request, settings);
 	if (response.statusCode === 204 || isEmptyBody(response.body)) return [successResult(undefined)];
 	const body = response.body;
-	if (Array.isArray(body) || (isRecord(body) && Array.isArray(body.data))) return shapeList(recordsOf(body), false);
+	if (Array.isArray(body)) return shapeList(body, false);
+	if (isRecord(body) && Array.isArray(body.data)) return shapeList(body.data, false);
 	return [shapeRecord(body, false)];
 }
