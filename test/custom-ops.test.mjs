@@ -75,7 +75,7 @@ describe('Items in Parallel and the rate-limit hint in the real node', () => {
 			inFlight++;
 			peak = Math.max(peak, inFlight);
 			const id = Number(record.path.split('/').pop());
-			await new Promise((resolve) => setTimeout(resolve, (16 - id) * 3));
+			await new Promise((resolve) => setTimeout(resolve, (16 - id) * 20));
 			inFlight--;
 			if (id === 7) return json(res, 404, { error: 'Record not found' });
 			return json(res, 200, { data: { id: String(id), type: 'networks', attributes: { name: `Site ${id}` } } }, { 'RateLimit-Limit': '2000', 'RateLimit-Remaining': String(150 - id), 'RateLimit-Reset': '30' });
