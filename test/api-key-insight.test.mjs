@@ -5,7 +5,7 @@ import { after, describe, test } from 'node:test';
 import { loadBuilt } from './support/engine.mjs';
 
 const { computeKeyInsight, parseExpiry, withApiKeyInsight, apiKeyStateOf, DEFAULT_EXPIRING_SOON_DAYS } = loadBuilt(
-	'nodes/DnsFilter/actions/custom/apiKeyInsight.js',
+	'nodes/DnsFilter/actions/handwritten/apiKeyInsight.js',
 );
 
 const DAY = 86_400_000;
@@ -91,7 +91,7 @@ describe('Check Current Key, through the engine', async () => {
 	const { runNode } = await import('./support/engine.mjs');
 	const { makeApiKey } = await import('./support/jwt.mjs');
 	const { json, startStandIn } = await import('./support/standin-server.mjs');
-	const { checkCurrentKey, apiKeyInsightProperties } = loadBuilt('nodes/DnsFilter/actions/custom/checkCurrentKey.js');
+	const { checkCurrentKey, apiKeyInsightProperties } = loadBuilt('nodes/DnsFilter/actions/handwritten/checkCurrentKey.js');
 
 	const typeName = 'test.checkCurrentKey';
 	const nodeType = {

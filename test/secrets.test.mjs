@@ -199,7 +199,7 @@ describe('the AI-tool variant (same execute) is masked too', () => {
 
 describe('the trigger masks them too', () => {
 	test('New Network: the emitted network and the test event carry the masked key', async () => {
-		const { EXPIRY_EVENTS_SOURCE, NEW_RECORD_SOURCES } = loadBuilt('nodes/DnsFilter/actions/custom/triggerEvents.js');
+		const { EXPIRY_EVENTS_SOURCE, NEW_RECORD_SOURCES } = loadBuilt('nodes/DnsFilter/trigger/triggerEvents.js');
 		for (const source of [...Object.values(NEW_RECORD_SOURCES), EXPIRY_EVENTS_SOURCE]) assert.equal(op(source.operationId).path, source.path, source.operationId);
 		for (const typeVersion of [1, 2]) {
 			const parameters = { event: 'newNetwork', minimumListingMinutes: 0 };

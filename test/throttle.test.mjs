@@ -12,9 +12,9 @@ import { json, startStandIn } from './support/standin-server.mjs';
 
 const { RollingWindowBudget, budgetFor } = loadBuilt('nodes/DnsFilter/transport/throttle.js');
 const { dnsFilterApiRequest } = loadBuilt('nodes/DnsFilter/transport/index.js');
-const { addRateLimitHint, rateLimitHintFor } = loadBuilt('nodes/DnsFilter/actions/custom/rateLimitHint.js');
+const { addRateLimitHint, rateLimitHintFor } = loadBuilt('nodes/DnsFilter/actions/rateLimitHint.js');
 const { clampConcurrency, concurrencyOption, mapWithConcurrency, runItemsWithConcurrency } = loadBuilt(
-	'nodes/DnsFilter/actions/custom/boundedConcurrency.js',
+	'nodes/DnsFilter/actions/boundedConcurrency.js',
 );
 
 /** A sliding-window limiter like DNSFilter's: `limit` requests per `windowMs`, 429 beyond. */

@@ -12,7 +12,7 @@ import { json, startStandIn, text } from './support/standin-server.mjs';
 
 const apiKey = makeApiKey({ sub: 'trigger-state-user' });
 const STATE = 'node:DNSFilter Trigger';
-const { decodeIdRuns, encodeIdRuns, GONE_IDS_LIMIT } = loadBuilt('nodes/DnsFilter/actions/custom/triggerEvents.js');
+const { decodeIdRuns, encodeIdRuns, GONE_IDS_LIMIT } = loadBuilt('nodes/DnsFilter/trigger/triggerEvents.js');
 let server;
 let credentials;
 

@@ -6,9 +6,8 @@ import type {
 } from 'n8n-workflow';
 
 import { MAIN_CONNECTION } from './connectionTypes';
-import './actions/custom';
-import { customProperties } from './actions/customRegistry';
 import { secretProperties } from './actions/maskSecrets';
+import { registry } from './actions/registry';
 import { requestOptionsProperty } from './actions/requestSettings';
 import { router } from './actions/router';
 import { generatedProperties } from './generated/descriptions';
@@ -36,7 +35,7 @@ export class DnsFilter implements INodeType {
 				required: true,
 			},
 		],
-		properties: [resourceProperty, ...generatedProperties, ...customProperties, ...secretProperties, requestOptionsProperty],
+		properties: [resourceProperty, ...generatedProperties, ...registry.properties, ...secretProperties, requestOptionsProperty],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

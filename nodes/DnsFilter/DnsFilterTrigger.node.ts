@@ -8,8 +8,8 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { MAIN_CONNECTION } from './connectionTypes';
-import { DEFAULT_EXPIRING_SOON_DAYS, normaliseThreshold } from './actions/custom/apiKeyInsight';
-import type { PollOutcome, TriggerEvent } from './actions/custom/triggerEvents';
+import { DEFAULT_EXPIRING_SOON_DAYS, normaliseThreshold } from './actions/handwritten/apiKeyInsight';
+import type { PollOutcome, TriggerEvent } from './trigger/triggerEvents';
 import {
 	EXPIRY_EVENTS_SOURCE,
 	DEFAULT_MINIMUM_LISTING_MINUTES,
@@ -22,7 +22,7 @@ import {
 	sampleFor,
 	simplifyEmitted,
 	usableState,
-} from './actions/custom/triggerEvents';
+} from './trigger/triggerEvents';
 import { maskNamed, secretNamesOf } from './actions/maskSecrets';
 import { dnsFilterApiRequest, dnsFilterApiRequestPaged } from './transport';
 

@@ -480,7 +480,7 @@ function variableBase(resource) {
 	return resource.value;
 }
 
-const CUSTOM_IMPORT = `import { ${OVERRIDES.customApiCall.operationOption} } from '../../actions/custom/customApiCall';`;
+const CUSTOM_IMPORT = `import { ${OVERRIDES.customApiCall.operationOption} } from '../../descriptions/customApiCall';`;
 
 export function emitResourceFile(resource) {
 	const base = variableBase(resource);
@@ -543,7 +543,7 @@ export function emitResources(resources) {
 	};
 	return `${HEADER}import type { INodeProperties } from 'n8n-workflow';
 
-import { ${OVERRIDES.customApiCall.resourceOption} } from '../actions/custom/customApiCall';
+import { ${OVERRIDES.customApiCall.resourceOption} } from '../descriptions/customApiCall';
 
 export const resourceProperty: INodeProperties = ${literal(property, 0, 100)};
 `;
@@ -553,7 +553,7 @@ export function emitOperations(operations) {
 	const rows = [...operations]
 		.sort((a, b) => a.row.resource.localeCompare(b.row.resource) || a.row.operation.localeCompare(b.row.operation))
 		.map((op) => op.row);
-	return `${HEADER}import type { OperationSpec } from '../actions/operationSpec';
+	return `${HEADER}import type { OperationSpec } from '../types/operationSpec';
 
 export const OPERATIONS: OperationSpec[] = [
 ${rows.map((row) => `\t${literal(row, 1, 160)},`).join('\n')}

@@ -1,5 +1,5 @@
 // Field mapping: turns one OpenAPI operation into an operation-table row (the shape of
-// nodes/DnsFilter/actions/operationSpec.ts) plus what the description emitter needs (labels,
+// nodes/DnsFilter/types/operationSpec.ts) plus what the description emitter needs (labels,
 // options, defaults). Quirks of the DNSFilter document are handled here, each where it is met.
 import { OVERRIDES } from './overrides.mjs';
 import {

@@ -114,7 +114,7 @@ export const OVERRIDES = {
 
 	/**
 	 * Hand-written operations shown beside the generated ones (their handlers are registered in
-	 * nodes/DnsFilter/actions/custom/index.ts, their extra fields declared there too).
+	 * nodes/DnsFilter/actions/registry.ts, their extra fields listed there too).
 	 * Each: { resource, value, name, action }.
 	 */
 	customOperations: [
@@ -128,7 +128,7 @@ export const OVERRIDES = {
 	],
 
 	/**
-	 * The node's own "Custom API Call" (nodes/DnsFilter/actions/custom/customApiCall.ts): a resource
+	 * The node's own "Custom API Call" (options and fields in nodes/DnsFilter/descriptions/customApiCall.ts, handler in nodes/DnsFilter/actions/handwritten/customApiCall.ts): a resource
 	 * and, last in every operation selector, an operation. The identifiers name its exported options.
 	 */
 	customApiCall: { value: 'customApiCall', resourceOption: 'customApiCallResource', operationOption: 'customApiCallOperation' },

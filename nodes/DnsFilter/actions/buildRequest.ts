@@ -2,7 +2,7 @@ import type { GenericValue, IDataObject, IExecuteFunctions } from 'n8n-workflow'
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiRequest } from '../transport';
-import type { FieldSpec, OperationSpec } from './operationSpec';
+import type { FieldSpec, OperationSpec } from '../types/operationSpec';
 import { isRecord } from '../utils/isRecord';
 
 /** A readable label for a field in error messages: `block_page` → `Block Page`. */

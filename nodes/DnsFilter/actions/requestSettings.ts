@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { RequestOptions } from '../transport';
 import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from '../transport';
-import { concurrencyOption } from './custom/boundedConcurrency';
+import { concurrencyOption } from './boundedConcurrency';
 
 /** Shared by every operation: how hard to retry, and how long and large one answer may be. */
 export const requestOptionsProperty: INodeProperties = {

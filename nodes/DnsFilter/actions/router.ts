@@ -4,12 +4,12 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { findOperation } from '../generated/operations';
 import { dnsFilterApiRequest, dnsFilterApiRequestPaged, listRecordsOf, notAListError, unexpectedBodyError } from '../transport';
 import { buildRequest } from './buildRequest';
-import { concurrencyFor, runItemsWithConcurrency } from './custom/boundedConcurrency';
-import { addRateLimitHint } from './custom/rateLimitHint';
-import type { OperationContext } from './customRegistry';
-import { customOperations, hooksFor, operationKey } from './customRegistry';
+import { concurrencyFor, runItemsWithConcurrency } from './boundedConcurrency';
+import { addRateLimitHint } from './rateLimitHint';
+import type { OperationContext } from './registry';
+import { hooksFor, operationKey, registry } from './registry';
 import { maskSecrets } from './maskSecrets';
-import type { OperationSpec } from './operationSpec';
+import type { OperationSpec } from '../types/operationSpec';
 import { readLimit } from './readLimit';
 import { requestSettingsFor } from './requestSettings';
 import { isEmptyBody, shapeList, shapeRecord, successResult } from './shapeOutput';
@@ -83,7 +83,7 @@ async function runItem(this: IExecuteFunctions, itemIndex: number): Promise<IDat
 	const context: OperationContext = { itemIndex, resource, operation, spec };
 
 	let results: IDataObject[];
-	const custom = customOperations[operationKey(resource, operation)];
+	const custom = registry.operations[operationKey(resource, operation)];
 	if (custom) {
 		results = await custom.call(this, context);
 	} else if (spec) {

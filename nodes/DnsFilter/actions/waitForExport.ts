@@ -5,7 +5,7 @@ import { findOperationById } from '../generated/operations';
 import type { RequestOptions } from '../transport';
 import { cancellableSleep, dnsFilterApiRequest } from '../transport';
 import { fillPath } from './buildRequest';
-import type { OperationSpec } from './operationSpec';
+import type { OperationSpec } from '../types/operationSpec';
 import { isRecord } from '../utils/isRecord';
 
 /** The job id in an export's create/show answer: `{data: {id|uuid, url, error}}`. */

@@ -2,7 +2,7 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { customApiCallResource } from '../actions/custom/customApiCall';
+import { customApiCallResource } from '../descriptions/customApiCall';
 
 export const resourceProperty: INodeProperties = {
 	displayName: 'Resource',

@@ -2,7 +2,7 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { customApiCallOperation } from '../../actions/custom/customApiCall';
+import { customApiCallOperation } from '../../descriptions/customApiCall';
 
 export const userAgentOperation: INodeProperties = {
 	displayName: 'Operation',

@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { apiKeyStateOf, computeKeyInsight, expiryDetail } from './apiKeyInsight';
-import { isRecord } from '../../utils/isRecord';
-import { simplifyRecord } from '../shapeOutput';
+import { apiKeyStateOf, computeKeyInsight, expiryDetail } from '../actions/handwritten/apiKeyInsight';
+import { isRecord } from '../utils/isRecord';
+import { simplifyRecord } from '../actions/shapeOutput';
 
 /**
  * What the DNSFilter Trigger watches and how it remembers what it has already reported.

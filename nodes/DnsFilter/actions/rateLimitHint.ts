@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, NodeExecutionHint } from 'n8n-workflow';
 
-import { lastRateLimit } from '../../transport';
+import { lastRateLimit } from '../transport';
 
 /** DNSFilter's documented limit, used when a response carries `RateLimit-Remaining` but no limit. */
 export const DOCUMENTED_LIMIT = 2000;
