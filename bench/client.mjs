@@ -1,6 +1,6 @@
 // One measured side of one benchmark, in its own process so memory peaks are its own.
 // Usage: node bench/client.mjs '<json options>'  →  prints one BENCH_RESULT line.
-//   { scenario: 'requests' | 'returnAll' | 'retry' | 'throttle', side: 'node' | 'axios', url, ... }
+//   { scenario: 'requests' | 'returnAll' | 'retry' | 'throttle', side: 'node' | 'httpRequest' | 'axios' | 'axiosFresh', url, ... }
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
@@ -13,13 +13,15 @@ Object.assign(process.env, benchEnv());
 const apiKey = (await import('../test/support/jwt.mjs')).makeApiKey({ sub: 'bench-user' });
 const ids = (count, offset = 1) => Array.from({ length: count }, (_, i) => ({ id: offset + i }));
 
+/** The engine side: this node (or the probe), or with side 'httpRequest' n8n's HTTP Request node. */
 async function engineSide() {
-	const { loadTarget } = await import('./target.mjs');
-	const target = await loadTarget(options.target);
+	const target =
+		options.side === 'httpRequest' ? await httpRequestTarget() : await (await import('./target.mjs')).loadTarget(options.target);
 	const run = async (parameters, items, credentials = {}) => {
 		const result = await target.engine.runNode({
 			nodeType: target.nodeType,
 			typeName: target.typeName,
+			typeVersion: target.typeVersion,
 			parameters,
 			items,
 			timeoutMs: 240_000,
@@ -29,6 +31,18 @@ async function engineSide() {
 		return result;
 	};
 	return { target, run };
+}
+
+async function httpRequestTarget() {
+	const engine = await import('../test/support/engine.mjs');
+	const { httpGetOne, httpListAll, loadHttpRequestNode } = await import('./http-request-node.mjs');
+	return {
+		kind: 'httpRequest',
+		engine,
+		...loadHttpRequestNode(options.n8nModules),
+		getOne: () => httpGetOne(options.url),
+		listAll: () => httpListAll(options.url),
+	};
 }
 
 async function axiosSide() {
@@ -44,7 +58,7 @@ async function axiosSide() {
 
 async function requests() {
 	const { count, warmup } = options;
-	if (options.side === 'node') {
+	if (options.side === 'node' || options.side === 'httpRequest') {
 		const { target, run } = await engineSide();
 		await run(target.getOne(options.concurrency), ids(warmup, 900_000));
 		global.gc?.();
@@ -54,7 +68,7 @@ async function requests() {
 		const elapsedMs = performance.now() - started;
 		const mem = memory.stop();
 		if (result.items.length !== count) throw new Error(`expected ${count} items, got ${result.items.length}`);
-		return { target: target.kind, concurrency: options.concurrency ?? 1, count, elapsedMs: round(elapsedMs), msPerRequest: round(elapsedMs / count, 4), ...mem };
+		return { target: target.kind, typeVersion: target.typeVersion, concurrency: options.concurrency ?? (target.kind === 'httpRequest' ? 'all items at once' : 1), count, elapsedMs: round(elapsedMs), msPerRequest: round(elapsedMs / count, 4), ...mem };
 	}
 	const client = await axiosSide();
 	for (const { id } of ids(warmup, 900_000)) await client.get(`/v1/networks/${id}`);
@@ -73,7 +87,7 @@ async function requests() {
 }
 
 async function returnAll() {
-	if (options.side === 'node') {
+	if (options.side === 'node' || options.side === 'httpRequest') {
 		const { target, run } = await engineSide();
 		global.gc?.();
 		const memory = memorySampler();
@@ -81,7 +95,10 @@ async function returnAll() {
 		const result = await run(target.listAll(), [{}]);
 		const elapsedMs = performance.now() - started;
 		const mem = memory.stop();
-		return { target: target.kind, records: result.items.length, elapsedMs: round(elapsedMs), ...mem };
+		// The HTTP Request node gives one item per page (the response body); count the records in them.
+		const records =
+			target.kind === 'httpRequest' ? result.items.reduce((sum, item) => sum + (item.json.data?.length ?? 0), 0) : result.items.length;
+		return { target: target.kind, typeVersion: target.typeVersion, records, outputItems: result.items.length, elapsedMs: round(elapsedMs), ...mem };
 	}
 	const client = await axiosSide();
 	global.gc?.();

@@ -13,9 +13,11 @@ function send(res, status, body, headers = {}) {
 }
 
 async function listen(handler) {
-	const stats = { requests: 0, connections: 0 };
+	const stats = { requests: 0, connections: 0, withoutApiKey: 0 };
 	const server = http.createServer({ keepAlive: true, keepAliveTimeout: 30_000 }, (req, res) => {
 		stats.requests++;
+		// Every side sends the same credential; a request without it would not be the same GET.
+		if (!req.headers.authorization) stats.withoutApiKey++;
 		// Bodies are ignored; drain so keep-alive works for any method.
 		req.resume();
 		req.on('end', () => handler(req, res));
