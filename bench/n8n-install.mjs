@@ -1,7 +1,7 @@
 // Where the benchmarks find the real n8n 2.41.1 (n8n, n8n-core, n8n-nodes-base): the end-to-end
-// tier's cache (scripts/e2e/install-n8n.mjs, $DNSFILTER_E2E_CACHE or .cache/e2e). A full run
-// installs it through that same script when it is missing; BENCH_N8N_DIR=<node_modules> points
-// at another install (e.g. one still being set up) and skips the stamp check.
+// tier's cache (scripts/e2e/install-n8n.mjs, $DNSFILTER_E2E_CACHE or .cache/e2e), installed through
+// that same script on request; BENCH_N8N_DIR=<node_modules> points at another install (e.g. one
+// still being set up) and skips the stamp check.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
