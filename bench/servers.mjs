@@ -24,7 +24,9 @@ async function listen(handler) {
 	});
 	server.keepAliveTimeout = 30_000;
 	server.on('connection', () => stats.connections++);
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	// A deep accept queue: n8n's HTTP Request node opens one connection per item, all at once, and
+	// Node's default backlog (511) would make the overflow wait for SYN retransmits (1 s and up).
+	await new Promise((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
 	return {
 		url: `http://127.0.0.1:${server.address().port}`,
 		stats,
