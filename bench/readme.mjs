@@ -32,6 +32,35 @@ function runLine(results) {
 	);
 }
 
+/** Issue 13's and the earlier issues' goals, each with this run's figure and whether it holds. */
+export function goalLines(results) {
+	const { weight, requests, returnAll, retry, throttle } = results.benchmarks;
+	const lines = [];
+	const mark = (ok) => (ok ? '✓' : '✗');
+	if (weight?.ours) {
+		const kib = (bytes) => (bytes / 1024).toFixed(1);
+		const ok = weight.ours.node <= 200_000 && weight.ours.node < weight.hubspot.node;
+		lines.push(
+			`${mark(ok)} Description as n8n serves it ≤ 200 KB and below HubSpot: ${kib(weight.ours.node)} KiB (HubSpot ${kib(weight.hubspot.node)} KiB; ${weight.ratios.node} × the peer); with the AI-tool copy ${kib(weight.ours.node + weight.ours.tool)} KiB.`,
+		);
+	}
+	if (requests?.httpRequest?.msPerRequest) {
+		const { msPerRequestVsHttpRequest: wall, cpuPerRequestVsHttpRequest: cpu } = requests.ratios;
+		lines.push(`${mark(wall <= 1.1 && cpu <= 1.1)} Per request ≤ 1.1 × n8n's HTTP Request node: ${wall} × its wall time, ${cpu} × its CPU time.`);
+	}
+	if (returnAll?.httpRequest?.elapsedMs) {
+		const { timeVsHttpRequest: wall, cpuVsHttpRequest: cpu } = returnAll.ratios;
+		lines.push(`${mark(wall <= 1.1 && cpu <= 1.1)} Return All of ${returnAll.node.records} records ≤ 1.1 × the HTTP Request node's own pagination: ${wall} × its time, ${cpu} × its CPU time.`);
+	}
+	if (retry?.ratio) lines.push(`${mark(retry.ratio <= 1.1 && retry.extraRequests === 0)} 429 recovery ≤ 1.1 × the waits the server asks for, no extra requests: ${retry.ratio}, ${retry.extraRequests} extra.`);
+	const rates = [throttle?.short, throttle?.long].filter((c) => c?.rateRatio);
+	if (rates.length) {
+		const ok = rates.every((c) => Math.abs(1 - c.rateRatio) <= 0.05 && c.maxStartsInAnyWindow <= c.limit);
+		lines.push(`${mark(ok)} Throttle within 5% of the configured rate and never above it: ${rates.map((c) => `${c.rateRatio} at ${c.limit} per ${c.windowSeconds} s (max ${c.maxStartsInAnyWindow})`).join(', ')}.`);
+	}
+	return lines.map((line) => `- ${line}`);
+}
+
 function replaceBetween(file, start, end, body) {
 	const text = readFileSync(file, 'utf8');
 	const from = text.indexOf(start);
@@ -53,6 +82,8 @@ export function renderReadmes(results) {
 			'`npm run bench` measures this node next to a reference on local servers, as ratios from one run',
 			'(method, every row and every sample: [bench/README.md](bench/README.md), [bench/results.json](bench/results.json)).',
 			runLine(results),
+			'',
+			...goalLines(results),
 			'',
 			markdownTable(key),
 		].join('\n'),
