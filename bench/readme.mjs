@@ -27,7 +27,7 @@ function runLine(results) {
 	const n8n = results.n8n?.install ? `, n8n ${results.n8n.install} (n8n-core ${results.n8n.core})` : `, n8n-core ${results.n8n?.core}`;
 	return (
 		`Run of ${results.date.slice(0, 10)} at commit \`${results.commit.slice(0, 12)}\` (clean checkout), ` +
-		`${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}${n8n}; ${results.totalSeconds} s in all. ` +
+		`${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}${n8n}; ${results.totalSeconds} s in all.\n` +
 		'Ratio = this node ÷ reference, both measured side by side in this run; below 1 means this node is smaller or faster.'
 	);
 }
