@@ -1,6 +1,6 @@
 // One measured side of one benchmark, in its own process so memory peaks are its own.
 // Usage: node bench/client.mjs '<json options>'  →  prints one BENCH_RESULT line.
-//   { scenario: 'requests' | 'returnAll' | 'retry' | 'throttle', side: 'node' | 'axios', url, ... }
+//   { scenario: 'requests' | 'returnAll' | 'retry' | 'throttle', side: 'node' | 'httpRequest' | 'axios' | 'axiosFresh', url, ... }
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 
@@ -11,15 +11,44 @@ const options = JSON.parse(process.argv[2] ?? '{}');
 Object.assign(process.env, benchEnv());
 
 const apiKey = (await import('../test/support/jwt.mjs')).makeApiKey({ sub: 'bench-user' });
+/**
+ * With `options.profile` (a file path, from bench/profile.mjs), the measured part alone is
+ * CPU-profiled through the inspector: warm-up and module loading stay out of the profile.
+ */
+async function profiled(work) {
+	if (!options.profile) return work();
+	const { Session } = await import('node:inspector/promises');
+	const { writeFileSync } = await import('node:fs');
+	const session = new Session();
+	session.connect();
+	await session.post('Profiler.enable');
+	await session.post('Profiler.setSamplingInterval', { interval: 200 });
+	await session.post('Profiler.start');
+	try {
+		return await work();
+	} finally {
+		const { profile } = await session.post('Profiler.stop');
+		writeFileSync(options.profile, JSON.stringify(profile));
+		session.disconnect();
+	}
+}
+
+/** CPU time (user + system) this process spent since `start`, in ms: steadier than wall time on a busy machine. */
+const cpuMsSince = (start) => {
+	const { user, system } = process.cpuUsage(start);
+	return (user + system) / 1000;
+};
 const ids = (count, offset = 1) => Array.from({ length: count }, (_, i) => ({ id: offset + i }));
 
+/** The engine side: this node (or the probe), or with side 'httpRequest' n8n's HTTP Request node. */
 async function engineSide() {
-	const { loadTarget } = await import('./target.mjs');
-	const target = await loadTarget(options.target);
+	const target =
+		options.side === 'httpRequest' ? await httpRequestTarget() : await (await import('./target.mjs')).loadTarget(options.target);
 	const run = async (parameters, items, credentials = {}) => {
 		const result = await target.engine.runNode({
 			nodeType: target.nodeType,
 			typeName: target.typeName,
+			typeVersion: target.typeVersion,
 			parameters,
 			items,
 			timeoutMs: 240_000,
@@ -29,6 +58,18 @@ async function engineSide() {
 		return result;
 	};
 	return { target, run };
+}
+
+async function httpRequestTarget() {
+	const engine = await import('../test/support/engine.mjs');
+	const { httpGetOne, httpListAll, loadHttpRequestNode } = await import('./http-request-node.mjs');
+	return {
+		kind: 'httpRequest',
+		engine,
+		...loadHttpRequestNode(options.n8nModules),
+		getOne: () => httpGetOne(options.url),
+		listAll: () => httpListAll(options.url),
+	};
 }
 
 async function axiosSide() {
@@ -44,22 +85,25 @@ async function axiosSide() {
 
 async function requests() {
 	const { count, warmup } = options;
-	if (options.side === 'node') {
+	if (options.side === 'node' || options.side === 'httpRequest') {
 		const { target, run } = await engineSide();
 		await run(target.getOne(options.concurrency), ids(warmup, 900_000));
 		global.gc?.();
 		const memory = memorySampler();
+		const cpu = process.cpuUsage();
 		const started = performance.now();
-		const result = await run(target.getOne(options.concurrency), ids(count));
+		const result = await profiled(() => run(target.getOne(options.concurrency), ids(count)));
 		const elapsedMs = performance.now() - started;
+		const cpuMs = cpuMsSince(cpu);
 		const mem = memory.stop();
 		if (result.items.length !== count) throw new Error(`expected ${count} items, got ${result.items.length}`);
-		return { target: target.kind, concurrency: options.concurrency ?? 1, count, elapsedMs: round(elapsedMs), msPerRequest: round(elapsedMs / count, 4), ...mem };
+		return { target: target.kind, typeVersion: target.typeVersion, concurrency: options.concurrency ?? (target.kind === 'httpRequest' ? 'all items at once' : 1), count, elapsedMs: round(elapsedMs), msPerRequest: round(elapsedMs / count, 4), cpuMsPerRequest: round(cpuMs / count, 4), ...mem };
 	}
 	const client = await axiosSide();
 	for (const { id } of ids(warmup, 900_000)) await client.get(`/v1/networks/${id}`);
 	global.gc?.();
 	const memory = memorySampler();
+	const cpu = process.cpuUsage();
 	const started = performance.now();
 	const out = [];
 	for (const { id } of ids(count)) {
@@ -67,25 +111,32 @@ async function requests() {
 		out.push(response.data.data);
 	}
 	const elapsedMs = performance.now() - started;
+	const cpuMs = cpuMsSince(cpu);
 	const mem = memory.stop();
 	if (out.length !== count) throw new Error('short');
-	return { target: options.side, count, elapsedMs: round(elapsedMs), msPerRequest: round(elapsedMs / count, 4), ...mem };
+	return { target: options.side, count, elapsedMs: round(elapsedMs), msPerRequest: round(elapsedMs / count, 4), cpuMsPerRequest: round(cpuMs / count, 4), ...mem };
 }
 
 async function returnAll() {
-	if (options.side === 'node') {
+	if (options.side === 'node' || options.side === 'httpRequest') {
 		const { target, run } = await engineSide();
 		global.gc?.();
 		const memory = memorySampler();
+		const cpu = process.cpuUsage();
 		const started = performance.now();
-		const result = await run(target.listAll(), [{}]);
+		const result = await profiled(() => run(target.listAll(), [{}]));
 		const elapsedMs = performance.now() - started;
+		const cpuMs = cpuMsSince(cpu);
 		const mem = memory.stop();
-		return { target: target.kind, records: result.items.length, elapsedMs: round(elapsedMs), ...mem };
+		// The HTTP Request node gives one item per page (the response body); count the records in them.
+		const records =
+			target.kind === 'httpRequest' ? result.items.reduce((sum, item) => sum + (item.json.data?.length ?? 0), 0) : result.items.length;
+		return { target: target.kind, typeVersion: target.typeVersion, records, outputItems: result.items.length, elapsedMs: round(elapsedMs), cpuMs: round(cpuMs), ...mem };
 	}
 	const client = await axiosSide();
 	global.gc?.();
 	const memory = memorySampler();
+	const cpu = process.cpuUsage();
 	const started = performance.now();
 	const records = [];
 	let pages = 0;
@@ -96,8 +147,9 @@ async function returnAll() {
 		if (!response.data.links?.next) break;
 	}
 	const elapsedMs = performance.now() - started;
+	const cpuMs = cpuMsSince(cpu);
 	const mem = memory.stop();
-	return { target: 'axios', records: records.length, pagesFetched: pages, elapsedMs: round(elapsedMs), ...mem };
+	return { target: 'axios', records: records.length, pagesFetched: pages, elapsedMs: round(elapsedMs), cpuMs: round(cpuMs), ...mem };
 }
 
 async function retry() {

@@ -2,6 +2,7 @@
 // randomness, and a result line protocol between bench/run.mjs and its child processes.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 
 export const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -38,15 +39,16 @@ export const round = (value, digits = 2) => (Number.isFinite(value) ? Number(val
 export const mb = (bytes) => round(bytes / 1024 / 1024, 1);
 
 /**
- * Samples process.memoryUsage() every `intervalMs` and keeps the high-water marks. RSS is also
- * read from the kernel's own high-water (resourceUsage().maxRSS), which catches peaks between samples.
+ * Keeps the heap's high-water by sampling v8.getHeapStatistics() every `intervalMs` (a few µs a
+ * call; process.memoryUsage() reads /proc and would bill the slower side more CPU). RSS comes
+ * from the kernel's own high-water (resourceUsage().maxRSS), which misses no peak.
  */
 export function memorySampler(intervalMs = 10) {
 	const start = process.memoryUsage();
-	const peak = { rss: start.rss, heapUsed: start.heapUsed, heapTotal: start.heapTotal, external: start.external };
+	const peak = { rss: start.rss, heapUsed: start.heapUsed };
 	const sample = () => {
-		const now = process.memoryUsage();
-		for (const key of Object.keys(peak)) if (now[key] > peak[key]) peak[key] = now[key];
+		const used = v8.getHeapStatistics().used_heap_size;
+		if (used > peak.heapUsed) peak.heapUsed = used;
 	};
 	const timer = setInterval(sample, intervalMs);
 	timer.unref();
@@ -55,13 +57,13 @@ export function memorySampler(intervalMs = 10) {
 		stop() {
 			clearInterval(timer);
 			sample();
-			const maxRss = process.resourceUsage().maxRSS * 1024;
+			peak.rss = Math.max(process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
 			return {
 				baselineRssMb: mb(start.rss),
 				baselineHeapMb: mb(start.heapUsed),
-				peakRssMb: mb(Math.max(peak.rss, maxRss)),
+				peakRssMb: mb(peak.rss),
 				peakHeapUsedMb: mb(peak.heapUsed),
-				rssGrowthMb: mb(Math.max(peak.rss, maxRss) - start.rss),
+				rssGrowthMb: mb(peak.rss - start.rss),
 				heapGrowthMb: mb(peak.heapUsed - start.heapUsed),
 				// Heap still held once garbage is collected (the caller keeps its results alive).
 				retainedHeapMb: global.gc ? (global.gc(), mb(process.memoryUsage().heapUsed - start.heapUsed)) : undefined,

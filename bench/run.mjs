@@ -1,19 +1,30 @@
 #!/usr/bin/env node
-// `npm run bench` (after `npm run build`): runs every benchmark, prints a table and writes
-// bench/results.json. The servers live in this process; every measured side runs in its own
-// child process (bench/client.mjs, bench/load-sample.cjs) so its memory peak is its own.
-// Benchmarks, not tests: nothing here passes or fails on a number.
+// `npm run bench` (after `npm run build`): runs every benchmark, prints the commit and a table,
+// writes bench/results.json and renders the README's Performance section from it (bench/readme.mjs).
+// The servers live in this process; every measured side runs in its own child process
+// (bench/client.mjs, bench/load-sample.cjs, bench/panel-sample.cjs, bench/served-weight.cjs) so
+// its memory peak is its own. Benchmarks, not tests: nothing here passes or fails on a number.
 //
-// Environment knobs (all optional): BENCH_ONLY=load,requests,returnAll,retry,throttle
+// A run only writes results.json and the README when the checkout is exactly its commit (nothing
+// uncommitted but the files the bench itself writes); `--dry-run` (or BENCH_DRY_RUN=1) measures
+// anyway and writes only bench/.tmp/results.json.
+//
+// Environment knobs (all optional): BENCH_ONLY=load,weight,panel,requests,returnAll,retry,throttle
 // BENCH_TARGET=probe (drive the transport probe node instead of the DNSFilter node)
 // BENCH_REQUESTS=5000 BENCH_RECORDS=100000 BENCH_LOAD_SAMPLES=9 BENCH_REPEATS=3 (runs per side, median kept)
-import { spawn, spawnSync } from 'node:child_process';
+// BENCH_PANEL_PASSES=5 (passes over the operation set per panel sample)
+// DNSFILTER_E2E_CACHE (where the end-to-end tier keeps n8n 2.41.1), BENCH_INSTALL_N8N=1 (install it there),
+// BENCH_N8N_DIR=<node_modules of an n8n 2.41.1 install> (instead of the cache)
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { benchDir, benchEnv, median, RESULT_PREFIX, root, round } from './lib.mjs';
+import { checkoutState } from './git-state.mjs';
+import { benchDir, benchEnv, median, RESULT_PREFIX, root, round, tmpDir } from './lib.mjs';
+import { n8nModules, N8N_VERSION } from './n8n-install.mjs';
+import { markdownTable, renderReadmes } from './readme.mjs';
 import {
 	maxInAnyWindow,
 	startArrivalServer,
@@ -27,7 +38,33 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
 const LOAD_SAMPLES = Number(process.env.BENCH_LOAD_SAMPLES ?? 9);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const PANEL_PASSES = Number(process.env.BENCH_PANEL_PASSES ?? 5);
+const dryRun = process.argv.includes('--dry-run') || process.env.BENCH_DRY_RUN === '1';
 const env = benchEnv();
+
+// The commit, before anything is measured: a run meant for the README must measure exactly it.
+const startState = checkoutState();
+process.stderr.write(
+	`bench: commit ${startState.commit}${startState.uncommitted.length ? ` + ${startState.uncommitted.length} uncommitted: ${startState.uncommitted.join(', ')}` : ' (clean)'}\n`,
+);
+if (!dryRun && !only && startState.uncommitted.length) {
+	process.stderr.write(
+		'bench: refusing a run for the README with uncommitted changes (they would be measured but not in the commit).\n' +
+			'       Commit them first, or measure anyway with `npm run bench -- --dry-run` (writes only bench/.tmp/results.json).\n',
+	);
+	process.exit(2);
+}
+// The real n8n (HTTP Request node, n8n's loader), from the end-to-end tier's cache. A run for the
+// README needs it; BENCH_INSTALL_N8N=1 installs it with that tier's script (≈5 min, ≈3 GB).
+const n8nModulesDir = await n8nModules({ install: process.env.BENCH_INSTALL_N8N === '1' });
+if (!n8nModulesDir && !dryRun && !only) {
+	process.stderr.write(
+		`bench: n8n ${N8N_VERSION} (the HTTP Request node and n8n's loader) is not installed where DNSFILTER_E2E_CACHE points.\n` +
+			'       Export DNSFILTER_E2E_CACHE=<the end-to-end cache>, or BENCH_INSTALL_N8N=1 to install it; `--dry-run` skips those rows.\n',
+	);
+	process.exit(2);
+}
+const noN8n = `n8n ${N8N_VERSION} not found: set DNSFILTER_E2E_CACHE to the end-to-end tier's cache or run scripts/e2e/install-n8n.mjs`;
 
 /** Runs a child without blocking this process's event loop (the servers live here). */
 function child(args, { timeoutMs = 240_000 } = {}) {
@@ -95,10 +132,58 @@ async function benchLoad() {
 	};
 }
 
-/** Of several runs of one side, the one with the median time; all times are kept alongside. */
+/** What n8n serves in /types/nodes.json: this node and its AI-tool copy vs the peer and HubSpot. */
+async function benchWeight() {
+	if (!builtNode) return { skipped: 'dist/nodes/DnsFilter/DnsFilter.node.js is not built yet' };
+	if (!n8nModulesDir) return { skipped: noN8n };
+	const served = await child([path.join(benchDir, 'served-weight.cjs'), n8nModulesDir]);
+	const total = (side) => side.node + side.tool;
+	return {
+		...served,
+		ratios: {
+			node: round(served.ours.node / served.peer.node),
+			nodeAndTool: round(total(served.ours) / total(served.peer)),
+			nodeVsHubspot: round(served.ours.node / served.hubspot.node),
+			nodeAndToolVsHubspot: round(total(served.ours) / total(served.hubspot)),
+			shareOfNodesJson: round(total(served.ours) / served.totalBytes, 4),
+		},
+	};
+}
+
+/** n8n's parameter resolution over every operation, this node vs the peer, interleaved processes. */
+async function benchPanel() {
+	if (!builtNode) return { skipped: 'dist/nodes/DnsFilter/DnsFilter.node.js is not built yet' };
+	const samples = { ours: [], peer: [] };
+	for (let i = 0; i < REPEATS; i++) {
+		for (const which of ['ours', 'peer']) samples[which].push(await child([path.join(benchDir, 'panel-sample.cjs'), which, String(PANEL_PASSES)]));
+	}
+	const summary = (list) => ({
+		samples: list.length,
+		passesPerSample: PANEL_PASSES,
+		operations: list[0].operations,
+		msPerOperation: round(median(list.map((s) => s.msPerOperation)), 4),
+		runs: list.map((s) => round(s.msPerOperation, 4)),
+		parametersResolved: list[0].parametersResolved,
+	});
+	const ours = summary(samples.ours);
+	const peer = summary(samples.peer);
+	return { ours, peer, ratios: { msPerOperation: round(ours.msPerOperation / peer.msPerOperation) } };
+}
+
+/**
+ * Of several runs of one side, the one with the median time; all times are kept alongside. CPU
+ * time gets its own median across the runs (it need not come from the same run).
+ */
 function medianRun(runs, key) {
 	const sorted = [...runs].sort((a, b) => a[key] - b[key]);
-	return { ...sorted[(sorted.length - 1) >> 1], runs: runs.map((r) => r[key]) };
+	const result = { ...sorted[(sorted.length - 1) >> 1], runs: runs.map((r) => r[key]) };
+	for (const cpuKey of ['cpuMsPerRequest', 'cpuMs']) {
+		if (runs.every((r) => typeof r[cpuKey] === 'number')) {
+			result[cpuKey] = round(median(runs.map((r) => r[cpuKey])), 4);
+			result[`${cpuKey}Runs`] = runs.map((r) => r[cpuKey]);
+		}
+	}
+	return result;
 }
 
 /** Runs `once(round)` REPEATS times, the sides interleaved inside each round, so drift hits all alike. */
@@ -111,16 +196,18 @@ async function repeated(once, key) {
 
 async function benchRequests() {
 	const warmup = Math.min(200, REQUESTS);
-	const { node, axios, axiosFresh, probe, parallel } = await repeated(
+	const { node, axios, axiosFresh, probe, parallel, httpRequest } = await repeated(
 		() =>
 			withServer(startRecordServer, async (server) => {
 				const connectionsFor = async (side, target, concurrency) => {
-					const before = server.stats.connections;
-					const result = await client({ scenario: 'requests', side, target, concurrency, url: server.url, count: REQUESTS, warmup });
-					return { ...result, connections: server.stats.connections - before };
+					const before = { ...server.stats };
+					const result = await client({ scenario: 'requests', side, target, concurrency, url: server.url, count: REQUESTS, warmup, n8nModules: n8nModulesDir });
+					return { ...result, connections: server.stats.connections - before.connections, withoutApiKey: server.stats.withoutApiKey - before.withoutApiKey };
 				};
 				return {
 					node: await connectionsFor('node'),
+					// The anchor users would pick instead: n8n's HTTP Request node, same credential, same GETs.
+					...(n8nModulesDir ? { httpRequest: await connectionsFor('httpRequest') } : {}),
 					axios: await connectionsFor('axios'),
 					// Not the floor: axios opening a new connection per request, to separate the cost of
 					// connection set-up (which n8n-core's request helpers impose) from the rest.
@@ -140,8 +227,13 @@ async function benchRequests() {
 		axiosFresh,
 		probe,
 		parallel,
+		httpRequest: httpRequest ?? { skipped: noN8n },
 		ratios: {
 			msPerRequest: round(node.msPerRequest / axios.msPerRequest),
+			msPerRequestVsHttpRequest: httpRequest ? round(node.msPerRequest / httpRequest.msPerRequest) : undefined,
+			cpuPerRequestVsHttpRequest: httpRequest ? round(node.cpuMsPerRequest / httpRequest.cpuMsPerRequest) : undefined,
+			parallelVsHttpRequest: httpRequest && parallel ? round(parallel.msPerRequest / httpRequest.msPerRequest) : undefined,
+			httpRequestVsAxios: httpRequest ? round(httpRequest.msPerRequest / axios.msPerRequest) : undefined,
 			parallelVsSequential: parallel ? round(parallel.msPerRequest / node.msPerRequest) : undefined,
 			msPerRequestVsProbe: probe && node.target !== 'probe' ? round(node.msPerRequest / probe.msPerRequest) : undefined,
 			msPerRequestVsFreshConnections: round(node.msPerRequest / axiosFresh.msPerRequest),
@@ -154,22 +246,34 @@ async function benchRequests() {
 async function returnAllOnce(side) {
 	const server = await startPagedServer({ total: RECORDS });
 	try {
-		const result = await client({ scenario: 'returnAll', side, url: server.url });
-		return { ...result, pagesFetched: server.seen.pages, connections: server.stats.connections };
+		const result = await client({ scenario: 'returnAll', side, url: server.url, n8nModules: n8nModulesDir });
+		return { ...result, pagesFetched: server.seen.pages, connections: server.stats.connections, withoutApiKey: server.stats.withoutApiKey };
 	} finally {
 		await server.close();
 	}
 }
 
 async function benchReturnAll() {
-	const { node, axios } = await repeated(async () => ({ node: await returnAllOnce('node'), axios: await returnAllOnce('axios') }), 'elapsedMs');
+	const { node, axios, httpRequest } = await repeated(
+		async () => ({
+			node: await returnAllOnce('node'),
+			...(n8nModulesDir ? { httpRequest: await returnAllOnce('httpRequest') } : {}),
+			axios: await returnAllOnce('axios'),
+		}),
+		'elapsedMs',
+	);
 	return {
 		repeats: REPEATS,
 		expected: { records: RECORDS, pages: Math.ceil(RECORDS / 100) },
 		node,
 		axios,
+		httpRequest: httpRequest ?? { skipped: noN8n },
 		ratios: {
 			time: round(node.elapsedMs / axios.elapsedMs),
+			timeVsHttpRequest: httpRequest ? round(node.elapsedMs / httpRequest.elapsedMs) : undefined,
+			cpuVsHttpRequest: httpRequest ? round(node.cpuMs / httpRequest.cpuMs) : undefined,
+			httpRequestVsAxios: httpRequest ? round(httpRequest.elapsedMs / axios.elapsedMs) : undefined,
+			rssGrowthVsHttpRequest: httpRequest ? round(node.rssGrowthMb / Math.max(1, httpRequest.rssGrowthMb)) : undefined,
 			peakRss: round(node.peakRssMb / axios.peakRssMb),
 			rssGrowth: round(node.rssGrowthMb / Math.max(1, axios.rssGrowthMb)),
 		},
@@ -255,66 +359,95 @@ async function benchThrottle() {
 
 // ---------------------------------------------------------------------------------------------
 
-function table(results) {
+const kib = (bytes) => round(bytes / 1024, 1);
+
+/**
+ * The table as rows; `readme: true` marks the rows the project README shows (bench/README.md
+ * shows all of them).
+ */
+function tableRows(results) {
 	const rows = [];
-	const add = (benchmark, metric, ours, reference, ratio, note = '') => rows.push({ benchmark, metric, ours, reference, ratio, note });
-	const { load, requests, returnAll, retry, throttle } = results.benchmarks;
+	const add = (benchmark, metric, ours, reference, ratio, note = '', readme = false) => rows.push({ benchmark, metric, ours, reference, ratio, note, readme });
+	const { load, weight, panel, requests, returnAll, retry, throttle } = results.benchmarks;
+	const keyless = (...sides) => {
+		const missing = sides.reduce((sum, side) => sum + (side?.withoutApiKey ?? 0), 0);
+		return missing ? `; ⚠ ${missing} requests arrived without the API key` : '';
+	};
 	if (load?.ours) {
-		add('1 load', 'require + description (median ms)', load.ours.medianLoadMs, load.peer.medianLoadMs, load.ratios.loadTime, `peer = n8n-openapi-node, ${load.ours.samples} fresh processes each`);
-		add('1 load', 'description JSON (KB)', round(load.ours.descriptionBytes / 1024, 1), round(load.peer.descriptionBytes / 1024, 1), load.ratios.descriptionSize, `${load.ours.operations} vs ${load.peer.operations} operations`);
+		add('1 load', 'require + description (median ms)', load.ours.medianLoadMs, load.peer.medianLoadMs, load.ratios.loadTime, `peer = n8n-openapi-node, ${load.ours.samples} fresh processes each`, true);
+		add('1 load', 'description JSON (KiB)', kib(load.ours.descriptionBytes), kib(load.peer.descriptionBytes), load.ratios.descriptionSize, `${load.ours.operations} vs ${load.peer.operations} operations, ${load.ours.properties} vs ${load.peer.properties} properties`);
 		add('1 load', 'retained heap after load (MB)', load.ours.retainedHeapMb, load.peer.retainedHeapMb, load.ratios.retainedHeap);
 	} else if (load) add('1 load', 'skipped', '', '', '', load.skipped ?? load.error);
+	if (weight?.ours) {
+		const both = (side) => side.node + side.tool;
+		const n8n = `n8n ${weight.n8nVersion}'s loader and tool generation`;
+		add('2 served size', 'node in /types/nodes.json (KiB)', kib(weight.ours.node), kib(weight.peer.node), weight.ratios.node, `${n8n}; peer = n8n-openapi-node`, true);
+		add('2 served size', 'node + AI-tool variant (KiB)', kib(both(weight.ours)), kib(both(weight.peer)), weight.ratios.nodeAndTool, 'dnsFilter + dnsFilterTool as n8n serves them; the peer made usableAsTool like every community node', true);
+		add('2 served size', 'node vs HubSpot (KiB)', kib(weight.ours.node), kib(weight.hubspot.node), weight.ratios.nodeVsHubspot, `HubSpot = its ${weight.hubspot.entries.filter((e) => !e.name.endsWith('Tool')).length} version entries in n8n-nodes-base`, true);
+		add('2 served size', 'node + tool vs HubSpot + tool (KiB)', kib(both(weight.ours)), kib(both(weight.hubspot)), weight.ratios.nodeAndToolVsHubspot);
+		const largest = weight.largestOther[0];
+		add('2 served size', 'share of all of /types/nodes.json', kib(both(weight.ours)), kib(weight.totalBytes), weight.ratios.shareOfNodesJson, `node rank ${weight.rankOfNode} of ${weight.entryCount} entries (n8n-nodes-base + LangChain + this package); largest other: ${largest.name.split('.').pop()} ${kib(largest.bytes)} KiB`);
+	} else if (weight) add('2 served size', 'skipped', '', '', '', weight.skipped ?? weight.error);
+	if (panel?.ours) {
+		add('3 parameter panel', 'getNodeParameters (ms per operation)', panel.ours.msPerOperation, panel.peer.msPerOperation, panel.ratios.msPerOperation, `n8n's NodeHelpers.getNodeParameters, defaults on, over all ${panel.ours.operations} operations × ${panel.ours.passesPerSample} passes; median of ${panel.ours.samples} processes each, interleaved`, true);
+	} else if (panel) add('3 parameter panel', 'skipped', '', '', '', panel.skipped ?? panel.error);
 	if (requests?.node) {
-		add('2 per-request', `ms/request (${requests.node.count} GETs)`, requests.node.msPerRequest, requests.axios.msPerRequest, requests.ratios.msPerRequest, `${requests.node.target} in WorkflowExecute vs axios loop; median of ${requests.repeats} interleaved runs`);
-		add('2 per-request', 'ms/request vs axios with a new connection per request', requests.node.msPerRequest, requests.axiosFresh.msPerRequest, requests.ratios.msPerRequestVsFreshConnections, 'isolates connection set-up; not the floor');
-		if (requests.ratios.msPerRequestVsProbe) add('2 per-request', 'ms/request vs the transport alone (probe node)', requests.node.msPerRequest, requests.probe.msPerRequest, requests.ratios.msPerRequestVsProbe, "the node's own routing and parameter reading");
-		if (requests.parallel) add('2 per-request', 'ms/request, Items in Parallel = 5 vs 1', requests.parallel.msPerRequest, requests.node.msPerRequest, requests.ratios.parallelVsSequential, 'wall time per request; the local server answers at once, so this shows CPU cost, not hidden latency');
-		add('2 per-request', 'peak RSS (MB)', requests.node.peakRssMb, requests.axios.peakRssMb, requests.ratios.peakRss);
-		add('2 per-request', 'RSS growth during run (MB)', requests.node.rssGrowthMb, requests.axios.rssGrowthMb, requests.ratios.rssGrowth);
-		add('2 per-request', 'peak heap used (MB)', requests.node.peakHeapUsedMb, requests.axios.peakHeapUsedMb, round(requests.node.peakHeapUsedMb / requests.axios.peakHeapUsedMb));
-		add('2 per-request', 'heap retained after GC, results held (MB)', requests.node.retainedHeapMb, requests.axios.retainedHeapMb, round(requests.node.retainedHeapMb / requests.axios.retainedHeapMb));
-		add('2 per-request', 'TCP connections opened', requests.node.connections, requests.axios.connections, '', `per run, incl. ${Math.min(200, requests.node.count)} warm-up requests; axios with a new connection each: ${requests.axiosFresh.connections}`);
-	} else if (requests) add('2 per-request', 'failed', '', '', '', requests.error);
+		const http = requests.httpRequest?.msPerRequest ? requests.httpRequest : undefined;
+		add('4 per-request', `ms/request (${requests.node.count} GETs)`, requests.node.msPerRequest, requests.axios.msPerRequest, requests.ratios.msPerRequest, `${requests.node.target} in WorkflowExecute vs keep-alive axios loop (the floor); median of ${requests.repeats} interleaved runs${keyless(requests.node, requests.axios)}`, true);
+		if (http) {
+			add('4 per-request', 'ms/request vs n8n HTTP Request node', requests.node.msPerRequest, http.msPerRequest, requests.ratios.msPerRequestVsHttpRequest, `same credential, same GETs, same WorkflowExecute; HTTP Request ${http.typeVersion ?? ''} sends all items at once, this node one at a time (its default) (goal ≤ 1.1)${keyless(http)}`, true);
+			add('4 per-request', 'CPU ms/request vs n8n HTTP Request node', requests.node.cpuMsPerRequest, http.cpuMsPerRequest, requests.ratios.cpuPerRequestVsHttpRequest, "the client process's own CPU time (user + system), median of the runs; steadier than wall time on a busy machine", true);
+			if (requests.parallel) add('4 per-request', 'ms/request, Items in Parallel = 5 vs HTTP Request node', requests.parallel.msPerRequest, http.msPerRequest, requests.ratios.parallelVsHttpRequest, 'both sending concurrently');
+			add('4 per-request', 'HTTP Request node vs axios loop (context)', http.msPerRequest, requests.axios.msPerRequest, requests.ratios.httpRequestVsAxios, 'what n8n itself costs per request over the floor');
+		} else if (requests.httpRequest?.skipped) add('4 per-request', 'vs n8n HTTP Request node: skipped', '', '', '', requests.httpRequest.skipped);
+		add('4 per-request', 'ms/request vs axios with a new connection per request', requests.node.msPerRequest, requests.axiosFresh.msPerRequest, requests.ratios.msPerRequestVsFreshConnections, 'isolates connection set-up; not the floor');
+		if (requests.ratios.msPerRequestVsProbe) add('4 per-request', 'ms/request vs the transport alone (probe node)', requests.node.msPerRequest, requests.probe.msPerRequest, requests.ratios.msPerRequestVsProbe, "the node's own routing and parameter reading");
+		if (requests.parallel) add('4 per-request', 'ms/request, Items in Parallel = 5 vs 1', requests.parallel.msPerRequest, requests.node.msPerRequest, requests.ratios.parallelVsSequential, 'wall time per request; the local server answers at once, so this shows CPU cost, not hidden latency');
+		add('4 per-request', 'peak RSS (MB)', requests.node.peakRssMb, requests.axios.peakRssMb, requests.ratios.peakRss);
+		add('4 per-request', 'RSS growth during run (MB)', requests.node.rssGrowthMb, requests.axios.rssGrowthMb, requests.ratios.rssGrowth, http ? `HTTP Request node: ${http.rssGrowthMb} MB` : '');
+		add('4 per-request', 'peak heap used (MB)', requests.node.peakHeapUsedMb, requests.axios.peakHeapUsedMb, round(requests.node.peakHeapUsedMb / requests.axios.peakHeapUsedMb));
+		add('4 per-request', 'heap retained after GC, results held (MB)', requests.node.retainedHeapMb, requests.axios.retainedHeapMb, round(requests.node.retainedHeapMb / requests.axios.retainedHeapMb));
+		add('4 per-request', 'TCP connections opened', requests.node.connections, requests.axios.connections, '', `per run, incl. ${Math.min(200, requests.node.count)} warm-up requests; axios with a new connection each: ${requests.axiosFresh.connections}${http ? `; HTTP Request node: ${http.connections}` : ''}`);
+	} else if (requests) add('4 per-request', 'failed', '', '', '', requests.error);
 	if (returnAll?.node) {
-		add('3 return all', `time for ${returnAll.node.records} records (ms)`, returnAll.node.elapsedMs, returnAll.axios.elapsedMs, returnAll.ratios.time, `${returnAll.node.target} with Return All vs axios page loop; median of ${returnAll.repeats} interleaved runs`);
-		add('3 return all', 'pages fetched', returnAll.node.pagesFetched, returnAll.axios.pagesFetched, '', `expected ${returnAll.expected.pages}`);
-		add('3 return all', 'peak RSS (MB)', returnAll.node.peakRssMb, returnAll.axios.peakRssMb, returnAll.ratios.peakRss);
-		add('3 return all', 'RSS growth during run (MB)', returnAll.node.rssGrowthMb, returnAll.axios.rssGrowthMb, returnAll.ratios.rssGrowth);
-		add('3 return all', 'peak heap used (MB)', returnAll.node.peakHeapUsedMb, returnAll.axios.peakHeapUsedMb, round(returnAll.node.peakHeapUsedMb / returnAll.axios.peakHeapUsedMb));
-		add('3 return all', 'heap retained after GC, results held (MB)', returnAll.node.retainedHeapMb, returnAll.axios.retainedHeapMb, round(returnAll.node.retainedHeapMb / returnAll.axios.retainedHeapMb));
-	} else if (returnAll) add('3 return all', 'failed', '', '', '', returnAll.error);
+		const http = returnAll.httpRequest?.elapsedMs ? returnAll.httpRequest : undefined;
+		add('5 return all', `time for ${returnAll.node.records} records (ms)`, returnAll.node.elapsedMs, returnAll.axios.elapsedMs, returnAll.ratios.time, `${returnAll.node.target} with Return All vs keep-alive axios page loop (the floor); median of ${returnAll.repeats} interleaved runs${keyless(returnAll.node, returnAll.axios)}`, true);
+		if (http) {
+			add('5 return all', 'time vs n8n HTTP Request node pagination (ms)', returnAll.node.elapsedMs, http.elapsedMs, returnAll.ratios.timeVsHttpRequest, `its own pagination: page[number] = $pageCount + 1, complete when $response.body.data.length < 100; ${http.records} records in ${http.outputItems} page items (goal ≤ 1.1)${keyless(http)}`, true);
+			add('5 return all', 'CPU ms vs n8n HTTP Request node', returnAll.node.cpuMs, http.cpuMs, returnAll.ratios.cpuVsHttpRequest, "the client process's own CPU time (user + system), median of the runs", true);
+			add('5 return all', 'HTTP Request node vs axios page loop (context)', http.elapsedMs, returnAll.axios.elapsedMs, returnAll.ratios.httpRequestVsAxios, 'what n8n itself costs over the floor');
+		} else if (returnAll.httpRequest?.skipped) add('5 return all', 'vs n8n HTTP Request node: skipped', '', '', '', returnAll.httpRequest.skipped);
+		add('5 return all', 'pages fetched', returnAll.node.pagesFetched, returnAll.axios.pagesFetched, '', `expected ${returnAll.expected.pages}${http ? `; HTTP Request node: ${http.pagesFetched} (the last one empty: it stops on a short page)` : ''}`);
+		add('5 return all', 'peak RSS (MB)', returnAll.node.peakRssMb, returnAll.axios.peakRssMb, returnAll.ratios.peakRss);
+		add('5 return all', 'RSS growth during run (MB)', returnAll.node.rssGrowthMb, returnAll.axios.rssGrowthMb, returnAll.ratios.rssGrowth, http ? `HTTP Request node: ${http.rssGrowthMb} MB` : '');
+		add('5 return all', 'peak heap used (MB)', returnAll.node.peakHeapUsedMb, returnAll.axios.peakHeapUsedMb, round(returnAll.node.peakHeapUsedMb / returnAll.axios.peakHeapUsedMb));
+		add('5 return all', 'heap retained after GC, results held (MB)', returnAll.node.retainedHeapMb, returnAll.axios.retainedHeapMb, round(returnAll.node.retainedHeapMb / returnAll.axios.retainedHeapMb));
+	} else if (returnAll) add('5 return all', 'failed', '', '', '', returnAll.error);
 	if (retry?.ratio) {
-		add('4 429 recovery', 'elapsed / sum of Retry-After', retry.elapsedMs, retry.minimumMs, retry.ratio, `${retry.requestsWanted} GETs, ${retry.scheduled429} × 429 Retry-After: 1 (goal ≤ 1.1)`);
-		add('4 429 recovery', 'requests sent / minimum', retry.requestsSent, retry.minimumRequests, round(retry.requestsSent / retry.minimumRequests, 3), `${retry.extraRequests} extra, ${retry.earlyRetries} early retries`);
-	} else if (retry) add('4 429 recovery', 'failed', '', '', '', retry.error);
+		add('6 429 recovery', 'elapsed / sum of Retry-After', retry.elapsedMs, retry.minimumMs, retry.ratio, `${retry.requestsWanted} GETs, ${retry.scheduled429} × 429 Retry-After: 1 (goal ≤ 1.1)`, true);
+		add('6 429 recovery', 'requests sent / minimum', retry.requestsSent, retry.minimumRequests, round(retry.requestsSent / retry.minimumRequests, 3), `${retry.extraRequests} extra, ${retry.earlyRetries} early retries`, true);
+	} else if (retry) add('6 429 recovery', 'failed', '', '', '', retry.error);
 	for (const config of throttle?.error ? [] : [throttle?.short, throttle?.long]) {
 		if (!config?.rateRatio) continue;
 		const label = `${config.limit} per ${config.windowSeconds} s`;
-		add('5 throttle', `steady-state rate, ${label} (req/s)`, config.measuredPerSecond, config.configuredPerSecond, config.rateRatio, `${config.executions} executions sharing the credential, ${config.requests} requests over ${config.windowsSpanned} windows (goal within 5%)`);
-		if (config.safetyMarginMs) add('5 throttle', `steady-state rate vs designed rate, ${label}`, config.measuredPerSecond, config.designedPerSecond, config.rateRatioToDesigned, `designed = limit / (window + ${config.safetyMarginMs} ms safety margin)`);
-		add('5 throttle', `max starts in any ${config.windowSeconds} s window`, config.maxStartsInAnyWindow, config.limit, round(config.maxStartsInAnyWindow / config.limit, 3), 'goal never above the limit (server arrival times)');
+		const short = config === throttle.short;
+		add('7 throttle', `steady-state rate, ${label} (req/s)`, config.measuredPerSecond, config.configuredPerSecond, config.rateRatio, `${config.executions} executions sharing the credential, ${config.requests} requests over ${config.windowsSpanned} windows (goal within 5%)`, short);
+		if (config.safetyMarginMs) add('7 throttle', `steady-state rate vs designed rate, ${label}`, config.measuredPerSecond, config.designedPerSecond, config.rateRatioToDesigned, `designed = limit / (window + ${config.safetyMarginMs} ms safety margin)`);
+		add('7 throttle', `max starts in any ${config.windowSeconds} s window`, config.maxStartsInAnyWindow, config.limit, round(config.maxStartsInAnyWindow / config.limit, 3), 'goal never above the limit (server arrival times)', short);
 	}
-	if (throttle?.error) add('5 throttle', 'failed', '', '', '', throttle.error);
-	const header = ['Benchmark', 'Metric', 'This node', 'Reference', 'Ratio', 'Notes'];
-	const lines = [
-		`| ${header.join(' | ')} |`,
-		`|${header.map(() => '---').join('|')}|`,
-		...rows.map((r) => `| ${[r.benchmark, r.metric, r.ours, r.reference, r.ratio, r.note].join(' | ')} |`),
-	];
-	return lines.join('\n');
+	if (throttle?.error) add('7 throttle', 'failed', '', '', '', throttle.error);
+	return rows;
 }
 
-const benchmarks = { load: benchLoad, requests: benchRequests, returnAll: benchReturnAll, retry: benchRetry, throttle: benchThrottle };
-const git = (...args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' }).stdout?.trim();
+const benchmarks = { load: benchLoad, weight: benchWeight, panel: benchPanel, requests: benchRequests, returnAll: benchReturnAll, retry: benchRetry, throttle: benchThrottle };
 const results = {
 	date: new Date().toISOString(),
-	commit: git('rev-parse', '--short', 'HEAD'),
-	// Other work in the checkout (built into dist/ too) when the run started.
-	uncommittedFiles:
-		git('status', '--porcelain', '--untracked-files=no')
-			?.split('\n')
-			.filter((line) => line && !line.endsWith('bench/results.json')).length ?? 0,
+	commit: startState.commit,
+	// Anything but the bench's own outputs that differed from the commit when the run started.
+	uncommitted: startState.uncommitted,
+	dryRun,
 	machine: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model },
+	n8n: { core: createRequire(import.meta.url)('n8n-core/package.json').version, install: n8nModulesDir ? N8N_VERSION : undefined },
 	target: builtNode && process.env.BENCH_TARGET !== 'probe' ? 'DnsFilter node (dist/)' : 'transport probe node (test/support/probe-node.mjs)',
 	benchmarks: {},
 };
@@ -332,9 +465,29 @@ for (const [name, bench] of Object.entries(benchmarks)) {
 	results.benchmarks[name].benchSeconds = round((Date.now() - started) / 1000, 1);
 }
 results.totalSeconds = round((Date.now() - startedAll) / 1000, 1);
-results.table = table(results);
-console.log(`\nTarget: ${results.target} at ${results.commit}${results.uncommittedFiles ? ` + ${results.uncommittedFiles} uncommitted files` : ''} — ${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}\n`);
+results.rows = tableRows(results);
+results.table = markdownTable(results.rows);
+
+// Written for the README only when the checkout still is the commit it started at.
+const endState = checkoutState();
+const sameCheckout = endState.commit === startState.commit && endState.uncommitted.length === 0 && startState.uncommitted.length === 0;
+results.forReadme = !dryRun && !only && sameCheckout;
+const dirtyNote = results.uncommitted.length ? ` + ${results.uncommitted.length} uncommitted files` : '';
+console.log(`\nCommit ${results.commit}${dirtyNote}. Target: ${results.target} — ${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}\n`);
 console.log(results.table);
 console.log(`\nTotal ${results.totalSeconds} s. Ratios are this node / reference, measured in this run.`);
-if (!only) writeFileSync(path.join(benchDir, 'results.json'), `${JSON.stringify(results, null, '\t')}\n`);
-else console.log('(BENCH_ONLY set: bench/results.json not written)');
+if (results.forReadme) {
+	writeFileSync(path.join(benchDir, 'results.json'), `${JSON.stringify(results, null, '\t')}\n`);
+	const written = renderReadmes(results);
+	console.log(`Wrote bench/results.json and rendered ${written.join(' and ')} for commit ${results.commit}; commit them together.`);
+} else {
+	mkdirSync(tmpDir, { recursive: true });
+	writeFileSync(path.join(tmpDir, 'results.json'), `${JSON.stringify(results, null, '\t')}\n`);
+	const why = only
+		? 'BENCH_ONLY set'
+		: dryRun
+			? 'dry run'
+			: `the checkout changed during the run (now ${endState.commit.slice(0, 12)}${endState.uncommitted.length ? ` + ${endState.uncommitted.join(', ')}` : ''})`;
+	console.log(`(${why}: README and bench/results.json not written; results in bench/.tmp/results.json)`);
+	if (!only && !dryRun) process.exitCode = 2;
+}

@@ -13,16 +13,20 @@ function send(res, status, body, headers = {}) {
 }
 
 async function listen(handler) {
-	const stats = { requests: 0, connections: 0 };
+	const stats = { requests: 0, connections: 0, withoutApiKey: 0 };
 	const server = http.createServer({ keepAlive: true, keepAliveTimeout: 30_000 }, (req, res) => {
 		stats.requests++;
+		// Every side sends the same credential; a request without it would not be the same GET.
+		if (!req.headers.authorization) stats.withoutApiKey++;
 		// Bodies are ignored; drain so keep-alive works for any method.
 		req.resume();
 		req.on('end', () => handler(req, res));
 	});
 	server.keepAliveTimeout = 30_000;
 	server.on('connection', () => stats.connections++);
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	// A deep accept queue: n8n's HTTP Request node opens one connection per item, all at once, and
+	// Node's default backlog (511) would make the overflow wait for SYN retransmits (1 s and up).
+	await new Promise((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
 	return {
 		url: `http://127.0.0.1:${server.address().port}`,
 		stats,

@@ -28,21 +28,32 @@ export async function loadTarget(preferred = process.env.BENCH_TARGET) {
 	if (useReal) {
 		const show = operationRow(engine, 'V1_Networks-show');
 		const index = operationRow(engine, 'V1_Networks-index');
-		const idField = show?.fields?.find((f) => f.wireName === 'id' && f.in === 'path')?.field ?? 'id';
+		// Operation values are the generator's to name; never guess them.
+		if (!show || !index) throw new Error('the operation table has no V1_Networks-show / V1_Networks-index row');
+		const idField = show.fields.find((f) => f.wireName === 'id' && f.in === 'path')?.field;
+		if (!idField) throw new Error('V1_Networks-show has no path field for id');
+		const nodeType = engine.loadDnsFilterNode();
+		// "Items in Parallel" must exist under that name, or the parallel row would quietly run one at a time.
+		const hasConcurrency = nodeType.description.properties.some(
+			(p) => p.name === 'requestOptions' && p.options?.some((o) => o.name === 'concurrency'),
+		);
 		return {
 			kind: 'dnsfilter',
 			engine,
-			nodeType: engine.loadDnsFilterNode(),
+			nodeType,
 			typeName: engine.NODE_TYPE,
 			/** One GET /v1/networks/{id} per item, the id taken from the item. */
-			getOne: (concurrency) => ({
-				resource: show?.resource ?? 'network',
-				operation: show?.operation ?? 'get',
-				[idField]: '={{ $json.id }}',
-				...(concurrency ? { requestOptions: { concurrency } } : {}),
-			}),
+			getOne: (concurrency) => {
+				if (concurrency && !hasConcurrency) throw new Error('the node has no Request Options → concurrency ("Items in Parallel") parameter');
+				return {
+					resource: show.resource,
+					operation: show.operation,
+					[idField]: '={{ $json.id }}',
+					...(concurrency ? { requestOptions: { concurrency } } : {}),
+				};
+			},
 			/** GET /v1/networks with Return All. */
-			listAll: () => ({ resource: index?.resource ?? 'network', operation: index?.operation ?? 'getMany', returnAll: true }),
+			listAll: () => ({ resource: index.resource, operation: index.operation, returnAll: true }),
 		};
 	}
 	const { PROBE_TYPE, probeNode } = await import('../test/support/probe-node.mjs');

@@ -161,6 +161,7 @@ export class MemoryCredentialsHelper extends ICredentialsHelper {
 export async function runNode({
 	nodeType,
 	typeName = NODE_TYPE,
+	typeVersion = 1,
 	parameters,
 	items = [{}],
 	credentials,
@@ -182,7 +183,7 @@ export async function runNode({
 			id: '3',
 			name: 'DNSFilter',
 			type: typeName,
-			typeVersion: 1,
+			typeVersion,
 			position: [400, 0],
 			parameters,
 			credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'DNSFilter account' } },

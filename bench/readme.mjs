@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// Renders the benchmark results into the READMEs, between markers, so the figures there are always
+// one run's, at the commit that run measured:
+//   README.md        <!-- bench:start --> … <!-- bench:end -->   the key rows
+//   bench/README.md  <!-- bench:results:start --> … <!-- bench:results:end -->   every row
+// bench/run.mjs calls it after a full run on a clean checkout; `node bench/readme.mjs` re-renders
+// from bench/results.json (only from a run marked `forReadme`).
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { benchDir, root } from './lib.mjs';
+
+const HEADER = ['Benchmark', 'Metric', 'This node', 'Reference', 'Ratio', 'Notes'];
+
+export function markdownTable(rows) {
+	const cell = (value) => String(value ?? '').replaceAll('|', '\\|');
+	return [
+		`| ${HEADER.join(' | ')} |`,
+		`|${HEADER.map(() => '---').join('|')}|`,
+		...rows.map((r) => `| ${[r.benchmark, r.metric, r.ours, r.reference, r.ratio, r.note].map(cell).join(' | ')} |`),
+	].join('\n');
+}
+
+function runLine(results) {
+	const { machine } = results;
+	const n8n = results.n8n?.install ? `, n8n ${results.n8n.install} (n8n-core ${results.n8n.core})` : `, n8n-core ${results.n8n?.core}`;
+	return (
+		`Run of ${results.date.slice(0, 10)} at commit \`${results.commit.slice(0, 12)}\` (clean checkout), ` +
+		`${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}${n8n}; ${results.totalSeconds} s in all.\n` +
+		'Ratio = this node ÷ reference, both measured side by side in this run; below 1 means this node is smaller or faster.'
+	);
+}
+
+/** Issue 13's and the earlier issues' goals, each with this run's figure and whether it holds. */
+export function goalLines(results) {
+	const { weight, requests, returnAll, retry, throttle } = results.benchmarks;
+	const lines = [];
+	const mark = (ok) => (ok ? '✓' : '✗');
+	if (weight?.ours) {
+		const kib = (bytes) => (bytes / 1024).toFixed(1);
+		const ok = weight.ours.node <= 200_000 && weight.ours.node < weight.hubspot.node;
+		lines.push(
+			`${mark(ok)} Description as n8n serves it ≤ 200 KB and below HubSpot: ${kib(weight.ours.node)} KiB (HubSpot ${kib(weight.hubspot.node)} KiB; ${weight.ratios.node} × the peer); with the AI-tool copy ${kib(weight.ours.node + weight.ours.tool)} KiB.`,
+		);
+	}
+	if (requests?.httpRequest?.msPerRequest) {
+		const { msPerRequestVsHttpRequest: wall, cpuPerRequestVsHttpRequest: cpu } = requests.ratios;
+		lines.push(`${mark(wall <= 1.1 && cpu <= 1.1)} Per request ≤ 1.1 × n8n's HTTP Request node: ${wall} × its wall time, ${cpu} × its CPU time.`);
+	}
+	if (returnAll?.httpRequest?.elapsedMs) {
+		const { timeVsHttpRequest: wall, cpuVsHttpRequest: cpu } = returnAll.ratios;
+		lines.push(`${mark(wall <= 1.1 && cpu <= 1.1)} Return All of ${returnAll.node.records} records ≤ 1.1 × the HTTP Request node's own pagination: ${wall} × its time, ${cpu} × its CPU time.`);
+	}
+	if (retry?.ratio) lines.push(`${mark(retry.ratio <= 1.1 && retry.extraRequests === 0)} 429 recovery ≤ 1.1 × the waits the server asks for, no extra requests: ${retry.ratio}, ${retry.extraRequests} extra.`);
+	const rates = [throttle?.short, throttle?.long].filter((c) => c?.rateRatio);
+	if (rates.length) {
+		const ok = rates.every((c) => Math.abs(1 - c.rateRatio) <= 0.05 && c.maxStartsInAnyWindow <= c.limit);
+		lines.push(`${mark(ok)} Throttle within 5% of the configured rate and never above it: ${rates.map((c) => `${c.rateRatio} at ${c.limit} per ${c.windowSeconds} s (max ${c.maxStartsInAnyWindow})`).join(', ')}.`);
+	}
+	return lines.map((line) => `- ${line}`);
+}
+
+function replaceBetween(file, start, end, body) {
+	const text = readFileSync(file, 'utf8');
+	const from = text.indexOf(start);
+	const to = text.indexOf(end);
+	if (from < 0 || to < from) throw new Error(`${path.relative(root, file)} has no ${start} … ${end} markers`);
+	const next = `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`;
+	if (next !== text) writeFileSync(file, next);
+}
+
+/** Writes both READMEs from a run; returns the files it rendered. */
+export function renderReadmes(results) {
+	if (!results.forReadme) throw new Error(`results of commit ${results.commit} are not marked for the README (a dry run, a partial run, or uncommitted changes)`);
+	const key = results.rows.filter((row) => row.readme);
+	replaceBetween(
+		path.join(root, 'README.md'),
+		'<!-- bench:start -->',
+		'<!-- bench:end -->',
+		[
+			'`npm run bench` measures this node next to a reference on local servers, as ratios from one run',
+			'(method, every row and every sample: [bench/README.md](bench/README.md), [bench/results.json](bench/results.json)).',
+			runLine(results),
+			'',
+			...goalLines(results),
+			'',
+			markdownTable(key),
+		].join('\n'),
+	);
+	replaceBetween(
+		path.join(benchDir, 'README.md'),
+		'<!-- bench:results:start -->',
+		'<!-- bench:results:end -->',
+		[runLine(results), '', markdownTable(results.rows)].join('\n'),
+	);
+	return ['README.md', 'bench/README.md'];
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+	const results = JSON.parse(readFileSync(path.join(benchDir, 'results.json'), 'utf8'));
+	try {
+		console.log(`Rendered ${renderReadmes(results).join(' and ')} from bench/results.json (commit ${results.commit}).`);
+	} catch (error) {
+		console.error(`bench/readme.mjs: ${error.message}`);
+		process.exit(1);
+	}
+}
