@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { emitDescriptionsIndex, emitOperations, emitResourceFile, emitResources } from './generator/emitTs.mjs';
+import { emitDescriptionsIndex, emitFieldsFile, emitOperations, emitResourceFile, emitResources, emitSubtitle } from './generator/emitTs.mjs';
 import { updateReadme } from './generator/emitReadme.mjs';
 import { buildModel } from './generator/fields.mjs';
 import { DEFAULT_SPEC_PATH, listOperations, loadSpec, REPO_ROOT } from './generator/spec.mjs';
@@ -23,7 +23,9 @@ export function generate({ specPath = DEFAULT_SPEC_PATH, readmeText } = {}) {
 	const files = new Map();
 	files.set('operations.ts', emitOperations(model.operations));
 	files.set('resources.ts', emitResources(model.resources));
+	files.set('subtitle.ts', emitSubtitle(model.resources));
 	for (const resource of model.resources) files.set(`descriptions/${resource.file}.ts`, emitResourceFile(resource));
+	files.set('descriptions/fields.ts', emitFieldsFile(model.resources));
 	files.set('descriptions/index.ts', emitDescriptionsIndex(model.resources));
 	return { files, readme: updateReadme(readmeText, model.resources), model };
 }

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 
 import { loadDnsFilterNode, runNode } from './support/engine.mjs';
 import { makeApiKey } from './support/jwt.mjs';
+import { operationFor } from './support/node-params.mjs';
 import { json, startStandIn } from './support/standin-server.mjs';
 
 let server;
@@ -35,8 +36,7 @@ async function createExport(extra, states) {
 	return await runNode({
 		nodeType: loadDnsFilterNode(),
 		parameters: {
-			resource: 'networkCsvExport',
-			operation: 'create',
+			...operationFor('V2_Networks_CSV_Exports-create'),
 			additionalFields: { organizationIds: '11,12' },
 			pollInterval: 1,
 			...extra,

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { loadDnsFilterNode, runNode } from './support/engine.mjs';
 import { makeApiKey } from './support/jwt.mjs';
+import { operationFor } from './support/node-params.mjs';
 import { json, startStandIn } from './support/standin-server.mjs';
 
 const DAY = 86_400_000;
@@ -33,7 +34,7 @@ describe('API key list/get add expiry fields', () => {
 
 	test('Get Many API Keys: default threshold 14', async () => {
 		server.setHandler((req, res, record) => (record.path === '/v1/api_keys' ? json(res, 200, { data: keys(), links: {} }) : json(res, 404, {})));
-		const { items, error } = await run({ resource: 'apiKey', operation: 'index', returnAll: true });
+		const { items, error } = await run({ ...operationFor('V1_Api_Keys-index'), returnAll: true });
 		assert.equal(error, undefined, error?.message);
 		assert.deepEqual(
 			items.map(({ json: k }) => [k.id, k.name, k.expiresInDays, k.isExpired, k.isExpiringSoon]),
@@ -48,7 +49,7 @@ describe('API key list/get add expiry fields', () => {
 
 	test('Get API Key with a threshold of 7', async () => {
 		server.setHandler((req, res, record) => json(res, 200, { data: keys().find((k) => record.path.endsWith(`/${k.id}`)) }));
-		const { items } = await run({ resource: 'apiKey', operation: 'show', id: 1, expiringSoonThresholdDays: 7 });
+		const { items } = await run({ ...operationFor('V1_Api_Keys-show'), id: '1', expiringSoonThresholdDays: 7 });
 		assert.deepEqual([items[0].json.expiresInDays, items[0].json.isExpiringSoon], [14, false]);
 	});
 });
@@ -80,7 +81,7 @@ describe('Items in Parallel and the rate-limit hint in the real node', () => {
 			return json(res, 200, { data: { id: String(id), type: 'networks', attributes: { name: `Site ${id}` } } }, { 'RateLimit-Limit': '2000', 'RateLimit-Remaining': String(150 - id), 'RateLimit-Reset': '30' });
 		});
 		const { items, error, hints } = await run(
-			{ resource: 'network', operation: 'show', id: '={{ $json.id }}', requestOptions: { concurrency: 5 } },
+			{ ...operationFor('V1_Networks-show'), id: '={{ $json.id }}', requestOptions: { concurrency: 5 } },
 			{ items: Array.from({ length: 15 }, (_, i) => ({ id: i + 1 })), continueOnFail: true },
 		);
 		assert.equal(error, undefined, error?.message);
@@ -102,7 +103,7 @@ describe('Items in Parallel and the rate-limit hint in the real node', () => {
 			inFlight--;
 			json(res, 200, { data: { id: '1' } });
 		});
-		const { items } = await run({ resource: 'network', operation: 'show', id: '={{ $json.id }}' }, { items: [{ id: 1 }, { id: 2 }, { id: 3 }] });
+		const { items } = await run({ ...operationFor('V1_Networks-show'), id: '={{ $json.id }}' }, { items: [{ id: 1 }, { id: 2 }, { id: 3 }] });
 		assert.equal(items.length, 3);
 		assert.equal(peak, 1);
 	});

@@ -167,7 +167,7 @@ describe('Update Network', () => {
 describe('Query Logs with Return All', () => {
 	test('walks 3 pages with page[number]/page[size], following the traffic-report page.next', { timeout: TEST_TIMEOUT_MS }, async () => {
 		const spec = row('GET', '/v1/traffic_reports/query_logs');
-		assert.equal(spec.displayName, 'Query Logs');
+		assert.equal(spec.displayName, 'Get Query Logs');
 		assert.equal(spec.pagination, 'trafficReport');
 		const pages = {
 			1: { values: [{ fqdn: 'a.example' }, { fqdn: 'b.example' }, { fqdn: 'c.example' }], next: 2 },

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { shownEntries, shownFor } from './support/visibility.mjs';
+
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const specPath = process.env.DNSFILTER_OPENAPI || path.resolve(root, '../shared/dnsfilter/openapi.json');
@@ -27,24 +29,16 @@ for (const [route, item] of Object.entries(spec.paths)) {
 	}
 }
 
+const description = new DnsFilter().description;
+
 function shows(property, key, value) {
 	const list = property.displayOptions?.show?.[key];
 	return Array.isArray(list) && list.includes(value);
 }
 
+/** The top-level properties n8n shows for a resource/operation pair (n8n's own display logic). */
 function visibleFor(resource, operation, values = {}) {
-	return properties.filter((property) => {
-		const show = property.displayOptions?.show;
-		if (!show) return true;
-		const current = { resource, operation, ...values };
-		return Object.entries(show).every(([key, allowed]) => {
-			if (!(key in current)) {
-				const parameter = properties.find((entry) => entry.name === key && entry.displayOptions?.show?.resource?.includes(resource) && entry.displayOptions?.show?.operation?.includes(operation));
-				return parameter ? allowed.includes(parameter.default) : false;
-			}
-			return allowed.includes(current[key]);
-		});
-	});
+	return shownFor(description, { resource, operation, ...values }).shown;
 }
 
 describe('node coverage', () => {
@@ -76,9 +70,17 @@ describe('node coverage', () => {
 		assert.equal(reachable, 280);
 	});
 
-	test('no two operations share (resource, operation)', () => {
-		const keys = OPERATIONS.map((row) => `${row.resource}:${row.operation}`);
-		assert.equal(new Set(keys).size, keys.length);
+	test('operation values are unique across resources (switching resource falls back to its default)', () => {
+		const values = OPERATIONS.map((row) => row.operation);
+		assert.equal(new Set(values).size, values.length);
+		const seen = new Map();
+		for (const selector of properties.filter((property) => property.name === 'operation')) {
+			for (const option of selector.options) {
+				if (option.value === 'customApiCall') continue;
+				assert.ok(!seen.has(option.value), `${option.value} is under ${seen.get(option.value)} and ${selector.displayOptions.show.resource}`);
+				seen.set(option.value, selector.displayOptions.show.resource[0]);
+			}
+		}
 		for (const selector of properties.filter((property) => property.name === 'operation')) {
 			const values = selector.options.map((option) => option.value);
 			assert.equal(new Set(values).size, values.length, `duplicate operation value under ${selector.displayOptions.show.resource}`);
@@ -100,6 +102,11 @@ describe('node coverage', () => {
 				assert.equal(field.required, true, `${operationId}: ${name} not required`);
 				assert.equal(field.collection, undefined, `${operationId}: ${name} is inside a collection`);
 				const property = visibleFor(row.resource, row.operation).find((entry) => entry.name === field.field);
+				if (field.type !== 'options') {
+					// An ID starts empty (never 0) so the editor flags it until filled; the table keeps the wire type.
+					assert.equal(property?.default, '', `${operationId}: ${field.field} must start empty`);
+					assert.equal(property?.type, 'string', `${operationId}: ${field.field} is a text field`);
+				}
 				assert.ok(property, `${operationId}: no visible parameter ${field.field}`);
 				assert.equal(property.required, true, `${operationId}: parameter ${field.field} not marked required`);
 				checked++;
@@ -110,19 +117,27 @@ describe('node coverage', () => {
 
 	test('every table field has a parameter where the router reads it', () => {
 		for (const row of OPERATIONS) {
-			const visible = visibleFor(row.resource, row.operation);
-			for (const field of row.fields) {
-				if (field.collection) {
-					const holder = visible.find((entry) => entry.name === field.collection) ?? properties.find((entry) => entry.name === field.collection && shows(entry, 'operation', row.operation) && shows(entry, 'resource', row.resource));
-					assert.ok(holder, `${row.operationId}: no ${field.collection} collection`);
-					assert.ok(holder.options.some((option) => option.name === field.field), `${row.operationId}: ${field.collection}.${field.field} missing`);
-				} else {
-					const property = properties.find((entry) => entry.name === field.field && shows(entry, 'resource', row.resource) && shows(entry, 'operation', row.operation));
-					assert.ok(property, `${row.operationId}: top-level ${field.field} missing`);
+			const bodyModes = row.body?.kind === 'object' ? [{ useJsonBody: false }, { useJsonBody: true }] : [{}];
+			for (const mode of bodyModes) {
+				const { parameters, shown } = shownFor(description, { resource: row.resource, operation: row.operation, ...mode });
+				for (const field of row.fields) {
+					if (field.in === 'body' && mode.useJsonBody) continue;
+					if (field.collection) {
+						const holders = shown.filter((entry) => entry.name === field.collection);
+						assert.equal(holders.length, 1, `${row.operationId}: one ${field.collection} collection shown`);
+						const entries = shownEntries(description, holders[0], parameters);
+						assert.equal(entries.filter((entry) => entry.name === field.field).length, 1, `${row.operationId}: ${field.collection}.${field.field} offered once`);
+					} else {
+						assert.equal(shown.filter((entry) => entry.name === field.field).length, 1, `${row.operationId}: top-level ${field.field} shown once`);
+					}
 				}
+				if (mode.useJsonBody) assert.ok(shown.some((entry) => entry.name === 'jsonBody'), `${row.operationId}: JSON Body`);
 			}
+			const { shown } = shownFor(description, { resource: row.resource, operation: row.operation });
+			const names = shown.map((entry) => entry.name);
+			assert.equal(new Set(names).size, names.length, `${row.operationId}: a parameter name shown twice: ${names}`);
 			if (row.pagination) {
-				assert.ok(visible.some((entry) => entry.name === 'returnAll'), `${row.operationId}: no Return All`);
+				assert.ok(shown.some((entry) => entry.name === 'returnAll'), `${row.operationId}: no Return All`);
 				assert.ok(!row.fields.some((field) => field.wireName === 'page'), `${row.operationId}: page still a field`);
 			}
 		}
@@ -139,7 +154,7 @@ describe('node coverage', () => {
 			}
 		};
 		walk(dir);
-		assert.ok(files.length >= 3 + 45);
+		assert.ok(files.length >= 4 + 42);
 		for (const file of files) assert.ok(readFileSync(file, 'utf8').startsWith(MARKER), `${path.relative(root, file)} lacks the marker`);
 	});
 });

@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 
 import { loadDnsFilterNode, runNode } from './support/engine.mjs';
 import { makeApiKey } from './support/jwt.mjs';
+import { operationFor } from './support/node-params.mjs';
 import { json, startStandIn } from './support/standin-server.mjs';
 
 let server;
@@ -19,7 +20,7 @@ async function getNetwork(requestOptions, handler) {
 	server.setHandler(handler);
 	return await runNode({
 		nodeType: loadDnsFilterNode(),
-		parameters: { resource: 'network', operation: 'show', id: 42, requestOptions },
+		parameters: { ...operationFor('V1_Networks-show'), id: '42', requestOptions },
 		credentials: { apiKey: makeApiKey(), baseUrl: server.url },
 		timeoutMs: 30_000,
 	});

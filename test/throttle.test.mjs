@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { loadBuilt, loadDnsFilterNode, runNode } from './support/engine.mjs';
 import { makeApiKey } from './support/jwt.mjs';
+import { operationFor } from './support/node-params.mjs';
 import { PROBE_TYPE, probeNode } from './support/probe-node.mjs';
 import { json, startStandIn } from './support/standin-server.mjs';
 
@@ -124,7 +125,7 @@ describe('a 3,000-request run against a server that enforces the limit', () => {
 		server.setHandler(limiter.handler);
 		const result = await runNode({
 			nodeType: loadDnsFilterNode(),
-			parameters: { resource: 'network', operation: 'show', id: '={{ $json.id }}', requestOptions: { maxRetries: 0, maxWaitSeconds: 0, concurrency: 5 } },
+			parameters: { ...operationFor('V1_Networks-show'), id: '={{ $json.id }}', requestOptions: { maxRetries: 0, maxWaitSeconds: 0, concurrency: 5 } },
 			items: Array.from({ length: 3000 }, (_, i) => ({ id: i + 1 })),
 			credentials: { apiKey: makeApiKey({ sub: 'throttle-real-node' }), baseUrl: server.url, throttleRequests: 1000, throttleWindowSeconds: 3 },
 			timeoutMs: 120_000,

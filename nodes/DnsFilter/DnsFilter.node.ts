@@ -12,6 +12,7 @@ import { requestOptionsProperty } from './actions/requestSettings';
 import { router } from './actions/router';
 import { generatedProperties } from './generated/descriptions';
 import { resourceProperty } from './generated/resources';
+import { OPERATION_SUBTITLE } from './generated/subtitle';
 
 export class DnsFilter implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,7 +21,7 @@ export class DnsFilter implements INodeType {
 		icon: { light: 'file:dnsfilter.svg', dark: 'file:dnsfilter.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: OPERATION_SUBTITLE,
 		description: 'Manage DNSFilter networks, policies, agents, users and reports',
 		defaults: {
 			name: 'DNSFilter',

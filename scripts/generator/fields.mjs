@@ -12,7 +12,10 @@ import {
 	operationValue,
 	pascal,
 	resourceNaming,
+	singularWord,
 	title,
+	titleWord,
+	words,
 } from './naming.mjs';
 
 /** Top-level parameter names the node itself uses; a spec parameter with one of these names is renamed. */
@@ -56,8 +59,9 @@ function enumValues(schema) {
  *
  * Quirk: the user show path (`/v1/users/{id}`) declares its id as `oneOf [integer, "self"]`; that
  * becomes `idOrSelf`, a string field accepting a number or the word `self`.
- * Quirk: `format: date` is used for values the API reads as datetimes (report windows); it is a
- * `dateTime` input, and the value is sent exactly as entered (a plain date stays a plain date).
+ * Dates follow the schema: `format: date` is a `date` (sent as YYYY-MM-DD), `format: date-time`
+ * a `dateTime`. Quirk: the traffic reports declare their `from` / `to` window as plain strings
+ * (a date and time, per the API); makeField turns such time-named strings into `dateTime`.
  */
 export function classifySchema(schema) {
 	if (!schema || typeof schema !== 'object') return { type: 'json', jsonShape: 'any' };
@@ -74,7 +78,8 @@ export function classifySchema(schema) {
 		case 'string': {
 			const values = enumValues(schema);
 			if (values) return { type: 'options', enum: values };
-			if (schema.format === 'date' || schema.format === 'date-time') return { type: 'dateTime' };
+			if (schema.format === 'date') return { type: 'date' };
+			if (schema.format === 'date-time') return { type: 'dateTime' };
 			return { type: 'string' };
 		}
 		case 'integer':
@@ -193,8 +198,14 @@ function segmentBefore(pathTemplate, name) {
 	return index > 0 && !parts[index - 1].startsWith('{') ? parts[index - 1] : undefined;
 }
 
+/** A string or integer named like a point in time: `from`, `to`, `start_at`, `created_at_from`. */
+export function isTimeName(name) {
+	return /^(from|to)$/.test(name) || /(^|_)at(_(from|to))?$/.test(name);
+}
+
 function makeField({ wireName, location, schema, required, hints }) {
 	const mapped = classifySchema(schema);
+	if (mapped.type === 'string' && !schema?.format && isTimeName(wireName.toLowerCase())) mapped.type = 'dateTime';
 	const field = {
 		wireName,
 		field: fieldName(wireName),
@@ -257,48 +268,111 @@ function placeFields(fields) {
 	}
 }
 
+/** Prefers a read operation as the default: Get Many, then Get All, then Get, then any GET. */
+function defaultOperation(operations) {
+	for (const action of ['index', 'all', 'show']) {
+		const found = operations.find((op) => op.method === 'GET' && actionOf(op.operationId) === action && !op.path.includes('{'));
+		if (found) return found;
+	}
+	for (const action of ['index', 'all', 'show']) {
+		const found = operations.find((op) => op.method === 'GET' && actionOf(op.operationId) === action);
+		if (found) return found;
+	}
+	return [...operations].sort((a, b) => a.label.localeCompare(b.label, 'en')).find((op) => op.method === 'GET');
+}
+
+/** `ip_addresses` → `IP address`, `lan_ip` → `LAN IP`: a noun for a sentence, acronyms kept. */
+function nounPhrase(list) {
+	return list
+		.map((word) => {
+			const titled = titleWord(word);
+			return titled.length > 1 && titled === titled.toUpperCase() ? titled : word.toLowerCase();
+		})
+		.join(' ');
+}
+
+/**
+ * Says whose ID an ID field holds: a path `{id}` is named by the path segment before it
+ * (`/v1/api_keys/{id}` → "API Key ID"), another `id` by the resource, an `*_id` by its own words.
+ * Required IDs become text fields that start empty (n8n flags them until filled) while the table
+ * keeps their wire type. Label overrides per tag (overrides.fields) come last.
+ */
+function nameFields(fields, op, resource) {
+	for (const field of fields) {
+		const name = field.wireName.toLowerCase();
+		const idWords = words(name);
+		const isId = idWords.at(-1) === 'id' && ['number', 'string', 'idOrSelf'].includes(field.type);
+		if (isId) {
+			let noun;
+			if (name === 'id' && field.in === 'path') {
+				const segment = field.hints.segment;
+				const named = segment ? OVERRIDES.idSegments[segment] : 'record';
+				const segmentWords = segment ? words(segment) : [];
+				noun = named ?? (segmentWords.length && singularWord(segmentWords.at(-1)) !== segmentWords.at(-1) ? nounPhrase([...segmentWords.slice(0, -1), singularWord(segmentWords.at(-1))]) : nounPhrase(words(resource.singular)));
+			} else if (name === 'id') {
+				noun = nounPhrase(words(resource.singular));
+			} else {
+				noun = nounPhrase(idWords.slice(0, -1));
+			}
+			field.hints.idOf = noun;
+			if (name === 'id' && !field.hints.renamed) field.displayName = `${title(noun)} ID`;
+			if ((field.in === 'path' || field.required) && field.type === 'number') field.hints.requiredId = true;
+		}
+		const override = OVERRIDES.fields[op.tag]?.[`${field.in} ${field.wireName}`];
+		if (override?.name) field.displayName = override.name;
+		if (override?.description) field.hints.description = override.description;
+	}
+}
+
 /** Builds the model of every operation: table rows plus label data, sorted by resource then operation. */
 export function buildModel(rawOperations) {
-	const byTag = new Map();
-	for (const op of rawOperations) {
-		if (!byTag.has(op.tag)) byTag.set(op.tag, []);
-		byTag.get(op.tag).push(op);
+	// Tags become resources; a tag with no read operation of its own is merged into a related
+	// resource (overrides.resources[tag].mergeInto), so every resource opens on a read operation.
+	const byResource = new Map();
+	for (const tag of [...new Set(rawOperations.map((op) => op.tag))].sort()) {
+		const target = OVERRIDES.resources[tag]?.mergeInto ?? tag;
+		const naming = resourceNaming(target);
+		if (!byResource.has(naming.value)) byResource.set(naming.value, { naming, tags: [] });
+		const entry = byResource.get(naming.value);
+		if (target === tag) entry.primary = tag;
+		entry.tags.push(tag);
 	}
 
 	const resources = [];
 	const operations = [];
-	const resourceValues = new Set();
-	for (const tag of [...byTag.keys()].sort()) {
-		const naming = resourceNaming(tag);
-		if (resourceValues.has(naming.value)) throw new Error(`Two tags map to resource "${naming.value}"`);
-		resourceValues.add(naming.value);
-		const resource = { tag, ...naming, file: pascal(naming.value), operations: [] };
+	const values = new Map();
+	for (const [value, { naming, tags, primary }] of [...byResource.entries()].sort((a, b) => a[1].naming.singular.localeCompare(b[1].naming.singular, 'en'))) {
+		if (!primary) throw new Error(`mergeInto: no tag of its own for resource "${value}"`);
+		const resource = { tag: primary, tags, ...naming, file: pascal(naming.value), operations: [] };
 		resources.push(resource);
 
-		const values = new Set();
 		const labels = new Set();
-		const tagOps = [...byTag.get(tag)].sort((a, b) => a.operationId.localeCompare(b.operationId));
-		// Plain versions first, so `counts` stays `counts` and a later version becomes `v2Counts`.
+		const tagOps = rawOperations.filter((op) => tags.includes(op.tag)).sort((a, b) => a.operationId.localeCompare(b.operationId));
 		for (const op of tagOps) {
-			const value = operationValue(op, values);
-			if (values.has(value)) throw new Error(`Operation value "${value}" repeats in resource ${naming.value}`);
-			values.add(value);
 			const label = operationLabel(op, naming);
 			if (labels.has(label)) throw new Error(`Operation label "${label}" repeats in resource ${naming.value}; add an override`);
 			labels.add(label);
-			const model = buildOperation(op, resource, value, label);
+			const opValue = operationValue(op, label);
+			if (values.has(opValue)) throw new Error(`Operation value "${opValue}" of ${op.operationId} repeats ${values.get(opValue)}; add an override`);
+			values.set(opValue, op.operationId);
+			const model = buildOperation(op, resource, opValue, label);
 			resource.operations.push(model);
 			operations.push(model);
 		}
 		resource.operations.sort((a, b) => a.value.localeCompare(b.value));
+		const preferred = defaultOperation(resource.operations);
+		if (!preferred) throw new Error(`Resource ${naming.value} has no read operation to open on; merge it into another (overrides.resources.mergeInto)`);
+		resource.defaultOperation = preferred.value;
 	}
 
 	for (const extra of OVERRIDES.customOperations) {
 		const resource = resources.find((entry) => entry.value === extra.resource);
-		if (!resource) throw new Error(`customOperations: unknown resource ${extra.resource}`);
-		if (resource.operations.some((op) => op.value === extra.value || op.label === extra.name)) {
-			throw new Error(`customOperations: ${extra.resource}/${extra.value} clashes with a generated operation`);
+		if (!resource && !extra.ownResource) throw new Error(`customOperations: unknown resource ${extra.resource}`);
+		if (values.has(extra.value)) throw new Error(`customOperations: ${extra.value} clashes with a generated operation`);
+		if (resource?.operations.some((op) => op.label === extra.name)) {
+			throw new Error(`customOperations: ${extra.resource}/${extra.name} clashes with a generated operation`);
 		}
+		values.set(extra.value, extra.resource);
 	}
 
 	linkExports(resources);
@@ -318,8 +392,8 @@ function linkExports(resources) {
 				op.row.exportStatusOperationId = explicit;
 				continue;
 			}
-			if (!/csv export/i.test(resource.tag) || actionOf(op.operationId) !== 'create') continue;
-			const status = resource.operations.find((candidate) => actionOf(candidate.operationId) === 'show');
+			if (!/csv export/i.test(op.tag) || actionOf(op.operationId) !== 'create') continue;
+			const status = resource.operations.find((candidate) => candidate.tag === op.tag && actionOf(candidate.operationId) === 'show');
 			if (status) op.row.exportStatusOperationId = status.operationId;
 		}
 	}
@@ -376,6 +450,7 @@ function buildOperation(op, resource, value, label) {
 	}
 
 	placeFields(fields);
+	nameFields(fields, op, resource);
 
 	const row = {
 		operationId: op.operationId,

@@ -1,6 +1,12 @@
 // Serialises plain values as TypeScript object literals: tabs, single quotes, keys unquoted where
 // possible, short primitive-only objects on one line. Stable: key order is the caller's.
 
+const RAW = Symbol('raw');
+
+export function raw(text) {
+	return { [RAW]: text };
+}
+
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 export function quote(text) {
@@ -12,6 +18,7 @@ function key(name) {
 }
 
 function isPlain(value) {
+	if (value && typeof value === 'object' && typeof value[RAW] === 'string') return false;
 	return value === null || ['string', 'number', 'boolean'].includes(typeof value);
 }
 
@@ -23,6 +30,8 @@ function scalar(value) {
 
 /** `compactWidth`: objects whose values are all scalars (or short scalar arrays) go on one line up to this width. */
 export function literal(value, depth = 0, compactWidth = 140) {
+	// `raw(text)`: emitted as written, e.g. an imported identifier.
+	if (value && typeof value === 'object' && typeof value[RAW] === 'string') return value[RAW];
 	const pad = '\t'.repeat(depth);
 	const inner = '\t'.repeat(depth + 1);
 	if (isPlain(value)) return scalar(value);

@@ -181,6 +181,39 @@ function standardAction(action, subject, subjectPlural) {
 	}
 }
 
+/** Groupings a traffic report breaks its figures down by, as the dashboard names them. */
+const REPORT_GROUPS = {
+	agents: 'Roaming Client',
+	collections: 'Collection',
+	geo: 'Location',
+	networks: 'Network',
+	organizations: 'Organization',
+	users: 'User',
+};
+
+function byGroup(group) {
+	return group && REPORT_GROUPS[group] ? ` by ${REPORT_GROUPS[group]}` : '';
+}
+
+/**
+ * Traffic-report actions read as what they return: `total_threats_users` → "Get Total Threats by
+ * User", `total_categories_agents` → "Get Category Requests by Roaming Client", `qps_active_users`
+ * → "Get Queries per Second by User", `top_domains` → "Get Top Domains".
+ */
+function reportLabel(w) {
+	const [first, ...rest] = w;
+	if (first === 'qps') return `Get Queries per Second${byGroup(rest.at(-1))}`;
+	if (first === 'top') {
+		if (rest.at(-1) === 'requests') return `Get Top ${phrase(rest.slice(0, -1))} by Requests`;
+		return `Get Top ${phrase(rest)}`;
+	}
+	if (first === 'total' && (rest[0] === 'requests' || rest[0] === 'threats')) return `Get Total ${titleWord(rest[0])}${byGroup(rest[1])}`;
+	if (first === 'total' && rest[0] === 'applications' && rest.at(-1) === 'stats') return `Get Application Requests${byGroup(rest.length === 3 ? rest[1] : undefined)}`;
+	if (first === 'total' && ['categories', 'collections', 'domains'].includes(rest[0])) return `Get ${titleWord(singularWord(rest[0]))} Requests${byGroup(rest[1])}`;
+	if (first === 'total' && rest.at(-1) === 'stats') return `Get ${singularPhrase(rest.slice(0, -1))} Stats`;
+	return `Get ${phrase(w)}`;
+}
+
 /**
  * The label of an operation. Rules, in order:
  * 1. an override for the operationId;
@@ -189,7 +222,7 @@ function standardAction(action, subject, subjectPlural) {
  * 4. `<noun>_<action>` (`address_show`, `bulk_create_status`) → "Get Billing Address";
  * 5. `<verb>_<rest>` (`revoke_secret_key`) → "Revoke Network Secret Key";
  * 6. `<noun>_<verb>_<rest>` (`users_add_membership`) → "Add Distributor User Membership";
- * 7. report-like resources (traffic reports) keep the action itself ("Top Domains", "Query Logs");
+ * 7. report-like resources (traffic reports) read as what they return ("Get Top Domains");
  * 8. anything else reads as "Get <Resource> <Action>".
  */
 export function operationLabel(op, resource) {
@@ -225,7 +258,7 @@ export function operationLabel(op, resource) {
 		return [LEADING_VERBS[w[1]], S, singularPhrase([w[0]]), phrase(w.slice(2))].filter(Boolean).join(' ');
 	}
 
-	if (OVERRIDES.reportResources.includes(op.tag)) return phrase(w);
+	if (OVERRIDES.reportResources.includes(op.tag)) return reportLabel(w);
 	return `${op.method === 'GET' ? 'Get' : 'Run'} ${S} ${phrase(w)}`;
 }
 
@@ -249,13 +282,15 @@ export function actionSentence(label) {
 		.join(' ');
 }
 
-/** The `operation` value: camelCase of the action; a version prefix only when needed to stay unique. */
-export function operationValue(op, taken) {
+/**
+ * The `operation` value: camelCase of the label ("Delete API Key" → `deleteApiKey`), so values are
+ * unique across resources. n8n keeps the operation value when the user switches resource; a value
+ * no other resource has makes it fall back to the new resource's default (a read operation).
+ */
+export function operationValue(op, label) {
 	const override = OVERRIDES.operations[op.operationId]?.value;
 	if (override) return override;
-	const base = camel(actionOf(op.operationId));
-	if (!taken.has(base)) return base;
-	return camel(`${versionOf(op.operationId)} ${actionOf(op.operationId)}`);
+	return camel(label);
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 	nodeOutput,
 	packPackage,
 } from '../../scripts/e2e/harness.mjs';
+import { operationFor } from '../support/node-params.mjs';
 import { NOT_FOUND_NETWORK, UNPROCESSABLE_MESSAGE, UNPROCESSABLE_NETWORK, startStandIn } from './standin.mjs';
 
 const API_KEY = makeFakeJwt();
@@ -52,7 +53,7 @@ function errorWorkflow(id, networkId) {
 				type: NODE_TYPE,
 				typeVersion: 1,
 				position: [220, 0],
-				parameters: { resource: 'network', operation: 'generateSecretKey', id: networkId },
+				parameters: { ...operationFor('V1_Networks-generate_secret_key'), id: String(networkId) },
 				credentials: { [CREDENTIAL_TYPE]: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
 			},
 		],

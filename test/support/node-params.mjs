@@ -98,3 +98,12 @@ export function pathPattern(template) {
 	const escaped = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
 	return new RegExp(`^${escaped.replace(/\{[^}]+\}/g, '[^/]+')}$`);
 }
+
+/**
+ * `{ resource, operation }` for an operationId, read from the built table: tests and workflows
+ * name operations by the API's operationId, never by the node's operation values.
+ */
+export function operationFor(operationId) {
+	const row = operationById(loadOperations(), operationId);
+	return { resource: row.resource, operation: row.operation };
+}

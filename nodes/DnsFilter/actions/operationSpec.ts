@@ -14,6 +14,8 @@ export type FieldType =
 	| 'stringList'
 	| 'json'
 	| 'dateTime'
+	/** `format: date`: a calendar day, sent as YYYY-MM-DD. */
+	| 'date'
 	| 'idOrSelf';
 
 export interface FieldSpec {
@@ -50,7 +52,7 @@ export interface OperationSpec {
 	operationId: string;
 	/** Value of the `resource` parameter. */
 	resource: string;
-	/** Value of the `operation` parameter, unique within the resource. */
+	/** Value of the `operation` parameter, unique across all resources. */
 	operation: string;
 	method: IHttpRequestMethods;
 	/** OpenAPI path template, e.g. `/v1/networks/{id}/secret_key`. */

@@ -2,6 +2,8 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
+import { customApiCallResource } from '../actions/custom/customApiCall';
+
 export const resourceProperty: INodeProperties = {
 	displayName: 'Resource',
 	name: 'resource',
@@ -36,14 +38,12 @@ export const resourceProperty: INodeProperties = {
 		{ name: 'Organization', value: 'organization' },
 		{ name: 'Organization User', value: 'organizationUser' },
 		{ name: 'Policy', value: 'policy' },
-		{ name: 'Policy Bulk Action', value: 'policyBulkAction' },
 		{ name: 'Policy IP', value: 'policyIp' },
 		{ name: 'PSA Integration', value: 'psaIntegration' },
 		{ name: 'Scheduled Policy', value: 'scheduledPolicy' },
 		{ name: 'Scheduled Report', value: 'scheduledReport' },
 		{ name: 'Scheduled Report Preview', value: 'scheduledReportPreview' },
 		{ name: 'Traffic Report', value: 'trafficReport' },
-		{ name: 'Trial', value: 'trial' },
 		{ name: 'User', value: 'user' },
 		{ name: 'User Agent', value: 'userAgent' },
 		{ name: 'User Agent Bulk Delete', value: 'userAgentBulkDelete' },
@@ -51,8 +51,8 @@ export const resourceProperty: INodeProperties = {
 		{ name: 'User Agent Cleanup', value: 'userAgentCleanup' },
 		{ name: 'User Agent CSV Export', value: 'userAgentCsvExport' },
 		{ name: 'User Agent Release', value: 'userAgentRelease' },
-		{ name: 'User Organization UI Setting', value: 'userOrganizationUiSetting' },
 		{ name: 'User UI Setting', value: 'userUiSetting' },
+		{ ...customApiCallResource },
 	],
 	default: 'network',
 };

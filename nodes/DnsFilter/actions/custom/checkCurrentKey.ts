@@ -30,7 +30,7 @@ export const apiKeyInsightProperties: INodeProperties[] = [
 		typeOptions: { minValue: 0, numberPrecision: 0 },
 		description:
 			'Keys with at most this many whole days left get isExpiringSoon = true. DNSFilter itself sends no expiry warning.',
-		displayOptions: { show: { resource: ['apiKey'], operation: ['index', 'show', CHECK_CURRENT_KEY_OPERATION] } },
+		displayOptions: { show: { resource: ['apiKey'], operation: ['getManyApiKeys', 'getApiKey', CHECK_CURRENT_KEY_OPERATION] } },
 	},
 	{
 		displayName: 'Include Key Count',

@@ -2,190 +2,36 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const agentLocalUserBulkDeleteOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['agentLocalUserBulkDelete'] },
-		},
-		options: [
-			{
-				name: 'Create Agent Local User Bulk Delete',
-				value: 'create',
-				action: 'Create agent local user bulk delete',
-			},
-			{
-				name: 'Get Agent Local User Bulk Delete',
-				value: 'show',
-				action: 'Get agent local user bulk delete',
-			},
-			{
-				name: 'Get Agent Local User Bulk Delete Counts',
-				value: 'counts',
-				action: 'Get agent local user bulk delete counts',
-			},
-		],
-		default: 'show',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const agentLocalUserBulkDeleteFields: INodeProperties[] = [
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['agentLocalUserBulkDelete'], operation: ['counts'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
+export const agentLocalUserBulkDeleteOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['agentLocalUserBulkDelete'] },
 	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['agentLocalUserBulkDelete'], operation: ['counts'] },
+	options: [
+		{
+			name: 'Create Agent Local User Bulk Delete',
+			value: 'createAgentLocalUserBulkDelete',
+			action: 'Create agent local user bulk delete',
+			description: 'Creates one agent local user bulk delete; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['agentLocalUserBulkDelete'], operation: ['create'] },
+		{
+			name: 'Get Agent Local User Bulk Delete',
+			value: 'getAgentLocalUserBulkDelete',
+			action: 'Get agent local user bulk delete',
+			description: 'Reads one agent local user bulk delete; returns one item',
 		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['agentLocalUserBulkDelete'], operation: ['create'], useJsonBody: [true] },
+		{
+			name: 'Get Agent Local User Bulk Delete Counts',
+			value: 'getAgentLocalUserBulkDeleteCounts',
+			action: 'Get agent local user bulk delete counts',
+			description: 'Reads agent local user bulk delete counts; returns one item',
 		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['agentLocalUserBulkDelete'], operation: ['create'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['agentLocalUserBulkDelete'], operation: ['create'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Exclude IDs',
-				name: 'excludeIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-			{
-				displayName: 'IDs',
-				name: 'ids',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-		],
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['agentLocalUserBulkDelete'], operation: ['create'] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Block Page',
-				name: 'blockPage',
-				type: 'json',
-				default: '{}',
-				description: 'JSON object, sent as block_page[key]=value query parameters',
-			},
-			{
-				displayName: 'Collection ID',
-				name: 'collectionId',
-				type: 'json',
-				default: '{}',
-				description: 'JSON object, sent as collection_id[key]=value query parameters',
-			},
-			{
-				displayName: 'Friendly Name',
-				name: 'friendlyName',
-				type: 'json',
-				default: '{}',
-				description: 'JSON object, sent as friendly_name[key]=value query parameters',
-			},
-			{ displayName: 'Name Search', name: 'nameSearch', type: 'string', default: '' },
-			{
-				displayName: 'Policy Schedule',
-				name: 'policySchedule',
-				type: 'json',
-				default: '{}',
-				description: 'JSON object, sent as policy_schedule[key]=value query parameters',
-			},
-			{ displayName: 'Search', name: 'search', type: 'string', default: '' },
-			{
-				displayName: 'User Login',
-				name: 'userLogin',
-				type: 'json',
-				default: '{}',
-				description: 'JSON object, sent as user_login[key]=value query parameters',
-			},
-			{
-				displayName: 'User Name',
-				name: 'userName',
-				type: 'json',
-				default: '{}',
-				description: 'JSON object, sent as user_name[key]=value query parameters',
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['agentLocalUserBulkDelete'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the agent local user bulk delete',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['agentLocalUserBulkDelete'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getAgentLocalUserBulkDelete',
+};

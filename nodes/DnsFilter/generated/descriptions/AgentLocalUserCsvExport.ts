@@ -2,134 +2,30 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const agentLocalUserCsvExportOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['agentLocalUserCsvExport'] },
-		},
-		options: [
-			{
-				name: 'Create Agent Local User CSV Export',
-				value: 'create',
-				action: 'Create agent local user CSV export',
-			},
-			{
-				name: 'Get Agent Local User CSV Export',
-				value: 'show',
-				action: 'Get agent local user CSV export',
-			},
-		],
-		default: 'show',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const agentLocalUserCsvExportFields: INodeProperties[] = [
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['agentLocalUserCsvExport'], operation: ['create'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
+export const agentLocalUserCsvExportOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['agentLocalUserCsvExport'] },
 	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['agentLocalUserCsvExport'], operation: ['create'], useJsonBody: [true] },
+	options: [
+		{
+			name: 'Create Agent Local User CSV Export',
+			value: 'createAgentLocalUserCsvExport',
+			action: 'Create agent local user CSV export',
+			description: 'Creates one agent local user CSV export; returns one item',
 		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the agent_local_users_csv_export root key is wrapped in it.',
-	},
-	{
-		displayName: 'Wait for Completion',
-		name: 'waitForCompletion',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['agentLocalUserCsvExport'], operation: ['create'] },
+		{
+			name: 'Get Agent Local User CSV Export',
+			value: 'getAgentLocalUserCsvExport',
+			action: 'Get agent local user CSV export',
+			description: 'Reads agent local user CSV export; returns one item',
 		},
-		default: false,
-		description: 'Whether to poll the export until its file URL is ready and return the finished export',
-	},
-	{
-		displayName: 'Poll Interval (Seconds)',
-		name: 'pollInterval',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['agentLocalUserCsvExport'], operation: ['create'], waitForCompletion: [true] },
-		},
-		typeOptions: { minValue: 1 },
-		default: 5,
-		description: 'How long to wait between two status checks',
-	},
-	{
-		displayName: 'Timeout (Seconds)',
-		name: 'completionTimeout',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['agentLocalUserCsvExport'], operation: ['create'], waitForCompletion: [true] },
-		},
-		typeOptions: { minValue: 1 },
-		default: 300,
-		description: 'Give up with an error when the export is not ready after this long',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['agentLocalUserCsvExport'], operation: ['create'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['agentLocalUserCsvExport'], operation: ['create'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-			{
-				displayName: 'Organization IDs',
-				name: 'organizationIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-			{ displayName: 'Search', name: 'search', type: 'string', default: '' },
-			{ displayName: 'User Policy Override', name: 'userPolicyOverride', type: 'boolean', default: false },
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['agentLocalUserCsvExport'], operation: ['show'] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['agentLocalUserCsvExport'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getAgentLocalUserCsvExport',
+};

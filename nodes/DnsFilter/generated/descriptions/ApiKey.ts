@@ -2,165 +2,54 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const apiKeyOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['apiKey'] },
-		},
-		options: [
-			{ name: 'Check Current Key', value: 'checkCurrentKey', action: 'Check the current API key' },
-			{ name: 'Create API Key', value: 'create', action: 'Create API key' },
-			{ name: 'Delete API Key', value: 'destroy', action: 'Delete API key' },
-			{ name: 'Get API Key', value: 'show', action: 'Get API key' },
-			{ name: 'Get Many API Keys', value: 'index', action: 'Get many API keys' },
-			{ name: 'Revoke API Key', value: 'revoke', action: 'Revoke API key' },
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const apiKeyFields: INodeProperties[] = [
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['apiKey'], operation: ['create'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
+export const apiKeyOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['apiKey'] },
 	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['apiKey'], operation: ['create'], useJsonBody: [true] },
+	options: [
+		{
+			name: 'Check Current Key',
+			value: 'checkCurrentKey',
+			action: 'Check the current API key',
+			description: 'Reads the credential\'s own key (no request unless the key count is asked for); returns one item',
 		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['apiKey'], operation: ['create'] },
+		{
+			name: 'Create API Key',
+			value: 'createApiKey',
+			action: 'Create API key',
+			description: 'Creates one API key; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['apiKey'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Delete API Key',
+			value: 'deleteApiKey',
+			action: 'Delete API key',
+			description: 'Deletes one API key; returns success',
 		},
-		default: {},
-		options: [
-			{ displayName: 'Expiry', name: 'expiry', type: 'string', default: '' },
-			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['apiKey'], operation: ['destroy'] },
+		{
+			name: 'Get API Key',
+			value: 'getApiKey',
+			action: 'Get API key',
+			description: 'Reads one API key; returns one item',
 		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the API key',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['apiKey'], operation: ['index'] },
+		{
+			name: 'Get Many API Keys',
+			value: 'getManyApiKeys',
+			action: 'Get many API keys',
+			description: 'Lists API keys; one item per record',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['apiKey'], operation: ['index'] },
+		{
+			name: 'Revoke API Key',
+			value: 'revokeApiKey',
+			action: 'Revoke API key',
+			description: 'Changes the revoke of one API key; returns one item',
 		},
-		default: {},
-		options: [
-			{ displayName: 'Expired', name: 'expired', type: 'boolean', default: false },
-			{
-				displayName: 'ID',
-				name: 'id',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{ displayName: 'Last Four', name: 'lastFour', type: 'string', default: '' },
-			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['apiKey'], operation: ['revoke'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the API key',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['apiKey'], operation: ['revoke'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['apiKey'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the API key',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['apiKey'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getManyApiKeys',
+};

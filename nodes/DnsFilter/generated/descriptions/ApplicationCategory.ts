@@ -2,79 +2,30 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const applicationCategoryOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['applicationCategory'] },
-		},
-		options: [
-			{ name: 'Get Application Category', value: 'show', action: 'Get application category' },
-			{
-				name: 'Get Many Application Categories',
-				value: 'index',
-				action: 'Get many application categories',
-			},
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const applicationCategoryFields: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['applicationCategory'], operation: ['index'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
+export const applicationCategoryOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['applicationCategory'] },
 	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['applicationCategory'], operation: ['index'], returnAll: [false] },
+	options: [
+		{
+			name: 'Get Application Category',
+			value: 'getApplicationCategory',
+			action: 'Get application category',
+			description: 'Reads one application category; returns one item',
 		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['applicationCategory'], operation: ['index'] },
+		{
+			name: 'Get Many Application Categories',
+			value: 'getManyApplicationCategories',
+			action: 'Get many application categories',
+			description: 'Lists application categories page by page (Return All or Limit); one item per record',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['applicationCategory'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the application category',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['applicationCategory'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getManyApplicationCategories',
+};

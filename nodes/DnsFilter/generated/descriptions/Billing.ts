@@ -2,174 +2,42 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const billingOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['billing'] },
-		},
-		options: [
-			{ name: 'Create Billing', value: 'create', action: 'Create billing' },
-			{ name: 'Get Billing', value: 'show', action: 'Get billing' },
-			{ name: 'Get Billing Address', value: 'addressShow', action: 'Get billing address' },
-			{ name: 'Update Billing Address', value: 'addressUpdate', action: 'Update billing address' },
-		],
-		default: 'show',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const billingFields: INodeProperties[] = [
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['billing'], operation: ['addressShow'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
+export const billingOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['billing'] },
 	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['billing'], operation: ['addressShow'] },
+	options: [
+		{
+			name: 'Create Billing',
+			value: 'createBilling',
+			action: 'Create billing',
+			description: 'Creates one billing; returns success',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['billing'], operation: ['addressUpdate'] },
+		{
+			name: 'Get Billing',
+			value: 'getBilling',
+			action: 'Get billing',
+			description: 'Reads billing; returns one item',
 		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['billing'], operation: ['addressUpdate'] },
+		{
+			name: 'Get Billing Address',
+			value: 'getBillingAddress',
+			action: 'Get billing address',
+			description: 'Reads billing address; returns one item',
 		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['billing'], operation: ['addressUpdate'], useJsonBody: [true] },
+		{
+			name: 'Update Billing Address',
+			value: 'updateBillingAddress',
+			action: 'Update billing address',
+			description: 'Updates billing data; returns one item',
 		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the billing_address root key is wrapped in it.',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['billing'], operation: ['addressUpdate'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['billing'], operation: ['addressUpdate'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'City', name: 'city', type: 'string', default: '' },
-			{ displayName: 'Company', name: 'company', type: 'string', default: '' },
-			{ displayName: 'Country', name: 'country', type: 'string', default: '' },
-			{ displayName: 'Email', name: 'email', type: 'string', default: '', placeholder: 'name@email.com' },
-			{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
-			{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
-			{ displayName: 'Line1', name: 'line1', type: 'string', default: '' },
-			{ displayName: 'Line2', name: 'line2', type: 'string', default: '' },
-			{ displayName: 'Line3', name: 'line3', type: 'string', default: '' },
-			{ displayName: 'Phone', name: 'phone', type: 'string', default: '' },
-			{ displayName: 'State', name: 'state', type: 'string', default: '' },
-			{ displayName: 'State Code', name: 'stateCode', type: 'string', default: '' },
-			{ displayName: 'Zip', name: 'zip', type: 'string', default: '' },
-		],
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['billing'], operation: ['create'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['billing'], operation: ['create'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['billing'], operation: ['create'], useJsonBody: [false] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Payment Token',
-		name: 'paymentToken',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['billing'], operation: ['create'], useJsonBody: [false] },
-		},
-		typeOptions: { password: true },
-		default: '',
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['billing'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['billing'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getBilling',
+};

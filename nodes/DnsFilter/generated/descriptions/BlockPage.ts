@@ -2,334 +2,54 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const blockPageOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['blockPage'] },
-		},
-		options: [
-			{ name: 'Create Block Page', value: 'create', action: 'Create block page' },
-			{ name: 'Delete Block Page', value: 'destroy', action: 'Delete block page' },
-			{ name: 'Get All Block Pages', value: 'all', action: 'Get all block pages' },
-			{ name: 'Get Block Page', value: 'show', action: 'Get block page' },
-			{ name: 'Get Many Block Pages', value: 'index', action: 'Get many block pages' },
-			{ name: 'Update Block Page', value: 'update', action: 'Update block page' },
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const blockPageFields: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['all'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
+export const blockPageOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['blockPage'] },
 	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['all'], returnAll: [false] },
+	options: [
+		{
+			name: 'Create Block Page',
+			value: 'createBlockPage',
+			action: 'Create block page',
+			description: 'Creates one block page; returns one item',
 		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['all'] },
+		{
+			name: 'Delete Block Page',
+			value: 'deleteBlockPage',
+			action: 'Delete block page',
+			description: 'Deletes one block page; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['all'] },
+		{
+			name: 'Get All Block Pages',
+			value: 'getAllBlockPages',
+			action: 'Get all block pages',
+			description: 'Lists block pages page by page (Return All or Limit); one item per record',
 		},
-		default: {},
-		options: [
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-		],
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['create'] },
+		{
+			name: 'Get Block Page',
+			value: 'getBlockPage',
+			action: 'Get block page',
+			description: 'Reads one block page; returns one item',
 		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['create'], useJsonBody: [true] },
+		{
+			name: 'Get Many Block Pages',
+			value: 'getManyBlockPages',
+			action: 'Get many block pages',
+			description: 'Lists block pages page by page (Return All or Limit); one item per record',
 		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['create'] },
+		{
+			name: 'Update Block Page',
+			value: 'updateBlockPage',
+			action: 'Update block page',
+			description: 'Updates one block page; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['create'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Block Email Addr', name: 'blockEmailAddr', type: 'string', default: '' },
-			{ displayName: 'Block Logo UUID', name: 'blockLogoUuid', type: 'string', default: '' },
-			{ displayName: 'Block Org Name', name: 'blockOrgName', type: 'string', default: '' },
-			{
-				displayName: 'Created At',
-				name: 'createdAt',
-				type: 'dateTime',
-				default: '',
-				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
-			},
-			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{
-				displayName: 'Updated At',
-				name: 'updatedAt',
-				type: 'dateTime',
-				default: '',
-				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['destroy'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the block page',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['destroy'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['index'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['index'], returnAll: [false] },
-		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['index'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['index'] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the block page',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['show'] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Relationships',
-				name: 'includeRelationships',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['update'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the block page',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['update'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['update'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['update'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['blockPage'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Block Email Addr', name: 'blockEmailAddr', type: 'string', default: '' },
-			{ displayName: 'Block Logo UUID', name: 'blockLogoUuid', type: 'string', default: '' },
-			{ displayName: 'Block Org Name', name: 'blockOrgName', type: 'string', default: '' },
-			{
-				displayName: 'Created At',
-				name: 'createdAt',
-				type: 'dateTime',
-				default: '',
-				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
-			},
-			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{
-				displayName: 'Updated At',
-				name: 'updatedAt',
-				type: 'dateTime',
-				default: '',
-				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
-			},
-		],
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getManyBlockPages',
+};

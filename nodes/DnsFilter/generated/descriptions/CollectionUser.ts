@@ -2,200 +2,42 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const collectionUserOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['collectionUser'] },
-		},
-		options: [
-			{ name: 'Create Collection User', value: 'create', action: 'Create collection user' },
-			{ name: 'Delete Collection User', value: 'destroy', action: 'Delete collection user' },
-			{ name: 'Get Collection User', value: 'show', action: 'Get collection user' },
-			{ name: 'Get Many Collection Users', value: 'index', action: 'Get many collection users' },
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const collectionUserFields: INodeProperties[] = [
-	{
-		displayName: 'Collection ID',
-		name: 'collectionId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['create'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
+export const collectionUserOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['collectionUser'] },
 	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['create'] },
+	options: [
+		{
+			name: 'Create Collection User',
+			value: 'createCollectionUser',
+			action: 'Create collection user',
+			description: 'Changes the users of one collection; returns one item',
 		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['create'], useJsonBody: [true] },
+		{
+			name: 'Delete Collection User',
+			value: 'deleteCollectionUser',
+			action: 'Delete collection user',
+			description: 'Deletes one user; returns success',
 		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Body Collection ID',
-		name: 'bodyCollectionId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Get Collection User',
+			value: 'getCollectionUser',
+			action: 'Get collection user',
+			description: 'Reads one user; returns one item',
 		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'Sent as collection_id in the body',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Get Many Collection Users',
+			value: 'getManyCollectionUsers',
+			action: 'Get many collection users',
+			description: 'Lists collection users page by page (Return All or Limit); one item per record',
 		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['create'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Collection ID',
-		name: 'collectionId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['destroy'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['destroy'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the user',
-	},
-	{
-		displayName: 'Collection ID',
-		name: 'collectionId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['index'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['index'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['index'], returnAll: [false] },
-		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['index'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['index'] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-			{ displayName: 'Sort', name: 'sort', type: 'string', default: '' },
-		],
-	},
-	{
-		displayName: 'Collection ID',
-		name: 'collectionId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the user',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['collectionUser'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getManyCollectionUsers',
+};

@@ -2,72 +2,42 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const dictionaryLookupOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['dictionaryLookup'] },
-		},
-		options: [
-			{ name: 'Get AI Applications', value: 'aiApplications', action: 'Get AI applications' },
-			{
-				name: 'Get CyberSight Activity Types',
-				value: 'cyberSightActivityTypes',
-				action: 'Get cybersight activity types',
-			},
-			{ name: 'Get QP Methods', value: 'qpMethods', action: 'Get QP methods' },
-			{
-				name: 'Get VPN Settings State Types',
-				value: 'vpnSettingsStateTypes',
-				action: 'Get VPN settings state types',
-			},
-		],
-		default: 'aiApplications',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const dictionaryLookupFields: INodeProperties[] = [
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['dictionaryLookup'], operation: ['aiApplications'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
+export const dictionaryLookupOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['dictionaryLookup'] },
 	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['dictionaryLookup'], operation: ['cyberSightActivityTypes'] },
+	options: [
+		{
+			name: 'Get AI Applications',
+			value: 'getAiApplications',
+			action: 'Get AI applications',
+			description: 'Lists dictionary lookups; one item per record',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['dictionaryLookup'], operation: ['qpMethods'] },
+		{
+			name: 'Get CyberSight Activity Types',
+			value: 'getCyberSightActivityTypes',
+			action: 'Get cybersight activity types',
+			description: 'Lists dictionary lookups; one item per record',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['dictionaryLookup'], operation: ['vpnSettingsStateTypes'] },
+		{
+			name: 'Get QP Methods',
+			value: 'getQpMethods',
+			action: 'Get QP methods',
+			description: 'Lists dictionary lookups; one item per record',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-];
+		{
+			name: 'Get VPN Settings State Types',
+			value: 'getVpnSettingsStateTypes',
+			action: 'Get VPN settings state types',
+			description: 'Lists dictionary lookups; one item per record',
+		},
+		{ ...customApiCallOperation },
+	],
+	default: 'getAiApplications',
+};

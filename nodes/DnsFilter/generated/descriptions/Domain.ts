@@ -2,112 +2,36 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const domainOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['domain'] },
-		},
-		options: [
-			{ name: 'Bulk Lookup Domains', value: 'bulkLookup', action: 'Bulk lookup domains' },
-			{ name: 'Look Up Domain', value: 'userLookup', action: 'Look up domain' },
-			{ name: 'Suggest Domain Threat', value: 'suggestThreat', action: 'Suggest domain threat' },
-		],
-		default: 'bulkLookup',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const domainFields: INodeProperties[] = [
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['domain'], operation: ['bulkLookup'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
+export const domainOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['domain'] },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['domain'], operation: ['bulkLookup'] },
+	options: [
+		{
+			name: 'Bulk Lookup Domains',
+			value: 'bulkLookupDomains',
+			action: 'Bulk lookup domains',
+			description: 'Lists domains; one item per record',
 		},
-		default: {},
-		options: [
-			{ displayName: 'FQDNs', name: 'fqdns', type: 'string', default: '' },
-		],
-	},
-	{
-		displayName: 'FQDN',
-		name: 'fqdn',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domain'], operation: ['suggestThreat'] },
+		{
+			name: 'Look Up Domain',
+			value: 'lookUpDomain',
+			action: 'Look up domain',
+			description: 'Reads look up domain; returns one item',
 		},
-		default: '',
-	},
-	{
-		displayName: 'Notes',
-		name: 'notes',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domain'], operation: ['suggestThreat'] },
+		{
+			name: 'Suggest Domain Threat',
+			value: 'suggestDomainThreat',
+			action: 'Suggest domain threat',
+			description: 'Changes domain data; returns one item',
 		},
-		default: '',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['domain'], operation: ['suggestThreat'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['domain'], operation: ['suggestThreat'] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Categories', name: 'categories', type: 'string', default: '' },
-		],
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['domain'], operation: ['userLookup'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['domain'], operation: ['userLookup'] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'FQDN', name: 'fqdn', type: 'string', default: '' },
-		],
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'bulkLookupDomains',
+};

@@ -2,350 +2,48 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const domainNoteOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['domainNote'] },
-		},
-		options: [
-			{ name: 'Batch Delete Domain Notes', value: 'batchDestroy', action: 'Batch delete domain notes' },
-			{ name: 'Batch Update Domain Notes', value: 'batchUpdate', action: 'Batch update domain notes' },
-			{ name: 'Delete Domain Note', value: 'destroy', action: 'Delete domain note' },
-			{ name: 'Get Domain Note', value: 'show', action: 'Get domain note' },
-			{ name: 'Update Domain Note', value: 'update', action: 'Update domain note' },
-		],
-		default: 'show',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const domainNoteFields: INodeProperties[] = [
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['batchDestroy'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
+export const domainNoteOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['domainNote'] },
 	},
-	{
-		displayName: 'Path Resource',
-		name: 'pathResource',
-		type: 'options',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['batchDestroy'] },
+	options: [
+		{
+			name: 'Batch Delete Domain Notes',
+			value: 'batchDeleteDomainNotes',
+			action: 'Batch delete domain notes',
+			description: 'Deletes the notes batch destroy of one note; returns one item',
 		},
-		options: [
-			{ name: 'MSPs', value: 'msps' },
-			{ name: 'Organizations', value: 'organizations' },
-			{ name: 'Policies', value: 'policies' },
-		],
-		default: 'policies',
-		description: 'Sent as resource in the path',
-	},
-	{
-		displayName: 'Domains',
-		name: 'domains',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['batchDestroy'] },
+		{
+			name: 'Batch Update Domain Notes',
+			value: 'batchUpdateDomainNotes',
+			action: 'Batch update domain notes',
+			description: 'Updates the batch update of one note; returns one item',
 		},
-		default: '',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['batchDestroy'] },
+		{
+			name: 'Delete Domain Note',
+			value: 'deleteDomainNote',
+			action: 'Delete domain note',
+			description: 'Deletes one note; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['batchUpdate'] },
+		{
+			name: 'Get Domain Note',
+			value: 'getDomainNote',
+			action: 'Get domain note',
+			description: 'Reads one note; returns one item',
 		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Path Resource',
-		name: 'pathResource',
-		type: 'options',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['batchUpdate'] },
+		{
+			name: 'Update Domain Note',
+			value: 'updateDomainNote',
+			action: 'Update domain note',
+			description: 'Updates one note; returns one item',
 		},
-		options: [
-			{ name: 'MSPs', value: 'msps' },
-			{ name: 'Organizations', value: 'organizations' },
-			{ name: 'Policies', value: 'policies' },
-		],
-		default: 'policies',
-		description: 'Sent as resource in the path',
-	},
-	{
-		displayName: 'Notes',
-		name: 'notes',
-		type: 'json',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['batchUpdate'] },
-		},
-		default: '[]',
-		description: 'JSON array, sent as notes[] query parameters',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['batchUpdate'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['batchUpdate'] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Append', name: 'append', type: 'boolean', default: false },
-			{
-				displayName: 'Organization IDs',
-				name: 'organizationIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-			{ displayName: 'Single Note', name: 'singleNote', type: 'string', default: '' },
-			{
-				displayName: 'Type',
-				name: 'type',
-				type: 'options',
-				options: [
-					{ name: 'Allow', value: 'allow' },
-					{ name: 'Block', value: 'block' },
-				],
-				default: 'allow',
-			},
-		],
-	},
-	{
-		displayName: 'Domain',
-		name: 'domain',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['destroy'] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['destroy'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Path Resource',
-		name: 'pathResource',
-		type: 'options',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['destroy'] },
-		},
-		options: [
-			{ name: 'MSPs', value: 'msps' },
-			{ name: 'Organizations', value: 'organizations' },
-			{ name: 'Policies', value: 'policies' },
-		],
-		default: 'policies',
-		description: 'Sent as resource in the path',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['destroy'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Domain',
-		name: 'domain',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['show'] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Path Resource',
-		name: 'pathResource',
-		type: 'options',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['show'] },
-		},
-		options: [
-			{ name: 'MSPs', value: 'msps' },
-			{ name: 'Organizations', value: 'organizations' },
-			{ name: 'Policies', value: 'policies' },
-		],
-		default: 'policies',
-		description: 'Sent as resource in the path',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Domain',
-		name: 'domain',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['update'] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['update'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Path Resource',
-		name: 'pathResource',
-		type: 'options',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['update'] },
-		},
-		options: [
-			{ name: 'MSPs', value: 'msps' },
-			{ name: 'Organizations', value: 'organizations' },
-			{ name: 'Policies', value: 'policies' },
-		],
-		default: 'policies',
-		description: 'Sent as resource in the path',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['update'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['update'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Body Domain',
-		name: 'bodyDomain',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: '',
-		description: 'Sent as domain in the body',
-	},
-	{
-		displayName: 'Type',
-		name: 'type',
-		type: 'options',
-		required: true,
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['update'], useJsonBody: [false] },
-		},
-		options: [
-			{ name: 'Allow', value: 'allow' },
-			{ name: 'Block', value: 'block' },
-		],
-		default: 'allow',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['update'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['domainNote'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Note', name: 'note', type: 'string', default: '' },
-		],
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getDomainNote',
+};

@@ -2,331 +2,48 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const enterpriseConnectionOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'] },
-		},
-		options: [
-			{ name: 'Create Enterprise Connection', value: 'create', action: 'Create enterprise connection' },
-			{ name: 'Delete Enterprise Connection', value: 'destroy', action: 'Delete enterprise connection' },
-			{ name: 'Get Enterprise Connection', value: 'show', action: 'Get enterprise connection' },
-			{
-				name: 'Get Many Enterprise Connections',
-				value: 'index',
-				action: 'Get many enterprise connections',
-			},
-			{ name: 'Update Enterprise Connection', value: 'update', action: 'Update enterprise connection' },
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const enterpriseConnectionFields: INodeProperties[] = [
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['create'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
+export const enterpriseConnectionOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['enterpriseConnection'] },
 	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['create'], useJsonBody: [true] },
+	options: [
+		{
+			name: 'Create Enterprise Connection',
+			value: 'createEnterpriseConnection',
+			action: 'Create enterprise connection',
+			description: 'Creates one enterprise connection; returns one item',
 		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Body Options',
-		name: 'bodyOptions',
-		type: 'json',
-		required: true,
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Delete Enterprise Connection',
+			value: 'deleteEnterpriseConnection',
+			action: 'Delete enterprise connection',
+			description: 'Deletes one enterprise connection; returns success',
 		},
-		default: '{}',
-		description: 'JSON object sent as options',
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Get Enterprise Connection',
+			value: 'getEnterpriseConnection',
+			action: 'Get enterprise connection',
+			description: 'Reads one enterprise connection; returns one item',
 		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Strategy',
-		name: 'strategy',
-		type: 'options',
-		required: true,
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Get Many Enterprise Connections',
+			value: 'getManyEnterpriseConnections',
+			action: 'Get many enterprise connections',
+			description: 'Lists enterprise connections; one item per record',
 		},
-		options: [
-			{ name: 'Oidc', value: 'oidc' },
-		],
-		default: 'oidc',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['create'] },
+		{
+			name: 'Update Enterprise Connection',
+			value: 'updateEnterpriseConnection',
+			action: 'Update enterprise connection',
+			description: 'Updates one enterprise connection; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['create'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Authorized Domains',
-				name: 'authorizedDomains',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of values',
-			},
-			{
-				displayName: 'Default Organization ID',
-				name: 'defaultOrganizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{ displayName: 'Display Name', name: 'displayName', type: 'string', default: '' },
-			{
-				displayName: 'IdP',
-				name: 'idp',
-				type: 'options',
-				options: [
-					{ name: 'Azure', value: 'azure' },
-					{ name: 'Google', value: 'google' },
-					{ name: 'Okta', value: 'okta' },
-					{ name: 'Openid', value: 'openid' },
-				],
-				default: 'openid',
-			},
-			{
-				displayName: 'Role Default',
-				name: 'roleDefault',
-				type: 'options',
-				options: [
-					{ name: 'Accountant', value: 'accountant' },
-					{ name: 'Administrator', value: 'administrator' },
-					{ name: 'Owner', value: 'owner' },
-					{ name: 'Policies Only', value: 'policies_only' },
-					{ name: 'Read Only', value: 'read_only' },
-					{ name: 'Super Administrator', value: 'super_administrator' },
-					{ name: 'Technical', value: 'technical' },
-				],
-				default: 'administrator',
-			},
-			{
-				displayName: 'Role Map',
-				name: 'roleMap',
-				type: 'json',
-				default: '[]',
-				description: 'JSON array sent as role_map',
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['destroy'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the enterprise connection',
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['index'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['index'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the enterprise connection',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['update'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the enterprise connection',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['update'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['update'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Body Options',
-		name: 'bodyOptions',
-		type: 'json',
-		required: true,
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: '{}',
-		description: 'JSON object sent as options',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['update'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['enterpriseConnection'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Authorized Domains',
-				name: 'authorizedDomains',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of values',
-			},
-			{
-				displayName: 'Default Organization ID',
-				name: 'defaultOrganizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{ displayName: 'Display Name', name: 'displayName', type: 'string', default: '' },
-			{
-				displayName: 'IdP',
-				name: 'idp',
-				type: 'options',
-				options: [
-					{ name: 'Azure', value: 'azure' },
-					{ name: 'Google', value: 'google' },
-					{ name: 'Okta', value: 'okta' },
-					{ name: 'Openid', value: 'openid' },
-				],
-				default: 'openid',
-			},
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{
-				displayName: 'Role Default',
-				name: 'roleDefault',
-				type: 'options',
-				options: [
-					{ name: 'Accountant', value: 'accountant' },
-					{ name: 'Administrator', value: 'administrator' },
-					{ name: 'Owner', value: 'owner' },
-					{ name: 'Policies Only', value: 'policies_only' },
-					{ name: 'Read Only', value: 'read_only' },
-					{ name: 'Super Administrator', value: 'super_administrator' },
-					{ name: 'Technical', value: 'technical' },
-				],
-				default: 'administrator',
-			},
-			{
-				displayName: 'Role Map',
-				name: 'roleMap',
-				type: 'json',
-				default: '[]',
-				description: 'JSON array sent as role_map',
-			},
-		],
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getManyEnterpriseConnections',
+};

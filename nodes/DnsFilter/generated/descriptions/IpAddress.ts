@@ -2,394 +2,66 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const ipAddressOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['ipAddress'] },
-		},
-		options: [
-			{ name: 'Create IP Address', value: 'create', action: 'Create IP address' },
-			{ name: 'Delete IP Address', value: 'destroy', action: 'Delete IP address' },
-			{ name: 'Get All IP Addresses', value: 'all', action: 'Get all IP addresses' },
-			{ name: 'Get IP Address', value: 'show', action: 'Get IP address' },
-			{ name: 'Get Many IP Addresses', value: 'index', action: 'Get many IP addresses' },
-			{ name: 'Get My IP Address', value: 'myip', action: 'Get my IP address' },
-			{ name: 'Update IP Address', value: 'update', action: 'Update IP address' },
-			{ name: 'Verify IP Address', value: 'verify', action: 'Verify IP address' },
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const ipAddressFields: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['all'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
+export const ipAddressOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['ipAddress'] },
 	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['all'], returnAll: [false] },
+	options: [
+		{
+			name: 'Create IP Address',
+			value: 'createIpAddress',
+			action: 'Create IP address',
+			description: 'Creates one IP address; returns one item',
 		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['all'] },
+		{
+			name: 'Delete IP Address',
+			value: 'deleteIpAddress',
+			action: 'Delete IP address',
+			description: 'Deletes one IP address; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['create'] },
+		{
+			name: 'Get All IP Addresses',
+			value: 'getAllIpAddresses',
+			action: 'Get all IP addresses',
+			description: 'Lists IP addresses page by page (Return All or Limit); one item per record',
 		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['create'], useJsonBody: [true] },
+		{
+			name: 'Get IP Address',
+			value: 'getIpAddress',
+			action: 'Get IP address',
+			description: 'Reads one IP address; returns one item',
 		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the ip_address root key is wrapped in it.',
-	},
-	{
-		displayName: 'Address',
-		name: 'address',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Get Many IP Addresses',
+			value: 'getManyIpAddresses',
+			action: 'Get many IP addresses',
+			description: 'Lists IP addresses page by page (Return All or Limit); one item per record',
 		},
-		default: '',
-	},
-	{
-		displayName: 'Network ID',
-		name: 'networkId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Get My IP Address',
+			value: 'getMyIpAddress',
+			action: 'Get my IP address',
+			description: 'Reads my IP address; returns one item',
 		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Update IP Address',
+			value: 'updateIpAddress',
+			action: 'Update IP address',
+			description: 'Updates one IP address; returns one item',
 		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['create'] },
+		{
+			name: 'Verify IP Address',
+			value: 'verifyIpAddress',
+			action: 'Verify IP address',
+			description: 'Reads verify IP address; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['create'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Dynamic Hostname', name: 'dynamicHostname', type: 'string', default: '' },
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['destroy'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the IP address',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['destroy'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['index'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['index'], returnAll: [false] },
-		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['index'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['index'] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Search', name: 'search', type: 'string', default: '' },
-		],
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['myip'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the IP address',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['update'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the IP address',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['update'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['update'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the ip_address root key is wrapped in it.',
-	},
-	{
-		displayName: 'Address',
-		name: 'address',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'Network ID',
-		name: 'networkId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['update'], useJsonBody: [false] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['update'], useJsonBody: [false] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['update'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Dynamic Hostname', name: 'dynamicHostname', type: 'string', default: '' },
-		],
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['verify'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['verify'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the ip_address root key is wrapped in it.',
-	},
-	{
-		displayName: 'Address',
-		name: 'address',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['verify'], useJsonBody: [false] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'Network ID',
-		name: 'networkId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['verify'], useJsonBody: [false] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['verify'], useJsonBody: [false] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['verify'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['ipAddress'], operation: ['verify'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Dynamic Hostname', name: 'dynamicHostname', type: 'string', default: '' },
-		],
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getManyIpAddresses',
+};

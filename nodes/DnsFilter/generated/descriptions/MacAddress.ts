@@ -2,334 +2,54 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const macAddressOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['macAddress'] },
-		},
-		options: [
-			{ name: 'Create MAC Address', value: 'create', action: 'Create MAC address' },
-			{ name: 'Delete MAC Address', value: 'destroy', action: 'Delete MAC address' },
-			{ name: 'Get All MAC Addresses', value: 'all', action: 'Get all MAC addresses' },
-			{ name: 'Get MAC Address', value: 'show', action: 'Get MAC address' },
-			{ name: 'Get Many MAC Addresses', value: 'index', action: 'Get many MAC addresses' },
-			{ name: 'Update MAC Address', value: 'update', action: 'Update MAC address' },
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const macAddressFields: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['all'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
+export const macAddressOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['macAddress'] },
 	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['all'], returnAll: [false] },
+	options: [
+		{
+			name: 'Create MAC Address',
+			value: 'createMacAddress',
+			action: 'Create MAC address',
+			description: 'Creates one MAC address; returns one item',
 		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['all'] },
+		{
+			name: 'Delete MAC Address',
+			value: 'deleteMacAddress',
+			action: 'Delete MAC address',
+			description: 'Deletes one MAC address; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['all'] },
+		{
+			name: 'Get All MAC Addresses',
+			value: 'getAllMacAddresses',
+			action: 'Get all MAC addresses',
+			description: 'Lists MAC addresses page by page (Return All or Limit); one item per record',
 		},
-		default: {},
-		options: [
-			{
-				displayName: 'Organization IDs',
-				name: 'organizationIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-		],
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['create'] },
+		{
+			name: 'Get MAC Address',
+			value: 'getMacAddress',
+			action: 'Get MAC address',
+			description: 'Reads one MAC address; returns one item',
 		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['create'], useJsonBody: [true] },
+		{
+			name: 'Get Many MAC Addresses',
+			value: 'getManyMacAddresses',
+			action: 'Get many MAC addresses',
+			description: 'Lists MAC addresses page by page (Return All or Limit); one item per record',
 		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the mac_address root key is wrapped in it.',
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Update MAC Address',
+			value: 'updateMacAddress',
+			action: 'Update MAC address',
+			description: 'Updates one MAC address; returns one item',
 		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['create'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['create'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Address', name: 'address', type: 'string', default: '' },
-			{
-				displayName: 'Block Page ID',
-				name: 'blockPageId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{ displayName: 'Filter Value', name: 'filterValue', type: 'string', default: '' },
-			{
-				displayName: 'Policy ID',
-				name: 'policyId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{
-				displayName: 'Scheduled Policy ID',
-				name: 'scheduledPolicyId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['destroy'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the MAC address',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['destroy'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['index'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['index'], returnAll: [false] },
-		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['index'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['index'] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Organization IDs',
-				name: 'organizationIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the MAC address',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['update'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the MAC address',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['update'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['update'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the mac_address root key is wrapped in it.',
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['update'], useJsonBody: [false] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['update'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['macAddress'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Address', name: 'address', type: 'string', default: '' },
-			{
-				displayName: 'Block Page ID',
-				name: 'blockPageId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{ displayName: 'Filter Value', name: 'filterValue', type: 'string', default: '' },
-			{
-				displayName: 'Policy ID',
-				name: 'policyId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{
-				displayName: 'Scheduled Policy ID',
-				name: 'scheduledPolicyId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-		],
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getManyMacAddresses',
+};

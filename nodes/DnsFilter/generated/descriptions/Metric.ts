@@ -2,120 +2,30 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const metricOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['metric'] },
-		},
-		options: [
-			{
-				name: 'Get Metric Organization Usage',
-				value: 'organizationUsage',
-				action: 'Get metric organization usage',
-			},
-			{
-				name: 'Get Metric Organization Usage Detailed',
-				value: 'organizationUsageDetailed',
-				action: 'Get metric organization usage detailed',
-			},
-		],
-		default: 'organizationUsage',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const metricFields: INodeProperties[] = [
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['metric'], operation: ['organizationUsage'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
+export const metricOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['metric'] },
 	},
-	{
-		displayName: 'From',
-		name: 'from',
-		type: 'dateTime',
-		required: true,
-		displayOptions: {
-			show: { resource: ['metric'], operation: ['organizationUsage'] },
+	options: [
+		{
+			name: 'Get Detailed Organization Usage',
+			value: 'getDetailedOrganizationUsage',
+			action: 'Get detailed organization usage',
+			description: 'Reads detailed organization usage over a From/To window; returns one item',
 		},
-		default: '',
-		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
-	},
-	{
-		displayName: 'To',
-		name: 'to',
-		type: 'dateTime',
-		required: true,
-		displayOptions: {
-			show: { resource: ['metric'], operation: ['organizationUsage'] },
+		{
+			name: 'Get Organization Usage',
+			value: 'getOrganizationUsage',
+			action: 'Get organization usage',
+			description: 'Reads organization usage over a From/To window; returns one item',
 		},
-		default: '',
-		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['metric'], operation: ['organizationUsage'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['metric'], operation: ['organizationUsageDetailed'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['metric'], operation: ['organizationUsageDetailed'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['metric'], operation: ['organizationUsageDetailed'] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'From',
-				name: 'from',
-				type: 'dateTime',
-				default: '',
-				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
-			},
-			{
-				displayName: 'To',
-				name: 'to',
-				type: 'dateTime',
-				default: '',
-				description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
-			},
-		],
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getDetailedOrganizationUsage',
+};

@@ -2,155 +2,30 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const networkCsvExportOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['networkCsvExport'] },
-		},
-		options: [
-			{ name: 'Create Network CSV Export', value: 'create', action: 'Create network CSV export' },
-			{ name: 'Get Network CSV Export', value: 'show', action: 'Get network CSV export' },
-		],
-		default: 'show',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const networkCsvExportFields: INodeProperties[] = [
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkCsvExport'], operation: ['create'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
+export const networkCsvExportOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['networkCsvExport'] },
 	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['networkCsvExport'], operation: ['create'], useJsonBody: [true] },
+	options: [
+		{
+			name: 'Create Network CSV Export',
+			value: 'createNetworkCsvExport',
+			action: 'Create network CSV export',
+			description: 'Creates one network CSV export; returns one item',
 		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the networks_csv_export root key is wrapped in it.',
-	},
-	{
-		displayName: 'Wait for Completion',
-		name: 'waitForCompletion',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkCsvExport'], operation: ['create'] },
+		{
+			name: 'Get Network CSV Export',
+			value: 'getNetworkCsvExport',
+			action: 'Get network CSV export',
+			description: 'Reads network CSV export; returns one item',
 		},
-		default: false,
-		description: 'Whether to poll the export until its file URL is ready and return the finished export',
-	},
-	{
-		displayName: 'Poll Interval (Seconds)',
-		name: 'pollInterval',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['networkCsvExport'], operation: ['create'], waitForCompletion: [true] },
-		},
-		typeOptions: { minValue: 1 },
-		default: 5,
-		description: 'How long to wait between two status checks',
-	},
-	{
-		displayName: 'Timeout (Seconds)',
-		name: 'completionTimeout',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['networkCsvExport'], operation: ['create'], waitForCompletion: [true] },
-		},
-		typeOptions: { minValue: 1 },
-		default: 300,
-		description: 'Give up with an error when the export is not ready after this long',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkCsvExport'], operation: ['create'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['networkCsvExport'], operation: ['create'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'IDs',
-				name: 'ids',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-			{
-				displayName: 'MSP ID',
-				name: 'mspId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{
-				displayName: 'Organization IDs',
-				name: 'organizationIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-		],
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['networkCsvExport'], operation: ['create'] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'IP Search', name: 'ipSearch', type: 'string', default: '' },
-			{ displayName: 'Protected', name: 'protected', type: 'boolean', default: false },
-			{ displayName: 'Search', name: 'search', type: 'string', default: '' },
-			{ displayName: 'State', name: 'state', type: 'string', default: '' },
-			{ displayName: 'Unprotected', name: 'unprotected', type: 'boolean', default: false },
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkCsvExport'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkCsvExport'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getNetworkCsvExport',
+};

@@ -2,165 +2,36 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const networkLanIpOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['networkLanIp'] },
-		},
-		options: [
-			{ name: 'Get Many Network LAN IPs', value: 'index', action: 'Get many network LAN IP' },
-			{ name: 'Get Network LAN IP', value: 'show', action: 'Get network LAN IP' },
-			{ name: 'Update Network LAN IP', value: 'update', action: 'Update network LAN IP' },
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const networkLanIpFields: INodeProperties[] = [
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkLanIp'], operation: ['index'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the network',
+export const networkLanIpOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['networkLanIp'] },
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkLanIp'], operation: ['index'] },
+	options: [
+		{
+			name: 'Get Many Network LAN IPs',
+			value: 'getManyNetworkLanIps',
+			action: 'Get many network LAN IP',
+			description: 'Lists network LAN IPs page by page (Return All or Limit); one item per record',
 		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['networkLanIp'], operation: ['index'], returnAll: [false] },
+		{
+			name: 'Get Network LAN IP',
+			value: 'getNetworkLanIp',
+			action: 'Get network LAN IP',
+			description: 'Reads one LAN IP; returns one item',
 		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkLanIp'], operation: ['index'] },
+		{
+			name: 'Update Network LAN IP',
+			value: 'updateNetworkLanIp',
+			action: 'Update network LAN IP',
+			description: 'Updates one LAN IP; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkLanIp'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the network',
-	},
-	{
-		displayName: 'LAN IP ID',
-		name: 'lanIpId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkLanIp'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkLanIp'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkLanIp'], operation: ['update'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the network',
-	},
-	{
-		displayName: 'LAN IP ID',
-		name: 'lanIpId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkLanIp'], operation: ['update'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkLanIp'], operation: ['update'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['networkLanIp'], operation: ['update'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the network_lan_ip root key is wrapped in it.',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkLanIp'], operation: ['update'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['networkLanIp'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-		],
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getManyNetworkLanIps',
+};

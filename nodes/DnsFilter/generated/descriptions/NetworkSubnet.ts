@@ -2,389 +2,54 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const networkSubnetOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['networkSubnet'] },
-		},
-		options: [
-			{ name: 'Create Network Subnet', value: 'create', action: 'Create network subnet' },
-			{ name: 'Delete Network Subnet', value: 'destroy', action: 'Delete network subnet' },
-			{ name: 'Get All Network Subnets', value: 'all', action: 'Get all network subnets' },
-			{ name: 'Get Many Network Subnets', value: 'index', action: 'Get many network subnets' },
-			{ name: 'Get Network Subnet', value: 'show', action: 'Get network subnet' },
-			{ name: 'Update Network Subnet', value: 'update', action: 'Update network subnet' },
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const networkSubnetFields: INodeProperties[] = [
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['all'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
+export const networkSubnetOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['networkSubnet'] },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['all'] },
+	options: [
+		{
+			name: 'Create Network Subnet',
+			value: 'createNetworkSubnet',
+			action: 'Create network subnet',
+			description: 'Changes the subnets of one network; returns one item',
 		},
-		default: {},
-		options: [
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['create'] },
+		{
+			name: 'Delete Network Subnet',
+			value: 'deleteNetworkSubnet',
+			action: 'Delete network subnet',
+			description: 'Deletes one subnet; returns one item',
 		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the network',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['create'] },
+		{
+			name: 'Get All Network Subnets',
+			value: 'getAllNetworkSubnets',
+			action: 'Get all network subnets',
+			description: 'Lists network subnets; one item per record',
 		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['create'], useJsonBody: [true] },
+		{
+			name: 'Get Many Network Subnets',
+			value: 'getManyNetworkSubnets',
+			action: 'Get many network subnets',
+			description: 'Lists network subnets page by page (Return All or Limit); one item per record',
 		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the network_subnet root key is wrapped in it.',
-	},
-	{
-		displayName: 'From',
-		name: 'from',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Get Network Subnet',
+			value: 'getNetworkSubnet',
+			action: 'Get network subnet',
+			description: 'Reads one subnet; returns one item',
 		},
-		default: '',
-		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
-	},
-	{
-		displayName: 'Name',
-		name: 'name',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Update Network Subnet',
+			value: 'updateNetworkSubnet',
+			action: 'Update network subnet',
+			description: 'Updates one subnet; returns one item',
 		},
-		default: '',
-	},
-	{
-		displayName: 'To',
-		name: 'to',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['create'], useJsonBody: [false] },
-		},
-		default: '',
-		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['create'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['create'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Block Page ID',
-				name: 'blockPageId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{
-				displayName: 'Policy ID',
-				name: 'policyId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{
-				displayName: 'Scheduled Policy ID',
-				name: 'scheduledPolicyId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['destroy'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the network',
-	},
-	{
-		displayName: 'Subnet ID',
-		name: 'subnetId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['destroy'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['destroy'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['index'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the network',
-	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['index'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['index'], returnAll: [false] },
-		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['index'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the network',
-	},
-	{
-		displayName: 'Subnet ID',
-		name: 'subnetId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['update'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the network',
-	},
-	{
-		displayName: 'Subnet ID',
-		name: 'subnetId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['update'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['update'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['update'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the network_subnet root key is wrapped in it.',
-	},
-	{
-		displayName: 'From',
-		name: 'from',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: '',
-		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
-	},
-	{
-		displayName: 'Name',
-		name: 'name',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'To',
-		name: 'to',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: '',
-		description: 'Date and time, e.g. 2026-07-13T00:00:00Z',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['update'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['networkSubnet'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Block Page ID',
-				name: 'blockPageId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{
-				displayName: 'Policy ID',
-				name: 'policyId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{
-				displayName: 'Scheduled Policy ID',
-				name: 'scheduledPolicyId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-		],
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getAllNetworkSubnets',
+};

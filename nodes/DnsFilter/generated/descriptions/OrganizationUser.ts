@@ -2,310 +2,54 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const organizationUserOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['organizationUser'] },
-		},
-		options: [
-			{ name: 'Create Organization User', value: 'create', action: 'Create organization user' },
-			{ name: 'Delete Organization User', value: 'destroy', action: 'Delete organization user' },
-			{ name: 'Get Many Organization Users', value: 'index', action: 'Get many organization users' },
-			{ name: 'Get Organization User', value: 'show', action: 'Get organization user' },
-			{
-				name: 'Resend Organization User Invite',
-				value: 'resendInvite',
-				action: 'Resend organization user invite',
-			},
-			{ name: 'Update Organization User', value: 'update', action: 'Update organization user' },
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const organizationUserFields: INodeProperties[] = [
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['create'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
+export const organizationUserOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['organizationUser'] },
 	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['create'] },
+	options: [
+		{
+			name: 'Create Organization User',
+			value: 'createOrganizationUser',
+			action: 'Create organization user',
+			description: 'Changes the users of one organization; returns one item',
 		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['create'], useJsonBody: [true] },
+		{
+			name: 'Delete Organization User',
+			value: 'deleteOrganizationUser',
+			action: 'Delete organization user',
+			description: 'Deletes one user; returns success',
 		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the user root key is wrapped in it.',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['create'] },
+		{
+			name: 'Get Many Organization Users',
+			value: 'getManyOrganizationUsers',
+			action: 'Get many organization users',
+			description: 'Reads the users of one organization; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Get Organization User',
+			value: 'getOrganizationUser',
+			action: 'Get organization user',
+			description: 'Reads one user; returns one item',
 		},
-		default: {},
-		options: [
-			{ displayName: 'Email', name: 'email', type: 'string', default: '', placeholder: 'name@email.com' },
-			{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
-			{ displayName: 'Is Include Only List', name: 'isIncludeOnlyList', type: 'boolean', default: false },
-			{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
-			{
-				displayName: 'Organization Permission IDs',
-				name: 'organizationPermissionIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-			{ displayName: 'Phone', name: 'phone', type: 'string', default: '' },
-			{ displayName: 'Role', name: 'role', type: 'string', default: '' },
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['destroy'] },
+		{
+			name: 'Resend Organization User Invite',
+			value: 'resendOrganizationUserInvite',
+			action: 'Resend organization user invite',
+			description: 'Changes the resend invite of one user; returns success',
 		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the user',
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['destroy'] },
+		{
+			name: 'Update Organization User',
+			value: 'updateOrganizationUser',
+			action: 'Update organization user',
+			description: 'Updates one user; returns one item',
 		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['index'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['index'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['index'] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Auth Providers',
-				name: 'includeAuthProviders',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['resendInvite'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the user',
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['resendInvite'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the user',
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['show'] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Auth Providers',
-				name: 'includeAuthProviders',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['update'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the user',
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['update'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['update'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['update'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the user root key is wrapped in it.',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['update'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['organizationUser'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Email', name: 'email', type: 'string', default: '', placeholder: 'name@email.com' },
-			{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
-			{ displayName: 'Is Include Only List', name: 'isIncludeOnlyList', type: 'boolean', default: false },
-			{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
-			{
-				displayName: 'Organization Permission IDs',
-				name: 'organizationPermissionIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-			{ displayName: 'Phone', name: 'phone', type: 'string', default: '' },
-			{ displayName: 'Role', name: 'role', type: 'string', default: '' },
-		],
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getManyOrganizationUsers',
+};

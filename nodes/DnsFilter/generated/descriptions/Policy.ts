@@ -2,1290 +2,162 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const policyOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['policy'] },
-		},
-		options: [
-			{
-				name: 'Add Policy Allowed Application',
-				value: 'addAllowedApplication',
-				action: 'Add policy allowed application',
-			},
-			{
-				name: 'Add Policy Blacklist Category',
-				value: 'addBlacklistCategory',
-				action: 'Add policy blacklist category',
-			},
-			{
-				name: 'Add Policy Blacklist Domain',
-				value: 'addBlacklistDomain',
-				action: 'Add policy blacklist domain',
-			},
-			{
-				name: 'Add Policy Blocked Application',
-				value: 'addBlockedApplication',
-				action: 'Add policy blocked application',
-			},
-			{
-				name: 'Add Policy Whitelist Domain',
-				value: 'addWhitelistDomain',
-				action: 'Add policy whitelist domain',
-			},
-			{ name: 'Create Policy', value: 'create', action: 'Create policy' },
-			{ name: 'Delete Policy', value: 'destroy', action: 'Delete policy' },
-			{ name: 'Get All Policies', value: 'all', action: 'Get all policies' },
-			{ name: 'Get Many Policies', value: 'index', action: 'Get many policies' },
-			{ name: 'Get Policy', value: 'show', action: 'Get policy' },
-			{ name: 'Get Policy Application', value: 'application', action: 'Get policy application' },
-			{
-				name: 'Get Policy Permissive Mode',
-				value: 'getPermissiveMode',
-				action: 'Get policy permissive mode',
-			},
-			{
-				name: 'Remove Policy Allowed Application',
-				value: 'removeAllowedApplication',
-				action: 'Remove policy allowed application',
-			},
-			{
-				name: 'Remove Policy Blacklist Category',
-				value: 'removeBlacklistCategory',
-				action: 'Remove policy blacklist category',
-			},
-			{
-				name: 'Remove Policy Blacklist Domain',
-				value: 'removeBlacklistDomain',
-				action: 'Remove policy blacklist domain',
-			},
-			{
-				name: 'Remove Policy Blocked Application',
-				value: 'removeBlockedApplication',
-				action: 'Remove policy blocked application',
-			},
-			{
-				name: 'Remove Policy Whitelist Domain',
-				value: 'removeWhitelistDomain',
-				action: 'Remove policy whitelist domain',
-			},
-			{ name: 'Update Policy', value: 'update', action: 'Update policy' },
-			{
-				name: 'Update Policy Application',
-				value: 'applicationUpdate',
-				action: 'Update policy application',
-			},
-			{
-				name: 'Update Policy Permissive Mode',
-				value: 'updatePermissiveMode',
-				action: 'Update policy permissive mode',
-			},
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const policyFields: INodeProperties[] = [
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addAllowedApplication'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addAllowedApplication'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addAllowedApplication'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Name',
-		name: 'name',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addAllowedApplication'], useJsonBody: [false] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addAllowedApplication'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addAllowedApplication'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Relationships',
-				name: 'includeRelationships',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlacklistCategory'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlacklistCategory'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlacklistCategory'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Category ID',
-		name: 'categoryId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlacklistCategory'], useJsonBody: [false] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlacklistCategory'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlacklistCategory'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Relationships',
-				name: 'includeRelationships',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlacklistDomain'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlacklistDomain'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlacklistDomain'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Domain',
-		name: 'domain',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlacklistDomain'], useJsonBody: [false] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'Note',
-		name: 'note',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlacklistDomain'], useJsonBody: [false] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlacklistDomain'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlacklistDomain'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Relationships',
-				name: 'includeRelationships',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlockedApplication'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlockedApplication'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlockedApplication'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Name',
-		name: 'name',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlockedApplication'], useJsonBody: [false] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlockedApplication'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addBlockedApplication'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Relationships',
-				name: 'includeRelationships',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addWhitelistDomain'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addWhitelistDomain'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addWhitelistDomain'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Domain',
-		name: 'domain',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addWhitelistDomain'], useJsonBody: [false] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'Note',
-		name: 'note',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addWhitelistDomain'], useJsonBody: [false] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addWhitelistDomain'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['addWhitelistDomain'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Relationships',
-				name: 'includeRelationships',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['all'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['all'], returnAll: [false] },
-		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['all'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['all'] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Global Policies',
-				name: 'includeGlobalPolicies',
-				type: 'boolean',
-				default: false,
-			},
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-		],
-	},
-	{
-		displayName: 'Application ID',
-		name: 'applicationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['application'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['application'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['application'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['application'] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-			{
-				displayName: 'Policy IDs',
-				name: 'policyIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-		],
-	},
-	{
-		displayName: 'Allow Policies',
-		name: 'allowPolicies',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['applicationUpdate'] },
-		},
-		default: '',
-		description: 'Comma-separated list of whole numbers',
-	},
-	{
-		displayName: 'Application ID',
-		name: 'applicationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['applicationUpdate'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Block Policies',
-		name: 'blockPolicies',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['applicationUpdate'] },
-		},
-		default: '',
-		description: 'Comma-separated list of whole numbers',
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['applicationUpdate'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['applicationUpdate'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['create'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['create'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Policy',
-		name: 'policy',
-		type: 'json',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['create'], useJsonBody: [false] },
-		},
-		default: '{}',
-		description: 'JSON object sent as policy',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['create'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['create'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Append Domains', name: 'appendDomains', type: 'boolean', default: false },
-			{
-				displayName: 'Include Relationships',
-				name: 'includeRelationships',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['destroy'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['getPermissiveMode'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['getPermissiveMode'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['index'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['index'], returnAll: [false] },
-		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['index'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['index'] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Global Policies',
-				name: 'includeGlobalPolicies',
-				type: 'boolean',
-				default: false,
-			},
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeAllowedApplication'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeAllowedApplication'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeAllowedApplication'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Name',
-		name: 'name',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeAllowedApplication'], useJsonBody: [false] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeAllowedApplication'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeAllowedApplication'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Relationships',
-				name: 'includeRelationships',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlacklistCategory'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlacklistCategory'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlacklistCategory'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Category ID',
-		name: 'categoryId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlacklistCategory'], useJsonBody: [false] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlacklistCategory'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlacklistCategory'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Relationships',
-				name: 'includeRelationships',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlacklistDomain'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlacklistDomain'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlacklistDomain'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Domain',
-		name: 'domain',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlacklistDomain'], useJsonBody: [false] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'Note',
-		name: 'note',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlacklistDomain'], useJsonBody: [false] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlacklistDomain'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlacklistDomain'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Relationships',
-				name: 'includeRelationships',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlockedApplication'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlockedApplication'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlockedApplication'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Name',
-		name: 'name',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlockedApplication'], useJsonBody: [false] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlockedApplication'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeBlockedApplication'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Relationships',
-				name: 'includeRelationships',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeWhitelistDomain'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeWhitelistDomain'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeWhitelistDomain'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Domain',
-		name: 'domain',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeWhitelistDomain'], useJsonBody: [false] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'Note',
-		name: 'note',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeWhitelistDomain'], useJsonBody: [false] },
-		},
-		default: '',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeWhitelistDomain'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['removeWhitelistDomain'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Relationships',
-				name: 'includeRelationships',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['show'] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Include Relationships',
-				name: 'includeRelationships',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['update'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['update'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['update'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Policy',
-		name: 'policy',
-		type: 'json',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: '{}',
-		description: 'JSON object sent as policy',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['update'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Append Domains', name: 'appendDomains', type: 'boolean', default: false },
-			{
-				displayName: 'Include Relationships',
-				name: 'includeRelationships',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['updatePermissiveMode'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy',
-	},
-	{
-		displayName: 'Permissive Mode',
-		name: 'permissiveMode',
-		type: 'boolean',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['updatePermissiveMode'] },
-		},
-		default: false,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policy'], operation: ['updatePermissiveMode'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-];
+export const policyOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['policy'] },
+	},
+	options: [
+		{
+			name: 'Add Allowed Application to Policy',
+			value: 'addAllowedApplicationToPolicy',
+			action: 'Add allowed application to policy',
+			description: 'Changes the add allowed application of one policy; returns one item',
+		},
+		{
+			name: 'Add Blocked Application to Policy',
+			value: 'addBlockedApplicationToPolicy',
+			action: 'Add blocked application to policy',
+			description: 'Changes the add blocked application of one policy; returns one item',
+		},
+		{
+			name: 'Add Category to Policy Blocklist',
+			value: 'addCategoryToPolicyBlocklist',
+			action: 'Add category to policy blocklist',
+			description: 'Changes the add blacklist category of one policy; returns one item',
+		},
+		{
+			name: 'Add Domain to Policy Allowlist',
+			value: 'addDomainToPolicyAllowlist',
+			action: 'Add domain to policy allowlist',
+			description: 'Changes the add whitelist domain of one policy; returns one item',
+		},
+		{
+			name: 'Add Domain to Policy Blocklist',
+			value: 'addDomainToPolicyBlocklist',
+			action: 'Add domain to policy blocklist',
+			description: 'Changes the add blacklist domain of one policy; returns one item',
+		},
+		{
+			name: 'Bulk Add Allowlist Domains',
+			value: 'bulkAddAllowlistDomains',
+			action: 'Bulk add allowlist domains',
+			description: 'Changes policy data; returns one item',
+		},
+		{
+			name: 'Bulk Add Blocklist Domains',
+			value: 'bulkAddBlocklistDomains',
+			action: 'Bulk add blocklist domains',
+			description: 'Changes policy data; returns one item',
+		},
+		{
+			name: 'Bulk Remove Allowlist Domains',
+			value: 'bulkRemoveAllowlistDomains',
+			action: 'Bulk remove allowlist domains',
+			description: 'Changes policy data; returns one item',
+		},
+		{
+			name: 'Bulk Remove Blocklist Domains',
+			value: 'bulkRemoveBlocklistDomains',
+			action: 'Bulk remove blocklist domains',
+			description: 'Changes policy data; returns one item',
+		},
+		{
+			name: 'Create Policy',
+			value: 'createPolicy',
+			action: 'Create policy',
+			description: 'Creates one policy; returns one item',
+		},
+		{
+			name: 'Delete Policy',
+			value: 'deletePolicy',
+			action: 'Delete policy',
+			description: 'Deletes one policy; returns success',
+		},
+		{
+			name: 'Get All Policies',
+			value: 'getAllPolicies',
+			action: 'Get all policies',
+			description: 'Lists policies page by page (Return All or Limit); one item per record',
+		},
+		{
+			name: 'Get Many Policies',
+			value: 'getManyPolicies',
+			action: 'Get many policies',
+			description: 'Lists policies page by page (Return All or Limit); one item per record',
+		},
+		{
+			name: 'Get Policy',
+			value: 'getPolicy',
+			action: 'Get policy',
+			description: 'Reads one policy; returns one item',
+		},
+		{
+			name: 'Get Policy Application',
+			value: 'getPolicyApplication',
+			action: 'Get policy application',
+			description: 'Reads policy application; returns one item',
+		},
+		{
+			name: 'Get Policy Permissive Mode',
+			value: 'getPolicyPermissiveMode',
+			action: 'Get policy permissive mode',
+			description: 'Reads the permissive mode of one policy; returns one item',
+		},
+		{
+			name: 'Remove Allowed Application From Policy',
+			value: 'removeAllowedApplicationFromPolicy',
+			action: 'Remove allowed application from policy',
+			description: 'Changes the remove allowed application of one policy; returns one item',
+		},
+		{
+			name: 'Remove Blocked Application From Policy',
+			value: 'removeBlockedApplicationFromPolicy',
+			action: 'Remove blocked application from policy',
+			description: 'Changes the remove blocked application of one policy; returns one item',
+		},
+		{
+			name: 'Remove Category From Policy Blocklist',
+			value: 'removeCategoryFromPolicyBlocklist',
+			action: 'Remove category from policy blocklist',
+			description: 'Changes the remove blacklist category of one policy; returns one item',
+		},
+		{
+			name: 'Remove Domain From Policy Allowlist',
+			value: 'removeDomainFromPolicyAllowlist',
+			action: 'Remove domain from policy allowlist',
+			description: 'Changes the remove whitelist domain of one policy; returns one item',
+		},
+		{
+			name: 'Remove Domain From Policy Blocklist',
+			value: 'removeDomainFromPolicyBlocklist',
+			action: 'Remove domain from policy blocklist',
+			description: 'Changes the remove blacklist domain of one policy; returns one item',
+		},
+		{
+			name: 'Update Policy',
+			value: 'updatePolicy',
+			action: 'Update policy',
+			description: 'Updates one policy; returns one item',
+		},
+		{
+			name: 'Update Policy Application',
+			value: 'updatePolicyApplication',
+			action: 'Update policy application',
+			description: 'Changes policy data; returns one item',
+		},
+		{
+			name: 'Update Policy Permissive Mode',
+			value: 'updatePolicyPermissiveMode',
+			action: 'Update policy permissive mode',
+			description: 'Changes the permissive mode of one policy; returns one item',
+		},
+		{ ...customApiCallOperation },
+	],
+	default: 'getManyPolicies',
+};

@@ -2,54 +2,30 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const policyIpOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['policyIp'] },
-		},
-		options: [
-			{ name: 'Get Many Policy IPs', value: 'index', action: 'Get many policy IP' },
-			{ name: 'Get Policy IP', value: 'show', action: 'Get policy IP' },
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const policyIpFields: INodeProperties[] = [
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policyIp'], operation: ['index'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
+export const policyIpOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['policyIp'] },
 	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['policyIp'], operation: ['show'] },
+	options: [
+		{
+			name: 'Get Many Policy IPs',
+			value: 'getManyPolicyIps',
+			action: 'Get many policy IP',
+			description: 'Lists policy IPs; one item per record',
 		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the policy IP',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['policyIp'], operation: ['show'] },
+		{
+			name: 'Get Policy IP',
+			value: 'getPolicyIp',
+			action: 'Get policy IP',
+			description: 'Reads one policy IP; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getManyPolicyIps',
+};

@@ -2,55 +2,24 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const psaIntegrationOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['psaIntegration'] },
-		},
-		options: [
-			{
-				name: 'Get PSA Integration Redirect Link',
-				value: 'redirectLink',
-				action: 'Get PSA integration redirect link',
-			},
-		],
-		default: 'redirectLink',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const psaIntegrationFields: INodeProperties[] = [
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['psaIntegration'], operation: ['redirectLink'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
+export const psaIntegrationOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['psaIntegration'] },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['psaIntegration'], operation: ['redirectLink'] },
+	options: [
+		{
+			name: 'Get PSA Integration Redirect Link',
+			value: 'getPsaIntegrationRedirectLink',
+			action: 'Get PSA integration redirect link',
+			description: 'Reads PSA integration redirect link; returns one item',
 		},
-		default: {},
-		options: [
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{ displayName: 'PSA Name', name: 'psaName', type: 'string', default: '' },
-		],
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getPsaIntegrationRedirectLink',
+};

@@ -2,250 +2,54 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const scheduledPolicyOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'] },
-		},
-		options: [
-			{ name: 'Create Scheduled Policy', value: 'create', action: 'Create scheduled policy' },
-			{ name: 'Delete Scheduled Policy', value: 'destroy', action: 'Delete scheduled policy' },
-			{ name: 'Get All Scheduled Policies', value: 'all', action: 'Get all scheduled policies' },
-			{ name: 'Get Many Scheduled Policies', value: 'index', action: 'Get many scheduled policies' },
-			{ name: 'Get Scheduled Policy', value: 'show', action: 'Get scheduled policy' },
-			{ name: 'Update Scheduled Policy', value: 'update', action: 'Update scheduled policy' },
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const scheduledPolicyFields: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['all'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
+export const scheduledPolicyOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['scheduledPolicy'] },
 	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['all'], returnAll: [false] },
+	options: [
+		{
+			name: 'Create Scheduled Policy',
+			value: 'createScheduledPolicy',
+			action: 'Create scheduled policy',
+			description: 'Creates one scheduled policy; returns one item',
 		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['all'] },
+		{
+			name: 'Delete Scheduled Policy',
+			value: 'deleteScheduledPolicy',
+			action: 'Delete scheduled policy',
+			description: 'Deletes one scheduled policy; returns success',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['create'] },
+		{
+			name: 'Get All Scheduled Policies',
+			value: 'getAllScheduledPolicies',
+			action: 'Get all scheduled policies',
+			description: 'Lists scheduled policies page by page (Return All or Limit); one item per record',
 		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['create'], useJsonBody: [true] },
+		{
+			name: 'Get Many Scheduled Policies',
+			value: 'getManyScheduledPolicies',
+			action: 'Get many scheduled policies',
+			description: 'Lists scheduled policies page by page (Return All or Limit); one item per record',
 		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['create'] },
+		{
+			name: 'Get Scheduled Policy',
+			value: 'getScheduledPolicy',
+			action: 'Get scheduled policy',
+			description: 'Reads one scheduled policy; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Update Scheduled Policy',
+			value: 'updateScheduledPolicy',
+			action: 'Update scheduled policy',
+			description: 'Updates one scheduled policy; returns one item',
 		},
-		default: {},
-		options: [
-			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{
-				displayName: 'Policy IDs',
-				name: 'policyIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-			{ displayName: 'Timezone', name: 'timezone', type: 'string', default: '' },
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['destroy'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the scheduled policy',
-	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['index'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['index'], returnAll: [false] },
-		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['index'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the scheduled policy',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['update'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the scheduled policy',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['update'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['update'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['update'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['scheduledPolicy'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{
-				displayName: 'Policy IDs',
-				name: 'policyIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-			{ displayName: 'Timezone', name: 'timezone', type: 'string', default: '' },
-		],
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getManyScheduledPolicies',
+};

@@ -2,340 +2,48 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const scheduledReportOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['scheduledReport'] },
-		},
-		options: [
-			{ name: 'Create Scheduled Report', value: 'create', action: 'Create scheduled report' },
-			{ name: 'Delete Scheduled Report', value: 'destroy', action: 'Delete scheduled report' },
-			{ name: 'Get Many Scheduled Reports', value: 'index', action: 'Get many scheduled reports' },
-			{ name: 'Get Scheduled Report', value: 'show', action: 'Get scheduled report' },
-			{ name: 'Update Scheduled Report', value: 'update', action: 'Update scheduled report' },
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const scheduledReportFields: INodeProperties[] = [
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledReport'], operation: ['create'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
+export const scheduledReportOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['scheduledReport'] },
 	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['scheduledReport'], operation: ['create'], useJsonBody: [true] },
+	options: [
+		{
+			name: 'Create Scheduled Report',
+			value: 'createScheduledReport',
+			action: 'Create scheduled report',
+			description: 'Creates one scheduled report; returns one item',
 		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the scheduled_report root key is wrapped in it.',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledReport'], operation: ['create'] },
+		{
+			name: 'Delete Scheduled Report',
+			value: 'deleteScheduledReport',
+			action: 'Delete scheduled report',
+			description: 'Deletes one scheduled report; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['scheduledReport'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Get Many Scheduled Reports',
+			value: 'getManyScheduledReports',
+			action: 'Get many scheduled reports',
+			description: 'Lists scheduled reports; one item per record',
 		},
-		default: {},
-		options: [
-			{
-				displayName: 'Content Categories Show Count',
-				name: 'contentCategoriesShowCount',
-				type: 'options',
-				options: [
-					{ name: 'All Categories', value: 'all_categories' },
-					{ name: 'Top10', value: 'top10' },
-					{ name: 'Top15', value: 'top15' },
-					{ name: 'Top5', value: 'top5' },
-				],
-				default: 'all_categories',
-			},
-			{
-				displayName: 'Day Of Week',
-				name: 'dayOfWeek',
-				type: 'options',
-				options: [
-					{ name: 'Friday', value: 'friday' },
-					{ name: 'Monday', value: 'monday' },
-					{ name: 'Saturday', value: 'saturday' },
-					{ name: 'Sunday', value: 'sunday' },
-					{ name: 'Thursday', value: 'thursday' },
-					{ name: 'Tuesday', value: 'tuesday' },
-					{ name: 'Wednesday', value: 'wednesday' },
-				],
-				default: 'sunday',
-			},
-			{
-				displayName: 'Frequency',
-				name: 'frequency',
-				type: 'options',
-				options: [
-					{ name: 'Bi Weekly', value: 'bi_weekly' },
-					{ name: 'Monthly', value: 'monthly' },
-					{ name: 'Weekly', value: 'weekly' },
-				],
-				default: 'monthly',
-			},
-			{
-				displayName: 'Include Content Category Summary',
-				name: 'includeContentCategorySummary',
-				type: 'boolean',
-				default: false,
-			},
-			{
-				displayName: 'Include Threat Summary',
-				name: 'includeThreatSummary',
-				type: 'boolean',
-				default: false,
-			},
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{
-				displayName: 'Scheduled Report Recipients',
-				name: 'scheduledReportRecipients',
-				type: 'json',
-				default: '[]',
-				description: 'JSON array sent as scheduled_report_recipients',
-			},
-			{
-				displayName: 'Selected Sub Orgs',
-				name: 'selectedSubOrgs',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of whole numbers',
-			},
-			{
-				displayName: 'Send To Dashboard Users',
-				name: 'sendToDashboardUsers',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['scheduledReport'], operation: ['destroy'] },
+		{
+			name: 'Get Scheduled Report',
+			value: 'getScheduledReport',
+			action: 'Get scheduled report',
+			description: 'Reads one scheduled report; returns one item',
 		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the scheduled report',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledReport'], operation: ['destroy'] },
+		{
+			name: 'Update Scheduled Report',
+			value: 'updateScheduledReport',
+			action: 'Update scheduled report',
+			description: 'Updates one scheduled report; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'organizationId',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['scheduledReport'], operation: ['index'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledReport'], operation: ['index'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['scheduledReport'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the scheduled report',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledReport'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['scheduledReport'], operation: ['update'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the scheduled report',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledReport'], operation: ['update'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['scheduledReport'], operation: ['update'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the scheduled_report root key is wrapped in it.',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledReport'], operation: ['update'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['scheduledReport'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Content Categories Show Count',
-				name: 'contentCategoriesShowCount',
-				type: 'options',
-				options: [
-					{ name: 'All Categories', value: 'all_categories' },
-					{ name: 'Top10', value: 'top10' },
-					{ name: 'Top15', value: 'top15' },
-					{ name: 'Top5', value: 'top5' },
-				],
-				default: 'all_categories',
-			},
-			{
-				displayName: 'Day Of Week',
-				name: 'dayOfWeek',
-				type: 'options',
-				options: [
-					{ name: 'Friday', value: 'friday' },
-					{ name: 'Monday', value: 'monday' },
-					{ name: 'Saturday', value: 'saturday' },
-					{ name: 'Sunday', value: 'sunday' },
-					{ name: 'Thursday', value: 'thursday' },
-					{ name: 'Tuesday', value: 'tuesday' },
-					{ name: 'Wednesday', value: 'wednesday' },
-				],
-				default: 'sunday',
-			},
-			{
-				displayName: 'Frequency',
-				name: 'frequency',
-				type: 'options',
-				options: [
-					{ name: 'Bi Weekly', value: 'bi_weekly' },
-					{ name: 'Monthly', value: 'monthly' },
-					{ name: 'Weekly', value: 'weekly' },
-				],
-				default: 'monthly',
-			},
-			{
-				displayName: 'Include Content Category Summary',
-				name: 'includeContentCategorySummary',
-				type: 'boolean',
-				default: false,
-			},
-			{
-				displayName: 'Include Threat Summary',
-				name: 'includeThreatSummary',
-				type: 'boolean',
-				default: false,
-			},
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{
-				displayName: 'Scheduled Report Recipients',
-				name: 'scheduledReportRecipients',
-				type: 'json',
-				default: '[]',
-				description: 'JSON array sent as scheduled_report_recipients',
-			},
-			{
-				displayName: 'Selected Sub Orgs',
-				name: 'selectedSubOrgs',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of whole numbers',
-			},
-			{
-				displayName: 'Send To Dashboard Users',
-				name: 'sendToDashboardUsers',
-				type: 'boolean',
-				default: false,
-			},
-		],
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getManyScheduledReports',
+};

@@ -2,121 +2,30 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const scheduledReportPreviewOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['scheduledReportPreview'] },
-		},
-		options: [
-			{
-				name: 'Create Scheduled Report Preview',
-				value: 'create',
-				action: 'Create scheduled report preview',
-			},
-			{ name: 'Get Scheduled Report Preview', value: 'show', action: 'Get scheduled report preview' },
-		],
-		default: 'show',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const scheduledReportPreviewFields: INodeProperties[] = [
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledReportPreview'], operation: ['create'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
+export const scheduledReportPreviewOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['scheduledReportPreview'] },
 	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['scheduledReportPreview'], operation: ['create'], useJsonBody: [true] },
+	options: [
+		{
+			name: 'Create Scheduled Report Preview',
+			value: 'createScheduledReportPreview',
+			action: 'Create scheduled report preview',
+			description: 'Creates one scheduled report preview; returns one item',
 		},
-		default: '{}',
-		description: 'Request body as JSON. A body without the scheduled_report_preview root key is wrapped in it.',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledReportPreview'], operation: ['create'] },
+		{
+			name: 'Get Scheduled Report Preview',
+			value: 'getScheduledReportPreview',
+			action: 'Get scheduled report preview',
+			description: 'Reads one scheduled report preview; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['scheduledReportPreview'], operation: ['create'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Content Categories Show Count',
-				name: 'contentCategoriesShowCount',
-				type: 'options',
-				options: [
-					{ name: 'All Categories', value: 'all_categories' },
-					{ name: 'Top10', value: 'top10' },
-					{ name: 'Top15', value: 'top15' },
-					{ name: 'Top5', value: 'top5' },
-				],
-				default: 'all_categories',
-			},
-			{
-				displayName: 'Include Content Category Summary',
-				name: 'includeContentCategorySummary',
-				type: 'boolean',
-				default: false,
-			},
-			{
-				displayName: 'Include Threat Summary',
-				name: 'includeThreatSummary',
-				type: 'boolean',
-				default: false,
-			},
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['scheduledReportPreview'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the scheduled report preview',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['scheduledReportPreview'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getScheduledReportPreview',
+};

@@ -2,157 +2,42 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const userOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['user'] },
-		},
-		options: [
-			{ name: 'Change User Password', value: 'changePassword', action: 'Change user password' },
-			{ name: 'Get All Users', value: 'all', action: 'Get all users' },
-			{ name: 'Get Many Users', value: 'index', action: 'Get many users' },
-			{ name: 'Get User', value: 'show', action: 'Get user' },
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const userFields: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['user'], operation: ['all'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
+export const userOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['user'] },
 	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['user'], operation: ['all'], returnAll: [false] },
+	options: [
+		{
+			name: 'Change User Password',
+			value: 'changeUserPassword',
+			action: 'Change user password',
+			description: 'Updates user data; returns one item',
 		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['user'], operation: ['all'] },
+		{
+			name: 'Get All Users',
+			value: 'getAllUsers',
+			action: 'Get all users',
+			description: 'Lists users page by page (Return All or Limit); one item per record',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['user'], operation: ['changePassword'] },
+		{
+			name: 'Get Many Users',
+			value: 'getManyUsers',
+			action: 'Get many users',
+			description: 'Lists users page by page (Return All or Limit); one item per record',
 		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['user'], operation: ['changePassword'], useJsonBody: [true] },
+		{
+			name: 'Get User',
+			value: 'getUser',
+			action: 'Get user',
+			description: 'Reads one user; returns one item',
 		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['user'], operation: ['changePassword'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['user'], operation: ['changePassword'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'New Password',
-				name: 'newPassword',
-				type: 'string',
-				typeOptions: { password: true },
-				default: '',
-			},
-		],
-	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['user'], operation: ['index'] },
-		},
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['user'], operation: ['index'], returnAll: [false] },
-		},
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['user'], operation: ['index'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['user'], operation: ['show'] },
-		},
-		default: '',
-		description: 'A user ID, or self for the user of the API key',
-		placeholder: 'self',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['user'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getManyUsers',
+};

@@ -2,301 +2,36 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const userAgentBulkDeleteOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['userAgentBulkDelete'] },
-		},
-		options: [
-			{ name: 'Create User Agent Bulk Delete', value: 'create', action: 'Create user agent bulk delete' },
-			{ name: 'Get User Agent Bulk Delete', value: 'show', action: 'Get user agent bulk delete' },
-			{
-				name: 'Get User Agent Bulk Delete Counts',
-				value: 'counts',
-				action: 'Get user agent bulk delete counts',
-			},
-		],
-		default: 'show',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const userAgentBulkDeleteFields: INodeProperties[] = [
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userAgentBulkDelete'], operation: ['counts'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
+export const userAgentBulkDeleteOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['userAgentBulkDelete'] },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['userAgentBulkDelete'], operation: ['counts'] },
+	options: [
+		{
+			name: 'Create User Agent Bulk Delete',
+			value: 'createUserAgentBulkDelete',
+			action: 'Create user agent bulk delete',
+			description: 'Creates one user agent bulk delete; returns one item',
 		},
-		default: {},
-		options: [
-			{
-				displayName: 'Agent State',
-				name: 'agentState',
-				type: 'options',
-				options: [
-					{ name: 'Bypassed', value: 'bypassed' },
-					{ name: 'Protected', value: 'protected' },
-					{ name: 'Uninstalled', value: 'uninstalled' },
-					{ name: 'Unprotected', value: 'unprotected' },
-				],
-				default: 'protected',
-			},
-			{ displayName: 'Name Search', name: 'nameSearch', type: 'string', default: '' },
-			{
-				displayName: 'Network IDs',
-				name: 'networkIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{ displayName: 'Search', name: 'search', type: 'string', default: '' },
-			{
-				displayName: 'State',
-				name: 'state',
-				type: 'options',
-				options: [
-					{ name: 'Offline', value: 'offline' },
-					{ name: 'Online', value: 'online' },
-				],
-				default: 'online',
-			},
-			{ displayName: 'Status', name: 'status', type: 'string', default: '' },
-			{
-				displayName: 'Tags',
-				name: 'tags',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of values',
-			},
-			{
-				displayName: 'Traffic Received Last 15 Mins',
-				name: 'trafficReceivedLast15Mins',
-				type: 'boolean',
-				default: false,
-			},
-			{
-				displayName: 'Type',
-				name: 'type',
-				type: 'options',
-				options: [
-					{ name: 'Agents', value: 'agents' },
-					{ name: 'Proxy', value: 'proxy' },
-				],
-				default: 'proxy',
-			},
-		],
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userAgentBulkDelete'], operation: ['create'] },
+		{
+			name: 'Get User Agent Bulk Delete',
+			value: 'getUserAgentBulkDelete',
+			action: 'Get user agent bulk delete',
+			description: 'Reads one user agent bulk delete; returns one item',
 		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['userAgentBulkDelete'], operation: ['create'], useJsonBody: [true] },
+		{
+			name: 'Get User Agent Bulk Delete Counts',
+			value: 'getUserAgentBulkDeleteCounts',
+			action: 'Get user agent bulk delete counts',
+			description: 'Reads user agent bulk delete counts; returns one item',
 		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userAgentBulkDelete'], operation: ['create'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['userAgentBulkDelete'], operation: ['create'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Exclude IDs',
-				name: 'excludeIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of IDs',
-			},
-			{
-				displayName: 'IDs',
-				name: 'ids',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of IDs',
-			},
-		],
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: {
-			show: { resource: ['userAgentBulkDelete'], operation: ['create'] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Agent State',
-				name: 'agentState',
-				type: 'options',
-				options: [
-					{ name: 'Bypassed', value: 'bypassed' },
-					{ name: 'Protected', value: 'protected' },
-					{ name: 'Uninstalled', value: 'uninstalled' },
-					{ name: 'Unprotected', value: 'unprotected' },
-				],
-				default: 'protected',
-			},
-			{ displayName: 'Agent Version', name: 'agentVersion', type: 'string', default: '' },
-			{
-				displayName: 'Block Page ID',
-				name: 'blockPageId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{ displayName: 'Name Search', name: 'nameSearch', type: 'string', default: '' },
-			{
-				displayName: 'Network IDs',
-				name: 'networkIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{
-				displayName: 'Organization IDs',
-				name: 'organizationIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-			{
-				displayName: 'Policy ID',
-				name: 'policyId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{ displayName: 'Policy Schedule', name: 'policySchedule', type: 'string', default: '' },
-			{ displayName: 'Queue Uninstall', name: 'queueUninstall', type: 'boolean', default: false },
-			{
-				displayName: 'Release Channels',
-				name: 'releaseChannels',
-				type: 'json',
-				default: '{}',
-				description: 'JSON object, sent as release_channels[key]=value query parameters',
-			},
-			{
-				displayName: 'Scheduled Policy ID',
-				name: 'scheduledPolicyId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{ displayName: 'Search', name: 'search', type: 'string', default: '' },
-			{
-				displayName: 'State',
-				name: 'state',
-				type: 'options',
-				options: [
-					{ name: 'Offline', value: 'offline' },
-					{ name: 'Online', value: 'online' },
-				],
-				default: 'online',
-			},
-			{ displayName: 'Status', name: 'status', type: 'string', default: '' },
-			{
-				displayName: 'Tags',
-				name: 'tags',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of values',
-			},
-			{
-				displayName: 'Traffic Received Last 15 Mins',
-				name: 'trafficReceivedLast15Mins',
-				type: 'boolean',
-				default: false,
-			},
-			{
-				displayName: 'Type',
-				name: 'type',
-				type: 'options',
-				options: [
-					{ name: 'Agents', value: 'agents' },
-					{ name: 'Proxy', value: 'proxy' },
-				],
-				default: 'proxy',
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['userAgentBulkDelete'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the user agent bulk delete',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userAgentBulkDelete'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getUserAgentBulkDelete',
+};

@@ -2,178 +2,36 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const userAgentCleanupOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['userAgentCleanup'] },
-		},
-		options: [
-			{ name: 'Create User Agent Cleanup', value: 'create', action: 'Create user agent cleanup' },
-			{ name: 'Get User Agent Cleanup', value: 'show', action: 'Get user agent cleanup' },
-			{ name: 'Update User Agent Cleanup', value: 'update', action: 'Update user agent cleanup' },
-		],
-		default: 'show',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const userAgentCleanupFields: INodeProperties[] = [
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userAgentCleanup'], operation: ['create'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
+export const userAgentCleanupOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['userAgentCleanup'] },
 	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['userAgentCleanup'], operation: ['create'], useJsonBody: [true] },
+	options: [
+		{
+			name: 'Create User Agent Cleanup',
+			value: 'createUserAgentCleanup',
+			action: 'Create user agent cleanup',
+			description: 'Creates one user agent cleanup; returns one item',
 		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Inactive For',
-		name: 'inactiveFor',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['userAgentCleanup'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Get User Agent Cleanup',
+			value: 'getUserAgentCleanup',
+			action: 'Get user agent cleanup',
+			description: 'Reads one user agent cleanup; returns one item',
 		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-	},
-	{
-		displayName: 'Organization IDs',
-		name: 'organizationIds',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { resource: ['userAgentCleanup'], operation: ['create'], useJsonBody: [false] },
+		{
+			name: 'Update User Agent Cleanup',
+			value: 'updateUserAgentCleanup',
+			action: 'Update user agent cleanup',
+			description: 'Updates one user agent cleanup; returns one item',
 		},
-		default: '',
-		description: 'Comma-separated list of numeric IDs',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userAgentCleanup'], operation: ['create'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['userAgentCleanup'], operation: ['create'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['userAgentCleanup'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the user agent cleanup',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userAgentCleanup'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['userAgentCleanup'], operation: ['update'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the user agent cleanup',
-	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userAgentCleanup'], operation: ['update'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['userAgentCleanup'], operation: ['update'], useJsonBody: [true] },
-		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userAgentCleanup'], operation: ['update'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['userAgentCleanup'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Inactive For',
-				name: 'inactiveFor',
-				type: 'number',
-				typeOptions: { numberPrecision: 0 },
-				default: 0,
-			},
-			{ displayName: 'Start', name: 'start', type: 'boolean', default: false },
-		],
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getUserAgentCleanup',
+};

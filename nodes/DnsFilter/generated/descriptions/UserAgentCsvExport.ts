@@ -2,180 +2,30 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const userAgentCsvExportOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['userAgentCsvExport'] },
-		},
-		options: [
-			{ name: 'Create User Agent CSV Export', value: 'create', action: 'Create user agent CSV export' },
-			{ name: 'Get User Agent CSV Export', value: 'show', action: 'Get user agent CSV export' },
-		],
-		default: 'show',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const userAgentCsvExportFields: INodeProperties[] = [
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userAgentCsvExport'], operation: ['create'] },
-		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
+export const userAgentCsvExportOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['userAgentCsvExport'] },
 	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['userAgentCsvExport'], operation: ['create'], useJsonBody: [true] },
+	options: [
+		{
+			name: 'Create User Agent CSV Export',
+			value: 'createUserAgentCsvExport',
+			action: 'Create user agent CSV export',
+			description: 'Creates one user agent CSV export; returns one item',
 		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Wait for Completion',
-		name: 'waitForCompletion',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userAgentCsvExport'], operation: ['create'] },
+		{
+			name: 'Get User Agent CSV Export',
+			value: 'getUserAgentCsvExport',
+			action: 'Get user agent CSV export',
+			description: 'Reads one user agent CSV export; returns one item',
 		},
-		default: false,
-		description: 'Whether to poll the export until its file URL is ready and return the finished export',
-	},
-	{
-		displayName: 'Poll Interval (Seconds)',
-		name: 'pollInterval',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['userAgentCsvExport'], operation: ['create'], waitForCompletion: [true] },
-		},
-		typeOptions: { minValue: 1 },
-		default: 5,
-		description: 'How long to wait between two status checks',
-	},
-	{
-		displayName: 'Timeout (Seconds)',
-		name: 'completionTimeout',
-		type: 'number',
-		displayOptions: {
-			show: { resource: ['userAgentCsvExport'], operation: ['create'], waitForCompletion: [true] },
-		},
-		typeOptions: { minValue: 1 },
-		default: 300,
-		description: 'Give up with an error when the export is not ready after this long',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userAgentCsvExport'], operation: ['create'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['userAgentCsvExport'], operation: ['create'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Agent State',
-				name: 'agentState',
-				type: 'options',
-				options: [
-					{ name: 'Bypassed', value: 'bypassed' },
-					{ name: 'Protected', value: 'protected' },
-					{ name: 'Uninstalled', value: 'uninstalled' },
-					{ name: 'Unprotected', value: 'unprotected' },
-				],
-				default: 'protected',
-			},
-			{ displayName: 'Name Search', name: 'nameSearch', type: 'string', default: '' },
-			{
-				displayName: 'Network IDs',
-				name: 'networkIds',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of numeric IDs',
-			},
-			{ displayName: 'Search', name: 'search', type: 'string', default: '' },
-			{
-				displayName: 'State',
-				name: 'state',
-				type: 'options',
-				options: [
-					{ name: 'Offline', value: 'offline' },
-					{ name: 'Online', value: 'online' },
-				],
-				default: 'online',
-			},
-			{ displayName: 'Status', name: 'status', type: 'string', default: '' },
-			{
-				displayName: 'Tags',
-				name: 'tags',
-				type: 'string',
-				default: '',
-				description: 'Comma-separated list of values',
-			},
-			{
-				displayName: 'Traffic Received Last 15 Mins',
-				name: 'trafficReceivedLast15Mins',
-				type: 'boolean',
-				default: false,
-			},
-			{
-				displayName: 'Type',
-				name: 'type',
-				type: 'options',
-				options: [
-					{ name: 'Agents', value: 'agents' },
-					{ name: 'Proxy', value: 'proxy' },
-				],
-				default: 'proxy',
-			},
-			{
-				displayName: 'User Agent CSV Export',
-				name: 'userAgentCsvExport',
-				type: 'json',
-				default: '{}',
-				description: 'JSON object sent as user_agent_csv_export',
-			},
-		],
-	},
-	{
-		displayName: 'ID',
-		name: 'id',
-		type: 'number',
-		required: true,
-		displayOptions: {
-			show: { resource: ['userAgentCsvExport'], operation: ['show'] },
-		},
-		typeOptions: { numberPrecision: 0 },
-		default: 0,
-		description: 'ID of the user agent CSV export',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userAgentCsvExport'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getUserAgentCsvExport',
+};

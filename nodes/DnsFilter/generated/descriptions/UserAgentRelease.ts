@@ -2,42 +2,30 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const userAgentReleaseOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['userAgentRelease'] },
-		},
-		options: [
-			{ name: 'Get Many User Agent Releases', value: 'index', action: 'Get many user agent releases' },
-			{ name: 'Get User Agent Release Relay', value: 'relay', action: 'Get user agent release relay' },
-		],
-		default: 'index',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const userAgentReleaseFields: INodeProperties[] = [
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userAgentRelease'], operation: ['index'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
+export const userAgentReleaseOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['userAgentRelease'] },
 	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userAgentRelease'], operation: ['relay'] },
+	options: [
+		{
+			name: 'Get Many User Agent Releases',
+			value: 'getManyUserAgentReleases',
+			action: 'Get many user agent releases',
+			description: 'Reads many user agent releases; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-];
+		{
+			name: 'Get User Agent Release Relay',
+			value: 'getUserAgentReleaseRelay',
+			action: 'Get user agent release relay',
+			description: 'Reads user agent release relay; returns one item',
+		},
+		{ ...customApiCallOperation },
+	],
+	default: 'getManyUserAgentReleases',
+};

@@ -2,82 +2,36 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-export const userUiSettingOperations: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: {
-			show: { resource: ['userUiSetting'] },
-		},
-		options: [
-			{ name: 'Get User UI Setting', value: 'show', action: 'Get user UI setting' },
-			{ name: 'Update User UI Setting', value: 'update', action: 'Update user UI setting' },
-		],
-		default: 'show',
-	},
-];
+import { customApiCallOperation } from '../../actions/custom/customApiCall';
 
-export const userUiSettingFields: INodeProperties[] = [
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userUiSetting'], operation: ['show'] },
-		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
+export const userUiSettingOperation: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: {
+		show: { resource: ['userUiSetting'] },
 	},
-	{
-		displayName: 'Use JSON Body',
-		name: 'useJsonBody',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userUiSetting'], operation: ['update'] },
+	options: [
+		{
+			name: 'Get User UI Setting',
+			value: 'getUserUiSetting',
+			action: 'Get user UI setting',
+			description: 'Reads user UI setting; returns one item',
 		},
-		default: false,
-		description: 'Whether to send the whole request body as JSON instead of using the fields below',
-	},
-	{
-		displayName: 'JSON Body',
-		name: 'jsonBody',
-		type: 'json',
-		displayOptions: {
-			show: { resource: ['userUiSetting'], operation: ['update'], useJsonBody: [true] },
+		{
+			name: 'Suppress License Warning',
+			value: 'suppressLicenseWarning',
+			action: 'Suppress license warning',
+			description: 'Changes user UI setting data; returns one item',
 		},
-		default: '{}',
-		description: 'Request body as JSON, sent as entered',
-	},
-	{
-		displayName: 'Simplify',
-		name: 'simplify',
-		type: 'boolean',
-		displayOptions: {
-			show: { resource: ['userUiSetting'], operation: ['update'] },
+		{
+			name: 'Update User UI Setting',
+			value: 'updateUserUiSetting',
+			action: 'Update user UI setting',
+			description: 'Updates user UI setting data; returns one item',
 		},
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		displayOptions: {
-			show: { resource: ['userUiSetting'], operation: ['update'], useJsonBody: [false] },
-		},
-		default: {},
-		options: [
-			{
-				displayName: 'Disable License Warnings',
-				name: 'disableLicenseWarnings',
-				type: 'boolean',
-				default: false,
-			},
-			{ displayName: 'Theme Mode', name: 'themeMode', type: 'string', default: '' },
-			{ displayName: 'User UUID', name: 'userUuid', type: 'string', default: '' },
-		],
-	},
-];
+		{ ...customApiCallOperation },
+	],
+	default: 'getUserUiSetting',
+};

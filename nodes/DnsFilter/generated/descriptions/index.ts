@@ -2,142 +2,93 @@
 // Change scripts/generator/* (labels: scripts/generator/overrides.mjs) and run `npm run generate`.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { agentLocalUserBulkDeleteFields, agentLocalUserBulkDeleteOperations } from './AgentLocalUserBulkDelete';
-import { agentLocalUserFields, agentLocalUserOperations } from './AgentLocalUser';
-import { agentLocalUserCsvExportFields, agentLocalUserCsvExportOperations } from './AgentLocalUserCsvExport';
-import { apiKeyFields, apiKeyOperations } from './ApiKey';
-import { applicationCategoryFields, applicationCategoryOperations } from './ApplicationCategory';
-import { applicationFields, applicationOperations } from './Application';
-import { billingFields, billingOperations } from './Billing';
-import { blockPageFields, blockPageOperations } from './BlockPage';
-import { categoryFields, categoryOperations } from './Category';
-import { collectionUserFields, collectionUserOperations } from './CollectionUser';
-import { cybersightCsvExportFields, cybersightCsvExportOperations } from './CybersightCsvExport';
-import { dictionaryLookupFields, dictionaryLookupOperations } from './DictionaryLookup';
-import { distributorFields, distributorOperations } from './Distributor';
-import { domainNoteFields, domainNoteOperations } from './DomainNote';
-import { domainFields, domainOperations } from './Domain';
-import { enterpriseConnectionFields, enterpriseConnectionOperations } from './EnterpriseConnection';
-import { ipAddressFields, ipAddressOperations } from './IpAddress';
-import { invoiceFields, invoiceOperations } from './Invoice';
-import { macAddressFields, macAddressOperations } from './MacAddress';
-import { metricFields, metricOperations } from './Metric';
-import { networkLanIpFields, networkLanIpOperations } from './NetworkLanIp';
-import { networkSubnetFields, networkSubnetOperations } from './NetworkSubnet';
-import { networkFields, networkOperations } from './Network';
-import { networkCsvExportFields, networkCsvExportOperations } from './NetworkCsvExport';
-import { organizationUserFields, organizationUserOperations } from './OrganizationUser';
-import { organizationFields, organizationOperations } from './Organization';
-import { psaIntegrationFields, psaIntegrationOperations } from './PsaIntegration';
-import { policyFields, policyOperations } from './Policy';
-import { policyBulkActionFields, policyBulkActionOperations } from './PolicyBulkAction';
-import { policyIpFields, policyIpOperations } from './PolicyIp';
-import { scheduledPolicyFields, scheduledPolicyOperations } from './ScheduledPolicy';
-import { scheduledReportPreviewFields, scheduledReportPreviewOperations } from './ScheduledReportPreview';
-import { scheduledReportFields, scheduledReportOperations } from './ScheduledReport';
-import { trafficReportFields, trafficReportOperations } from './TrafficReport';
-import { trialFields, trialOperations } from './Trial';
-import { currentUserFields, currentUserOperations } from './CurrentUser';
-import { userAgentBulkDeleteFields, userAgentBulkDeleteOperations } from './UserAgentBulkDelete';
-import { userAgentBulkUpdateFields, userAgentBulkUpdateOperations } from './UserAgentBulkUpdate';
-import { userAgentCsvExportFields, userAgentCsvExportOperations } from './UserAgentCsvExport';
-import { userAgentCleanupFields, userAgentCleanupOperations } from './UserAgentCleanup';
-import { userAgentReleaseFields, userAgentReleaseOperations } from './UserAgentRelease';
-import { userAgentFields, userAgentOperations } from './UserAgent';
-import { userOrganizationUiSettingFields, userOrganizationUiSettingOperations } from './UserOrganizationUiSetting';
-import { userUiSettingFields, userUiSettingOperations } from './UserUiSetting';
-import { userFields, userOperations } from './User';
+import { generatedFields } from './fields';
+import { agentLocalUserOperation } from './AgentLocalUser';
+import { agentLocalUserBulkDeleteOperation } from './AgentLocalUserBulkDelete';
+import { agentLocalUserCsvExportOperation } from './AgentLocalUserCsvExport';
+import { apiKeyOperation } from './ApiKey';
+import { applicationOperation } from './Application';
+import { applicationCategoryOperation } from './ApplicationCategory';
+import { billingOperation } from './Billing';
+import { blockPageOperation } from './BlockPage';
+import { categoryOperation } from './Category';
+import { collectionUserOperation } from './CollectionUser';
+import { currentUserOperation } from './CurrentUser';
+import { cybersightCsvExportOperation } from './CybersightCsvExport';
+import { dictionaryLookupOperation } from './DictionaryLookup';
+import { distributorOperation } from './Distributor';
+import { domainOperation } from './Domain';
+import { domainNoteOperation } from './DomainNote';
+import { enterpriseConnectionOperation } from './EnterpriseConnection';
+import { invoiceOperation } from './Invoice';
+import { ipAddressOperation } from './IpAddress';
+import { macAddressOperation } from './MacAddress';
+import { metricOperation } from './Metric';
+import { networkOperation } from './Network';
+import { networkCsvExportOperation } from './NetworkCsvExport';
+import { networkLanIpOperation } from './NetworkLanIp';
+import { networkSubnetOperation } from './NetworkSubnet';
+import { organizationOperation } from './Organization';
+import { organizationUserOperation } from './OrganizationUser';
+import { policyOperation } from './Policy';
+import { policyIpOperation } from './PolicyIp';
+import { psaIntegrationOperation } from './PsaIntegration';
+import { scheduledPolicyOperation } from './ScheduledPolicy';
+import { scheduledReportOperation } from './ScheduledReport';
+import { scheduledReportPreviewOperation } from './ScheduledReportPreview';
+import { trafficReportOperation } from './TrafficReport';
+import { userOperation } from './User';
+import { userAgentOperation } from './UserAgent';
+import { userAgentBulkDeleteOperation } from './UserAgentBulkDelete';
+import { userAgentBulkUpdateOperation } from './UserAgentBulkUpdate';
+import { userAgentCleanupOperation } from './UserAgentCleanup';
+import { userAgentCsvExportOperation } from './UserAgentCsvExport';
+import { userAgentReleaseOperation } from './UserAgentRelease';
+import { userUiSettingOperation } from './UserUiSetting';
 
-/** Every generated operation selector and field, resource by resource. */
+/** Every generated operation selector, then every generated field. */
 export const generatedProperties: INodeProperties[] = [
-	...agentLocalUserBulkDeleteOperations,
-	...agentLocalUserBulkDeleteFields,
-	...agentLocalUserOperations,
-	...agentLocalUserFields,
-	...agentLocalUserCsvExportOperations,
-	...agentLocalUserCsvExportFields,
-	...apiKeyOperations,
-	...apiKeyFields,
-	...applicationCategoryOperations,
-	...applicationCategoryFields,
-	...applicationOperations,
-	...applicationFields,
-	...billingOperations,
-	...billingFields,
-	...blockPageOperations,
-	...blockPageFields,
-	...categoryOperations,
-	...categoryFields,
-	...collectionUserOperations,
-	...collectionUserFields,
-	...cybersightCsvExportOperations,
-	...cybersightCsvExportFields,
-	...dictionaryLookupOperations,
-	...dictionaryLookupFields,
-	...distributorOperations,
-	...distributorFields,
-	...domainNoteOperations,
-	...domainNoteFields,
-	...domainOperations,
-	...domainFields,
-	...enterpriseConnectionOperations,
-	...enterpriseConnectionFields,
-	...ipAddressOperations,
-	...ipAddressFields,
-	...invoiceOperations,
-	...invoiceFields,
-	...macAddressOperations,
-	...macAddressFields,
-	...metricOperations,
-	...metricFields,
-	...networkLanIpOperations,
-	...networkLanIpFields,
-	...networkSubnetOperations,
-	...networkSubnetFields,
-	...networkOperations,
-	...networkFields,
-	...networkCsvExportOperations,
-	...networkCsvExportFields,
-	...organizationUserOperations,
-	...organizationUserFields,
-	...organizationOperations,
-	...organizationFields,
-	...psaIntegrationOperations,
-	...psaIntegrationFields,
-	...policyOperations,
-	...policyFields,
-	...policyBulkActionOperations,
-	...policyBulkActionFields,
-	...policyIpOperations,
-	...policyIpFields,
-	...scheduledPolicyOperations,
-	...scheduledPolicyFields,
-	...scheduledReportPreviewOperations,
-	...scheduledReportPreviewFields,
-	...scheduledReportOperations,
-	...scheduledReportFields,
-	...trafficReportOperations,
-	...trafficReportFields,
-	...trialOperations,
-	...trialFields,
-	...currentUserOperations,
-	...currentUserFields,
-	...userAgentBulkDeleteOperations,
-	...userAgentBulkDeleteFields,
-	...userAgentBulkUpdateOperations,
-	...userAgentBulkUpdateFields,
-	...userAgentCsvExportOperations,
-	...userAgentCsvExportFields,
-	...userAgentCleanupOperations,
-	...userAgentCleanupFields,
-	...userAgentReleaseOperations,
-	...userAgentReleaseFields,
-	...userAgentOperations,
-	...userAgentFields,
-	...userOrganizationUiSettingOperations,
-	...userOrganizationUiSettingFields,
-	...userUiSettingOperations,
-	...userUiSettingFields,
-	...userOperations,
-	...userFields,
+	agentLocalUserOperation,
+	agentLocalUserBulkDeleteOperation,
+	agentLocalUserCsvExportOperation,
+	apiKeyOperation,
+	applicationOperation,
+	applicationCategoryOperation,
+	billingOperation,
+	blockPageOperation,
+	categoryOperation,
+	collectionUserOperation,
+	currentUserOperation,
+	cybersightCsvExportOperation,
+	dictionaryLookupOperation,
+	distributorOperation,
+	domainOperation,
+	domainNoteOperation,
+	enterpriseConnectionOperation,
+	invoiceOperation,
+	ipAddressOperation,
+	macAddressOperation,
+	metricOperation,
+	networkOperation,
+	networkCsvExportOperation,
+	networkLanIpOperation,
+	networkSubnetOperation,
+	organizationOperation,
+	organizationUserOperation,
+	policyOperation,
+	policyIpOperation,
+	psaIntegrationOperation,
+	scheduledPolicyOperation,
+	scheduledReportOperation,
+	scheduledReportPreviewOperation,
+	trafficReportOperation,
+	userOperation,
+	userAgentOperation,
+	userAgentBulkDeleteOperation,
+	userAgentBulkUpdateOperation,
+	userAgentCleanupOperation,
+	userAgentCsvExportOperation,
+	userAgentReleaseOperation,
+	userUiSettingOperation,
+	...generatedFields,
 ];
