@@ -18,14 +18,19 @@ export function visibleOptions(page) {
 	return page.locator('[role=option]:visible, .el-select-dropdown__item:visible');
 }
 
-/** Opens a select parameter, filters it by typing, and picks the option with exactly this text. */
+/**
+ * Opens a select parameter, filters it by typing, and picks the option whose name (the first
+ * line: options may show a description under it) is exactly this text.
+ */
 export async function chooseOption(page, container, parameterName, optionText) {
 	await container.getByTestId(`parameter-input-${parameterName}`).click();
 	await page.keyboard.type(optionText);
-	await visibleOptions(page)
-		.filter({ hasText: new RegExp(`^\\s*${escapeRegExp(optionText)}\\s*$`) })
-		.first()
-		.click();
+	const options = visibleOptions(page);
+	await options.filter({ hasText: optionText }).first().waitFor();
+	const names = await options.evaluateAll((els) => els.map((el) => el.innerText.split('\n')[0].trim()));
+	const index = names.indexOf(optionText);
+	if (index < 0) throw new Error(`no option "${optionText}" in ${parameterName}: ${JSON.stringify(names)}`);
+	await options.nth(index).click();
 	await waitForValue(container.getByTestId(`parameter-input-${parameterName}`).locator('input').first(), optionText);
 }
 

@@ -189,13 +189,13 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 			standIn.reset();
 			const [idField] = pathFields(DELETE_API_KEY);
 			const property = nodeProperty(DELETE_API_KEY, idField.field);
-			const item = ndv.getByTestId('parameter-item').filter({ has: ndv.getByTestId(`parameter-input-${idField.field}`) });
+			const item = ndv.getByTestId('parameter-item').filter({ has: page.getByTestId(`parameter-input-${idField.field}`) });
 			const input = ndv.getByTestId(`parameter-input-${idField.field}`).locator('input').first();
 			try {
 				assert.equal(await input.inputValue(), '', 'the required ID starts empty (not 0)');
 				// n8n shows a parameter's issues once the input was left.
 				await input.click();
-				await input.press('Tab');
+				await input.blur();
 				await item.getByTestId('parameter-issues').waitFor({ timeout: 10_000 });
 				await item.getByTestId('parameter-issues').hover();
 				await page.getByText(`Parameter "${property.displayName}" is required.`).first().waitFor();
@@ -214,12 +214,14 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 			const [idField] = pathFields(DELETE_API_KEY);
 			const input = ndv.getByTestId(`parameter-input-${idField.field}`).locator('input').first();
 			await input.fill('101');
-			await input.press('Tab');
+			await input.blur();
 			standIn.rateLimitNext(2);
 			await executeStep();
 			const output = ndv.getByTestId('output-panel');
 			await output.getByTestId('node-run-status-success').waitFor({ timeout: 60_000 });
-			const table = await output.getByTestId('ndv-data-container').innerText();
+			const data = output.getByTestId('ndv-data-container').filter({ hasText: '101' });
+			await data.waitFor();
+			const table = await data.innerText();
 			assert.match(table, /success/);
 			assert.match(table, /true/);
 			assert.match(table, /101/);
@@ -261,7 +263,7 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 			const [idField] = pathFields(REVOKE_NETWORK_SECRET);
 			const input = ndv.getByTestId(`parameter-input-${idField.field}`).locator('input').first();
 			await input.fill('2001');
-			await input.press('Tab');
+			await input.blur();
 			await executeStep();
 			const output = ndv.getByTestId('output-panel');
 			await output.getByText('Head office').first().waitFor({ timeout: 60_000 });
