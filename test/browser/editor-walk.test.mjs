@@ -201,10 +201,16 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 				await page.getByText(`Parameter "${property.displayName}" is required.`).first().waitFor();
 				await shots.shot(page, 'empty-id-flagged');
 				await executeStep();
-				await page.getByText('Workflow execution cannot start').first().waitFor();
+				const refused = page.getByText('Workflow execution cannot start').first();
+				await refused.waitFor();
+				// A trial click waits until the notification has stopped sliding in.
+				await refused.click({ trial: true });
+				assert.match(await page.locator('body').innerText(), new RegExp(`Parameter "${property.displayName}" is required`));
+				await shots.shot(page, 'empty-id-run-refused');
 				assert.deepEqual(standIn.summary(), [], 'nothing reached DNSFilter');
-			} finally {
-				await shots.shot(page, 'empty-id-state');
+			} catch (error) {
+				await shots.shot(page, 'empty-id-failed');
+				throw error;
 			}
 		}));
 
@@ -226,7 +232,6 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 			assert.match(table, /true/);
 			assert.match(table, /101/);
 			await shots.shot(page, 'delete-api-key-output');
-			if (process.env.DNSFILTER_BROWSER_README_SHOT === '1') await readmeShot();
 
 			assert.deepEqual(standIn.summary(), [
 				'DELETE /v1/api_keys/101 → 429',
@@ -268,6 +273,7 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 			const output = ndv.getByTestId('output-panel');
 			await output.getByText('Head office').first().waitFor({ timeout: 60_000 });
 			await shots.shot(page, 'revoke-network-secret-output');
+			if (process.env.DNSFILTER_BROWSER_README_SHOT === '1') await readmeShot();
 			assert.deepEqual(standIn.summary(), ['DELETE /v1/networks/2001/secret_key → 200']);
 			assert.equal(standIn.state.networks[0].secret_key, null);
 		}));
@@ -288,7 +294,8 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 			standIn.reset();
 			await page.goto(`${editor.base}/workflow/new`);
 			const panel = await openDnsFilterInNodePanel(page);
-			const entry = panel.getByTestId('item-iterator-item').filter({ hasText: /^On api key expiring soon$/i });
+			// n8n shows the event's `action` text when it has one, else "On <event name>" in lower case.
+			const entry = panel.getByTestId('item-iterator-item').filter({ hasText: /^(On )?api key expiring soon$/i });
 			const entryText = await entry.innerText();
 			await entry.click();
 			const trigger = page.getByTestId('ndv');
