@@ -6,13 +6,19 @@ import http from 'node:http';
 
 export async function startOutboundSentinel() {
 	const attempts = [];
+	const waiters = new Set();
+	const record = (attempt) => {
+		attempts.push(attempt);
+		for (const wake of waiters) wake(attempt);
+		waiters.clear();
+	};
 	const server = http.createServer((req, res) => {
-		attempts.push(`${req.method} ${req.url}`);
+		record(`${req.method} ${req.url}`);
 		res.writeHead(403, { 'content-type': 'text/plain' });
 		res.end('outbound calls are disabled in this test');
 	});
 	server.on('connect', (req, socket) => {
-		attempts.push(`CONNECT ${req.url}`);
+		record(`CONNECT ${req.url}`);
 		socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
 	});
 	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -29,6 +35,21 @@ export async function startOutboundSentinel() {
 			NO_PROXY: '127.0.0.1,localhost,::1',
 			no_proxy: '127.0.0.1,localhost,::1',
 			NODE_USE_ENV_PROXY: '1',
+		},
+		/** Resolves with the first attempt (at once if there was one), or undefined after `timeoutMs`. */
+		firstAttempt(timeoutMs) {
+			if (attempts.length) return Promise.resolve(attempts[0]);
+			return new Promise((resolve) => {
+				const timer = setTimeout(() => {
+					waiters.delete(wake);
+					resolve(undefined);
+				}, timeoutMs);
+				const wake = (attempt) => {
+					clearTimeout(timer);
+					resolve(attempt);
+				};
+				waiters.add(wake);
+			});
 		},
 		async close() {
 			server.closeAllConnections?.();

@@ -50,6 +50,8 @@ let shots;
 /** The open node details view (NDV) of the action node, shared by the action-node steps. */
 let ndv;
 let triggerEntryText;
+/** How often the editor asked n8n for the community node types (the call that fetches the catalogue). */
+let catalogueRequests = 0;
 const t0 = Date.now();
 const timings = [];
 
@@ -80,6 +82,9 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 		browser = await launchChromium();
 		page = browser.context.pages()[0] ?? (await browser.context.newPage());
 		page.setDefaultTimeout(30_000);
+		page.on('request', (request) => {
+			if (new URL(request.url()).pathname === '/rest/community-node-types') catalogueRequests++;
+		});
 		shots = screenshotter(SHOTS, { key: GOOD_KEY });
 		log(`screenshots: ${SHOTS}`);
 	});
@@ -317,6 +322,9 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 	});
 
 	test('nothing left the machine: n8n made no outbound call; the browser only the editor\'s npm lookup', () => {
+		// The editor asked for the community node types, which is when n8n would fetch its catalogue
+		// (test/browser/offline.test.mjs shows the sentinel catching that fetch when it is enabled).
+		assert.ok(catalogueRequests > 0, 'the editor requested /rest/community-node-types');
 		assert.deepEqual(editor.sentinel.attempts, [], 'n8n called out through the proxy');
 		// The node panel's community-node details fetch the package's npm metadata from the browser
 		// (hard-coded in the 2.41.1 editor, no setting turns it off); it is aborted here.
