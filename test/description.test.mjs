@@ -203,6 +203,21 @@ describe('labels', () => {
 	});
 });
 
+describe('hand-written parameters follow the operation values', () => {
+	test('the expiry threshold shows for Get Many API Keys, Get API Key and Check Current Key only', () => {
+		const shows = (values) => shownFor(description, values).shown.some((entry) => entry.name === 'expiringSoonThresholdDays');
+		for (const operationId of ['V1_Api_Keys-index', 'V1_Api_Keys-show']) {
+			const row = rowById(operationId);
+			assert.ok(shows({ resource: row.resource, operation: row.operation }), operationId);
+		}
+		assert.ok(shows({ resource: 'apiKey', operation: 'checkCurrentKey' }));
+		for (const operationId of ['V1_Api_Keys-destroy', 'V1_Api_Keys-create', 'V1_Networks-index']) {
+			const row = rowById(operationId);
+			assert.ok(!shows({ resource: row.resource, operation: row.operation }), operationId);
+		}
+	});
+});
+
 describe('required IDs', () => {
 	test('an untouched Delete API Key is flagged by the editor until the ID is filled', () => {
 		const row = rowById('V1_Api_Keys-destroy');

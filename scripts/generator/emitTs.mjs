@@ -393,17 +393,24 @@ export function sharedProperties(resources, catalog) {
 		.map((group) => withDisplay(group.property, condition([...group.ops], catalog.all, catalog, group.extra, '')));
 }
 
-/** The record an operation's path is about and what follows it: `/v1/networks/{id}/secret_key` → network, [secret, key]. */
-function pathTarget(op) {
+/**
+ * The record an operation's path is about and the sub-resource after it:
+ * `/v1/networks/{id}/secret_key` → network, [secret, key]. A tail that only repeats the action
+ * (`/v1/api_keys/{id}/revoke`) is no sub-resource; a record addressed by two parameters in a row
+ * (`/v1/notes/{resource}/{id}/{domain}`) is the resource's own record.
+ */
+function pathTarget(op, resource) {
 	const parts = op.path.split('/').filter(Boolean);
-	for (let i = parts.length - 1; i > 0; i--) {
-		if (/^\{.+\}$/.test(parts[i]) && !/^\{.+\}$/.test(parts[i - 1])) {
-			const noun = recordNoun(parts[i - 1]);
-			const tail = parts.slice(i + 1).filter((part) => !/^\{.+\}$/.test(part));
-			if (noun) return { noun, tail: tail.flatMap(words) };
-		}
-	}
-	return undefined;
+	const isParam = (part) => /^\{.+\}$/.test(part);
+	const lastParam = parts.findLastIndex(isParam);
+	if (lastParam < 1) return undefined;
+	if (isParam(parts[lastParam - 1])) return { noun: lowerNoun(resource.singular), tail: [] };
+	const noun = recordNoun(parts[lastParam - 1]);
+	if (!noun) return undefined;
+	const tail = parts.slice(lastParam + 1).flatMap(words);
+	const action = words(actionOf(op.operationId));
+	const isAction = tail.length === 0 || op.method === 'POST' || tail.some((word) => action.includes(word) && ['add', 'remove', 'batch', 'bulk', 'destroy', 'update', 'revoke', 'resend', 'cancel', 'reactivate', 'send', 'reset'].includes(word));
+	return { noun, tail: isAction ? [] : tail };
 }
 
 function lowerNoun(label) {
@@ -419,7 +426,7 @@ function lowerNoun(label) {
  */
 export function operationDescription(op, resource) {
 	const { row } = op;
-	const target = pathTarget(op);
+	const target = pathTarget(op, resource);
 	const singular = lowerNoun(resource.singular);
 	const plural = lowerNoun(resource.plural);
 	const tail = target?.tail.map((word) => (titleWord(word) === titleWord(word).toUpperCase() && word.length > 1 ? titleWord(word) : word)).join(' ');
@@ -429,7 +436,8 @@ export function operationDescription(op, resource) {
 		case 'GET':
 			if (row.pagination) effect = `Lists ${lowerNoun(op.label.replace(/^Get (Many |All )?/, ''))} page by page (Return All or Limit)`;
 			else if (row.output === 'list') effect = of ? `Lists records of ${of}` : `Lists ${plural}`;
-			else effect = of ? `Reads ${of}` : `Reads ${lowerNoun(op.label.replace(/^Get /, ''))}`;
+			else if (of) effect = `Reads ${of}`;
+			else effect = op.label.startsWith('Get ') ? `Reads ${lowerNoun(op.label.slice(4))}` : `Read-only: ${lowerNoun(op.label)}`;
 			if (row.fields.some((field) => field.wireName === 'from') && row.fields.some((field) => field.wireName === 'to')) effect += ' over a From/To window';
 			break;
 		case 'DELETE':

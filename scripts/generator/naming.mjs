@@ -22,6 +22,7 @@ const ACRONYMS = {
 	msp: 'MSP',
 	msps: 'MSPs',
 	nat: 'NAT',
+	pii: 'PII',
 	pin: 'PIN',
 	psa: 'PSA',
 	qp: 'QP',

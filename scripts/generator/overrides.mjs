@@ -14,6 +14,13 @@ export const OVERRIDES = {
 		'Agent Local Users CSV Export': { singular: 'Agent Local User CSV Export' },
 		'Networks CSV Exports': { singular: 'Network CSV Export' },
 		'User (Current)': { value: 'currentUser', singular: 'Current User', plural: 'Current Users' },
+		// The API says user agent; the dashboard and the traffic reports say roaming client.
+		'User Agents': { value: 'userAgent', singular: 'Roaming Client' },
+		'User Agent Bulk Deletes': { value: 'userAgentBulkDelete', singular: 'Roaming Client Bulk Delete' },
+		'User Agent Bulk Updates': { value: 'userAgentBulkUpdate', singular: 'Roaming Client Bulk Update' },
+		'User Agent Cleanups': { value: 'userAgentCleanup', singular: 'Roaming Client Cleanup' },
+		'User Agent CSV Exports': { value: 'userAgentCsvExport', singular: 'Roaming Client CSV Export' },
+		'User Agent Releases': { value: 'userAgentRelease', singular: 'Roaming Client Release' },
 		Metrics: { singular: 'Metric' },
 	},
 
@@ -59,7 +66,8 @@ export const OVERRIDES = {
 		'V1_Traffic_Reports-total_domain_requests': { name: 'Get Requests for Domain' },
 		'V1_Traffic_Reports-total_organizations_requests': { name: 'Get Organization Request Totals' },
 		'V1_Trials-create': { name: 'Create Organization Trial' },
-		'V1_User_Agent_Bulk_Updates-has_mixed': { name: 'Check Mixed Agent Values' },
+		'V1_User_Agent_Bulk_Updates-has_mixed': { name: 'Check Mixed Roaming Client Values' },
+		'V1_User_Agents-csv': { name: 'Get Roaming Clients as CSV' },
 		'V2_Dictionary_Lookups-ai_applications': { name: 'Get AI Applications' },
 		'V2_Dictionary_Lookups-cyber_sight_activity_types': { name: 'Get CyberSight Activity Types' },
 		'V2_Dictionary_Lookups-vpn_settings_state_types': { name: 'Get VPN Settings State Types' },
@@ -78,6 +86,11 @@ export const OVERRIDES = {
 		networks_csv_export: 'network CSV export',
 		organization_usage: 'organization',
 		organization_usage_detailed: 'organization',
+		user_agent_bulk_deletes: 'roaming client bulk delete',
+		user_agent_bulk_updates: 'roaming client bulk update',
+		user_agent_cleanups: 'roaming client cleanup',
+		user_agent_csv_exports: 'roaming client CSV export',
+		user_agents: 'roaming client',
 	},
 
 	/** Per tag, per `<in> <wireName>`: a field label (`name`) and/or `description`. */

@@ -47,7 +47,7 @@ export const apiKeyOperation: INodeProperties = {
 			name: 'Revoke API Key',
 			value: 'revokeApiKey',
 			action: 'Revoke API key',
-			description: 'Changes the revoke of one API key; returns one item',
+			description: 'Changes one API key; returns one item',
 		},
 		{ ...customApiCallOperation },
 	],

@@ -23,7 +23,7 @@ export const domainOperation: INodeProperties = {
 			name: 'Look Up Domain',
 			value: 'lookUpDomain',
 			action: 'Look up domain',
-			description: 'Reads look up domain; returns one item',
+			description: 'Read-only: look up domain; returns one item',
 		},
 		{
 			name: 'Suggest Domain Threat',

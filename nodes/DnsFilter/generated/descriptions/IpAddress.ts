@@ -59,7 +59,7 @@ export const ipAddressOperation: INodeProperties = {
 			name: 'Verify IP Address',
 			value: 'verifyIpAddress',
 			action: 'Verify IP address',
-			description: 'Reads verify IP address; returns one item',
+			description: 'Read-only: verify IP address; returns one item',
 		},
 		{ ...customApiCallOperation },
 	],

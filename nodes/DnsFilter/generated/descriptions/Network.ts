@@ -41,7 +41,7 @@ export const networkOperation: INodeProperties = {
 			name: 'Create Network Secret Key',
 			value: 'createNetworkSecretKey',
 			action: 'Create network secret key',
-			description: 'Changes the secret key of one network; returns one item',
+			description: 'Changes one network; returns one item',
 		},
 		{
 			name: 'Delete Network',

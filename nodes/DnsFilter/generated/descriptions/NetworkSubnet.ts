@@ -17,7 +17,7 @@ export const networkSubnetOperation: INodeProperties = {
 			name: 'Create Network Subnet',
 			value: 'createNetworkSubnet',
 			action: 'Create network subnet',
-			description: 'Changes the subnets of one network; returns one item',
+			description: 'Changes one network; returns one item',
 		},
 		{
 			name: 'Delete Network Subnet',

@@ -23,7 +23,7 @@ export const organizationOperation: INodeProperties = {
 			name: 'Cancel Organization',
 			value: 'cancelOrganization',
 			action: 'Cancel organization',
-			description: 'Changes the cancel of one organization; returns success',
+			description: 'Changes one organization; returns success',
 		},
 		{
 			name: 'Create Organization',

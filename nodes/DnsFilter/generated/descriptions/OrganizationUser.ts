@@ -17,7 +17,7 @@ export const organizationUserOperation: INodeProperties = {
 			name: 'Create Organization User',
 			value: 'createOrganizationUser',
 			action: 'Create organization user',
-			description: 'Changes the users of one organization; returns one item',
+			description: 'Changes one organization; returns one item',
 		},
 		{
 			name: 'Delete Organization User',
@@ -41,7 +41,7 @@ export const organizationUserOperation: INodeProperties = {
 			name: 'Resend Organization User Invite',
 			value: 'resendOrganizationUserInvite',
 			action: 'Resend organization user invite',
-			description: 'Changes the resend invite of one user; returns success',
+			description: 'Changes one user; returns success',
 		},
 		{
 			name: 'Update Organization User',

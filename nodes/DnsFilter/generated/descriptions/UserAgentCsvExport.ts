@@ -14,18 +14,18 @@ export const userAgentCsvExportOperation: INodeProperties = {
 	},
 	options: [
 		{
-			name: 'Create User Agent CSV Export',
-			value: 'createUserAgentCsvExport',
-			action: 'Create user agent CSV export',
-			description: 'Creates one user agent CSV export; returns one item',
+			name: 'Create Roaming Client CSV Export',
+			value: 'createRoamingClientCsvExport',
+			action: 'Create roaming client CSV export',
+			description: 'Creates one roaming client CSV export; returns one item',
 		},
 		{
-			name: 'Get User Agent CSV Export',
-			value: 'getUserAgentCsvExport',
-			action: 'Get user agent CSV export',
+			name: 'Get Roaming Client CSV Export',
+			value: 'getRoamingClientCsvExport',
+			action: 'Get roaming client CSV export',
 			description: 'Reads one user agent CSV export; returns one item',
 		},
 		{ ...customApiCallOperation },
 	],
-	default: 'getUserAgentCsvExport',
+	default: 'getRoamingClientCsvExport',
 };

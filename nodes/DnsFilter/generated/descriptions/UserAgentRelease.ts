@@ -14,18 +14,18 @@ export const userAgentReleaseOperation: INodeProperties = {
 	},
 	options: [
 		{
-			name: 'Get Many User Agent Releases',
-			value: 'getManyUserAgentReleases',
-			action: 'Get many user agent releases',
-			description: 'Reads many user agent releases; returns one item',
+			name: 'Get Many Roaming Client Releases',
+			value: 'getManyRoamingClientReleases',
+			action: 'Get many roaming client releases',
+			description: 'Reads many roaming client releases; returns one item',
 		},
 		{
-			name: 'Get User Agent Release Relay',
-			value: 'getUserAgentReleaseRelay',
-			action: 'Get user agent release relay',
-			description: 'Reads user agent release relay; returns one item',
+			name: 'Get Roaming Client Release Relay',
+			value: 'getRoamingClientReleaseRelay',
+			action: 'Get roaming client release relay',
+			description: 'Reads roaming client release relay; returns one item',
 		},
 		{ ...customApiCallOperation },
 	],
-	default: 'getManyUserAgentReleases',
+	default: 'getManyRoamingClientReleases',
 };

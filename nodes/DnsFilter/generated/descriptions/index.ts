@@ -33,17 +33,17 @@ import { organizationUserOperation } from './OrganizationUser';
 import { policyOperation } from './Policy';
 import { policyIpOperation } from './PolicyIp';
 import { psaIntegrationOperation } from './PsaIntegration';
-import { scheduledPolicyOperation } from './ScheduledPolicy';
-import { scheduledReportOperation } from './ScheduledReport';
-import { scheduledReportPreviewOperation } from './ScheduledReportPreview';
-import { trafficReportOperation } from './TrafficReport';
-import { userOperation } from './User';
 import { userAgentOperation } from './UserAgent';
 import { userAgentBulkDeleteOperation } from './UserAgentBulkDelete';
 import { userAgentBulkUpdateOperation } from './UserAgentBulkUpdate';
 import { userAgentCleanupOperation } from './UserAgentCleanup';
 import { userAgentCsvExportOperation } from './UserAgentCsvExport';
 import { userAgentReleaseOperation } from './UserAgentRelease';
+import { scheduledPolicyOperation } from './ScheduledPolicy';
+import { scheduledReportOperation } from './ScheduledReport';
+import { scheduledReportPreviewOperation } from './ScheduledReportPreview';
+import { trafficReportOperation } from './TrafficReport';
+import { userOperation } from './User';
 import { userUiSettingOperation } from './UserUiSetting';
 
 /** Every generated operation selector, then every generated field. */
@@ -78,17 +78,17 @@ export const generatedProperties: INodeProperties[] = [
 	policyOperation,
 	policyIpOperation,
 	psaIntegrationOperation,
-	scheduledPolicyOperation,
-	scheduledReportOperation,
-	scheduledReportPreviewOperation,
-	trafficReportOperation,
-	userOperation,
 	userAgentOperation,
 	userAgentBulkDeleteOperation,
 	userAgentBulkUpdateOperation,
 	userAgentCleanupOperation,
 	userAgentCsvExportOperation,
 	userAgentReleaseOperation,
+	scheduledPolicyOperation,
+	scheduledReportOperation,
+	scheduledReportPreviewOperation,
+	trafficReportOperation,
+	userOperation,
 	userUiSettingOperation,
 	...generatedFields,
 ];
