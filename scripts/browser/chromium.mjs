@@ -44,7 +44,7 @@ export function ensureChromium() {
 	}
 	log(`${CHROMIUM_PATH} missing: apt-get install chromium`);
 	apt(['update']);
-	apt(['install', '-y', '--no-install-recommends', 'chromium']);
+	apt(['install', '-y', 'chromium']);
 	if (!existsSync(CHROMIUM_PATH)) throw new Error(`apt installed chromium but ${CHROMIUM_PATH} is still missing`);
 	return CHROMIUM_PATH;
 }
