@@ -138,6 +138,8 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 			standIn.reset();
 			const modal = page.getByTestId('editCredential-modal');
 			await modal.getByTestId('parameter-input-apiKey').locator('input').fill(GOOD_KEY);
+			// Positive control: while the key sits in the input it was typed into, the scan finds it.
+			await assert.rejects(assertKeyNotOnPage(page, GOOD_KEY, 'typing'), /API key's key is on the page/);
 			const tested = page.waitForResponse((r) => r.url().endsWith('/rest/credentials/test'));
 			await modal.getByTestId('credential-save-button').click();
 			const answer = await (await tested).json();
