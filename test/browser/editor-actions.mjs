@@ -1,0 +1,99 @@
+// What a user does in the n8n 2.41.1 editor, as Playwright steps. Every step waits on something
+// the page itself shows (a locator, a response), never on a fixed delay. n8n marks its elements
+// with data-test-id (scripts/browser/chromium.mjs makes getByTestId read it).
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+/** Signs in on the editor's own sign-in page. */
+export async function signIn(page, base, { email, password }) {
+	await page.goto(`${base}/signin`);
+	await page.getByTestId('emailOrLdapLoginId').locator('input').fill(email);
+	await page.getByTestId('password').locator('input').fill(password);
+	await page.getByTestId('form-submit-button').click();
+	await page.waitForURL(/\/home\//);
+}
+
+/** The visible options of the dropdown that is open now. */
+export function visibleOptions(page) {
+	return page.locator('[role=option]:visible, .el-select-dropdown__item:visible');
+}
+
+/**
+ * Opens a select parameter, filters it by typing, and picks the option whose name (the first
+ * line: options may show a description under it) is exactly this text.
+ */
+export async function chooseOption(page, container, parameterName, optionText) {
+	await container.getByTestId(`parameter-input-${parameterName}`).click();
+	await page.keyboard.type(optionText);
+	const options = visibleOptions(page);
+	await options.filter({ hasText: optionText }).first().waitFor();
+	const names = await options.evaluateAll((els) => els.map((el) => el.innerText.split('\n')[0].trim()));
+	const index = names.indexOf(optionText);
+	if (index < 0) throw new Error(`no option "${optionText}" in ${parameterName}: ${JSON.stringify(names)}`);
+	await options.nth(index).click();
+	await waitForValue(container.getByTestId(`parameter-input-${parameterName}`).locator('input').first(), optionText);
+}
+
+export async function waitForValue(input, value, timeout = 30_000) {
+	await input.page().waitForFunction(([el, want]) => el.value === want, [await input.elementHandle(), value], { timeout });
+}
+
+/** The text a select parameter shows. */
+export async function selectedText(container, parameterName) {
+	return container.getByTestId(`parameter-input-${parameterName}`).locator('input').first().inputValue();
+}
+
+export function escapeRegExp(text) {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The node panel: opens it from the canvas and picks the DNSFilter app. */
+export async function openDnsFilterInNodePanel(page) {
+	await page.getByTestId('node-creator-plus-button').click();
+	await page.getByTestId('node-creator-search-bar').fill('DNSFilter');
+	const panel = page.getByTestId('node-creator');
+	await panel.getByTestId('item-iterator-item').filter({ hasText: /^DNSFilter/ }).first().click();
+	await panel.getByTestId('node-creator-category-item').first().waitFor();
+	return panel;
+}
+
+/**
+ * Everything on the page a user or a screenshot could see: rendered text, the value of every
+ * input, and the HTML (attributes included).
+ */
+export async function pageTextForLeakScan(page) {
+	const [text, values, html] = await Promise.all([
+		page.locator('body').innerText(),
+		page.$$eval('input, textarea', (els) => els.map((el) => el.value).join('\n')),
+		page.content(),
+	]);
+	return `${text}\n${values}\n${html}`;
+}
+
+/** Fails when the key, or its payload or signature part, is anywhere on the page. */
+export async function assertKeyNotOnPage(page, key, where) {
+	const haystack = await pageTextForLeakScan(page);
+	const parts = { key, payload: key.split('.')[1], signature: key.split('.')[2] };
+	for (const [name, value] of Object.entries(parts)) {
+		if (haystack.includes(value)) throw new Error(`the API key's ${name} is on the page (${where})`);
+	}
+}
+
+/** Numbered screenshots in one folder, each after a key scan when a key is given. */
+export function screenshotter(dir, { key } = {}) {
+	rmSync(dir, { recursive: true, force: true });
+	mkdirSync(dir, { recursive: true });
+	let n = 0;
+	const taken = [];
+	return {
+		dir,
+		taken,
+		async shot(page, name, { scanKey = true, ...options } = {}) {
+			if (key && scanKey) await assertKeyNotOnPage(page, key, `screenshot ${name}`);
+			const file = path.join(dir, `${String(++n).padStart(2, '0')}-${name}.png`);
+			await page.screenshot({ path: file, ...options });
+			taken.push(file);
+			return file;
+		},
+	};
+}
