@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
+import { runNode } from './support/engine.mjs';
 import { runOperation, startStandIn, trickleBody, trickleHeaders } from './support/hostile-servers.mjs';
+import { PROBE_TYPE, probeNode } from './support/probe-node.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { json } from './support/standin-server.mjs';
 
@@ -165,6 +167,26 @@ describe('row 11: waits are bounded; absurd settings are refused before sending'
 		const { error } = await getNetwork({ maxRetries: 5, maxWaitSeconds: 86400 });
 		assert.match(error.message, /gave up after 1 try/);
 		assert.equal(api.requests.length, 1);
+	});
+
+	test('the transport clamps a wait beyond a timer (34 days asked, limits lifted) instead of firing at once', async () => {
+		// Called directly, without the Request Options bounds: Max Total Wait 10^12 ms.
+		api.setHandler((req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '3000000' }));
+		const started = Date.now();
+		const result = await runNode({
+			nodeType: probeNode,
+			typeName: PROBE_TYPE,
+			parameters: { method: 'GET', path: '/v1/current_user', maxRetries: 5, maxWaitMs: 1e12 },
+			credentials: credentials(),
+			cancelAfterMs: 1500,
+			timeoutMs: 30_000,
+		});
+		// An overflowing timer fires at once: 6 tries in milliseconds, then "gave up". Clamped, the
+		// node is still waiting when the execution is cancelled.
+		assert.equal(api.requests.length, 1);
+		assert.ok(Date.now() - started >= 1400, 'the node waited until the cancel');
+		assert.equal(result.items.length, 0);
+		assert.doesNotMatch(String(result.error?.message), /gave up/);
 	});
 
 	for (const [option, value, pattern] of [
