@@ -294,7 +294,7 @@ function sqlite3Version(dir) {
  * 2-7 minutes. Otherwise it is built for the entry's Node on PATH (node-gyp picks the headers
  * that ship next to that binary). Builds run one at a time (a lock), so parallel installs share.
  */
-async function ensureSqlite3(dir, node, env, entry) {
+export async function ensureSqlite3(dir, node, env, entry) {
 	const version = sqlite3Version(dir);
 	const addon = (root) => path.join(root, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
 	const donors = readdirSync(cacheDir)

@@ -3,8 +3,8 @@
 // run test/e2e/*.test.mjs with node's test runner once per entry (DNSFILTER_E2E_TARGET tells the
 // harness which). Entries: all of MATRIX, or $DNSFILTER_E2E_MATRIX (n8n versions, comma
 // separated). Arguments are test files, run on the first selected entry only unless
-// $DNSFILTER_E2E_MATRIX is set. After a full matrix run, docs/compatibility.json and the README
-// table are rewritten from the results (under CI=true a difference fails the run: commit them).
+// $DNSFILTER_E2E_MATRIX is set. Without them, the rows of the entries that ran are rewritten in
+// docs/compatibility.json and the README table (under CI=true a difference fails the run: commit them).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -93,32 +93,42 @@ for (const r of results) {
 	console.log(`  n8n ${r.entry.n8n} (n8n-workflow ${r.n8nWorkflow}) on Node ${r.entry.node}: ${r.status === 0 ? 'pass' : 'FAIL'} — ${r.report.passed.length} passed, ${r.report.failed.length} failed, ${r.seconds} s`);
 }
 
-if (!only.length && entries.length === MATRIX.length) {
-	const compat = {
-		note: 'Written by `npm run test:e2e` from a full matrix run; the README table is rendered from it.',
-		entries: results.map(({ entry, status, report, n8nWorkflow }) => ({
-			n8n: entry.n8n,
-			n8nWorkflow,
-			node: entry.node,
-			installPaths: report.installPaths ?? [],
-			// Outcomes only, no test counts: adding a test file must not change the table.
-			result: status === 0 ? 'pass' : 'fail',
-		})),
-	};
+if (!only.length) {
 	const file = path.join(repoRoot, COMPAT_FILE);
-	const before = (() => {
-		try {
-			return readFileSync(file, 'utf8');
-		} catch {
-			return '';
+	let before = '';
+	try {
+		before = readFileSync(file, 'utf8');
+	} catch {}
+	// Rows of the entries that ran replace theirs; the others keep what their last run wrote.
+	const previous = before ? JSON.parse(before).entries : [];
+	const ran = new Map(
+		results.map(({ entry, status, report, n8nWorkflow }) => [
+			entry.n8n,
+			{
+				n8n: entry.n8n,
+				n8nWorkflow,
+				node: entry.node,
+				installPaths: report.installPaths ?? [],
+				// Outcomes only, no test counts: adding a test file must not change the table.
+				result: status === 0 ? 'pass' : 'fail',
+			},
+		]),
+	);
+	const rows = MATRIX.map((e) => ran.get(e.n8n) ?? previous.find((p) => p.n8n === e.n8n && p.node === e.node));
+	if (rows.every(Boolean)) {
+		const compat = {
+			note: 'Written by `npm run test:e2e` from what the matrix ran; the README table is rendered from it.',
+			entries: rows,
+		};
+		const text = JSON.stringify(compat, null, 2) + '\n';
+		if (text !== before) writeFileSync(file, text);
+		const readmeChanged = renderReadme(compat);
+		if (text !== before || readmeChanged) {
+			console.log(`[test:e2e] the compatibility table changed: ${COMPAT_FILE} and README.md rewritten; commit them`);
+			if (process.env.CI === 'true' && !failed.length) process.exit(1);
 		}
-	})();
-	const text = JSON.stringify(compat, null, 2) + '\n';
-	const readmeChanged = renderReadme(compat);
-	if (text !== before) writeFileSync(file, text);
-	if (text !== before || readmeChanged) {
-		console.log(`[test:e2e] the compatibility table changed: ${COMPAT_FILE} and README.md rewritten; commit them`);
-		if (process.env.CI === 'true' && !failed.length) process.exit(1);
+	} else {
+		console.log(`[test:e2e] ${COMPAT_FILE} not written: run the whole matrix once (entries without a result: ${MATRIX.filter((e, i) => !rows[i]).map((e) => e.n8n).join(', ')})`);
 	}
 }
 process.exit(failed.length ? 1 : 0);

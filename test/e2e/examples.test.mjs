@@ -328,8 +328,16 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 				const seen = standIn.requests.map((r) => `${r.method} ${r.path} ${r.status}`);
 				throw new Error(`${error.message}\nstand-in saw: ${JSON.stringify(seen.slice(-40))}\nexecutions: ${JSON.stringify(executions)}\n${server.output().slice(-4000)}`);
 			});
-			// Let the runs that reached the stand-in finish and be saved.
-			await new Promise((resolve) => setTimeout(resolve, 3000));
+			// Let a run of each finish and be saved before n8n stops: on a loaded machine a run takes
+			// 15-40 s, longer than n8n's shutdown waits for it (n8n 1.x then leaves it 'running').
+			const deadline = Date.now() + 120_000;
+			for (;;) {
+				const rows = await instance
+					.queryDb(`SELECT workflowId FROM execution_entity WHERE mode = 'trigger' AND status = 'success' AND workflowId IN ('${IDS.hygieneScheduled}', '${IDS.siemScheduled}')`)
+					.catch(() => []);
+				if (new Set(rows.map((r) => r.workflowId)).size === 2 || Date.now() > deadline) break;
+				await new Promise((resolve) => setTimeout(resolve, 2000));
+			}
 		} finally {
 			await server.stop();
 		}
