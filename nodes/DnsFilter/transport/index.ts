@@ -5,3 +5,7 @@ export { dnsFilterApiRequestPaged, MAX_PAGE_SIZE } from './pagination';
 export type { PagedResult, PageOptions, PaginationStyle } from './pagination';
 export { CREDENTIAL_TYPE, DEFAULT_RETRY_POLICY, dnsFilterApiRequest, lastRateLimit } from './request';
 export type { ApiRequest, ApiResponse, DnsFilterContext, RequestOptions, RetryPolicy } from './request';
+export { HIGH_WATER as PACING_HIGH_WATER, pacerFor, pacingReport } from './serverPacing';
+export type { PacingReport } from './serverPacing';
+export { readRateLimitState } from './rateLimitHeaders';
+export type { RateLimitForm, RateLimitState } from './rateLimitHeaders';

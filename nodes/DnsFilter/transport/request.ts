@@ -14,6 +14,7 @@ import { assertApiKeyUsable } from './apiKey';
 import { buildApiError } from './errors';
 import type { RateLimitState } from './retryTiming';
 import { backoffDelay, rateLimitDelay, readRateLimitState } from './retryTiming';
+import { observeResponse, pacerFor, paceRequest } from './serverPacing';
 import { budgetFor } from './throttle';
 
 export type DnsFilterContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -126,6 +127,7 @@ export async function dnsFilterApiRequest(
 		Number(credentials.throttleRequests ?? 0),
 		Number(credentials.throttleWindowSeconds ?? 300),
 	);
+	const pacer = pacerFor(baseUrl, apiKey);
 	const httpOptions: IHttpRequestOptions = {
 		method: request.method,
 		baseURL: baseUrl,
@@ -142,6 +144,8 @@ export async function dnsFilterApiRequest(
 
 	let waitedMs = 0;
 	for (let attempt = 0; ; attempt++) {
+		// The server's headers pace first; the per-process budget stays the upper bound.
+		await paceRequest(this, pacer, signal);
 		const ticket = budget ? await budget.take(signal) : undefined;
 		let response: RawResponse;
 		try {
@@ -174,6 +178,7 @@ export async function dnsFilterApiRequest(
 		const now = Date.now();
 		const rateLimit = readRateLimitState(response.headers ?? {}, now);
 		lastRateLimitState.set(this, rateLimit);
+		observeResponse(this, pacer, rateLimit);
 		const { statusCode } = response;
 
 		if (statusCode === 429) {

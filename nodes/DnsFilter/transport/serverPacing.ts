@@ -1,0 +1,247 @@
+import { sleep } from 'n8n-workflow';
+
+import type { RateLimitForm, RateLimitState } from './rateLimitHeaders';
+import { credentialDigest } from './throttle';
+
+/**
+ * Below this share of the window's quota, requests are paced; above it they go at full speed.
+ * Half keeps the first half of every window fast (short jobs never wait) while leaving enough
+ * room that N processes which each still have a request or two in flight when they cross the
+ * mark cannot spend the rest before they see it.
+ */
+export const HIGH_WATER = 0.5;
+
+/**
+ * Requests held back from pacing: the last few of a window are left for whoever needs them
+ * (the dashboard, a process whose news is a request old). 4 % of the quota, at least 3.
+ */
+export const RESERVE_SHARE = 0.04;
+export const MIN_RESERVE = 3;
+
+/**
+ * However busy the others look, a process still gets this share of the even pace, so a worker
+ * that joins late is slowed, not starved.
+ */
+export const MIN_PACE_SHARE = 0.25;
+
+/** How far back the others' spending rate is measured. */
+const RATE_SPAN_MS = 2_000;
+
+/**
+ * How far ahead of the last answer the others' spending is extrapolated. Beyond it the next request
+ * goes at the even pace and its answer brings fresh news; extrapolating further would have every
+ * process hold back on a guess that nobody checks until the reset.
+ */
+const PREDICT_MS = 1_000;
+
+/** Longest single sleep between re-reads of fresher headers. */
+const MAX_NAP_MS = 1_000;
+
+interface Observation {
+	at: number;
+	remaining: number;
+	/** This process's responses counted so far in the window, this one included. */
+	ours: number;
+}
+
+export interface PacingDecision {
+	/** Time this request waited for the server's budget (0 when it went at once). */
+	waitedMs: number;
+	/** Why it waited, for hints and logs. */
+	reason?: 'paced' | 'reserve';
+}
+
+/**
+ * Spreads one credential's requests from one n8n process so that the organization's remaining
+ * budget, as the server reports it, lasts until the window resets. Every process doing this on
+ * its own converges: each sees the others' requests as the remaining count falling faster than
+ * its own requests explain, and leaves them room.
+ */
+export class ServerPacer {
+	private state: RateLimitState = {};
+
+	private resetAt = 0;
+
+	private limitSeen = 0;
+
+	private history: Observation[] = [];
+
+	private ours = 0;
+
+	private startsSinceObservation = 0;
+
+	private lastStart = 0;
+
+	private queue: Promise<void> = Promise.resolve();
+
+	/** For hints: the last headers seen and what pacing did with them. */
+	readonly stats = { paced: 0, waitedMs: 0, longestWaitMs: 0 };
+
+	constructor(private readonly now: () => number = Date.now) {}
+
+	/** The last usable headers, with the reset re-based on the current time. */
+	get lastState(): RateLimitState | undefined {
+		if (this.state.form === undefined) return undefined;
+		return { ...this.state, resetMs: this.resetAt ? Math.max(0, this.resetAt - this.now()) : undefined };
+	}
+
+	get form(): RateLimitForm | undefined {
+		return this.state.form;
+	}
+
+	/** Feeds the rate-limit headers of a response (any status) in. */
+	observe(state: RateLimitState): void {
+		if (state.remaining === undefined || state.form === undefined) return;
+		const at = this.now();
+		const resetMs = state.resetMs ?? state.windowMs;
+		if (resetMs === undefined) return;
+		let resetAt = at + resetMs;
+		// A reset that moved by more than the headers' one-second resolution, or a remaining count
+		// that went up, means a new window: the old history says nothing about it.
+		const last = this.history[this.history.length - 1];
+		if (!last || at >= this.resetAt || Math.abs(resetAt - this.resetAt) > 1_500 || state.remaining > last.remaining + 5) {
+			this.history = [];
+			this.ours = 0;
+			this.limitSeen = 0;
+		} else {
+			// Whole seconds, rounded up: each answer bounds the reset from above; the lowest bound is the
+			// closest, and on short windows a second matters.
+			resetAt = Math.min(resetAt, this.resetAt);
+		}
+		this.ours++;
+		this.history.push({ at, remaining: state.remaining, ours: this.ours });
+		while (this.history.length > 2 && this.history[0].at < at - RATE_SPAN_MS) this.history.shift();
+		this.state = state;
+		this.resetAt = resetAt;
+		this.limitSeen = Math.max(this.limitSeen, state.limit ?? 0, state.remaining);
+		this.startsSinceObservation = 0;
+	}
+
+	/** Requests per ms the rest of the organization spends, as the remaining count shows it. */
+	othersRate(): number {
+		if (this.history.length < 2) return 0;
+		const first = this.history[0];
+		const last = this.history[this.history.length - 1];
+		const span = last.at - first.at;
+		if (span < 250) return 0;
+		return Math.max(0, first.remaining - last.remaining - (last.ours - first.ours)) / span;
+	}
+
+	/** Resolves when this process may start its next request; callers go in arrival order. */
+	async beforeStart(signal?: AbortSignal): Promise<PacingDecision> {
+		let decision: PacingDecision = { waitedMs: 0 };
+		const turn = this.queue.then(async () => {
+			decision = await this.waitForTurn(signal);
+		});
+		this.queue = turn.catch(() => undefined);
+		await turn;
+		return decision;
+	}
+
+	/** How long the next request should wait from now (0: go), and why. */
+	delayNow(): { delayMs: number; reason?: 'paced' | 'reserve' } {
+		const now = this.now();
+		if (this.state.form === undefined || this.history.length === 0 || now >= this.resetAt) return { delayMs: 0 };
+		const last = this.history[this.history.length - 1];
+		const limit = this.state.limit ?? this.limitSeen;
+		const others = this.othersRate();
+		// What the server would say now: the last count, less what the others and we spent since.
+		const predicted = last.remaining - others * Math.min(now - last.at, PREDICT_MS) - this.startsSinceObservation;
+		if (limit > 0 && predicted >= limit * HIGH_WATER) return { delayMs: 0 };
+		const reserve = Math.max(MIN_RESERVE, Math.ceil(limit * RESERVE_SHARE));
+		const available = predicted - reserve;
+		const toReset = this.resetAt - now;
+		if (available < 1) return { delayMs: toReset, reason: 'reserve' };
+		const even = available / toReset;
+		const ours = Math.max(even - others, even * MIN_PACE_SHARE);
+		const next = this.lastStart + 1 / ours;
+		return next > now ? { delayMs: Math.min(next - now, toReset), reason: 'paced' } : { delayMs: 0 };
+	}
+
+	private async waitForTurn(signal?: AbortSignal): Promise<PacingDecision> {
+		let waitedMs = 0;
+		let reason: PacingDecision['reason'];
+		for (let step = this.delayNow(); step.delayMs > 0; step = this.delayNow()) {
+			// Short naps: a concurrent request of this process may bring fresher headers meanwhile.
+			const nap = Math.min(step.delayMs, MAX_NAP_MS);
+			reason = step.reason;
+			await sleep(nap, signal);
+			waitedMs += nap;
+		}
+		this.lastStart = this.now();
+		this.startsSinceObservation++;
+		if (waitedMs > 0) {
+			this.stats.paced++;
+			this.stats.waitedMs += waitedMs;
+			this.stats.longestWaitMs = Math.max(this.stats.longestWaitMs, waitedMs);
+		}
+		return { waitedMs, reason };
+	}
+}
+
+const pacers = new Map<string, ServerPacer>();
+
+let enabled = true;
+
+/**
+ * Benchmarks compare pacing with the per-process budget alone on the same server; nothing in the
+ * node turns pacing off.
+ */
+export function setServerPacingEnabled(on: boolean): void {
+	enabled = on;
+}
+
+/** The pacer of one credential in this process (keyed like the local budget, by a digest). */
+export function pacerFor(baseUrl: string, apiKey: string): ServerPacer {
+	const id = credentialDigest(baseUrl, apiKey);
+	let pacer = pacers.get(id);
+	if (!pacer) {
+		pacer = new ServerPacer();
+		pacers.set(id, pacer);
+	}
+	return pacer;
+}
+
+export interface PacingReport {
+	/** The last usable rate-limit headers this execution saw. */
+	state?: RateLimitState;
+	/** Requests of this execution that waited for the server's budget, and how long in all. */
+	paced: number;
+	waitedMs: number;
+	longestWaitMs: number;
+}
+
+const reports = new WeakMap<object, PacingReport>();
+
+function reportOf(context: object): PacingReport {
+	let report = reports.get(context);
+	if (!report) {
+		report = { paced: 0, waitedMs: 0, longestWaitMs: 0 };
+		reports.set(context, report);
+	}
+	return report;
+}
+
+/** Waits for the server's budget before a request and records the wait for the execution. */
+export async function paceRequest(context: object, pacer: ServerPacer, signal?: AbortSignal): Promise<PacingDecision> {
+	if (!enabled) return { waitedMs: 0 };
+	const decision = await pacer.beforeStart(signal);
+	if (decision.waitedMs > 0) {
+		const report = reportOf(context);
+		report.paced++;
+		report.waitedMs += decision.waitedMs;
+		report.longestWaitMs = Math.max(report.longestWaitMs, decision.waitedMs);
+	}
+	return decision;
+}
+
+/** Feeds a response's rate-limit state to the pacer and to the execution's report. */
+export function observeResponse(context: object, pacer: ServerPacer, state: RateLimitState): void {
+	if (enabled) pacer.observe(state);
+	if (state.form !== undefined) reportOf(context).state = state;
+}
+
+/** What this execution read from the server and how it paced; undefined when it sent nothing. */
+export function pacingReport(context: object): PacingReport | undefined {
+	return reports.get(context);
+}
