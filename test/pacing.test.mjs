@@ -9,7 +9,9 @@ import { loadBuilt, loadDnsFilterNode, runNode } from './support/engine.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { loadOperations, operationById } from './support/node-params.mjs';
 import { runProcesses } from './support/pacing-run.mjs';
+import { PROBE_TYPE, probeNode, probeSettledAt } from './support/probe-node.mjs';
 import { startOutsideClient, startRateLimitedApi } from './support/ratelimit-standin.mjs';
+import { json, startStandIn } from './support/standin-server.mjs';
 
 const { readRateLimitState, parseRateLimitReset, resetToMs } = loadBuilt('nodes/DnsFilter/transport/rateLimitHeaders.js');
 const { ServerPacer, HIGH_WATER, MIN_RESERVE } = loadBuilt('nodes/DnsFilter/transport/serverPacing.js');
@@ -207,6 +209,33 @@ describe('one process, no headers', () => {
 			assert.deepEqual(result.hints, []);
 		} finally {
 			await api.close();
+		}
+	});
+});
+
+describe('waiting for the budget is cancellable', () => {
+	test('a request held for the reset stops when the execution is cancelled', { timeout: 60_000 }, async () => {
+		// 2 of 100 left, reset in 60 s: below the reserve, so the second request waits for the reset.
+		const server = await startStandIn((req, res) =>
+			json(res, 200, { data: { id: '1' } }, { 'ratelimit-limit': '100', 'ratelimit-remaining': '2', 'ratelimit-reset': '60' }),
+		);
+		try {
+			probeSettledAt.length = 0;
+			const started = Date.now();
+			await runNode({
+				nodeType: probeNode,
+				typeName: PROBE_TYPE,
+				parameters: { method: 'GET', path: '/v1/current_user' },
+				items: [{}, {}, {}],
+				credentials: { apiKey: makeApiKey({ sub: 'pacing-cancel' }), baseUrl: server.url, throttleRequests: 0 },
+				cancelAfterMs: 800,
+			});
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			assert.equal(server.requests.length, 1, 'a request went out although the budget was at the reserve');
+			assert.equal(probeSettledAt.length, 1);
+			assert.ok(probeSettledAt[0] - started < 5000, `the node kept waiting for ${probeSettledAt[0] - started} ms after the cancel`);
+		} finally {
+			await server.close();
 		}
 	});
 });

@@ -6,7 +6,7 @@
 // health-check port and event-log basename; which worker ran which execution is read from the
 // workers' own log lines.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { createInstance, n8nBin, nodeBin } from '../e2e/harness.mjs';
@@ -139,8 +139,12 @@ export async function startCluster({ services, tarball, credentials, workflows }
 	};
 	try {
 		await cli(['import:credentials', `--input=${writeJson(instance, 'credentials.json', credentials)}`]);
-		for (const wf of workflows) await cli(['import:workflow', `--input=${writeJson(instance, `wf-${wf.id}.json`, wf)}`]);
-		for (const wf of workflows) await cli(['publish:workflow', `--id=${wf.id}`]);
+		const dir = path.join(instance.userFolder, 'queue-workflows');
+		mkdirSync(dir, { recursive: true });
+		for (const wf of workflows) writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
+		await cli(['import:workflow', '--separate', `--input=${dir}`]);
+		// Each CLI call is a full n8n start-up; they touch different rows, so run them side by side.
+		await Promise.all(workflows.map((wf) => cli(['publish:workflow', `--id=${wf.id}`])));
 		main = startProcess(['start'], { ...env, N8N_EVENTBUS_LOGWRITER_LOGBASENAME: 'n8nEventLog-main' }, 'main');
 		await waitHealthy(main, `${cluster.base}/healthz/readiness`, 180_000);
 		log(`main on ${cluster.base}`);

@@ -37,6 +37,8 @@ export function interleave(...lists) {
 
 export async function runScenario({ label, cluster, services, api, posts, clients, timeoutMs = 8 * 60_000 }) {
 	const [{ max: before }] = services.query('select coalesce(max(id), 0) as max from execution_entity');
+	// A fresh window, so what the previous load spent does not count against this one.
+	await new Promise((r) => setTimeout(r, api.untilNextWindow() + 50));
 	const started = Date.now();
 	log(`${label}: ${posts.length} executions, ${posts.reduce((n, p) => n + p.ids.length, 0)} requests`);
 	const postFailures = await postAll(cluster.base, posts);
@@ -44,7 +46,9 @@ export async function runScenario({ label, cluster, services, api, posts, client
 	const deadline = Date.now() + timeoutMs;
 	let rows = [];
 	for (;;) {
-		rows = services.query(`select id, status, "workflowId" as "workflowId" from execution_entity where id > ${Number(before)} order by id`);
+		rows = services.query(
+			`select id, status, "workflowId" as "workflowId", (extract(epoch from "startedAt") * 1000)::bigint as "startedMs" from execution_entity where id > ${Number(before)} order by id`,
+		);
 		const done = rows.filter((r) => ['success', 'error', 'crashed', 'canceled'].includes(r.status));
 		if (rows.length >= posts.length && done.length === rows.length) break;
 		if (Date.now() > deadline) throw new Error(`${label}: ${done.length} of ${posts.length} executions finished within ${timeoutMs} ms`);
@@ -55,7 +59,11 @@ export async function runScenario({ label, cluster, services, api, posts, client
 	const ours = api.stats.arrivals.filter((a) => a.at >= started && clients.includes(a.client));
 	const firstAt = ours.length ? ours[0].at : started;
 	const lastAt = ours.length ? ours[ours.length - 1].at : finished;
-	const windows = api.windowsBetween(firstAt, lastAt);
+	// Steady state: until the last execution started, jobs were waiting in the queue, so every
+	// worker had all the work it could take. The drain after that is not counted.
+	const lastStart = Math.max(...rows.map((r) => Number(r.startedMs) || 0));
+	const windows = api.windowsBetween(firstAt, Math.min(lastAt, lastStart || lastAt));
+	const allWindows = api.windowsBetween(firstAt, lastAt);
 	const used = windows.length ? windows.reduce((sum, w) => sum + w.ok, 0) / (windows.length * api.limit) : 0;
 	const perWorker = {};
 	for (const row of rows) for (const w of byWorker.get(Number(row.id)) ?? []) perWorker[w] = (perWorker[w] ?? 0) + 1;
@@ -67,12 +75,13 @@ export async function runScenario({ label, cluster, services, api, posts, client
 		rejected: ours.filter((a) => a.status === 429).length,
 		windows: windows.map((w) => w.ok),
 		used,
+		allWindows: allWindows.map((w) => w.ok),
 		perWorker,
 		unassigned: rows.filter((r) => !byWorker.has(Number(r.id))).length,
 		doubled: rows.filter((r) => (byWorker.get(Number(r.id)) ?? []).length > 1).length,
 		durationMs: finished - started,
 		rows,
 	};
-	log(`${label}: ${result.requests} answered, ${result.rejected} × 429, budget used ${Math.round(used * 100)} % over ${windows.length} full windows [${result.windows.join(', ')}], per worker ${JSON.stringify(perWorker)}, ${Math.round(result.durationMs / 1000)} s`);
+	log(`${label}: ${result.requests} answered, ${result.rejected} × 429, budget used ${Math.round(used * 100)} % over ${windows.length} full steady windows [${result.windows.join(', ')}] (all full windows: [${result.allWindows.join(', ')}]), per worker ${JSON.stringify(perWorker)}, ${Math.round(result.durationMs / 1000)} s`);
 	return result;
 }

@@ -100,9 +100,9 @@ describe('queue mode: many workers, one DNSFilter budget', () => {
 
 	test('1 worker: zero 429s, ≥ 90 % of the budget over ≥ 3 windows', async () => {
 		await cluster.addWorkers(1);
-		const first = take(1350);
-		const result = await headerScenario('1 worker, headers', batches('dnsfilter-bulk', first, 27, 50));
-		assertNothingLostOrDoubled(result, first, 1350);
+		const first = take(1500);
+		const result = await headerScenario('1 worker, headers', batches('dnsfilter-bulk', first, 30, 50));
+		assertNothingLostOrDoubled(result, first, 1500);
 		assert.equal(result.rejected, 0);
 		assert.ok(result.windows.length >= 3, `only ${result.windows.length} full windows`);
 		assert.ok(result.used >= 0.9, `budget used ${Math.round(result.used * 100)} %`);
@@ -125,9 +125,9 @@ describe('queue mode: many workers, one DNSFilter budget', () => {
 
 	test('4 workers: zero 429s, ≥ 90 % of the budget, no per-worker setting', async () => {
 		await cluster.addWorkers(2);
-		const first = take(1350);
-		const result = await headerScenario('4 workers, headers', batches('dnsfilter-bulk', first, 27, 50));
-		assertNothingLostOrDoubled(result, first, 1350);
+		const first = take(1500);
+		const result = await headerScenario('4 workers, headers', batches('dnsfilter-bulk', first, 30, 50));
+		assertNothingLostOrDoubled(result, first, 1500);
 		assert.ok(Object.keys(result.perWorker).length >= 3, `jobs went to ${JSON.stringify(result.perWorker)}`);
 		assert.equal(result.rejected, 0);
 		assert.ok(result.windows.length >= 3, `only ${result.windows.length} full windows`);
@@ -136,16 +136,16 @@ describe('queue mode: many workers, one DNSFilter budget', () => {
 
 	test('4 workers and an outside client eating 30 % of the budget: zero 429s, ≥ 90 % used in all', async () => {
 		const outside = startOutsideClient({ url: api.url, limit: LIMIT, windowMs: WINDOW_SECONDS * 1000, share: 0.3 });
-		const first = take(950);
+		const first = take(1100);
 		let result;
 		try {
-			result = await headerScenario('4 workers + outside client 30 %, headers', batches('dnsfilter-bulk', first, 19, 50));
+			result = await headerScenario('4 workers + outside client 30 %, headers', batches('dnsfilter-bulk', first, 22, 50));
 		} finally {
 			await outside.stop();
 		}
 		result.outside = { ...outside.stats };
 		log(`outside client: ${outside.stats.ok} answered, ${outside.stats.rejected} × 429`);
-		assertNothingLostOrDoubled(result, first, 950);
+		assertNothingLostOrDoubled(result, first, 1100);
 		assert.equal(result.rejected, 0, 'n8n got 429s');
 		assert.equal(outside.stats.rejected, 0, 'the outside client got 429s');
 		assert.ok(result.windows.length >= 3, `only ${result.windows.length} full windows`);
