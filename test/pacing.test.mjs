@@ -16,6 +16,7 @@ import { json, startStandIn } from './support/standin-server.mjs';
 const { readRateLimitState, parseRateLimitReset, resetToMs } = loadBuilt('nodes/DnsFilter/transport/rateLimitHeaders.js');
 const { ServerPacer, HIGH_WATER, MIN_RESERVE } = loadBuilt('nodes/DnsFilter/transport/serverPacing.js');
 const { rateLimitDelay } = loadBuilt('nodes/DnsFilter/transport/retryTiming.js');
+const { pacingHintFor, rateLimitHintFor } = loadBuilt('nodes/DnsFilter/actions/custom/rateLimitHint.js');
 
 const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
@@ -133,6 +134,19 @@ describe('the pacer on a controlled clock', () => {
 		assert.deepEqual(pacer.delayNow(), { delayMs: 12_000, reason: 'reserve' });
 		now = T0 + 12_000;
 		assert.equal(pacer.delayNow().delayMs, 0);
+	});
+});
+
+describe('the execution hint says what was read and how it paced', () => {
+	test('names the limit, the window, the headers and the waits; nothing when nothing waited', () => {
+		const state = readRateLimitState({ ratelimit: '"default";r=300;t=95', 'ratelimit-policy': '"default";q=2000;w=300' }, NOW);
+		const hint = pacingHintFor({ paced: 3, waitedMs: 4000, longestWaitMs: 2000, state });
+		assert.equal(hint.type, 'info');
+		assert.match(hint.message, /limit of 2,000 requests per 5 min \(RateLimit \/ RateLimit-Policy structured headers \(policy "default"\)\)/);
+		assert.match(hint.message, /less than 50 % of it was left.*3 requests waited 4 s in all, the longest 2 s/);
+		assert.equal(pacingHintFor({ paced: 0, waitedMs: 0, longestWaitMs: 0, state }), undefined);
+		assert.equal(pacingHintFor(undefined), undefined);
+		assert.match(rateLimitHintFor({ ...state, remaining: 100 }).message, /100 of 2,000 requests left.*read from DNSFilter's RateLimit \/ RateLimit-Policy/);
 	});
 });
 
