@@ -102,29 +102,43 @@ describe('the pacer on a controlled clock', () => {
 		pacer.observe(state(30, 30));
 		assert.equal(pacer.delayNow().delayMs, 0, 'the first paced request goes at once');
 		await pacer.beforeStart();
-		// 30 left, 4 held back: 26 over 30 s, one start every ~1.15 s.
+		// 30 left, 4 held back, 1 of ours started and not yet counted: 25 over 30 s, one every 1.2 s.
 		const next = pacer.delayNow();
 		assert.equal(next.reason, 'paced');
-		assert.ok(Math.abs(next.delayMs - 30_000 / 26) < 50, `${next.delayMs}`);
+		assert.ok(Math.abs(next.delayMs - 30_000 / 25) < 50, `${next.delayMs}`);
 	});
 
 	test("the others' spending (remaining falling faster than our own requests) slows us down", async () => {
 		let now = T0;
 		const alone = new ServerPacer(() => now);
 		const shared = new ServerPacer(() => now);
-		alone.observe(state(40, 30));
-		shared.observe(state(40, 30));
+		alone.observe(state(40, 30), await alone.beforeStart());
+		shared.observe(state(40, 30), await shared.beforeStart());
 		now = T0 + 1000;
-		alone.observe(state(39, 29));
+		alone.observe(state(39, 29), await alone.beforeStart());
 		// 1 of ours, 9 of somebody else's in the same second.
-		shared.observe(state(30, 29));
+		shared.observe(state(30, 29), await shared.beforeStart());
 		assert.ok(shared.othersRate() > 0.008 && shared.othersRate() < 0.01, `${shared.othersRate()}`);
 		assert.equal(alone.othersRate(), 0);
-		await alone.beforeStart();
-		await shared.beforeStart();
 		const a = alone.delayNow();
 		const s = shared.delayNow();
 		assert.ok(a.delayMs > 0 && s.delayMs > a.delayMs * 1.5, `with others ${s.delayMs} ms, alone ${a.delayMs} ms`);
+	});
+
+	test('answers are matched to their requests: out of order, late, or from a window already over', async () => {
+		let now = T0;
+		const pacer = new ServerPacer(() => now);
+		const tickets = [];
+		for (let i = 0; i < 3; i++) tickets.push(await pacer.beforeStart());
+		// Answered in reverse order: the counts still say nobody else spent anything.
+		now = T0 + 600;
+		pacer.observe(state(37, 20), tickets[2]);
+		pacer.observe(state(38, 20), tickets[1]);
+		pacer.observe(state(39, 20), tickets[0]);
+		assert.equal(pacer.othersRate(), 0);
+		// A late answer from an earlier window does not reset what we know.
+		pacer.observe(state(2, 1), tickets[0]);
+		assert.ok(pacer.delayNow().delayMs < 20_000, 'a stale answer pushed the pacer into the reserve');
 	});
 
 	test('at the reserve: hold until the window resets, then full speed', () => {

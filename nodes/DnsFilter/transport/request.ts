@@ -145,7 +145,7 @@ export async function dnsFilterApiRequest(
 	let waitedMs = 0;
 	for (let attempt = 0; ; attempt++) {
 		// The server's headers pace first; the per-process budget stays the upper bound.
-		await paceRequest(this, pacer, signal);
+		const paced = await paceRequest(this, pacer, signal);
 		const ticket = budget ? await budget.take(signal) : undefined;
 		let response: RawResponse;
 		try {
@@ -178,7 +178,7 @@ export async function dnsFilterApiRequest(
 		const now = Date.now();
 		const rateLimit = readRateLimitState(response.headers ?? {}, now);
 		lastRateLimitState.set(this, rateLimit);
-		observeResponse(this, pacer, rateLimit);
+		observeResponse(this, pacer, rateLimit, paced);
 		const { statusCode } = response;
 
 		if (statusCode === 429) {

@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import type { RateLimitForm, RateLimitState } from './rateLimitHeaders';
+import type { RateLimitState } from './rateLimitHeaders';
 import { credentialDigest } from './throttle';
 
 /**
@@ -39,10 +39,11 @@ const PREDICT_MS = 1_000;
 const MAX_NAP_MS = 1_000;
 
 interface Observation {
+	/** When the request this answer belongs to started (close to when the server counted it). */
 	at: number;
 	remaining: number;
-	/** This process's responses counted so far in the window, this one included. */
-	ours: number;
+	/** This process's start count when that request started, itself included. */
+	seq: number;
 }
 
 export interface PacingDecision {
@@ -50,6 +51,9 @@ export interface PacingDecision {
 	waitedMs: number;
 	/** Why it waited, for hints and logs. */
 	reason?: 'paced' | 'reserve';
+	/** This request's place among the process's starts, to match its answer to it. */
+	seq: number;
+	startedAt: number;
 }
 
 /**
@@ -57,6 +61,10 @@ export interface PacingDecision {
  * budget, as the server reports it, lasts until the window resets. Every process doing this on
  * its own converges: each sees the others' requests as the remaining count falling faster than
  * its own requests explain, and leaves them room.
+ *
+ * Each answer is matched to the request it belongs to (by start order), not to when it arrived:
+ * with several requests in flight answers come back out of order and late on a busy event loop,
+ * and the count the server reported was taken when that request arrived, just after it started.
  */
 export class ServerPacer {
 	private state: RateLimitState = {};
@@ -65,57 +73,49 @@ export class ServerPacer {
 
 	private limitSeen = 0;
 
+	/** This window's answers, in start order. */
 	private history: Observation[] = [];
 
-	private ours = 0;
-
-	private startsSinceObservation = 0;
+	private starts = 0;
 
 	private lastStart = 0;
 
 	private queue: Promise<void> = Promise.resolve();
 
-	/** For hints: the last headers seen and what pacing did with them. */
-	readonly stats = { paced: 0, waitedMs: 0, longestWaitMs: 0 };
-
 	constructor(private readonly now: () => number = Date.now) {}
 
-	/** The last usable headers, with the reset re-based on the current time. */
-	get lastState(): RateLimitState | undefined {
-		if (this.state.form === undefined) return undefined;
-		return { ...this.state, resetMs: this.resetAt ? Math.max(0, this.resetAt - this.now()) : undefined };
-	}
-
-	get form(): RateLimitForm | undefined {
-		return this.state.form;
-	}
-
-	/** Feeds the rate-limit headers of a response (any status) in. */
-	observe(state: RateLimitState): void {
+	/** Feeds the rate-limit headers of an answer (any status) in, with the request it answers. */
+	observe(state: RateLimitState, request?: Pick<PacingDecision, 'seq' | 'startedAt'>): void {
 		if (state.remaining === undefined || state.form === undefined) return;
-		const at = this.now();
+		const now = this.now();
 		const resetMs = state.resetMs ?? state.windowMs;
 		if (resetMs === undefined) return;
-		let resetAt = at + resetMs;
-		// A reset that moved by more than the headers' one-second resolution, or a remaining count
-		// that went up, means a new window: the old history says nothing about it.
+		const seq = request?.seq ?? this.starts;
+		const at = request?.startedAt ?? now;
+		const resetAt = now + resetMs;
 		const last = this.history[this.history.length - 1];
-		if (!last || at >= this.resetAt || Math.abs(resetAt - this.resetAt) > 1_500 || state.remaining > last.remaining + 5) {
+		const newer = !last || seq > last.seq;
+		if (last && now < this.resetAt && resetAt < this.resetAt - 1_500) return; // a late answer from a window already over
+		// A reset beyond this window's (by more than the headers' one-second resolution), the window's
+		// end passing, or the count going up: a new window, about which the old history says nothing.
+		if (!last || now >= this.resetAt || resetAt > this.resetAt + 1_500 || (newer && state.remaining > last.remaining + 5)) {
+			if (last && !newer && now < this.resetAt) return;
 			this.history = [];
-			this.ours = 0;
 			this.limitSeen = 0;
+			this.resetAt = resetAt;
 		} else {
 			// Whole seconds, rounded up: each answer bounds the reset from above; the lowest bound is the
 			// closest, and on short windows a second matters.
-			resetAt = Math.min(resetAt, this.resetAt);
+			this.resetAt = Math.min(resetAt, this.resetAt);
 		}
-		this.ours++;
-		this.history.push({ at, remaining: state.remaining, ours: this.ours });
-		while (this.history.length > 2 && this.history[0].at < at - RATE_SPAN_MS) this.history.shift();
-		this.state = state;
-		this.resetAt = resetAt;
+		const observation = { at, remaining: state.remaining, seq };
+		let i = this.history.length;
+		while (i > 0 && this.history[i - 1].seq > seq) i--;
+		this.history.splice(i, 0, observation);
+		const newest = this.history[this.history.length - 1];
+		while (this.history.length > 2 && this.history[0].at < newest.at - RATE_SPAN_MS) this.history.shift();
+		if (newer) this.state = state;
 		this.limitSeen = Math.max(this.limitSeen, state.limit ?? 0, state.remaining);
-		this.startsSinceObservation = 0;
 	}
 
 	/** Requests per ms the rest of the organization spends, as the remaining count shows it. */
@@ -125,18 +125,18 @@ export class ServerPacer {
 		const last = this.history[this.history.length - 1];
 		const span = last.at - first.at;
 		if (span < 250) return 0;
-		return Math.max(0, first.remaining - last.remaining - (last.ours - first.ours)) / span;
+		return Math.max(0, first.remaining - last.remaining - (last.seq - first.seq)) / span;
 	}
 
 	/** Resolves when this process may start its next request; callers go in arrival order. */
 	async beforeStart(signal?: AbortSignal): Promise<PacingDecision> {
-		let decision: PacingDecision = { waitedMs: 0 };
+		let decision: PacingDecision | undefined;
 		const turn = this.queue.then(async () => {
 			decision = await this.waitForTurn(signal);
 		});
 		this.queue = turn.catch(() => undefined);
 		await turn;
-		return decision;
+		return decision as PacingDecision;
 	}
 
 	/** How long the next request should wait from now (0: go), and why. */
@@ -146,8 +146,9 @@ export class ServerPacer {
 		const last = this.history[this.history.length - 1];
 		const limit = this.state.limit ?? this.limitSeen;
 		const others = this.othersRate();
-		// What the server would say now: the last count, less what the others and we spent since.
-		const predicted = last.remaining - others * Math.min(now - last.at, PREDICT_MS) - this.startsSinceObservation;
+		// What the server would say now: the last count, less what the others spent since and the
+		// requests we started after the one it answered (in flight or not yet answered).
+		const predicted = last.remaining - others * Math.min(now - last.at, PREDICT_MS) - (this.starts - last.seq);
 		if (limit > 0 && predicted >= limit * HIGH_WATER) return { delayMs: 0 };
 		const reserve = Math.max(MIN_RESERVE, Math.ceil(limit * RESERVE_SHARE));
 		const available = predicted - reserve;
@@ -170,13 +171,8 @@ export class ServerPacer {
 			waitedMs += nap;
 		}
 		this.lastStart = this.now();
-		this.startsSinceObservation++;
-		if (waitedMs > 0) {
-			this.stats.paced++;
-			this.stats.waitedMs += waitedMs;
-			this.stats.longestWaitMs = Math.max(this.stats.longestWaitMs, waitedMs);
-		}
-		return { waitedMs, reason };
+		this.starts++;
+		return { waitedMs, reason, seq: this.starts, startedAt: this.lastStart };
 	}
 }
 
@@ -225,7 +221,7 @@ function reportOf(context: object): PacingReport {
 
 /** Waits for the server's budget before a request and records the wait for the execution. */
 export async function paceRequest(context: object, pacer: ServerPacer, signal?: AbortSignal): Promise<PacingDecision> {
-	if (!enabled) return { waitedMs: 0 };
+	if (!enabled) return { waitedMs: 0, seq: 0, startedAt: 0 };
 	const decision = await pacer.beforeStart(signal);
 	if (decision.waitedMs > 0) {
 		const report = reportOf(context);
@@ -236,9 +232,9 @@ export async function paceRequest(context: object, pacer: ServerPacer, signal?: 
 	return decision;
 }
 
-/** Feeds a response's rate-limit state to the pacer and to the execution's report. */
-export function observeResponse(context: object, pacer: ServerPacer, state: RateLimitState): void {
-	if (enabled) pacer.observe(state);
+/** Feeds a response's rate-limit state, with the request it answers, to the pacer and to the execution's report. */
+export function observeResponse(context: object, pacer: ServerPacer, state: RateLimitState, request?: PacingDecision): void {
+	if (enabled) pacer.observe(state, request?.seq ? request : undefined);
 	if (state.form !== undefined) reportOf(context).state = state;
 }
 
