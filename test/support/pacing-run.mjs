@@ -2,16 +2,21 @@
 // rate-limited stand-in and gathers what each did, plus the stand-in's view: 429s, budget used per
 // window and the wait between one process's consecutive answered requests.
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { makeApiKey } from './jwt.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// n8n-core writes an instance config on first use: inside the project, as scripts/run-tests.mjs does.
+const userFolder = process.env.N8N_USER_FOLDER ?? path.resolve(here, '..', '.tmp', 'n8n');
+mkdirSync(userFolder, { recursive: true });
+const childEnv = { ...process.env, N8N_USER_FOLDER: userFolder, N8N_ENCRYPTION_KEY: process.env.N8N_ENCRYPTION_KEY ?? 'dnsfilter-node-tests-only' };
 
 function runChild(config, timeoutMs) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(here, 'pacing-process.mjs'), JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, [path.join(here, 'pacing-process.mjs'), JSON.stringify(config)], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (c) => (stdout += c));
