@@ -89,8 +89,9 @@ describe('Items in Parallel and the rate-limit hint in the real node', () => {
 		assert.deepEqual(items.map((i) => i.pairedItem.item), Array.from({ length: 15 }, (_, i) => i));
 		assert.match(items[6].json.error, /Record not found/);
 		assert.equal(items[14].json.name, 'Site 15');
-		assert.equal(hints.length, 1);
-		assert.match(hints[0].message, /of 2,000 requests left, the window resets in 30 s/);
+		// 135-149 of 2,000 left is below the pacing mark too, so a pacing hint may come with the warning.
+		assert.equal(hints.filter((h) => h.type === 'warning').length, 1);
+		assert.match(hints.find((h) => h.type === 'warning').message, /of 2,000 requests left, the window resets in 30 s/);
 	});
 
 	test('default is one at a time', async () => {

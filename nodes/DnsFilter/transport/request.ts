@@ -20,6 +20,8 @@ import { redactError, redactorFor } from './redact';
 import { discardBody, readBody } from './responseBody';
 import type { RateLimitState } from './retryTiming';
 import { backoffDelay, parseRetryAfter, rateLimitDelay, readRateLimitState } from './retryTiming';
+import type { ServerPacer } from './serverPacing';
+import { observeResponse, pacerFor, paceRequest } from './serverPacing';
 import { budgetFor } from './throttle';
 import { cancellableSleep } from './wait';
 
@@ -259,6 +261,7 @@ async function sendWithRetries(
 
 	const signal = cancelSignal(this);
 	const budget = budgetFor(baseUrl, apiKey, settings.throttleRequests, settings.throttleWindowSeconds);
+	const pacer = pacerFor(baseUrl, apiKey);
 	const idempotent = IDEMPOTENT.has(request.method);
 	const tries = (attempt: number) => `${attempt + 1} ${attempt ? 'tries' : 'try'}`;
 
@@ -275,7 +278,7 @@ async function sendWithRetries(
 	};
 
 	for (let attempt = 0; ; attempt++) {
-		const outcome = await exchangeOnce.call(this, request, settings, { timeoutMs, maxResponseBytes, signal, budget, redact, itemIndex });
+		const outcome = await exchangeOnce.call(this, request, settings, { timeoutMs, maxResponseBytes, signal, budget, pacer, redact, itemIndex });
 		if (!outcome.ok) {
 			if (signal?.aborted) {
 				throw new NodeOperationError(node, 'The execution was cancelled while waiting for DNSFilter', { itemIndex });
@@ -364,6 +367,7 @@ interface ExchangeLimits {
 	maxResponseBytes: number;
 	signal: AbortSignal | undefined;
 	budget: ReturnType<typeof budgetFor>;
+	pacer: ServerPacer;
 	redact: Redactor;
 	itemIndex: number;
 }
@@ -410,6 +414,8 @@ async function exchangeOnce(
 	let currentUrl = `${settings.baseUrl}${request.path}`;
 
 	for (let hops = 0; ; hops++) {
+		// The server's headers pace first; the per-process budget stays the upper bound.
+		const paced = await paceRequest(this, limits.pacer, limits.signal);
 		const ticket = limits.budget ? await limits.budget.take(limits.signal) : undefined;
 		if (!deadline || !signal || !context) {
 			deadline = AbortSignal.timeout(limits.timeoutMs);
@@ -430,6 +436,7 @@ async function exchangeOnce(
 		ticket?.settle();
 		if (!response) return failed(failure);
 		const headers = (response.headers ?? {}) as IDataObject;
+		observeResponse(this, limits.pacer, readRateLimitState(headers, Date.now()), paced);
 		const { statusCode } = response;
 
 		if (statusCode >= 300 && statusCode < 400) {

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { parseRateLimitReset } from './rateLimitHeaders';
+
 export type ResponseHeaders = IDataObject;
 
 function header(headers: ResponseHeaders, name: string): string | undefined {
@@ -34,42 +36,9 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 	return Math.max(0, date - now);
 }
 
-/**
- * `RateLimit-Reset` is delta-seconds in the IETF drafts; some servers send an epoch timestamp
- * instead, which we recognise by its size. The combined `RateLimit` header carries `t=` (draft 8)
- * or `reset=`.
- */
-export function parseRateLimitReset(headers: ResponseHeaders, now: number): number | undefined {
-	let raw = header(headers, 'ratelimit-reset');
-	if (raw === undefined) {
-		const combined = header(headers, 'ratelimit');
-		const match = combined ? /(?:^|[;,\s])(?:t|reset)=(\d+)/i.exec(combined) : null;
-		raw = match?.[1];
-	}
-	if (raw === undefined || !/^\d+(\.\d+)?$/.test(raw.trim())) return undefined;
-	const seconds = Number(raw.trim());
-	if (seconds > 1_000_000_000) return Math.max(0, seconds * 1000 - now);
-	return Math.round(seconds * 1000);
-}
-
-export interface RateLimitState {
-	limit?: number;
-	remaining?: number;
-	resetMs?: number;
-}
-
-export function readRateLimitState(headers: ResponseHeaders, now: number): RateLimitState {
-	const toNumber = (value: string | undefined) => {
-		if (value === undefined) return undefined;
-		const parsed = Number(value.split(/[;,]/)[0]);
-		return Number.isFinite(parsed) ? parsed : undefined;
-	};
-	return {
-		limit: toNumber(header(headers, 'ratelimit-limit')),
-		remaining: toNumber(header(headers, 'ratelimit-remaining')),
-		resetMs: parseRateLimitReset(headers, now),
-	};
-}
+// The RateLimit header forms (IETF drafts 3 to 8+) are parsed in rateLimitHeaders.ts.
+export { parseRateLimitReset, readRateLimitState } from './rateLimitHeaders';
+export type { RateLimitState } from './rateLimitHeaders';
 
 /** Full-jitter exponential backoff: 0.5 s, 1 s, 2 s … capped at 30 s, randomised to spread retries. */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {

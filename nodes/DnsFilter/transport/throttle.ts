@@ -74,6 +74,11 @@ export class RollingWindowBudget {
 
 const budgets = new Map<string, RollingWindowBudget>();
 
+/** One credential's identity in this process. A digest, so the key itself is never held as a map key or shown in a heap dump label. */
+export function credentialDigest(baseUrl: string, apiKey: string): string {
+	return createHash('sha256').update(`${baseUrl}\u0000${apiKey}`).digest('hex');
+}
+
 /** The budget for one credential; a changed limit or window starts a fresh budget. */
 export function budgetFor(
 	baseUrl: string,
@@ -82,8 +87,7 @@ export function budgetFor(
 	windowSeconds: number,
 ): RollingWindowBudget | undefined {
 	if (!(limit > 0) || !(windowSeconds > 0)) return undefined;
-	// Keyed by a digest so the key itself is never held as a map key or shown in a heap dump label.
-	const id = createHash('sha256').update(`${baseUrl}\u0000${apiKey}`).digest('hex');
+	const id = credentialDigest(baseUrl, apiKey);
 	const windowMs = windowSeconds * 1000;
 	const existing = budgets.get(id);
 	if (existing && existing.limit === Math.floor(limit) && existing.windowMs === windowMs) return existing;
