@@ -102,7 +102,7 @@ describe('queue mode: many workers, one DNSFilter budget', () => {
 		return result;
 	}
 
-	test('1 worker: zero 429s, ≥ 90 % of the budget over ≥ 3 windows', async () => {
+	test('1 worker: zero 429s, ≥ 85 % of the budget over ≥ 3 windows', async () => {
 		await cluster.addWorkers(1);
 		const first = take(1500);
 		const result = await headerScenario('1 worker, headers', batches('dnsfilter-bulk', first, 30, 50));
@@ -127,7 +127,7 @@ describe('queue mode: many workers, one DNSFilter budget', () => {
 		assert.ok(result.used >= MIN_USED, `budget used ${Math.round(result.used * 100)} %`);
 	});
 
-	test('4 workers: zero 429s, ≥ 90 % of the budget, no per-worker setting', async () => {
+	test('4 workers: zero 429s, ≥ 85 % of the budget, no per-worker setting', async () => {
 		await cluster.addWorkers(2);
 		// More, smaller executions: 4 workers × 5 slots would empty a queue of 30 within two windows.
 		const first = take(1500);
@@ -139,7 +139,7 @@ describe('queue mode: many workers, one DNSFilter budget', () => {
 		assert.ok(result.used >= MIN_USED, `budget used ${Math.round(result.used * 100)} %`);
 	});
 
-	test('4 workers and an outside client eating 30 % of the budget: zero 429s, ≥ 90 % used in all', async () => {
+	test('4 workers and an outside client eating 30 % of the budget: zero 429s, ≥ 85 % used in all', async () => {
 		const outside = startOutsideClient({ url: api.url, limit: LIMIT, windowMs: WINDOW_SECONDS * 1000, share: 0.3 });
 		const first = take(1300);
 		let result;
