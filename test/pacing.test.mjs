@@ -16,7 +16,7 @@ import { json, startStandIn } from './support/standin-server.mjs';
 const { readRateLimitState, parseRateLimitReset, resetToMs } = loadBuilt('nodes/DnsFilter/transport/rateLimitHeaders.js');
 const { ServerPacer, HIGH_WATER, MIN_RESERVE } = loadBuilt('nodes/DnsFilter/transport/serverPacing.js');
 const { rateLimitDelay } = loadBuilt('nodes/DnsFilter/transport/retryTiming.js');
-const { pacingHintFor, rateLimitHintFor } = loadBuilt('nodes/DnsFilter/actions/custom/rateLimitHint.js');
+const { pacingHintFor, rateLimitHintFor } = loadBuilt('nodes/DnsFilter/actions/rateLimitHint.js');
 
 const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
