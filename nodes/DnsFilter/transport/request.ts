@@ -436,7 +436,6 @@ async function exchangeOnce(
 		ticket?.settle();
 		if (!response) return failed(failure);
 		const headers = (response.headers ?? {}) as IDataObject;
-		observeResponse(this, limits.pacer, readRateLimitState(headers, Date.now()), paced);
 		const { statusCode } = response;
 
 		if (statusCode >= 300 && statusCode < 400) {
@@ -459,7 +458,10 @@ async function exchangeOnce(
 
 		const success = statusCode >= 200 && statusCode < 300;
 		const read = await readBody(response.body, success ? limits.maxResponseBytes : ERROR_BODY_LIMIT, success ? 'fail' : 'truncate', signal);
-		if (read.ok) return { ok: true, exchange: { statusCode, headers, bytes: read.bytes, truncated: read.truncated, decoded: read.decoded } };
+		if (read.ok) {
+			observeResponse(this, limits.pacer, readRateLimitState(headers, Date.now()), paced);
+			return { ok: true, exchange: { statusCode, headers, bytes: read.bytes, truncated: read.truncated, decoded: read.decoded } };
+		}
 		if (read.reason === 'tooLarge') {
 			const megabytes = Math.round((limits.maxResponseBytes / 1024 / 1024) * 100) / 100;
 			throw new NodeOperationError(node, `DNSFilter's answer to ${request.method} ${request.path} is larger than ${megabytes} MB; reading stopped there`, {

@@ -1,7 +1,6 @@
-import { sleep } from 'n8n-workflow';
-
 import type { RateLimitState } from './rateLimitHeaders';
 import { credentialDigest } from './throttle';
+import { cancellableSleep } from './wait';
 
 /**
  * Below this share of the window's quota, requests are paced; above it they go at full speed.
@@ -167,7 +166,7 @@ export class ServerPacer {
 			// Short naps: a concurrent request of this process may bring fresher headers meanwhile.
 			const nap = Math.min(step.delayMs, MAX_NAP_MS);
 			reason = step.reason;
-			await sleep(nap, signal);
+			await cancellableSleep(nap, signal);
 			waitedMs += nap;
 		}
 		this.lastStart = this.now();
