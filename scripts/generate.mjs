@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { emitDescriptionsIndex, emitFieldsFile, emitOperations, emitResourceFile, emitResources, emitSubtitle } from './generator/emitTs.mjs';
 import { updateReadme } from './generator/emitReadme.mjs';
 import { buildModel } from './generator/fields.mjs';
-import { emitSecretFields } from './generator/secrets.mjs';
+import { emitSecretFields, findSecretFields } from './generator/secrets.mjs';
 import { DEFAULT_SPEC_PATH, listOperations, loadSpec, REPO_ROOT } from './generator/spec.mjs';
 
 export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, 'nodes/DnsFilter/generated');
@@ -25,7 +25,8 @@ export function generate({ specPath = DEFAULT_SPEC_PATH, readmeText } = {}) {
 	files.set('operations.ts', emitOperations(model.operations));
 	files.set('resources.ts', emitResources(model.resources));
 	files.set('subtitle.ts', emitSubtitle(model.resources));
-	for (const resource of model.resources) files.set(`descriptions/${resource.file}.ts`, emitResourceFile(resource));
+	const secrets = new Map(findSecretFields(spec).map((row) => [row.operationId, row]));
+	for (const resource of model.resources) files.set(`descriptions/${resource.file}.ts`, emitResourceFile(resource, secrets));
 	files.set('descriptions/fields.ts', emitFieldsFile(model.resources));
 	files.set('descriptions/index.ts', emitDescriptionsIndex(model.resources));
 	files.set('secretFields.ts', emitSecretFields(spec));

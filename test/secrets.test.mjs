@@ -217,3 +217,30 @@ describe('the trigger masks them too', () => {
 		}
 	});
 });
+
+describe('the operation list says what happens to secrets', () => {
+	test('an operation that returns its secret by purpose says so; one that masks names the masked fields', () => {
+		const { SECRET_FIELDS } = loadBuilt('nodes/DnsFilter/generated/secretFields.js');
+		const description = loadDnsFilterNode().description;
+		const optionFor = (row) =>
+			description.properties
+				.filter((property) => property.name === 'operation')
+				.flatMap((property) => property.options ?? [])
+				.find((option) => option.value === row.operation);
+		let keeps = 0;
+		let masks = 0;
+		for (const [operationId, secret] of Object.entries(SECRET_FIELDS)) {
+			const row = op(operationId);
+			const text = optionFor(row)?.description ?? '';
+			if (secret.returnsSecret) {
+				keeps++;
+				assert.match(text, /in full: store it safely/, `${operationId}: "${text}"`);
+			} else {
+				masks++;
+				assert.match(text, /masked \(Include Secrets\)/, `${operationId}: "${text}"`);
+			}
+			for (const name of secret.names) assert.ok(text.includes(name), `${operationId} names ${name}: "${text}"`);
+		}
+		assert.ok(keeps >= 3 && masks >= 5, `${keeps} keep, ${masks} mask`);
+	});
+});

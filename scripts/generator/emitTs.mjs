@@ -424,7 +424,7 @@ function lowerNoun(label) {
  * A short description of an operation written from its structure (method, path, paging,
  * output), never from the spec's prose: what it reads or changes, whether it pages, what comes out.
  */
-export function operationDescription(op, resource) {
+export function operationDescription(op, resource, secrets) {
 	const { row } = op;
 	const target = pathTarget(op, resource);
 	const singular = lowerNoun(resource.singular);
@@ -450,6 +450,10 @@ export function operationDescription(op, resource) {
 			effect = of ? `Updates ${of}` : `Updates ${singular} data`;
 	}
 	const output = row.output === 'list' ? 'one item per record' : row.output === 'record' ? 'returns one item' : 'returns success';
+	// What the node does with secrets in the answer (scripts/generator/secrets.mjs finds them).
+	const secret = secrets?.get(op.operationId);
+	if (secret?.returnsSecret) return `${effect}; ${output} with ${secret.names.join(' / ')} in full: store it safely`;
+	if (secret) return `${effect}; ${output}, ${secret.names.join(' / ')} masked (Include Secrets)`;
 	return `${effect}; ${output}`;
 }
 
@@ -459,8 +463,8 @@ function customOptions(resourceValue) {
 		.map(({ name, value, action, description }) => ({ name, value, action, description }));
 }
 
-function operationSelector(resource) {
-	const options = resource.operations.map((op) => ({ name: op.label, value: op.value, action: op.action, description: operationDescription(op, resource) }));
+function operationSelector(resource, secrets) {
+	const options = resource.operations.map((op) => ({ name: op.label, value: op.value, action: op.action, description: operationDescription(op, resource, secrets) }));
 	options.push(...customOptions(resource.value));
 	options.sort(byName);
 	// n8n appends its own "Custom API Call" (which this node cannot run) to every selector whose
@@ -482,13 +486,14 @@ function variableBase(resource) {
 
 const CUSTOM_IMPORT = `import { ${OVERRIDES.customApiCall.operationOption} } from '../../descriptions/customApiCall';`;
 
-export function emitResourceFile(resource) {
+/** `secrets`: operationId → its row of findSecretFields (scripts/generator/secrets.mjs). */
+export function emitResourceFile(resource, secrets) {
 	const base = variableBase(resource);
 	return `${HEADER}import type { INodeProperties } from 'n8n-workflow';
 
 ${CUSTOM_IMPORT}
 
-export const ${base}Operation: INodeProperties = ${literal(operationSelector(resource), 0, 100)};
+export const ${base}Operation: INodeProperties = ${literal(operationSelector(resource, secrets), 0, 100)};
 `;
 }
 

@@ -101,7 +101,7 @@ export const distributorOperation: INodeProperties = {
 			name: 'Get Distributor User Reset Password URL',
 			value: 'getDistributorUserResetPasswordUrl',
 			action: 'Get distributor user reset password URL',
-			description: 'Changes one user; returns one item',
+			description: 'Changes one user; returns one item with reset_password_url in full: store it safely',
 		},
 		{
 			name: 'Get Many Distributor MSPs',
