@@ -44,7 +44,7 @@ export class DnsFilterApi implements ICredentialType {
 			default: 2000,
 			typeOptions: { minValue: 0, maxValue: 1000000, numberPrecision: 0 },
 			description:
-				'Client-side budget for this credential within one n8n process. DNSFilter allows about 2,000 requests per 300 seconds per organization, shared with the dashboard; in queue mode divide it between workers. 0 turns the throttle off.',
+				'Client-side budget for this credential within one n8n process. DNSFilter allows about 2,000 requests per 300 seconds per organization, shared with the dashboard. The node also paces itself from the RateLimit headers of each answer, so several n8n processes share that budget without a split; divide this value between processes only behind a proxy that drops those headers. 0 turns the throttle off.',
 		},
 		{
 			displayName: 'Window Length (Seconds)',
