@@ -433,13 +433,16 @@ async function exchangeOnce(
 		} catch (error) {
 			failure = error ?? new Error('request failed');
 		}
-		ticket?.settle();
-		if (!response) return failed(failure);
+		if (!response) {
+			ticket?.settle();
+			return failed(failure);
+		}
 		const headers = (response.headers ?? {}) as IDataObject;
 		const { statusCode } = response;
 
 		if (statusCode >= 300 && statusCode < 400) {
 			discardBody(response.body);
+			ticket?.settle();
 			const decision = isRedirect(statusCode)
 				? decideRedirect(statusCode, headerValue(headers, 'location'), currentUrl, settings.origin, method, hops)
 				: { follow: false as const, reason: `HTTP ${statusCode}, which this node does not handle`, hint: 'Check the Base URL in the credential.' };
@@ -457,7 +460,8 @@ async function exchangeOnce(
 		}
 
 		const success = statusCode >= 200 && statusCode < 300;
-		const read = await readBody(response.body, success ? limits.maxResponseBytes : ERROR_BODY_LIMIT, success ? 'fail' : 'truncate', signal);
+		// The token's window starts once the whole answer is in, as the throttle expects (throttle.ts).
+		const read = await readBody(response.body, success ? limits.maxResponseBytes : ERROR_BODY_LIMIT, success ? 'fail' : 'truncate', signal).finally(() => ticket?.settle());
 		if (read.ok) {
 			observeResponse(this, limits.pacer, readRateLimitState(headers, Date.now()), paced);
 			return { ok: true, exchange: { statusCode, headers, bytes: read.bytes, truncated: read.truncated, decoded: read.decoded } };
