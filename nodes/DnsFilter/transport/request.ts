@@ -93,6 +93,8 @@ interface Exchange {
 	bytes: Buffer;
 	truncated: boolean;
 	decoded?: unknown;
+	/** The answer's rate-limit headers, read once for the pacer, the hint and the retry wait. */
+	rateLimit: RateLimitState;
 }
 
 // A POST or PATCH that failed with 5xx or lost its connection may have been applied: never resend it.
@@ -300,7 +302,7 @@ async function sendWithRetries(
 		const { exchange } = outcome;
 
 		const now = Date.now();
-		const rateLimit = readRateLimitState(exchange.headers, now);
+		const { rateLimit } = exchange;
 		lastRateLimitState.set(this, rateLimit);
 		const { statusCode, headers } = exchange;
 
@@ -463,8 +465,9 @@ async function exchangeOnce(
 		// The token's window starts once the whole answer is in, as the throttle expects (throttle.ts).
 		const read = await readBody(response.body, success ? limits.maxResponseBytes : ERROR_BODY_LIMIT, success ? 'fail' : 'truncate', signal).finally(() => ticket?.settle());
 		if (read.ok) {
-			observeResponse(this, limits.pacer, readRateLimitState(headers, Date.now()), paced);
-			return { ok: true, exchange: { statusCode, headers, bytes: read.bytes, truncated: read.truncated, decoded: read.decoded } };
+			const rateLimit = readRateLimitState(headers, Date.now());
+			observeResponse(this, limits.pacer, rateLimit, paced);
+			return { ok: true, exchange: { statusCode, headers, bytes: read.bytes, truncated: read.truncated, decoded: read.decoded, rateLimit } };
 		}
 		if (read.reason === 'tooLarge') {
 			const megabytes = Math.round((limits.maxResponseBytes / 1024 / 1024) * 100) / 100;
