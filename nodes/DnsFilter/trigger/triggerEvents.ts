@@ -316,6 +316,18 @@ function keyId(record: IDataObject): string | undefined {
 	return attributes.last_four !== undefined ? `last_four|${String(attributes.last_four)}|${String(attributes.created_at ?? '')}` : id;
 }
 
+/** The listing's API keys with an id, each with its state and insight; records every id in `listed`. */
+function* listedKeys(records: unknown[], listed: Set<string>, now: Date, thresholdDays: number) {
+	for (const record of records) {
+		if (!isRecord(record)) continue;
+		const id = keyId(record);
+		if (id === undefined) continue;
+		listed.add(id);
+		const keyState = apiKeyStateOf(record);
+		yield { record, id, keyState, insight: computeKeyInsight(keyState, now, thresholdDays) };
+	}
+}
+
 export interface KeyEventOptions {
 	thresholdDays: number;
 	/** Report keys that already match on the first poll instead of only recording them. */
@@ -330,13 +342,7 @@ export function diffExpiringKeys(records: unknown[], previous: TriggerState | un
 	const notified: IDataObject = {};
 	const emit: IDataObject[] = [];
 	const listed = new Set<string>();
-	for (const record of records) {
-		if (!isRecord(record)) continue;
-		const id = keyId(record);
-		if (id === undefined) continue;
-		listed.add(id);
-		const keyState = apiKeyStateOf(record);
-		const insight = computeKeyInsight(keyState, now, options.thresholdDays);
+	for (const { record, id, keyState, insight } of listedKeys(records, listed, now, options.thresholdDays)) {
 		const expiry = keyState.expiry?.toISOString() ?? '';
 		if (!insight.isExpiringSoon) {
 			// Keep the mark while the key still exists, so a later threshold change does not repeat it.
@@ -360,13 +366,7 @@ export function diffEndedKeys(records: unknown[], previous: TriggerState | undef
 	const ended: IDataObject = {};
 	const emit: IDataObject[] = [];
 	const listed = new Set<string>();
-	for (const record of records) {
-		if (!isRecord(record)) continue;
-		const id = keyId(record);
-		if (id === undefined) continue;
-		listed.add(id);
-		const keyState = apiKeyStateOf(record);
-		const insight = computeKeyInsight(keyState, now, options.thresholdDays);
+	for (const { record, id, keyState, insight } of listedKeys(records, listed, now, options.thresholdDays)) {
 		const reason = keyState.status?.toLowerCase() === 'revoked' ? 'revoked' : insight.isExpired ? 'expired' : undefined;
 		if (!reason) continue;
 		ended[id] = before[id] ?? reason;
