@@ -2,23 +2,17 @@
 // expected JSON fail clearly, the API key is redacted from everything, and answers above the
 // size bound fail instead of filling memory.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { loadBuilt } from './support/engine.mjs';
-import { endlessBody, gzipBomb, leakedFragments, runOperation, startStandIn } from './support/hostile-servers.mjs';
+import { endlessBody, gzipBomb, leakedFragments, runOperation, standInForFile } from './support/hostile-servers.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { json, text } from './support/standin-server.mjs';
 
 const apiKey = makeApiKey({ sub: 'bodies-user' });
 let api;
-before(async () => {
-	api = await startStandIn();
-});
-after(async () => {
-	await api.close();
-});
-beforeEach(() => {
-	api.requests.length = 0;
+standInForFile((server) => {
+	api = server;
 });
 
 const NO_RETRY = { requestOptions: { maxRetries: 0, maxWaitSeconds: 0 } };

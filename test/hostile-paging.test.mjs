@@ -1,23 +1,17 @@
 // Issue 10 rows 3 and 4: Return All is bounded against servers that never end a list, and the
 // repeat check never drops distinct records.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { runOperation, startStandIn } from './support/hostile-servers.mjs';
+import { runOperation, standInForFile } from './support/hostile-servers.mjs';
 import { pollOnce } from './support/poll.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { json } from './support/standin-server.mjs';
 
 const apiKey = makeApiKey({ sub: 'paging-user' });
 let api;
-before(async () => {
-	api = await startStandIn();
-});
-after(async () => {
-	await api.close();
-});
-beforeEach(() => {
-	api.requests.length = 0;
+standInForFile((server) => {
+	api = server;
 });
 
 const credentials = () => ({ apiKey, baseUrl: api.url });

@@ -2,24 +2,18 @@
 // read strictly and honoured on 503, every wait is bounded, absurd settings are refused before
 // sending, and a DELETE retried after an unknown outcome counts a 404 as done.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { runNode } from './support/engine.mjs';
-import { runOperation, startStandIn, trickleBody, trickleHeaders } from './support/hostile-servers.mjs';
+import { runOperation, standInForFile, trickleBody, trickleHeaders } from './support/hostile-servers.mjs';
 import { PROBE_TYPE, probeNode } from './support/probe-node.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { json } from './support/standin-server.mjs';
 
 const apiKey = makeApiKey({ sub: 'timing-user' });
 let api;
-before(async () => {
-	api = await startStandIn();
-});
-after(async () => {
-	await api.close();
-});
-beforeEach(() => {
-	api.requests.length = 0;
+standInForFile((server) => {
+	api = server;
 });
 
 const credentials = (extra = {}) => ({ apiKey, baseUrl: api.url, ...extra });

@@ -3,6 +3,7 @@
 // real DnsFilter node through the engine. Every server keeps its own log of requests
 // (`server.requests`), so a test can show that a server was never reached.
 import { once } from 'node:events';
+import { after, before, beforeEach } from 'node:test';
 import zlib from 'node:zlib';
 
 import { loadDnsFilterNode, runNode, visibleText } from './engine.mjs';
@@ -10,6 +11,24 @@ import { buildParameters, loadOperations, operationById } from './node-params.mj
 import { startStandIn } from './standin-server.mjs';
 
 export { startStandIn };
+
+/**
+ * One stand-in for a whole test file: started before its tests, closed after them, its request
+ * log emptied before each test so that "never reached" reads that test's requests only.
+ */
+export function standInForFile(onStart) {
+	let server;
+	before(async () => {
+		server = await startStandIn();
+		onStart(server);
+	});
+	after(async () => {
+		await server.close();
+	});
+	beforeEach(() => {
+		server.requests.length = 0;
+	});
+}
 
 /** Runs the real DnsFilter node's operation `operationId` (looked up, not hard-coded) once. */
 export async function runOperation(operationId, { path = {}, query = {}, extra = {}, credentials, continueOnFail, items, timeoutMs = 60_000, cancelAfterMs } = {}) {
