@@ -149,6 +149,124 @@ describe('the pacer on a controlled clock', () => {
 		now = T0 + 12_000;
 		assert.equal(pacer.delayNow().delayMs, 0);
 	});
+	test('a burst above the mark does not hold everyone for the reset on a guess', async () => {
+		// Five processes at full speed: ours is one in five of the answers' fall, 5 per 30 ms.
+		let now = T0;
+		const pacer = new ServerPacer(() => now);
+		let remaining = 100;
+		while (remaining > 46) {
+			const ticket = await pacer.beforeStart();
+			now += 30;
+			remaining -= 5;
+			pacer.observe(state(remaining, 30), ticket);
+		}
+		// Then nothing is heard for 600 ms. The burst's rate (0.13 requests per ms from the others)
+		// extrapolated would say the budget is gone; below the mark nothing has been measured yet.
+		now += 600;
+		const next = pacer.delayNow();
+		assert.equal(next.reason, 'paced');
+		assert.ok(next.delayMs > 0 && next.delayMs < 10_000, `${next.delayMs} ms`);
+		assert.ok(Math.abs(pacer.share() - 0.2) < 0.02, `share ${pacer.share()}`);
+	});
+
+	test("a guess of the others' spending is checked within a second, not held until the reset", async () => {
+		let now = T0;
+		const pacer = new ServerPacer(() => now);
+		pacer.observe(state(45, 20), await pacer.beforeStart());
+		// 41 over 20 s is one request every 488 ms for a process alone.
+		now += 500;
+		// Ours and 14 of the others' in 500 ms: 0.028 requests per ms.
+		pacer.observe(state(30, 20), await pacer.beforeStart());
+		assert.ok(Math.abs(pacer.othersRate() - 0.028) < 0.001, `${pacer.othersRate()}`);
+		// 950 ms on, 30 - 0.028 × 950 is below the reserve: a guess, so a wait until it is a second
+		// old, not until the reset.
+		now += 950;
+		const guessed = pacer.delayNow();
+		assert.equal(guessed.reason, 'paced');
+		assert.ok(guessed.delayMs <= 50, `${guessed.delayMs} ms`);
+		// A second old, the guess no longer holds anything back: the next request is paced (slowly:
+		// the others were seen spending far more than the even pace), not held for the reset.
+		now += 50;
+		assert.equal(pacer.delayNow().reason, 'paced');
+		// An answer saying only the reserve is left: a fact, held until the reset.
+		now += 9_000;
+		pacer.observe(state(4, 10));
+		const held = pacer.delayNow();
+		assert.equal(held.reason, 'reserve');
+		assert.ok(held.delayMs > 9_000, `${held.delayMs} ms`);
+	});
+});
+
+describe('many pacers on one simulated budget (controlled clock, no sockets)', () => {
+	// A discrete-time model of N independent processes, each sending one request at a time as soon as
+	// its pacer lets it, against one organization-wide budget in fixed windows with draft-3 headers,
+	// plus optionally a client that ignores the headers. The pacer's law is what is under test: with
+	// the others' rate subtracted from the even pace the processes swing between the floor and the
+	// whole pace and leave a third of the budget unused; with the share they converge. Beyond these
+	// rows the full-speed half of each window is the limit: a client that ignores the headers and
+	// needs more than the half the burst leaves (8 processes and 40 %, or 2 and 50 %) gets 429s.
+	const LIMIT = 300;
+	const WINDOW_MS = 15_000;
+	const LATENCY_MS = 20;
+
+	async function simulate({ processes, outsideShare = 0, windows = 4 }) {
+		const T0 = 1_800_000;
+		let now = T0;
+		const clock = () => now;
+		const windowOf = (t) => Math.floor((t - T0) / WINDOW_MS);
+		const counts = [];
+		let rejected = 0;
+		let outsideRejected = 0;
+		const arrive = (t) => {
+			const k = windowOf(t);
+			counts[k] ??= 0;
+			if (counts[k] >= LIMIT) return undefined;
+			counts[k]++;
+			return readRateLimitState(
+				{ 'ratelimit-limit': String(LIMIT), 'ratelimit-remaining': String(LIMIT - counts[k]), 'ratelimit-reset': String(Math.max(1, Math.ceil((T0 + (k + 1) * WINDOW_MS - t) / 1000))) },
+				0,
+			);
+		};
+		const workers = Array.from({ length: processes }, () => ({ pacer: new ServerPacer(clock), busyUntil: 0, pending: undefined }));
+		const outsideEvery = outsideShare ? WINDOW_MS / Math.floor(LIMIT * outsideShare) : Infinity;
+		let nextOutside = T0 + outsideEvery / 2;
+		for (; now < T0 + windows * WINDOW_MS; now += 5) {
+			while (now >= nextOutside) {
+				if (!arrive(nextOutside)) outsideRejected++;
+				nextOutside += outsideEvery;
+			}
+			for (const w of workers) {
+				if (w.pending && now >= w.busyUntil) {
+					w.pacer.observe(w.pending.state, w.pending.ticket);
+					w.pending = undefined;
+				}
+				if (w.pending || w.pacer.delayNow().delayMs > 0) continue;
+				const ticket = await w.pacer.beforeStart();
+				const answered = arrive(now + LATENCY_MS / 2);
+				if (!answered) rejected++;
+				w.pending = { ticket, state: answered ?? readRateLimitState({ 'ratelimit-limit': String(LIMIT), 'ratelimit-remaining': '0', 'ratelimit-reset': '1' }, 0) };
+				w.busyUntil = now + LATENCY_MS;
+			}
+		}
+		return { counts: counts.slice(0, windows), rejected, outsideRejected };
+	}
+
+	for (const { processes, outsideShare } of [
+		{ processes: 1 },
+		{ processes: 2 },
+		{ processes: 4 },
+		{ processes: 8 },
+		{ processes: 4, outsideShare: 0.3 },
+		{ processes: 8, outsideShare: 0.3 },
+		{ processes: 2, outsideShare: 0.45 },
+	]) {
+		test(`${processes} process${processes > 1 ? 'es' : ''}${outsideShare ? ` and a client ignoring the headers at ${outsideShare * 100} %` : ''}: no 429 for anyone, ≥ 90 % of every window used`, async () => {
+			const run = await simulate({ processes, outsideShare });
+			assert.equal(run.rejected, 0, `429s to the pacers (windows ${run.counts})`);
+			assert.equal(run.outsideRejected, 0, `429s to the outside client (windows ${run.counts})`);
+			for (const used of run.counts) assert.ok(used >= LIMIT * 0.9, `windows ${run.counts.join(', ')} of ${LIMIT}`);
+		});
+	}
 });
 
 describe('the execution hint says what was read and how it paced', () => {
@@ -166,10 +284,8 @@ describe('the execution hint says what was read and how it paced', () => {
 
 describe('independent processes converge on one budget', () => {
 	// 80 requests per 4 s (a scaled-down 2,000 per 300 s), each process's own budget set to the whole
-	// organization's: no per-process split. Generous bounds: the benchmark and the queue tier hold the
-	// ratios. With 4 s windows and one request in flight per process, the burst above the high-water
-	// mark dominates the others'-rate estimate for half of each window, so steady use here is about
-	// 55-65 % (the queue tier's 15 s windows reach 94-96 %); the bound catches starvation, not tuning.
+	// organization's: no per-process split. Runs here measured 93-95 % (74-76 of 80, 4 held in
+	// reserve); the bound leaves room for a busy machine. The queue tier holds the issue's 90 %.
 	const LIMIT = 80;
 	const WINDOW_MS = 4000;
 
@@ -186,7 +302,7 @@ describe('independent processes converge on one budget', () => {
 			assert.ok([...api.stats.idCounts.values()].every((n) => n === 1), 'an item was requested twice');
 			assert.ok(run.windows.length >= 2, `only ${run.windows.length} full windows`);
 			const used = run.windows.reduce((sum, w) => sum + w.ok, 0) / (run.windows.length * LIMIT);
-			assert.ok(used >= 0.45, `budget used ${Math.round(used * 100)} % (${run.windows.map((w) => w.ok).join(', ')})`);
+			assert.ok(used >= 0.85, `budget used ${Math.round(used * 100)} % (${run.windows.map((w) => w.ok).join(', ')})`);
 			assert.ok(run.results.some((r) => r.hints.some((h) => /announced a limit of 80 requests.*spaced its requests/.test(h))), 'no pacing hint');
 		} finally {
 			await api.close();
@@ -203,7 +319,7 @@ describe('independent processes converge on one budget', () => {
 			assert.equal(run.rejected, 0, 'the stand-in answered 429 to the n8n processes');
 			assert.equal(outside.stats.rejected, 0, 'the outside client got 429s');
 			const used = run.windows.reduce((sum, w) => sum + w.ok, 0) / (run.windows.length * LIMIT);
-			assert.ok(used >= 0.45, `budget used ${Math.round(used * 100)} %`);
+			assert.ok(used >= 0.85, `budget used ${Math.round(used * 100)} % (${run.windows.map((w) => w.ok).join(', ')})`);
 		} finally {
 			await outside.stop();
 			await api.close();

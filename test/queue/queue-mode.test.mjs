@@ -21,12 +21,9 @@ const WINDOW_SECONDS = Number(process.env.DNSFILTER_QUEUE_WINDOW_SECONDS || 15);
 // What docs/queue-mode.md tells users without headers: the organization's limit less ~5 % headroom, split.
 const splitShare = (workers) => Math.floor((LIMIT * 0.95) / workers);
 
-// A bound that catches a pathology (pacing that starves the workers), not a tuning target: the
-// issue's 90 % is a performance figure, measured by `npm run bench:queue` and logged here per run.
-// Runs on this 2-core machine measured 94-96 % for 1 and 2 workers, and 82-96 % for 4 workers and
-// with an outside client, where one window in a run can dip while every worker sits at the pace floor.
-// Zero 429s, nothing lost and nothing done twice are exact.
-const MIN_USED = 0.6;
+// The issue's figure: at least 90 % of the organization's budget used over the steady full windows
+// (the reserve alone holds back 4 %), with zero 429s, nothing lost and nothing done twice.
+const MIN_USED = 0.9;
 
 const ORG = { id: 'queueOrgCred', name: 'DNSFilter org budget' };
 const SPLIT = { id: 'queueSplitCred', name: 'DNSFilter split budget' };
@@ -105,7 +102,7 @@ describe('queue mode: many workers, one DNSFilter budget', () => {
 		return result;
 	}
 
-	test('1 worker: zero 429s, most of the budget over ≥ 3 windows', async () => {
+	test('1 worker: zero 429s, ≥ 90 % of the budget over ≥ 3 windows', async () => {
 		await cluster.addWorkers(1);
 		const first = take(1500);
 		const result = await headerScenario('1 worker, headers', batches('dnsfilter-bulk', first, 30, 50));
@@ -130,7 +127,7 @@ describe('queue mode: many workers, one DNSFilter budget', () => {
 		assert.ok(result.used >= MIN_USED, `budget used ${Math.round(result.used * 100)} %`);
 	});
 
-	test('4 workers: zero 429s, most of the budget, no per-worker setting', async () => {
+	test('4 workers: zero 429s, ≥ 90 % of the budget, no per-worker setting', async () => {
 		await cluster.addWorkers(2);
 		// More, smaller executions: 4 workers × 5 slots would empty a queue of 30 within two windows.
 		const first = take(1500);
@@ -142,7 +139,7 @@ describe('queue mode: many workers, one DNSFilter budget', () => {
 		assert.ok(result.used >= MIN_USED, `budget used ${Math.round(result.used * 100)} %`);
 	});
 
-	test('4 workers and an outside client eating 30 % of the budget: zero 429s, most of it used in all', async () => {
+	test('4 workers and an outside client eating 30 % of the budget: zero 429s for anyone, ≥ 90 % used in all', async () => {
 		const outside = startOutsideClient({ url: api.url, limit: LIMIT, windowMs: WINDOW_SECONDS * 1000, share: 0.3 });
 		const first = take(1300);
 		let result;

@@ -18,19 +18,26 @@ export const RESERVE_SHARE = 0.04;
 export const MIN_RESERVE = 3;
 
 /**
- * However busy the others look, a process still gets this share of the even pace, so a worker
- * that joins late is slowed, not starved, and keeps hearing fresh headers. Small, because every
- * process may be at this floor at once: 4 workers at 5 % overshoot the even pace by 20 % at most.
+ * However small this process's share of the recent spending was, it still gets this share of the
+ * even pace, so a worker that joins late is slowed, not starved, and keeps hearing fresh headers.
+ * Small, because every process may sit at it at once while a client that ignores the headers
+ * spends the rest: 8 processes at 2 % take 16 % of the even pace.
  */
-export const MIN_PACE_SHARE = 0.05;
+export const MIN_PACE_SHARE = 0.02;
+
+/**
+ * The fewest requests (anyone's) the recent history must hold before this process's share of
+ * them is trusted; with fewer, it paces as if it were alone and the next answers correct it.
+ */
+const MIN_SHARE_SAMPLE = 4;
 
 /** How far back the others' spending rate is measured. */
 const RATE_SPAN_MS = 2_000;
 
 /**
- * How far ahead of the last answer the others' spending is extrapolated. Beyond it the next request
- * goes at the even pace and its answer brings fresh news; extrapolating further would have every
- * process hold back on a guess that nobody checks until the reset.
+ * How long after the last answer the others' spending is extrapolated. Beyond it the guess is
+ * checked instead: the next request goes at the pace the last count allows and its answer brings
+ * fresh news.
  */
 const PREDICT_MS = 1_000;
 
@@ -117,14 +124,47 @@ export class ServerPacer {
 		this.limitSeen = Math.max(this.limitSeen, state.limit ?? 0, state.remaining);
 	}
 
-	/** Requests per ms the rest of the organization spends, as the remaining count shows it. */
+	/**
+	 * This window's recent answers below the high-water mark, once the count fell by enough between
+	 * them to measure by. Above the mark everyone goes at full speed, and that burst says nothing
+	 * about how fast the others spend once they pace, nor how the spending divides then (a client
+	 * that ignores the headers is a sliver of a burst and a third of a paced window).
+	 */
+	private belowMark(): Observation[] | undefined {
+		const limit = this.state.limit ?? this.limitSeen;
+		const paced = this.history.filter((o) => o.remaining < limit * HIGH_WATER);
+		return paced.length >= 2 && paced[0].remaining - paced[paced.length - 1].remaining >= MIN_SHARE_SAMPLE ? paced : undefined;
+	}
+
+	/**
+	 * Requests per ms the rest of the organization spends below the mark, as the remaining count
+	 * shows it; 0 until that can be measured (the burst's rate would hold everyone back on a guess).
+	 */
 	othersRate(): number {
-		if (this.history.length < 2) return 0;
-		const first = this.history[0];
-		const last = this.history[this.history.length - 1];
+		const history = this.belowMark();
+		if (!history) return 0;
+		const first = history[0];
+		const last = history[history.length - 1];
 		const span = last.at - first.at;
 		if (span < 250) return 0;
 		return Math.max(0, first.remaining - last.remaining - (last.seq - first.seq)) / span;
+	}
+
+	/**
+	 * This process's share of what the whole organization spent recently: its own starts over the
+	 * fall of the remaining count. A ratio of counts, so it needs no clock and holds from the first
+	 * answers below the mark; 1 until enough has been seen.
+	 */
+	share(): number {
+		// Across the crossing the burst's split is the best guess there is: a ratio holds at any speed.
+		const history = this.belowMark() ?? this.history;
+		if (history.length < 2) return 1;
+		const first = history[0];
+		const last = history[history.length - 1];
+		const spent = first.remaining - last.remaining;
+		const ours = last.seq - first.seq;
+		if (spent < MIN_SHARE_SAMPLE || ours >= spent) return 1;
+		return Math.max(MIN_PACE_SHARE, ours / spent);
 	}
 
 	/** Resolves when this process may start its next request; callers go in arrival order. */
@@ -144,17 +184,34 @@ export class ServerPacer {
 		if (this.state.form === undefined || this.history.length === 0 || now >= this.resetAt) return { delayMs: 0 };
 		const last = this.history[this.history.length - 1];
 		const limit = this.state.limit ?? this.limitSeen;
-		const others = this.othersRate();
-		// What the server would say now: the last count, less what the others spent since and the
-		// requests we started after the one it answered (in flight or not yet answered).
-		const predicted = last.remaining - others * Math.min(now - last.at, PREDICT_MS) - (this.starts - last.seq);
-		if (limit > 0 && predicted >= limit * HIGH_WATER) return { delayMs: 0 };
 		const reserve = Math.max(MIN_RESERVE, Math.ceil(limit * RESERVE_SHARE));
-		const available = predicted - reserve;
 		const toReset = this.resetAt - now;
-		if (available < 1) return { delayMs: toReset, reason: 'reserve' };
+		const share = this.share();
+		// What the server said, less the requests we started after the one it answered: a fact, so
+		// the only thing that holds this process for the reset. Held once its part of what is left
+		// above the reserve is less than one request: N processes that each see the same count act
+		// on it at once, and the last ones would otherwise spend the reserve between them.
+		const known = last.remaining - (this.starts - last.seq);
+		if ((known - reserve) * share < 1) return { delayMs: toReset, reason: 'reserve' };
+		// The others' spending since that answer, at the rate they were last seen at, for at most
+		// PREDICT_MS: an older guess is not extrapolated further but checked, by letting the next
+		// request go at the pace what is known allows. Otherwise every process could hold back on
+		// the others' guessed spending and nobody would send the request that shows it wrong.
+		const age = now - last.at;
+		const others = this.othersRate();
+		const predicted = age < PREDICT_MS ? known - others * age : known;
+		if (limit > 0 && predicted >= limit * HIGH_WATER) return { delayMs: 0 };
+		const available = predicted - reserve;
+		if (available < 1) return { delayMs: Math.min(PREDICT_MS - age, toReset), reason: 'paced' };
+		// The pace at which everyone together would spend what is left exactly by the reset, and this
+		// process's part of it: the share of the spending it had. Each process scaling its own
+		// recent rate by the same factor brings the sum to the even pace in one step, whatever the
+		// number of processes; subtracting the others' rate instead overcorrects N - 1 times over
+		// and swings every process between the floor and the whole pace. The share lags behind a
+		// client that ignores the headers, so it is capped by what the others, at the rate they
+		// spend now, leave until the reset; the floor keeps the answers coming.
 		const even = available / toReset;
-		const ours = Math.max(even - others, even * MIN_PACE_SHARE);
+		const ours = Math.max(even * MIN_PACE_SHARE, Math.min(even * share, even - others));
 		const next = this.lastStart + 1 / ours;
 		return next > now ? { delayMs: Math.min(next - now, toReset), reason: 'paced' } : { delayMs: 0 };
 	}
