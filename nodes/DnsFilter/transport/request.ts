@@ -331,12 +331,9 @@ async function sendWithRetries(
 			}
 		}
 
-		const described = describeBody(exchange, redact);
-		const base = { statusCode, headers, rateLimit, attempts: attempt + 1, ...described, redact };
-
 		if (statusCode === 404 && request.method === 'DELETE' && deleteOutcomeUnknown) {
 			this.logger.debug(`DNSFilter DELETE ${request.path}: 404 after a try with unknown outcome, counted as deleted`);
-			return { ...base, body: undefined, alreadyDeleted: true };
+			return { ...answered(exchange, attempt, redact, undefined), alreadyDeleted: true };
 		}
 
 		if (statusCode < 200 || statusCode >= 300) {
@@ -355,13 +352,37 @@ async function sendWithRetries(
 			const text = exchange.bytes.toString('utf8');
 			throw unexpectedBodyError(
 				node,
-				{ method: request.method, path: request.path, statusCode, ...described, htmlTitle: htmlTitle(text) },
+				{ method: request.method, path: request.path, statusCode, ...describeBody(exchange, redact), htmlTitle: htmlTitle(text) },
 				'JSON',
 				itemIndex,
 			);
 		}
-		return { ...base, body: parsed.value };
+		return answered(exchange, attempt, redact, parsed.value);
 	}
+}
+
+/**
+ * The ApiResponse for an exchange. Content type and preview are only read when an answer turns
+ * out unusable, so they are worked out (and redacted) on first read, not for every answer; they
+ * are own enumerable getters, so `{ ...response }` still carries their values.
+ */
+function answered(exchange: Exchange, attempt: number, redact: Redactor, body: unknown): ApiResponse {
+	let described: { contentType: string; preview: string } | undefined;
+	const describe = () => (described ??= describeBody(exchange, redact));
+	return {
+		statusCode: exchange.statusCode,
+		headers: exchange.headers,
+		rateLimit: exchange.rateLimit,
+		attempts: attempt + 1,
+		body,
+		redact,
+		get contentType() {
+			return describe().contentType;
+		},
+		get preview() {
+			return describe().preview;
+		},
+	};
 }
 
 interface ExchangeLimits {
