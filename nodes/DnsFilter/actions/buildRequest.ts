@@ -214,14 +214,19 @@ export function wireValue(field: FieldSpec, raw: unknown, fail: Fail): unknown {
 	}
 }
 
-/** Reads a field's raw parameter value from where the generator put it. */
-function rawValue(context: IExecuteFunctions, field: FieldSpec, itemIndex: number, collections: Record<string, IDataObject>): unknown {
+/**
+ * Reads a field's raw parameter value from where the generator put it. A collection is read on
+ * its first field (once per item): operations without optional fields never pay for reading one.
+ */
+function rawValue(context: IExecuteFunctions, field: FieldSpec, itemIndex: number, collections: Partial<Record<Collection, IDataObject>>): unknown {
 	if (field.collection) {
-		const collection = collections[field.collection] ?? {};
-		return Object.prototype.hasOwnProperty.call(collection, field.field) ? collection[field.field] : undefined;
+		const collected = (collections[field.collection] ??= collection(context, field.collection, itemIndex));
+		return Object.prototype.hasOwnProperty.call(collected, field.field) ? collected[field.field] : undefined;
 	}
 	return context.getNodeParameter(field.field, itemIndex, undefined);
 }
+
+type Collection = NonNullable<FieldSpec['collection']>;
 
 function collection(context: IExecuteFunctions, name: string, itemIndex: number): IDataObject {
 	const value = context.getNodeParameter(name, itemIndex, {});
@@ -263,10 +268,7 @@ export function buildRequest(this: IExecuteFunctions, spec: OperationSpec, itemI
 	const fail: Fail = (message, description) => {
 		throw new NodeOperationError(node, message, { itemIndex, description });
 	};
-	const collections = {
-		options: collection(this, 'options', itemIndex),
-		additionalFields: collection(this, 'additionalFields', itemIndex),
-	};
+	const collections: Partial<Record<Collection, IDataObject>> = {};
 
 	const pathValues: Record<string, unknown> = {};
 	const qs: IDataObject = {};

@@ -76,10 +76,14 @@ export async function runGeneratedOperation(
 	return [shapeRecord(body, simplify)];
 }
 
-async function runItem(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const resource = this.getNodeParameter('resource', itemIndex) as string;
-	const operation = this.getNodeParameter('operation', itemIndex) as string;
-	const spec = findOperation(resource, operation);
+/** The operation every item runs: Resource and Operation take no expressions, so item 0's are every item's. */
+interface Selected {
+	resource: string;
+	operation: string;
+	spec: OperationSpec | undefined;
+}
+
+async function runItem(this: IExecuteFunctions, itemIndex: number, { resource, operation, spec }: Selected): Promise<IDataObject[]> {
 	const context: OperationContext = { itemIndex, resource, operation, spec };
 
 	let results: IDataObject[];
@@ -112,14 +116,20 @@ function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: numb
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const spec = items.length
-		? findOperation(this.getNodeParameter('resource', 0) as string, this.getNodeParameter('operation', 0) as string)
-		: undefined;
-	const concurrency = concurrencyFor(this, spec?.fields.some((field) => field.in === 'path') === true);
+	if (!items.length) {
+		addRateLimitHint(this);
+		return [[]];
+	}
+	// Read once, as n8n's own routers (Airtable v2, Mattermost) do: each read is a validated
+	// parameter lookup through n8n-core, and both are `noDataExpression`, so no item differs.
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const selected: Selected = { resource, operation, spec: findOperation(resource, operation) };
+	const concurrency = concurrencyFor(this, selected.spec?.fields.some((field) => field.in === 'path') === true);
 
 	const output = await runItemsWithConcurrency(this, items.length, concurrency, async (itemIndex) => {
 		try {
-			const results = await runItem.call(this, itemIndex);
+			const results = await runItem.call(this, itemIndex, selected);
 			return results.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 		} catch (error) {
 			throw asNodeError(this, error, itemIndex);
