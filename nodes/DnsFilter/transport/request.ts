@@ -1,5 +1,7 @@
 import type {
 	GenericValue,
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -12,6 +14,7 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { assertApiKeyUsable } from './apiKey';
+import type { CredentialSettings } from './credentialSettings';
 import { readCredentialSettings } from './credentialSettings';
 import { buildApiError, ERROR_BODY_LIMIT, htmlTitle } from './errors';
 import { decideRedirect, isRedirect } from './redirects';
@@ -233,18 +236,34 @@ export async function dnsFilterApiRequest(
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const redact = redactorFor(String(credentials.apiKey ?? ''));
 	try {
-		return await sendWithRetries.call(this, request, options, readCredentialSettings(this.getNode(), credentials, itemIndex), redact);
+		const settings = readCredentialSettings(this.getNode(), credentials, itemIndex);
+		return await sendWithRetries.call(this, request, options, { ...settings, resolved: resolvedCredential(this.getNode(), credentials) }, redact);
 	} catch (error) {
 		// Whatever the server echoed (and whatever a lower layer put in a cause) loses the key here.
 		throw redactError(error, redact);
 	}
 }
 
+/**
+ * The credential this request was checked against, handed to n8n's helper so it authenticates
+ * with the same values instead of resolving the credential a second time (by item 0 at that,
+ * where a credential expression could name another item's key).
+ */
+function resolvedCredential(node: INode, data: ICredentialDataDecryptedObject): ICredentialsDecrypted {
+	const reference = node.credentials?.[CREDENTIAL_TYPE];
+	return { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data };
+}
+
+/** The checked credential settings, and the credential itself for n8n's authenticating helper. */
+interface SendSettings extends CredentialSettings {
+	resolved: ICredentialsDecrypted;
+}
+
 async function sendWithRetries(
 	this: DnsFilterContext,
 	request: ApiRequest,
 	options: RequestOptions,
-	settings: ReturnType<typeof readCredentialSettings>,
+	settings: SendSettings,
 	redact: Redactor,
 ): Promise<ApiResponse> {
 	const itemIndex = options.itemIndex ?? 0;
@@ -405,7 +424,7 @@ type Outcome = { ok: true; exchange: Exchange } | { ok: false; code: string };
 async function exchangeOnce(
 	this: DnsFilterContext,
 	request: ApiRequest,
-	settings: ReturnType<typeof readCredentialSettings>,
+	settings: SendSettings,
 	limits: ExchangeLimits,
 ): Promise<Outcome> {
 	const node = this.getNode();
@@ -450,7 +469,9 @@ async function exchangeOnce(
 		let failure: unknown;
 		try {
 			response = await untilSettledOrAborted(
-				this.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, httpOptions) as Promise<{ statusCode: number; headers?: IDataObject; body: unknown }>,
+				this.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, httpOptions, {
+					credentialsDecrypted: settings.resolved,
+				}) as Promise<{ statusCode: number; headers?: IDataObject; body: unknown }>,
 				signal,
 			);
 		} catch (error) {
