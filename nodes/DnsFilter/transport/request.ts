@@ -427,8 +427,56 @@ async function exchangeOnce(
 	settings: SendSettings,
 	limits: ExchangeLimits,
 ): Promise<Outcome> {
-	const node = this.getNode();
 	// The deadline starts once the throttle lets the first request go: waiting for budget is not slowness.
+	let aborter: TryAborter | undefined;
+	try {
+		return await exchangeHops.call(this, request, settings, limits, () => (aborter ??= tryAborter(limits.signal, limits.timeoutMs)));
+	} finally {
+		aborter?.release();
+	}
+}
+
+/** One try's abort signal: fires at Stop (the execution's signal) or at the try's deadline. */
+interface TryAborter {
+	signal: AbortSignal;
+	/** Aborted when the deadline passed (as opposed to Stop). */
+	deadline: AbortSignal;
+	/** Detaches from Stop and the deadline once the try is over. */
+	release(): void;
+}
+
+/**
+ * A plain controller per try that Stop and the deadline both abort, detached when the try ends.
+ * Not `AbortSignal.any([stop, deadline])`: on Node 20 a composite signal that was ever listened
+ * to is kept alive from its long-lived source (the execution's Stop signal), so every request
+ * left its signals and their listeners behind until the execution ended.
+ */
+function tryAborter(stop: AbortSignal | undefined, timeoutMs: number): TryAborter {
+	const controller = new AbortController();
+	const deadline = AbortSignal.timeout(timeoutMs);
+	const onDeadline = () => controller.abort(deadline.reason);
+	const onStop = () => controller.abort(stop?.reason);
+	deadline.addEventListener('abort', onDeadline, { once: true });
+	if (stop?.aborted) controller.abort(stop.reason);
+	else stop?.addEventListener('abort', onStop, { once: true });
+	return {
+		signal: controller.signal,
+		deadline,
+		release() {
+			deadline.removeEventListener('abort', onDeadline);
+			stop?.removeEventListener('abort', onStop);
+		},
+	};
+}
+
+async function exchangeHops(
+	this: DnsFilterContext,
+	request: ApiRequest,
+	settings: SendSettings,
+	limits: ExchangeLimits,
+	startDeadline: () => TryAborter,
+): Promise<Outcome> {
+	const node = this.getNode();
 	let deadline: AbortSignal | undefined;
 	let signal: AbortSignal | undefined;
 	let context: DnsFilterContext | undefined;
@@ -460,8 +508,9 @@ async function exchangeOnce(
 		const paced = await paceRequest(this, limits.pacer, limits.signal);
 		const ticket = limits.budget ? await limits.budget.take(limits.signal) : undefined;
 		if (!deadline || !signal || !context) {
-			deadline = AbortSignal.timeout(limits.timeoutMs);
-			signal = limits.signal ? AbortSignal.any([limits.signal, deadline]) : deadline;
+			const aborter = startDeadline();
+			deadline = aborter.deadline;
+			signal = aborter.signal;
 			context = withAbortSignal(this, signal);
 			httpOptions.abortSignal = signal;
 		}
