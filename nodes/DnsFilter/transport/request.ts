@@ -13,7 +13,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { assertApiKeyUsable } from './apiKey';
+import type { ApiKeyClaims } from './apiKey';
+import { assertApiKeyUsable, expiredKeyMessage } from './apiKey';
 import type { CredentialSettings } from './credentialSettings';
 import { readCredentialSettings } from './credentialSettings';
 import { buildApiError, ERROR_BODY_LIMIT, htmlTitle } from './errors';
@@ -236,27 +237,73 @@ export async function dnsFilterApiRequest(
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const redact = redactorFor(String(credentials.apiKey ?? ''));
 	try {
-		const settings = readCredentialSettings(this.getNode(), credentials, itemIndex);
-		return await sendWithRetries.call(this, request, options, { ...settings, resolved: resolvedCredential(this.getNode(), credentials) }, redact);
+		const checked = checkCredential(this, credentials, itemIndex);
+		const resolved: ICredentialsDecrypted = { ...checked.reference, type: CREDENTIAL_TYPE, data: credentials };
+		return await sendWithRetries.call(this, request, options, { ...checked.settings, resolved, pacer: checked.pacer }, redact);
 	} catch (error) {
 		// Whatever the server echoed (and whatever a lower layer put in a cause) loses the key here.
 		throw redactError(error, redact);
 	}
 }
 
-/**
- * The credential this request was checked against, handed to n8n's helper so it authenticates
- * with the same values instead of resolving the credential a second time (by item 0 at that,
- * where a credential expression could name another item's key).
- */
-function resolvedCredential(node: INode, data: ICredentialDataDecryptedObject): ICredentialsDecrypted {
-	const reference = node.credentials?.[CREDENTIAL_TYPE];
-	return { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data };
+/** What an execution has checked about one set of credential values. */
+interface CheckedCredential {
+	/** The values checked: API key, Base URL and the two throttle fields, as n8n resolved them. */
+	values: readonly unknown[];
+	settings: CredentialSettings;
+	/** The key's `exp` claim (ms), re-checked on every request. */
+	expiresAt?: number;
+	/** The node's credential reference, for n8n's helper. */
+	reference: { id: string; name: string };
+	pacer: ServerPacer;
 }
 
-/** The checked credential settings, and the credential itself for n8n's authenticating helper. */
+/** Per execution context (weakly: nothing here outlives the execution), the last credential values checked. */
+const checkedCredentials = new WeakMap<object, CheckedCredential>();
+
+/**
+ * Checks the credential before anything is sent: Base URL and throttle fields (messages name the
+ * field), the key's form and expiry. n8n resolves the credential for every item (expressions may
+ * give items different values), but while the values stay the same the Base URL parse, the key's
+ * decoding, the node's credential reference and the credential's pacer give the same answers, so
+ * they are worked out once per execution; only the expiry is compared with the clock every time.
+ */
+function checkCredential(context: DnsFilterContext, credentials: ICredentialDataDecryptedObject, itemIndex: number): CheckedCredential {
+	const values = [credentials.apiKey, credentials.baseUrl, credentials.throttleRequests, credentials.throttleWindowSeconds];
+	let checked = checkedCredentials.get(context);
+	if (!checked || !checked.values.every((value, index) => value === values[index])) {
+		const node = context.getNode();
+		const settings = readCredentialSettings(node, credentials, itemIndex);
+		let claims: ApiKeyClaims;
+		try {
+			claims = assertApiKeyUsable(settings.apiKey);
+		} catch (error) {
+			throw new NodeOperationError(node, (error as Error).message, { itemIndex });
+		}
+		const reference = node.credentials?.[CREDENTIAL_TYPE];
+		checked = {
+			values,
+			settings,
+			expiresAt: claims.expiresAt?.getTime(),
+			reference: { id: reference?.id ?? '', name: reference?.name ?? '' },
+			pacer: pacerFor(settings.baseUrl, settings.apiKey),
+		};
+		checkedCredentials.set(context, checked);
+	}
+	if (checked.expiresAt !== undefined && checked.expiresAt <= Date.now()) {
+		throw new NodeOperationError(context.getNode(), expiredKeyMessage(new Date(checked.expiresAt)), { itemIndex });
+	}
+	return checked;
+}
+
+/**
+ * The checked credential settings, the credential itself for n8n's authenticating helper (so it
+ * authenticates with the values checked here instead of resolving the credential again, for item
+ * 0 at that), and the credential's pacer.
+ */
 interface SendSettings extends CredentialSettings {
 	resolved: ICredentialsDecrypted;
+	pacer: ServerPacer;
 }
 
 async function sendWithRetries(
@@ -271,18 +318,12 @@ async function sendWithRetries(
 	const maxWaitMs = Math.min(Math.max(0, retry.maxWaitMs), MAX_TIMER_MS);
 	const timeoutMs = Math.min(Math.max(1, options.timeoutMs ?? DEFAULT_TIMEOUT_MS), MAX_TIMER_MS);
 	const maxResponseBytes = Math.max(1, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
-	const node = this.getNode();
-	const { apiKey, baseUrl } = settings;
-
-	try {
-		assertApiKeyUsable(apiKey);
-	} catch (error) {
-		throw new NodeOperationError(node, (error as Error).message, { itemIndex });
-	}
+	// n8n's getNode() deep-copies the node with its parameters: only errors need it.
+	const node = () => this.getNode();
+	const { apiKey, baseUrl, pacer } = settings;
 
 	const signal = cancelSignal(this);
 	const budget = budgetFor(baseUrl, apiKey, settings.throttleRequests, settings.throttleWindowSeconds);
-	const pacer = pacerFor(baseUrl, apiKey);
 	const idempotent = IDEMPOTENT.has(request.method);
 	const tries = (attempt: number) => `${attempt + 1} ${attempt ? 'tries' : 'try'}`;
 
@@ -302,7 +343,7 @@ async function sendWithRetries(
 		const outcome = await exchangeOnce.call(this, request, settings, { timeoutMs, maxResponseBytes, signal, budget, pacer, redact, itemIndex });
 		if (!outcome.ok) {
 			if (signal?.aborted) {
-				throw new NodeOperationError(node, 'The execution was cancelled while waiting for DNSFilter', { itemIndex });
+				throw new NodeOperationError(node(), 'The execution was cancelled while waiting for DNSFilter', { itemIndex });
 			}
 			const { code } = outcome;
 			const delay = backoffDelay(attempt);
@@ -313,7 +354,7 @@ async function sendWithRetries(
 			}
 			const timedOut = code === 'DEADLINE';
 			// A fresh error, so the original request config (which holds the Authorization header) is not carried along.
-			throw new NodeOperationError(node, `Could not reach DNSFilter at ${baseUrl} (${CONNECTION_PROBLEMS[code] ?? 'network error'})`, {
+			throw new NodeOperationError(node(), `Could not reach DNSFilter at ${baseUrl} (${CONNECTION_PROBLEMS[code] ?? 'network error'})`, {
 				description: `${request.method} ${request.path} failed (${timedOut ? `no complete answer within the ${seconds(timeoutMs)} Timeout` : code}) after ${tries(attempt)}. ${timedOut ? 'Raise "Timeout (Seconds)" under Request Options if DNSFilter is slow, or check' : 'Check'} the Base URL in the credential and the network between n8n and DNSFilter.${idempotent ? '' : ' A POST or PATCH is not retried, because it may already have been applied.'}`,
 				itemIndex,
 			});
@@ -331,7 +372,7 @@ async function sendWithRetries(
 				this.logger.debug(`DNSFilter ${request.method} ${request.path}: 429, waited ${seconds(delayMs)} (${source})`);
 				continue;
 			}
-			throw new NodeApiError(node, { httpCode: '429', message: 'Too many requests' } as JsonObject, {
+			throw new NodeApiError(node(), { httpCode: '429', message: 'Too many requests' } as JsonObject, {
 				message: `DNSFilter rate limit: gave up after ${tries(attempt)} and ${seconds(waitedMs)} of waiting [HTTP 429]`,
 				description: `The API asks to wait ${seconds(delayMs)} more (${source}). DNSFilter allows about 2,000 requests per 300 seconds per organization, shared with the dashboard. Lower the request rate in the credential, raise "Max Retries" or "Max Total Wait" under Request Options, or run later.`,
 				httpCode: '429',
@@ -357,7 +398,7 @@ async function sendWithRetries(
 
 		if (statusCode < 200 || statusCode >= 300) {
 			const parsed = parseJson(exchange);
-			throw buildApiError(node, {
+			throw buildApiError(node(), {
 				statusCode,
 				body: parsed.ok && parsed.value !== undefined ? parsed.value : exchange.bytes.toString('utf8'),
 				method: request.method,
@@ -370,7 +411,7 @@ async function sendWithRetries(
 		if (!parsed.ok) {
 			const text = exchange.bytes.toString('utf8');
 			throw unexpectedBodyError(
-				node,
+				node(),
 				{ method: request.method, path: request.path, statusCode, ...describeBody(exchange, redact), htmlTitle: htmlTitle(text) },
 				'JSON',
 				itemIndex,
@@ -476,7 +517,7 @@ async function exchangeHops(
 	limits: ExchangeLimits,
 	startDeadline: () => TryAborter,
 ): Promise<Outcome> {
-	const node = this.getNode();
+	const node = () => this.getNode();
 	let deadline: AbortSignal | undefined;
 	let signal: AbortSignal | undefined;
 	let context: DnsFilterContext | undefined;
@@ -540,7 +581,7 @@ async function exchangeHops(
 				? decideRedirect(statusCode, headerValue(headers, 'location'), currentUrl, settings.origin, method, hops)
 				: { follow: false as const, reason: `HTTP ${statusCode}, which this node does not handle`, hint: 'Check the Base URL in the credential.' };
 			if (!decision.follow) {
-				throw new NodeOperationError(node, limits.redact(`DNSFilter answered ${request.method} ${request.path} with a redirect that was not followed: ${decision.reason}`), {
+				throw new NodeOperationError(node(), limits.redact(`DNSFilter answered ${request.method} ${request.path} with a redirect that was not followed: ${decision.reason}`), {
 					itemIndex: limits.itemIndex,
 					description: limits.redact(decision.hint),
 				});
@@ -562,7 +603,7 @@ async function exchangeHops(
 		}
 		if (read.reason === 'tooLarge') {
 			const megabytes = Math.round((limits.maxResponseBytes / 1024 / 1024) * 100) / 100;
-			throw new NodeOperationError(node, `DNSFilter's answer to ${request.method} ${request.path} is larger than ${megabytes} MB; reading stopped there`, {
+			throw new NodeOperationError(node(), `DNSFilter's answer to ${request.method} ${request.path} is larger than ${megabytes} MB; reading stopped there`, {
 				itemIndex: limits.itemIndex,
 				description: 'Raise "Max Response Size (MB)" under Request Options if the answer is expected to be this large, or ask for less (a smaller Limit, narrower filters).',
 			});
