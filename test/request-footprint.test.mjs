@@ -82,6 +82,31 @@ describe('per-request footprint', () => {
 	});
 });
 
+describe('credential checks done once per execution', () => {
+	test('a key that expires during the execution is refused from the first request after its expiry', async () => {
+		// exp is 2–3 s away; each answer takes 1.5 s, so items 1 and 2 go before it and item 3 after.
+		const expiring = makeApiKey({ sub: 'expiring-user', exp: Math.floor(Date.now() / 1000) + 3 });
+		api.setHandler(async (req, res) => {
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			json(res, 200, { data: network(1) });
+		});
+		const row = operationById(loadOperations(), 'V1_Networks-show');
+		const idField = row.fields.find((field) => field.in === 'path' && field.wireName === 'id').field;
+		const { items } = await runNode({
+			nodeType: loadDnsFilterNode(),
+			parameters: { ...buildParameters(row), [idField]: '={{ $json.id }}' },
+			items: [{ id: 1 }, { id: 2 }, { id: 3 }],
+			credentials: { apiKey: expiring, baseUrl: api.url },
+			continueOnFail: true,
+		});
+		assert.equal(items.length, 3);
+		assert.equal(items[0].json.id, '1');
+		assert.equal(items[1].json.id, '1');
+		assert.match(String(items[2].json.error), /DNSFilter API key expired on/);
+		assert.equal(api.requests.length, 2, 'nothing was sent with the expired key');
+	});
+});
+
 describe('repeat check on its cheap path', () => {
 	test('pages that share their length, first and last record but differ in between are all read', async () => {
 		api.setHandler((req, res, record) => {
