@@ -107,6 +107,46 @@ describe('credential checks done once per execution', () => {
 	});
 });
 
+describe('parameters read once per execution unless they hold an expression', () => {
+	test('Simplify and Include Secrets given by expressions still differ per item', async () => {
+		api.setHandler((req, res) => json(res, 200, { data: network(req.url.split('/')[3], { secret_key: 'abcdefghijklmnopqrstuvwxyz' }) }));
+		const row = operationById(loadOperations(), 'V1_Networks-show');
+		const idField = row.fields.find((field) => field.in === 'path' && field.wireName === 'id').field;
+		const { error, items } = await runNode({
+			nodeType: loadDnsFilterNode(),
+			parameters: {
+				...buildParameters(row),
+				[idField]: '={{ $json.id }}',
+				simplify: '={{ $json.simple }}',
+				includeSecrets: '={{ $json.secrets }}',
+			},
+			items: [
+				{ id: 1, simple: true, secrets: false },
+				{ id: 2, simple: false, secrets: true },
+				{ id: 3, simple: true, secrets: true },
+			],
+			credentials: credentials(),
+		});
+		assert.equal(error, undefined);
+		assert.equal(items[0].json.secret_key, '••••••••wxyz');
+		assert.equal(items[1].json.attributes.secret_key, 'abcdefghijklmnopqrstuvwxyz');
+		assert.equal(items[2].json.secret_key, 'abcdefghijklmnopqrstuvwxyz');
+	});
+
+	test('a fixed Simplify applies to every item', async () => {
+		api.setHandler((req, res) => json(res, 200, { data: network(req.url.split('/')[3]) }));
+		const row = operationById(loadOperations(), 'V1_Networks-show');
+		const idField = row.fields.find((field) => field.in === 'path' && field.wireName === 'id').field;
+		const { items } = await runNode({
+			nodeType: loadDnsFilterNode(),
+			parameters: { ...buildParameters(row), [idField]: '={{ $json.id }}', simplify: false },
+			items: [{ id: 1 }, { id: 2 }, { id: 3 }],
+			credentials: credentials(),
+		});
+		assert.deepEqual(items.map((item) => item.json.attributes?.name), ['net-1', 'net-2', 'net-3']);
+	});
+});
+
 describe('repeat check on its cheap path', () => {
 	test('pages that share their length, first and last record but differ in between are all read', async () => {
 		api.setHandler((req, res, record) => {

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { findOperationById } from '../generated/operations';
 import { SECRET_FIELDS } from '../generated/secretFields';
 import { isRecord } from '../utils/isRecord';
+import { itemParameter } from './itemParameter';
 
 /**
  * Secrets in answers (a network's `secret_key`, an API key's `token`) are masked in the output by
@@ -56,7 +57,7 @@ export function secretNamesOf(operationId: string): ReadonlySet<string> {
 export function maskSecrets(context: IExecuteFunctions, operationId: string | undefined, itemIndex: number, results: IDataObject[]): IDataObject[] {
 	const secrets = operationId ? SECRET_FIELDS[operationId] : undefined;
 	if (!secrets || secrets.returnsSecret) return results;
-	if (context.getNodeParameter('includeSecrets', itemIndex, false) === true) return results;
+	if (itemParameter(context, 'includeSecrets', itemIndex, false) === true) return results;
 	const names = new Set(secrets.names);
 	return results.map((json) => maskNamed(json, names) as IDataObject);
 }

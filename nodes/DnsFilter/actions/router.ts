@@ -8,6 +8,7 @@ import { concurrencyFor, runItemsWithConcurrency } from './boundedConcurrency';
 import { addRateLimitHint } from './rateLimitHint';
 import type { OperationContext } from './registry';
 import { hooksFor, operationKey, registry } from './registry';
+import { itemParameter } from './itemParameter';
 import { maskSecrets } from './maskSecrets';
 import type { OperationSpec } from '../types/operationSpec';
 import { readLimit } from './readLimit';
@@ -42,7 +43,7 @@ export async function runGeneratedOperation(
 ): Promise<IDataObject[]> {
 	const request = buildRequest.call(this, spec, itemIndex);
 	const settings = requestSettingsFor(this, itemIndex);
-	const simplify = this.getNodeParameter('simplify', itemIndex, true) === true;
+	const simplify = itemParameter(this, 'simplify', itemIndex, true) === true;
 
 	if (spec.pagination) {
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) === true;
