@@ -11,12 +11,13 @@ import type {
 	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { ApplicationError, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ApiKeyClaims } from './apiKey';
 import { assertApiKeyUsable, expiredKeyMessage } from './apiKey';
 import type { CredentialSettings } from './credentialSettings';
 import { readCredentialSettings } from './credentialSettings';
+import { deadlineAfter } from './deadlines';
 import { buildApiError, ERROR_BODY_LIMIT, htmlTitle } from './errors';
 import { decideRedirect, isRedirect } from './redirects';
 import type { Redactor } from './redact';
@@ -480,31 +481,29 @@ async function exchangeOnce(
 /** One try's abort signal: fires at Stop (the execution's signal) or at the try's deadline. */
 interface TryAborter {
 	signal: AbortSignal;
-	/** Aborted when the deadline passed (as opposed to Stop). */
-	deadline: AbortSignal;
+	/** Whether the deadline passed (as opposed to Stop). */
+	timedOut(): boolean;
 	/** Detaches from Stop and the deadline once the try is over. */
 	release(): void;
 }
 
 /**
  * A plain controller per try that Stop and the deadline both abort, detached when the try ends.
- * Not `AbortSignal.any([stop, deadline])`: on Node 20 a composite signal that was ever listened
- * to is kept alive from its long-lived source (the execution's Stop signal), so every request
- * left its signals and their listeners behind until the execution ended.
+ * Not `AbortSignal.any([stop, AbortSignal.timeout(ms)])`: on Node 20 a composite signal that was
+ * ever listened to stays registered on its long-lived source (the execution's Stop signal), and a
+ * timeout signal per try costs a timer per request (deadlines.ts serves them from one queue).
  */
 function tryAborter(stop: AbortSignal | undefined, timeoutMs: number): TryAborter {
 	const controller = new AbortController();
-	const deadline = AbortSignal.timeout(timeoutMs);
-	const onDeadline = () => controller.abort(deadline.reason);
+	const deadline = deadlineAfter(timeoutMs, () => controller.abort(new ApplicationError(`No complete answer within ${timeoutMs} ms`)));
 	const onStop = () => controller.abort(stop?.reason);
-	deadline.addEventListener('abort', onDeadline, { once: true });
 	if (stop?.aborted) controller.abort(stop.reason);
 	else stop?.addEventListener('abort', onStop, { once: true });
 	return {
 		signal: controller.signal,
-		deadline,
+		timedOut: () => deadline.expired,
 		release() {
-			deadline.removeEventListener('abort', onDeadline);
+			deadline.clear();
 			stop?.removeEventListener('abort', onStop);
 		},
 	};
@@ -518,12 +517,12 @@ async function exchangeHops(
 	startDeadline: () => TryAborter,
 ): Promise<Outcome> {
 	const node = () => this.getNode();
-	let deadline: AbortSignal | undefined;
+	let aborter: TryAborter | undefined;
 	let signal: AbortSignal | undefined;
 	let context: DnsFilterContext | undefined;
 	const failed = (error: unknown): Outcome => ({
 		ok: false,
-		code: deadline?.aborted && !limits.signal?.aborted ? 'DEADLINE' : connectionErrorCode(error),
+		code: aborter?.timedOut() && !limits.signal?.aborted ? 'DEADLINE' : connectionErrorCode(error),
 	});
 	let method = request.method;
 	let httpOptions: IHttpRequestOptions = {
@@ -548,9 +547,8 @@ async function exchangeHops(
 		// The server's headers pace first; the per-process budget stays the upper bound.
 		const paced = await paceRequest(this, limits.pacer, limits.signal);
 		const ticket = limits.budget ? await limits.budget.take(limits.signal) : undefined;
-		if (!deadline || !signal || !context) {
-			const aborter = startDeadline();
-			deadline = aborter.deadline;
+		if (!aborter || !signal || !context) {
+			aborter = startDeadline();
 			signal = aborter.signal;
 			context = withAbortSignal(this, signal);
 			httpOptions.abortSignal = signal;
