@@ -3,7 +3,8 @@
  * in the order they started, so one queue per timeout length, served by one timer for its
  * earliest pending deadline, does the work of a timer per try: `AbortSignal.timeout` per request
  * cost about as much as the rest of the node's own request code and left a timer (120 s by
- * default) behind for every request until the garbage collector found its signal.
+ * default) behind for every request until the garbage collector found its signal. Times are
+ * monotonic (performance.now), as the timers' are: a wall-clock step must not end running tries.
  */
 export interface Deadline {
 	/** True once the deadline passed while the try was still running. */
@@ -33,7 +34,7 @@ class DeadlineQueue {
 	constructor(private readonly ms: number) {}
 
 	add(onExpire: () => void): Deadline {
-		const at = Date.now() + this.ms;
+		const at = performance.now() + this.ms;
 		const entry: Entry = {
 			at,
 			expired: false,
@@ -69,13 +70,13 @@ class DeadlineQueue {
 
 	private arm(at: number): void {
 		this.armedAt = at;
-		const timer = AbortSignal.timeout(Math.max(1, Math.ceil(at - Date.now())));
+		const timer = AbortSignal.timeout(Math.max(1, Math.ceil(at - performance.now())));
 		timer.addEventListener('abort', () => this.fire(), { once: true });
 	}
 
 	private fire(): void {
 		this.armedAt = Infinity;
-		const now = Date.now();
+		const now = performance.now();
 		while (this.head < this.entries.length) {
 			const entry = this.entries[this.head];
 			if (!entry.done) {
