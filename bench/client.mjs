@@ -62,12 +62,12 @@ async function engineSide() {
 
 async function httpRequestTarget() {
 	const engine = await import('../test/support/engine.mjs');
-	const { httpGetOne, httpListAll, loadHttpRequestNode } = await import('./http-request-node.mjs');
+	const { httpGetOne, httpGetOneOneByOne, httpListAll, loadHttpRequestNode } = await import('./http-request-node.mjs');
 	return {
 		kind: 'httpRequest',
 		engine,
 		...loadHttpRequestNode(options.n8nModules),
-		getOne: () => httpGetOne(options.url),
+		getOne: () => (options.oneByOne ? httpGetOneOneByOne(options.url) : httpGetOne(options.url)),
 		listAll: () => httpListAll(options.url),
 	};
 }
@@ -97,7 +97,8 @@ async function requests() {
 		const cpuMs = cpuMsSince(cpu);
 		const mem = memory.stop();
 		if (result.items.length !== count) throw new Error(`expected ${count} items, got ${result.items.length}`);
-		return { target: target.kind, typeVersion: target.typeVersion, concurrency: options.concurrency ?? (target.kind === 'httpRequest' ? 'all items at once' : 1), count, elapsedMs: round(elapsedMs), msPerRequest: round(elapsedMs / count, 4), cpuMsPerRequest: round(cpuMs / count, 4), ...mem };
+		const httpConcurrency = options.oneByOne ? 'one after another (Batching: 1 item per 1 ms)' : 'all items at once';
+		return { target: target.kind, typeVersion: target.typeVersion, concurrency: options.concurrency ?? (target.kind === 'httpRequest' ? httpConcurrency : 1), count, elapsedMs: round(elapsedMs), msPerRequest: round(elapsedMs / count, 4), cpuMsPerRequest: round(cpuMs / count, 4), ...mem };
 	}
 	const client = await axiosSide();
 	for (const { id } of ids(warmup, 900_000)) await client.get(`/v1/networks/${id}`);

@@ -37,6 +37,17 @@ export function httpGetOne(baseUrl) {
 }
 
 /**
+ * The same GETs with the node's Batching option at 1 item per batch and a 1 ms interval: the node
+ * has no one-at-a-time mode (it never waits for an answer before the next send), but with a
+ * local server answering in well under a millisecond this sends the requests one after another,
+ * as this node does by default. A context row only: its wall time includes the pauses, so only
+ * its CPU time compares.
+ */
+export function httpGetOneOneByOne(baseUrl) {
+	return { ...httpGetOne(baseUrl), options: { batching: { batch: { batchSize: 1, batchInterval: 1 } } } };
+}
+
+/**
  * GET <base>/v1/networks, every page, with the node's own pagination: page[number] from
  * $pageCount, stop on a short page ($response), 100 per page, no pause between pages.
  * One output item per page (the response body), as the node gives it.

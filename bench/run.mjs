@@ -196,18 +196,21 @@ async function repeated(once, key) {
 
 async function benchRequests() {
 	const warmup = Math.min(200, REQUESTS);
-	const { node, axios, axiosFresh, probe, parallel, httpRequest } = await repeated(
+	const { node, axios, axiosFresh, probe, parallel, httpRequest, httpRequestOneByOne } = await repeated(
 		() =>
 			withServer(startRecordServer, async (server) => {
-				const connectionsFor = async (side, target, concurrency) => {
+				const connectionsFor = async (side, target, concurrency, oneByOne) => {
 					const before = { ...server.stats };
-					const result = await client({ scenario: 'requests', side, target, concurrency, url: server.url, count: REQUESTS, warmup, n8nModules: n8nModulesDir });
+					const result = await client({ scenario: 'requests', side, target, concurrency, oneByOne, url: server.url, count: REQUESTS, warmup, n8nModules: n8nModulesDir });
 					return { ...result, connections: server.stats.connections - before.connections, withoutApiKey: server.stats.withoutApiKey - before.withoutApiKey };
 				};
 				return {
 					node: await connectionsFor('node'),
 					// The anchor users would pick instead: n8n's HTTP Request node, same credential, same GETs.
 					...(n8nModulesDir ? { httpRequest: await connectionsFor('httpRequest') } : {}),
+					// Context, not the reference: the same node sending one request after another, as this
+					// node does by default, to show what sequential sending itself costs in CPU.
+					...(n8nModulesDir ? { httpRequestOneByOne: await connectionsFor('httpRequest', undefined, undefined, true) } : {}),
 					axios: await connectionsFor('axios'),
 					// Not the floor: axios opening a new connection per request, to separate the cost of
 					// connection set-up (which n8n-core's request helpers impose) from the rest.
@@ -228,8 +231,12 @@ async function benchRequests() {
 		probe,
 		parallel,
 		httpRequest: httpRequest ?? { skipped: noN8n },
+		httpRequestOneByOne: httpRequestOneByOne ?? { skipped: noN8n },
 		ratios: {
 			msPerRequest: round(node.msPerRequest / axios.msPerRequest),
+			cpuPerRequestVsHttpRequestOneByOne: httpRequestOneByOne ? round(node.cpuMsPerRequest / httpRequestOneByOne.cpuMsPerRequest) : undefined,
+			httpRequestOneByOneVsAllAtOnceCpu: httpRequest && httpRequestOneByOne ? round(httpRequestOneByOne.cpuMsPerRequest / httpRequest.cpuMsPerRequest) : undefined,
+			parallelCpuVsHttpRequest: httpRequest && parallel ? round(parallel.cpuMsPerRequest / httpRequest.cpuMsPerRequest) : undefined,
 			msPerRequestVsHttpRequest: httpRequest ? round(node.msPerRequest / httpRequest.msPerRequest) : undefined,
 			cpuPerRequestVsHttpRequest: httpRequest ? round(node.cpuMsPerRequest / httpRequest.cpuMsPerRequest) : undefined,
 			parallelVsHttpRequest: httpRequest && parallel ? round(parallel.msPerRequest / httpRequest.msPerRequest) : undefined,
@@ -398,6 +405,12 @@ function tableRows(results) {
 			add('4 per-request', 'ms/request vs n8n HTTP Request node', requests.node.msPerRequest, http.msPerRequest, requests.ratios.msPerRequestVsHttpRequest, `same credential, same GETs, same WorkflowExecute; HTTP Request ${http.typeVersion ?? ''} sends all items at once, this node one at a time (its default) (goal ≤ 1.1)${keyless(http)}`, true);
 			add('4 per-request', 'CPU ms/request vs n8n HTTP Request node', requests.node.cpuMsPerRequest, http.cpuMsPerRequest, requests.ratios.cpuPerRequestVsHttpRequest, "the client process's own CPU time (user + system), median of the runs; steadier than wall time on a busy machine", true);
 			if (requests.parallel) add('4 per-request', 'ms/request, Items in Parallel = 5 vs HTTP Request node', requests.parallel.msPerRequest, http.msPerRequest, requests.ratios.parallelVsHttpRequest, 'both sending concurrently');
+			if (requests.parallel) add('4 per-request', 'CPU ms/request, Items in Parallel = 5 vs HTTP Request node', requests.parallel.cpuMsPerRequest, http.cpuMsPerRequest, requests.ratios.parallelCpuVsHttpRequest, 'both sending concurrently; CPU time');
+			const oneByOne = requests.httpRequestOneByOne?.cpuMsPerRequest ? requests.httpRequestOneByOne : undefined;
+			if (oneByOne) {
+				add('4 per-request', 'CPU ms/request vs HTTP Request node sending one after another (context)', requests.node.cpuMsPerRequest, oneByOne.cpuMsPerRequest, requests.ratios.cpuPerRequestVsHttpRequestOneByOne, 'HTTP Request node with Batching 1 item per 1 ms: it has no one-at-a-time mode, but the local server answers within the pause, so requests go one after another as this node sends them by default; not the reference (its wall time includes the pauses)');
+				add('4 per-request', 'HTTP Request node: CPU one after another vs all at once (context)', oneByOne.cpuMsPerRequest, http.cpuMsPerRequest, requests.ratios.httpRequestOneByOneVsAllAtOnceCpu, 'what sequential sending alone costs the same node in CPU (connection set-up and wake-ups per request instead of in bulk)');
+			}
 			add('4 per-request', 'HTTP Request node vs axios loop (context)', http.msPerRequest, requests.axios.msPerRequest, requests.ratios.httpRequestVsAxios, 'what n8n itself costs per request over the floor');
 		} else if (requests.httpRequest?.skipped) add('4 per-request', 'vs n8n HTTP Request node: skipped', '', '', '', requests.httpRequest.skipped);
 		add('4 per-request', 'ms/request vs axios with a new connection per request', requests.node.msPerRequest, requests.axiosFresh.msPerRequest, requests.ratios.msPerRequestVsFreshConnections, 'isolates connection set-up; not the floor');

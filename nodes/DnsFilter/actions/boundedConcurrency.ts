@@ -102,9 +102,9 @@ export async function runItemsWithConcurrency(
 	const output: INodeExecutionData[] = [];
 	for (const outcome of outcomes) {
 		if (outcome.ok) {
-			output.push(
-				...outcome.value.map((item) => ({ ...item, pairedItem: item.pairedItem ?? { item: outcome.index } })),
-			);
+			// One push per item: a Return All hands back 100,000 items or more, too many to spread
+			// into one call's arguments, and they need no copy when they already name their item.
+			for (const item of outcome.value) output.push(item.pairedItem ? item : { ...item, pairedItem: { item: outcome.index } });
 			continue;
 		}
 		if (!continueOnFail) throw outcome.error;

@@ -5,13 +5,23 @@ import type { ApiRequest } from '../transport';
 import type { FieldSpec, OperationSpec } from '../types/operationSpec';
 import { isRecord } from '../utils/isRecord';
 
-/** A readable label for a field in error messages: `block_page` → `Block Page`. */
+const labels = new WeakMap<FieldSpec, string>();
+
+/**
+ * A readable label for a field in error messages: `block_page` → `Block Page`. Every value read
+ * asks for it, so it is worked out once per field of the (static) operation table.
+ */
 export function fieldLabel(field: FieldSpec): string {
-	const words = field.wireName
-		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-		.split(/[^A-Za-z0-9]+/)
-		.filter(Boolean);
-	return words.map((word) => (word.toLowerCase() === 'id' ? 'ID' : word.charAt(0).toUpperCase() + word.slice(1))).join(' ');
+	let label = labels.get(field);
+	if (label === undefined) {
+		const words = field.wireName
+			.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+			.split(/[^A-Za-z0-9]+/)
+			.filter(Boolean);
+		label = words.map((word) => (word.toLowerCase() === 'id' ? 'ID' : word.charAt(0).toUpperCase() + word.slice(1))).join(' ');
+		labels.set(field, label);
+	}
+	return label;
 }
 
 function isEmptyValue(value: unknown): boolean {
@@ -214,14 +224,19 @@ export function wireValue(field: FieldSpec, raw: unknown, fail: Fail): unknown {
 	}
 }
 
-/** Reads a field's raw parameter value from where the generator put it. */
-function rawValue(context: IExecuteFunctions, field: FieldSpec, itemIndex: number, collections: Record<string, IDataObject>): unknown {
+/**
+ * Reads a field's raw parameter value from where the generator put it. A collection is read on
+ * its first field (once per item): operations without optional fields never pay for reading one.
+ */
+function rawValue(context: IExecuteFunctions, field: FieldSpec, itemIndex: number, collections: Partial<Record<Collection, IDataObject>>): unknown {
 	if (field.collection) {
-		const collection = collections[field.collection] ?? {};
-		return Object.prototype.hasOwnProperty.call(collection, field.field) ? collection[field.field] : undefined;
+		const collected = (collections[field.collection] ??= collection(context, field.collection, itemIndex));
+		return Object.prototype.hasOwnProperty.call(collected, field.field) ? collected[field.field] : undefined;
 	}
 	return context.getNodeParameter(field.field, itemIndex, undefined);
 }
+
+type Collection = NonNullable<FieldSpec['collection']>;
 
 function collection(context: IExecuteFunctions, name: string, itemIndex: number): IDataObject {
 	const value = context.getNodeParameter(name, itemIndex, {});
@@ -259,14 +274,11 @@ export function fillPath(template: string, values: Record<string, unknown>): str
  * Additional Fields (or the raw JSON Body), wrapped in the schema's root key.
  */
 export function buildRequest(this: IExecuteFunctions, spec: OperationSpec, itemIndex: number): ApiRequest {
-	const node = this.getNode();
+	// getNode() deep-copies the node in n8n-core: only a failure needs it.
 	const fail: Fail = (message, description) => {
-		throw new NodeOperationError(node, message, { itemIndex, description });
+		throw new NodeOperationError(this.getNode(), message, { itemIndex, description });
 	};
-	const collections = {
-		options: collection(this, 'options', itemIndex),
-		additionalFields: collection(this, 'additionalFields', itemIndex),
-	};
+	const collections: Partial<Record<Collection, IDataObject>> = {};
 
 	const pathValues: Record<string, unknown> = {};
 	const qs: IDataObject = {};

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { findOperationById } from '../generated/operations';
 import { SECRET_FIELDS } from '../generated/secretFields';
 import { isRecord } from '../utils/isRecord';
+import { itemParameter } from './itemParameter';
 
 /**
  * Secrets in answers (a network's `secret_key`, an API key's `token`) are masked in the output by
@@ -22,15 +23,28 @@ export function maskValue(value: unknown): unknown {
 	return MASK;
 }
 
-/** A copy of `value` with every attribute named in `names` masked, at any depth. */
+/**
+ * `value` with every attribute named in `names` masked, at any depth; `value` itself is never
+ * changed. Copy on write: only the objects and arrays on the way to a masked attribute are
+ * copied, so a Return All of 100,000 records without secrets copies none of them.
+ */
 export function maskNamed(value: unknown, names: ReadonlySet<string>): unknown {
-	if (Array.isArray(value)) return value.map((entry) => maskNamed(entry, names));
-	if (!isRecord(value)) return value;
-	const out: IDataObject = {};
-	for (const [key, entry] of Object.entries(value)) {
-		out[key] = (names.has(key) ? maskValue(entry) : maskNamed(entry, names)) as IDataObject[string];
+	if (Array.isArray(value)) {
+		let copy: unknown[] | undefined;
+		for (let index = 0; index < value.length; index++) {
+			const masked = maskNamed(value[index], names);
+			if (masked !== value[index]) (copy ??= value.slice())[index] = masked;
+		}
+		return copy ?? value;
 	}
-	return out;
+	if (!isRecord(value)) return value;
+	let copy: IDataObject | undefined;
+	for (const key of Object.keys(value)) {
+		const entry = value[key];
+		const masked = names.has(key) ? maskValue(entry) : maskNamed(entry, names);
+		if (masked !== entry) (copy ??= { ...value })[key] = masked as IDataObject[string];
+	}
+	return copy ?? value;
 }
 
 /** The secret attribute names of an operation's answer (empty for purpose operations and those without). */
@@ -43,7 +57,7 @@ export function secretNamesOf(operationId: string): ReadonlySet<string> {
 export function maskSecrets(context: IExecuteFunctions, operationId: string | undefined, itemIndex: number, results: IDataObject[]): IDataObject[] {
 	const secrets = operationId ? SECRET_FIELDS[operationId] : undefined;
 	if (!secrets || secrets.returnsSecret) return results;
-	if (context.getNodeParameter('includeSecrets', itemIndex, false) === true) return results;
+	if (itemParameter(context, 'includeSecrets', itemIndex, false) === true) return results;
 	const names = new Set(secrets.names);
 	return results.map((json) => maskNamed(json, names) as IDataObject);
 }

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { RequestOptions } from '../transport';
 import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from '../transport';
 import { concurrencyOption } from './boundedConcurrency';
+import { itemParameter } from './itemParameter';
 
 /** Shared by every operation: how hard to retry, and how long and large one answer may be. */
 export const requestOptionsProperty: INodeProperties = {
@@ -94,7 +95,7 @@ function bounded(context: IExecuteFunctions, options: IDataObject, name: string,
 
 /** The transport settings for one item, from the "Request Options" collection. */
 export function requestSettingsFor(context: IExecuteFunctions, itemIndex: number): Required<RequestOptions> {
-	const options = context.getNodeParameter('requestOptions', itemIndex, {}) as IDataObject;
+	const options = itemParameter(context, 'requestOptions', itemIndex, {}) as IDataObject;
 	return {
 		itemIndex,
 		retry: {

@@ -8,6 +8,7 @@ import { concurrencyFor, runItemsWithConcurrency } from './boundedConcurrency';
 import { addRateLimitHint } from './rateLimitHint';
 import type { OperationContext } from './registry';
 import { hooksFor, operationKey, registry } from './registry';
+import { itemParameter } from './itemParameter';
 import { maskSecrets } from './maskSecrets';
 import type { OperationSpec } from '../types/operationSpec';
 import { readLimit } from './readLimit';
@@ -42,7 +43,7 @@ export async function runGeneratedOperation(
 ): Promise<IDataObject[]> {
 	const request = buildRequest.call(this, spec, itemIndex);
 	const settings = requestSettingsFor(this, itemIndex);
-	const simplify = this.getNodeParameter('simplify', itemIndex, true) === true;
+	const simplify = itemParameter(this, 'simplify', itemIndex, true) === true;
 
 	if (spec.pagination) {
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) === true;
@@ -76,10 +77,14 @@ export async function runGeneratedOperation(
 	return [shapeRecord(body, simplify)];
 }
 
-async function runItem(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const resource = this.getNodeParameter('resource', itemIndex) as string;
-	const operation = this.getNodeParameter('operation', itemIndex) as string;
-	const spec = findOperation(resource, operation);
+/** The operation every item runs: Resource and Operation take no expressions, so item 0's are every item's. */
+interface Selected {
+	resource: string;
+	operation: string;
+	spec: OperationSpec | undefined;
+}
+
+async function runItem(this: IExecuteFunctions, itemIndex: number, { resource, operation, spec }: Selected): Promise<IDataObject[]> {
 	const context: OperationContext = { itemIndex, resource, operation, spec };
 
 	let results: IDataObject[];
@@ -112,14 +117,20 @@ function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: numb
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const spec = items.length
-		? findOperation(this.getNodeParameter('resource', 0) as string, this.getNodeParameter('operation', 0) as string)
-		: undefined;
-	const concurrency = concurrencyFor(this, spec?.fields.some((field) => field.in === 'path') === true);
+	if (!items.length) {
+		addRateLimitHint(this);
+		return [[]];
+	}
+	// Read once, as n8n's own routers (Airtable v2, Mattermost) do: each read is a validated
+	// parameter lookup through n8n-core, and both are `noDataExpression`, so no item differs.
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const selected: Selected = { resource, operation, spec: findOperation(resource, operation) };
+	const concurrency = concurrencyFor(this, selected.spec?.fields.some((field) => field.in === 'path') === true);
 
 	const output = await runItemsWithConcurrency(this, items.length, concurrency, async (itemIndex) => {
 		try {
-			const results = await runItem.call(this, itemIndex);
+			const results = await runItem.call(this, itemIndex, selected);
 			return results.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 		} catch (error) {
 			throw asNodeError(this, error, itemIndex);

@@ -99,6 +99,41 @@ function pageHash(records: unknown[]): string {
 	return createHash('sha256').update(canonicalJson(records)).digest('hex');
 }
 
+interface SeenPage {
+	pageNumber: number;
+	records: unknown[];
+	/** The whole page's hash, worked out only when another page's outline matches this one's. */
+	hash?: string;
+}
+
+/**
+ * Pages seen in one walk, to find a page whose records repeat an earlier page's (in any key
+ * order). Hashing every page whole cost a tenth of a Return All's time; a page is first compared
+ * by its outline (length, first and last record), which any repeat shares, and hashed whole only
+ * when the outline matches an earlier page's, so distinct pages that share an outline still count
+ * as distinct.
+ */
+class SeenPages {
+	private readonly byOutline = new Map<string, SeenPage[]>();
+
+	/** The earlier page number whose records equal `records`, or undefined (and `records` is remembered as `pageNumber`). */
+	repeatOf(records: unknown[], pageNumber: number): number | undefined {
+		const outline = `${records.length}:${canonicalJson(records[0])}:${canonicalJson(records[records.length - 1])}`;
+		const candidates = this.byOutline.get(outline);
+		if (candidates) {
+			const hash = pageHash(records);
+			for (const earlier of candidates) {
+				earlier.hash ??= pageHash(earlier.records);
+				if (earlier.hash === hash) return earlier.pageNumber;
+			}
+			candidates.push({ pageNumber, records, hash });
+		} else {
+			this.byOutline.set(outline, [{ pageNumber, records }]);
+		}
+		return undefined;
+	}
+}
+
 /**
  * Walks `page[number]`/`page[size]` until the list ends or `limit` records are in hand.
  * Bounded against servers that never end a list: a page whose records were already seen in this
@@ -117,7 +152,7 @@ export async function dnsFilterApiRequestPaged(
 	const records: unknown[] = [];
 	let envelope: IDataObject = {};
 	let pages = 0;
-	const seenPages = new Map<string, number>();
+	const seenPages = new SeenPages();
 	if (wanted === 0) return { records, pages, envelope };
 
 	const stopped = (message: string, description: string) =>
@@ -137,8 +172,7 @@ export async function dnsFilterApiRequestPaged(
 		const page = pageOf(response.body, options.style);
 		if (!page) throw notAListError(this, pageRequest, response, itemIndex);
 		if (page.records.length) {
-			const hash = pageHash(page.records);
-			const earlier = seenPages.get(hash);
+			const earlier = seenPages.repeatOf(page.records, pageNumber);
 			if (earlier !== undefined) {
 				// With a Limit the walk is bounded anyway: keep the distinct records read so far.
 				if (!options.returnAll) {
@@ -150,12 +184,14 @@ export async function dnsFilterApiRequestPaged(
 					`Read ${progress()} before the repeat. The server (or a proxy) ignores the page parameters; nothing was returned, so a partial or repeated list is not mistaken for a complete one.`,
 				);
 			}
-			seenPages.set(hash, pageNumber);
 		}
 		pages++;
 		options.checkPage?.(response.body, pageNumber);
 		envelope = page.envelope;
-		records.push(...page.records.slice(0, wanted - records.length));
+		// A loop, not push(...page): a server that ignores page[size] can send more records than
+		// one call takes as arguments.
+		const take = Math.min(page.records.length, wanted - records.length);
+		for (let index = 0; index < take; index++) records.push(page.records[index]);
 		options.onPage?.(pageNumber, records.length);
 		if (records.length >= wanted) break;
 		if (page.hasNext === false) break;

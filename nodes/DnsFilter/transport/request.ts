@@ -1,5 +1,7 @@
 import type {
 	GenericValue,
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -9,10 +11,13 @@ import type {
 	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { ApplicationError, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { assertApiKeyUsable } from './apiKey';
+import type { ApiKeyClaims } from './apiKey';
+import { assertApiKeyUsable, expiredKeyMessage } from './apiKey';
+import type { CredentialSettings } from './credentialSettings';
 import { readCredentialSettings } from './credentialSettings';
+import { deadlineAfter } from './deadlines';
 import { buildApiError, ERROR_BODY_LIMIT, htmlTitle } from './errors';
 import { decideRedirect, isRedirect } from './redirects';
 import type { Redactor } from './redact';
@@ -233,18 +238,80 @@ export async function dnsFilterApiRequest(
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const redact = redactorFor(String(credentials.apiKey ?? ''));
 	try {
-		return await sendWithRetries.call(this, request, options, readCredentialSettings(this.getNode(), credentials, itemIndex), redact);
+		const checked = checkCredential(this, credentials, itemIndex);
+		const resolved: ICredentialsDecrypted = { ...checked.reference, type: CREDENTIAL_TYPE, data: credentials };
+		return await sendWithRetries.call(this, request, options, { ...checked.settings, resolved, pacer: checked.pacer }, redact);
 	} catch (error) {
 		// Whatever the server echoed (and whatever a lower layer put in a cause) loses the key here.
 		throw redactError(error, redact);
 	}
 }
 
+/** What an execution has checked about one set of credential values. */
+interface CheckedCredential {
+	/** The values checked: API key, Base URL and the two throttle fields, as n8n resolved them. */
+	values: readonly unknown[];
+	settings: CredentialSettings;
+	/** The key's `exp` claim (ms), re-checked on every request. */
+	expiresAt?: number;
+	/** The node's credential reference, for n8n's helper. */
+	reference: { id: string; name: string };
+	pacer: ServerPacer;
+}
+
+/** Per execution context (weakly: nothing here outlives the execution), the last credential values checked. */
+const checkedCredentials = new WeakMap<object, CheckedCredential>();
+
+/**
+ * Checks the credential before anything is sent: Base URL and throttle fields (messages name the
+ * field), the key's form and expiry. n8n resolves the credential for every item (expressions may
+ * give items different values), but while the values stay the same the Base URL parse, the key's
+ * decoding, the node's credential reference and the credential's pacer give the same answers, so
+ * they are worked out once per execution; only the expiry is compared with the clock every time.
+ */
+function checkCredential(context: DnsFilterContext, credentials: ICredentialDataDecryptedObject, itemIndex: number): CheckedCredential {
+	const values = [credentials.apiKey, credentials.baseUrl, credentials.throttleRequests, credentials.throttleWindowSeconds];
+	let checked = checkedCredentials.get(context);
+	if (!checked || !checked.values.every((value, index) => value === values[index])) {
+		const node = context.getNode();
+		const settings = readCredentialSettings(node, credentials, itemIndex);
+		let claims: ApiKeyClaims;
+		try {
+			claims = assertApiKeyUsable(settings.apiKey);
+		} catch (error) {
+			throw new NodeOperationError(node, (error as Error).message, { itemIndex });
+		}
+		const reference = node.credentials?.[CREDENTIAL_TYPE];
+		checked = {
+			values,
+			settings,
+			expiresAt: claims.expiresAt?.getTime(),
+			reference: { id: reference?.id ?? '', name: reference?.name ?? '' },
+			pacer: pacerFor(settings.baseUrl, settings.apiKey),
+		};
+		checkedCredentials.set(context, checked);
+	}
+	if (checked.expiresAt !== undefined && checked.expiresAt <= Date.now()) {
+		throw new NodeOperationError(context.getNode(), expiredKeyMessage(new Date(checked.expiresAt)), { itemIndex });
+	}
+	return checked;
+}
+
+/**
+ * The checked credential settings, the credential itself for n8n's authenticating helper (so it
+ * authenticates with the values checked here instead of resolving the credential again, for item
+ * 0 at that), and the credential's pacer.
+ */
+interface SendSettings extends CredentialSettings {
+	resolved: ICredentialsDecrypted;
+	pacer: ServerPacer;
+}
+
 async function sendWithRetries(
 	this: DnsFilterContext,
 	request: ApiRequest,
 	options: RequestOptions,
-	settings: ReturnType<typeof readCredentialSettings>,
+	settings: SendSettings,
 	redact: Redactor,
 ): Promise<ApiResponse> {
 	const itemIndex = options.itemIndex ?? 0;
@@ -252,18 +319,12 @@ async function sendWithRetries(
 	const maxWaitMs = Math.min(Math.max(0, retry.maxWaitMs), MAX_TIMER_MS);
 	const timeoutMs = Math.min(Math.max(1, options.timeoutMs ?? DEFAULT_TIMEOUT_MS), MAX_TIMER_MS);
 	const maxResponseBytes = Math.max(1, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
-	const node = this.getNode();
-	const { apiKey, baseUrl } = settings;
-
-	try {
-		assertApiKeyUsable(apiKey);
-	} catch (error) {
-		throw new NodeOperationError(node, (error as Error).message, { itemIndex });
-	}
+	// n8n's getNode() deep-copies the node with its parameters: only errors need it.
+	const node = () => this.getNode();
+	const { apiKey, baseUrl, pacer } = settings;
 
 	const signal = cancelSignal(this);
 	const budget = budgetFor(baseUrl, apiKey, settings.throttleRequests, settings.throttleWindowSeconds);
-	const pacer = pacerFor(baseUrl, apiKey);
 	const idempotent = IDEMPOTENT.has(request.method);
 	const tries = (attempt: number) => `${attempt + 1} ${attempt ? 'tries' : 'try'}`;
 
@@ -283,7 +344,7 @@ async function sendWithRetries(
 		const outcome = await exchangeOnce.call(this, request, settings, { timeoutMs, maxResponseBytes, signal, budget, pacer, redact, itemIndex });
 		if (!outcome.ok) {
 			if (signal?.aborted) {
-				throw new NodeOperationError(node, 'The execution was cancelled while waiting for DNSFilter', { itemIndex });
+				throw new NodeOperationError(node(), 'The execution was cancelled while waiting for DNSFilter', { itemIndex });
 			}
 			const { code } = outcome;
 			const delay = backoffDelay(attempt);
@@ -294,7 +355,7 @@ async function sendWithRetries(
 			}
 			const timedOut = code === 'DEADLINE';
 			// A fresh error, so the original request config (which holds the Authorization header) is not carried along.
-			throw new NodeOperationError(node, `Could not reach DNSFilter at ${baseUrl} (${CONNECTION_PROBLEMS[code] ?? 'network error'})`, {
+			throw new NodeOperationError(node(), `Could not reach DNSFilter at ${baseUrl} (${CONNECTION_PROBLEMS[code] ?? 'network error'})`, {
 				description: `${request.method} ${request.path} failed (${timedOut ? `no complete answer within the ${seconds(timeoutMs)} Timeout` : code}) after ${tries(attempt)}. ${timedOut ? 'Raise "Timeout (Seconds)" under Request Options if DNSFilter is slow, or check' : 'Check'} the Base URL in the credential and the network between n8n and DNSFilter.${idempotent ? '' : ' A POST or PATCH is not retried, because it may already have been applied.'}`,
 				itemIndex,
 			});
@@ -312,7 +373,7 @@ async function sendWithRetries(
 				this.logger.debug(`DNSFilter ${request.method} ${request.path}: 429, waited ${seconds(delayMs)} (${source})`);
 				continue;
 			}
-			throw new NodeApiError(node, { httpCode: '429', message: 'Too many requests' } as JsonObject, {
+			throw new NodeApiError(node(), { httpCode: '429', message: 'Too many requests' } as JsonObject, {
 				message: `DNSFilter rate limit: gave up after ${tries(attempt)} and ${seconds(waitedMs)} of waiting [HTTP 429]`,
 				description: `The API asks to wait ${seconds(delayMs)} more (${source}). DNSFilter allows about 2,000 requests per 300 seconds per organization, shared with the dashboard. Lower the request rate in the credential, raise "Max Retries" or "Max Total Wait" under Request Options, or run later.`,
 				httpCode: '429',
@@ -331,17 +392,14 @@ async function sendWithRetries(
 			}
 		}
 
-		const described = describeBody(exchange, redact);
-		const base = { statusCode, headers, rateLimit, attempts: attempt + 1, ...described, redact };
-
 		if (statusCode === 404 && request.method === 'DELETE' && deleteOutcomeUnknown) {
 			this.logger.debug(`DNSFilter DELETE ${request.path}: 404 after a try with unknown outcome, counted as deleted`);
-			return { ...base, body: undefined, alreadyDeleted: true };
+			return { ...answered(exchange, attempt, redact, undefined), alreadyDeleted: true };
 		}
 
 		if (statusCode < 200 || statusCode >= 300) {
 			const parsed = parseJson(exchange);
-			throw buildApiError(node, {
+			throw buildApiError(node(), {
 				statusCode,
 				body: parsed.ok && parsed.value !== undefined ? parsed.value : exchange.bytes.toString('utf8'),
 				method: request.method,
@@ -354,14 +412,38 @@ async function sendWithRetries(
 		if (!parsed.ok) {
 			const text = exchange.bytes.toString('utf8');
 			throw unexpectedBodyError(
-				node,
-				{ method: request.method, path: request.path, statusCode, ...described, htmlTitle: htmlTitle(text) },
+				node(),
+				{ method: request.method, path: request.path, statusCode, ...describeBody(exchange, redact), htmlTitle: htmlTitle(text) },
 				'JSON',
 				itemIndex,
 			);
 		}
-		return { ...base, body: parsed.value };
+		return answered(exchange, attempt, redact, parsed.value);
 	}
+}
+
+/**
+ * The ApiResponse for an exchange. Content type and preview are only read when an answer turns
+ * out unusable, so they are worked out (and redacted) on first read, not for every answer; they
+ * are own enumerable getters, so `{ ...response }` still carries their values.
+ */
+function answered(exchange: Exchange, attempt: number, redact: Redactor, body: unknown): ApiResponse {
+	let described: { contentType: string; preview: string } | undefined;
+	const describe = () => (described ??= describeBody(exchange, redact));
+	return {
+		statusCode: exchange.statusCode,
+		headers: exchange.headers,
+		rateLimit: exchange.rateLimit,
+		attempts: attempt + 1,
+		body,
+		redact,
+		get contentType() {
+			return describe().contentType;
+		},
+		get preview() {
+			return describe().preview;
+		},
+	};
 }
 
 interface ExchangeLimits {
@@ -384,17 +466,63 @@ type Outcome = { ok: true; exchange: Exchange } | { ok: false; code: string };
 async function exchangeOnce(
 	this: DnsFilterContext,
 	request: ApiRequest,
-	settings: ReturnType<typeof readCredentialSettings>,
+	settings: SendSettings,
 	limits: ExchangeLimits,
 ): Promise<Outcome> {
-	const node = this.getNode();
 	// The deadline starts once the throttle lets the first request go: waiting for budget is not slowness.
-	let deadline: AbortSignal | undefined;
+	let aborter: TryAborter | undefined;
+	try {
+		return await exchangeHops.call(this, request, settings, limits, () => (aborter ??= tryAborter(limits.signal, limits.timeoutMs)));
+	} finally {
+		aborter?.release();
+	}
+}
+
+/** One try's abort signal: fires at Stop (the execution's signal) or at the try's deadline. */
+interface TryAborter {
+	signal: AbortSignal;
+	/** Whether the deadline passed (as opposed to Stop). */
+	timedOut(): boolean;
+	/** Detaches from Stop and the deadline once the try is over. */
+	release(): void;
+}
+
+/**
+ * A plain controller per try that Stop and the deadline both abort, detached when the try ends.
+ * Not `AbortSignal.any([stop, AbortSignal.timeout(ms)])`: on Node 20 a composite signal that was
+ * ever listened to stays registered on its long-lived source (the execution's Stop signal), and a
+ * timeout signal per try costs a timer per request (deadlines.ts serves them from one queue).
+ */
+function tryAborter(stop: AbortSignal | undefined, timeoutMs: number): TryAborter {
+	const controller = new AbortController();
+	const deadline = deadlineAfter(timeoutMs, () => controller.abort(new ApplicationError(`No complete answer within ${timeoutMs} ms`)));
+	const onStop = () => controller.abort(stop?.reason);
+	if (stop?.aborted) controller.abort(stop.reason);
+	else stop?.addEventListener('abort', onStop, { once: true });
+	return {
+		signal: controller.signal,
+		timedOut: () => deadline.expired,
+		release() {
+			deadline.clear();
+			stop?.removeEventListener('abort', onStop);
+		},
+	};
+}
+
+async function exchangeHops(
+	this: DnsFilterContext,
+	request: ApiRequest,
+	settings: SendSettings,
+	limits: ExchangeLimits,
+	startDeadline: () => TryAborter,
+): Promise<Outcome> {
+	const node = () => this.getNode();
+	let aborter: TryAborter | undefined;
 	let signal: AbortSignal | undefined;
 	let context: DnsFilterContext | undefined;
 	const failed = (error: unknown): Outcome => ({
 		ok: false,
-		code: deadline?.aborted && !limits.signal?.aborted ? 'DEADLINE' : connectionErrorCode(error),
+		code: aborter?.timedOut() && !limits.signal?.aborted ? 'DEADLINE' : connectionErrorCode(error),
 	});
 	let method = request.method;
 	let httpOptions: IHttpRequestOptions = {
@@ -419,9 +547,9 @@ async function exchangeOnce(
 		// The server's headers pace first; the per-process budget stays the upper bound.
 		const paced = await paceRequest(this, limits.pacer, limits.signal);
 		const ticket = limits.budget ? await limits.budget.take(limits.signal) : undefined;
-		if (!deadline || !signal || !context) {
-			deadline = AbortSignal.timeout(limits.timeoutMs);
-			signal = limits.signal ? AbortSignal.any([limits.signal, deadline]) : deadline;
+		if (!aborter || !signal || !context) {
+			aborter = startDeadline();
+			signal = aborter.signal;
 			context = withAbortSignal(this, signal);
 			httpOptions.abortSignal = signal;
 		}
@@ -429,7 +557,9 @@ async function exchangeOnce(
 		let failure: unknown;
 		try {
 			response = await untilSettledOrAborted(
-				this.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, httpOptions) as Promise<{ statusCode: number; headers?: IDataObject; body: unknown }>,
+				this.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, httpOptions, {
+					credentialsDecrypted: settings.resolved,
+				}) as Promise<{ statusCode: number; headers?: IDataObject; body: unknown }>,
 				signal,
 			);
 		} catch (error) {
@@ -449,7 +579,7 @@ async function exchangeOnce(
 				? decideRedirect(statusCode, headerValue(headers, 'location'), currentUrl, settings.origin, method, hops)
 				: { follow: false as const, reason: `HTTP ${statusCode}, which this node does not handle`, hint: 'Check the Base URL in the credential.' };
 			if (!decision.follow) {
-				throw new NodeOperationError(node, limits.redact(`DNSFilter answered ${request.method} ${request.path} with a redirect that was not followed: ${decision.reason}`), {
+				throw new NodeOperationError(node(), limits.redact(`DNSFilter answered ${request.method} ${request.path} with a redirect that was not followed: ${decision.reason}`), {
 					itemIndex: limits.itemIndex,
 					description: limits.redact(decision.hint),
 				});
@@ -471,7 +601,7 @@ async function exchangeOnce(
 		}
 		if (read.reason === 'tooLarge') {
 			const megabytes = Math.round((limits.maxResponseBytes / 1024 / 1024) * 100) / 100;
-			throw new NodeOperationError(node, `DNSFilter's answer to ${request.method} ${request.path} is larger than ${megabytes} MB; reading stopped there`, {
+			throw new NodeOperationError(node(), `DNSFilter's answer to ${request.method} ${request.path} is larger than ${megabytes} MB; reading stopped there`, {
 				itemIndex: limits.itemIndex,
 				description: 'Raise "Max Response Size (MB)" under Request Options if the answer is expected to be this large, or ask for less (a smaller Limit, narrower filters).',
 			});

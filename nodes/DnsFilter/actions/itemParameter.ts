@@ -1,0 +1,29 @@
+import type { IExecuteFunctions, NodeParameterValueType } from 'n8n-workflow';
+
+/**
+ * n8n resolves a parameter per item, because an expression can make items differ; each read goes
+ * through n8n-core's expression resolution and its validation against the node's properties. A
+ * parameter whose stored value holds no expression resolves the same for every item, so it is
+ * read once per execution (per context, held weakly) and handed to the other items as it was
+ * resolved. A parameter with an expression anywhere in it is read for every item, as before.
+ */
+const staticValues = new WeakMap<object, Map<string, unknown>>();
+
+function holdsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(holdsExpression);
+	if (value !== null && typeof value === 'object') return Object.values(value).some(holdsExpression);
+	return false;
+}
+
+export function itemParameter(context: IExecuteFunctions, name: string, itemIndex: number, fallback: NodeParameterValueType | object): unknown {
+	let known = staticValues.get(context);
+	if (known?.has(name)) return known.get(name);
+	const raw = context.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true });
+	const value = context.getNodeParameter(name, itemIndex, fallback);
+	if (!holdsExpression(raw)) {
+		if (!known) staticValues.set(context, (known = new Map()));
+		known.set(name, value);
+	}
+	return value;
+}
