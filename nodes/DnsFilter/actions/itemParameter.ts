@@ -9,6 +9,9 @@ import type { IExecuteFunctions, NodeParameterValueType } from 'n8n-workflow';
  */
 const staticValues = new WeakMap<object, Map<string, unknown>>();
 
+/** Per context, the parameters found to hold an expression: their raw form is not read again. */
+const dynamicNames = new WeakMap<object, Set<string>>();
+
 function holdsExpression(value: unknown): boolean {
 	if (typeof value === 'string') return value.startsWith('=');
 	if (Array.isArray(value)) return value.some(holdsExpression);
@@ -17,13 +20,20 @@ function holdsExpression(value: unknown): boolean {
 }
 
 export function itemParameter(context: IExecuteFunctions, name: string, itemIndex: number, fallback: NodeParameterValueType | object): unknown {
-	let known = staticValues.get(context);
+	const known = staticValues.get(context);
 	if (known?.has(name)) return known.get(name);
-	const raw = context.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true });
 	const value = context.getNodeParameter(name, itemIndex, fallback);
-	if (!holdsExpression(raw)) {
-		if (!known) staticValues.set(context, (known = new Map()));
+	// The stored (raw) value is the same for every item: whether it holds an expression is asked
+	// once, so an expression parameter costs one read per item, as it did before this helper.
+	let dynamic = dynamicNames.get(context);
+	if (dynamic?.has(name)) return value;
+	if (holdsExpression(context.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true }))) {
+		if (!dynamic) dynamicNames.set(context, (dynamic = new Set()));
+		dynamic.add(name);
+	} else if (known) {
 		known.set(name, value);
+	} else {
+		staticValues.set(context, new Map([[name, value]]));
 	}
 	return value;
 }
