@@ -140,8 +140,7 @@ export class ServerPacer {
 	 * Requests per ms the rest of the organization spends below the mark, as the remaining count
 	 * shows it; 0 until that can be measured (the burst's rate would hold everyone back on a guess).
 	 */
-	othersRate(): number {
-		const history = this.belowMark();
+	othersRate(history = this.belowMark()): number {
 		if (!history) return 0;
 		const first = history[0];
 		const last = history[history.length - 1];
@@ -155,9 +154,9 @@ export class ServerPacer {
 	 * fall of the remaining count. A ratio of counts, so it needs no clock and holds from the first
 	 * answers below the mark; 1 until enough has been seen.
 	 */
-	share(): number {
+	share(below = this.belowMark()): number {
 		// Across the crossing the burst's split is the best guess there is: a ratio holds at any speed.
-		const history = this.belowMark() ?? this.history;
+		const history = below ?? this.history;
 		if (history.length < 2) return 1;
 		const first = history[0];
 		const last = history[history.length - 1];
@@ -186,7 +185,9 @@ export class ServerPacer {
 		const limit = this.state.limit ?? this.limitSeen;
 		const reserve = Math.max(MIN_RESERVE, Math.ceil(limit * RESERVE_SHARE));
 		const toReset = this.resetAt - now;
-		const share = this.share();
+		// One pass over the history for both measures: this runs before every start and every nap.
+		const below = this.belowMark();
+		const share = this.share(below);
 		// What the server said, less the requests we started after the one it answered: a fact, so
 		// the only thing that holds this process for the reset. Held once its part of what is left
 		// above the reserve is less than one request: N processes that each see the same count act
@@ -198,7 +199,7 @@ export class ServerPacer {
 		// request go at the pace what is known allows. Otherwise every process could hold back on
 		// the others' guessed spending and nobody would send the request that shows it wrong.
 		const age = now - last.at;
-		const others = this.othersRate();
+		const others = this.othersRate(below);
 		const predicted = age < PREDICT_MS ? known - others * age : known;
 		if (limit > 0 && predicted >= limit * HIGH_WATER) return { delayMs: 0 };
 		const available = predicted - reserve;
