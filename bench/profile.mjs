@@ -4,6 +4,7 @@
 // (n8n-core, n8n-workflow, axios, this package, node internals …) and by function. Diagnosis only;
 // not part of `npm run bench`; the profile stays in bench/.tmp/profiles/ for Chrome DevTools.
 //   node bench/profile.mjs requests|returnAll node|httpRequest [count]
+//   PROFILE_CONCURRENCY=5 sets the node's Items in Parallel; PROFILE_TOP=100 lists more functions.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -20,7 +21,7 @@ mkdirSync(profileDir, { recursive: true });
 
 const server = scenario === 'requests' ? await startRecordServer() : await startPagedServer({ total: count });
 const profileFile = path.join(profileDir, `${scenario}-${side}.cpuprofile`);
-const options = { scenario, side, url: server.url, count, warmup: 200, n8nModules: findN8nModules(), profile: profileFile };
+const options = { scenario, side, url: server.url, count, concurrency: process.env.PROFILE_CONCURRENCY ? Number(process.env.PROFILE_CONCURRENCY) : undefined, warmup: 200, n8nModules: findN8nModules(), profile: profileFile };
 const code = await new Promise((resolve) => {
 	const proc = spawn(process.execPath, ['--expose-gc', path.join(benchDir, 'client.mjs'), JSON.stringify(options)], {
 		cwd: root,
@@ -65,4 +66,4 @@ const top = (map, n) =>
 		.slice(0, n)
 		.map(([name, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`)
 		.join('\n');
-console.log(`\n${scenario} / ${side}: ${(total / 1000).toFixed(0)} ms of samples (the measured part only)\n\nBy package:\n${top(byPackage, 15)}\n\nBy function (self time):\n${top(byFunction, 30)}`);
+console.log(`\n${scenario} / ${side}: ${(total / 1000).toFixed(0)} ms of samples (the measured part only)\n\nBy package:\n${top(byPackage, 15)}\n\nBy function (self time):\n${top(byFunction, Number(process.env.PROFILE_TOP ?? 30))}`);

@@ -196,7 +196,7 @@ async function repeated(once, key) {
 
 async function benchRequests() {
 	const warmup = Math.min(200, REQUESTS);
-	const { node, axios, axiosFresh, probe, parallel, httpRequest, httpRequestOneByOne } = await repeated(
+	const { node, axios, axiosFresh, axiosFreshAll, probe, probeAll, parallel, httpRequest, httpRequestOneByOne } = await repeated(
 		() =>
 			withServer(startRecordServer, async (server) => {
 				const connectionsFor = async (side, target, concurrency, oneByOne) => {
@@ -215,8 +215,14 @@ async function benchRequests() {
 					// Not the floor: axios opening a new connection per request, to separate the cost of
 					// connection set-up (which n8n-core's request helpers impose) from the rest.
 					axiosFresh: await connectionsFor('axiosFresh'),
+					// The same fresh-connection axios with every request started at once: what the HTTP
+					// Request node's way of sending saves in Node's HTTP stack alone, with no n8n around it.
+					axiosFreshAll: await connectionsFor('axiosFresh', undefined, 'all'),
 					// The transport alone in the same engine: what the node's own routing adds on top.
 					...(builtNode ? { probe: await connectionsFor('node', 'probe') } : {}),
+					// The transport sending every item at once, as the HTTP Request node does: the two
+					// compared with their requests sent the same way (the node itself caps Items in Parallel at 5).
+					...(builtNode && n8nModulesDir ? { probeAll: await connectionsFor('node', 'probe', 'all') } : {}),
 					// Not comparable with the sequential floor: the node's "Items in Parallel" at its maximum.
 					...(builtNode ? { parallel: await connectionsFor('node', undefined, 5) } : {}),
 				};
@@ -229,7 +235,9 @@ async function benchRequests() {
 		axios,
 		axiosFresh,
 		probe,
+		probeAll,
 		parallel,
+		axiosFreshAll,
 		httpRequest: httpRequest ?? { skipped: noN8n },
 		httpRequestOneByOne: httpRequestOneByOne ?? { skipped: noN8n },
 		ratios: {
@@ -242,6 +250,10 @@ async function benchRequests() {
 			parallelVsHttpRequest: httpRequest && parallel ? round(parallel.msPerRequest / httpRequest.msPerRequest) : undefined,
 			httpRequestVsAxios: httpRequest ? round(httpRequest.msPerRequest / axios.msPerRequest) : undefined,
 			parallelVsSequential: parallel ? round(parallel.msPerRequest / node.msPerRequest) : undefined,
+			probeAllVsHttpRequest: httpRequest && probeAll ? round(probeAll.msPerRequest / httpRequest.msPerRequest) : undefined,
+			probeAllCpuVsHttpRequest: httpRequest && probeAll ? round(probeAll.cpuMsPerRequest / httpRequest.cpuMsPerRequest) : undefined,
+			axiosFreshOneByOneVsAllAtOnce: round(axiosFresh.msPerRequest / axiosFreshAll.msPerRequest),
+			axiosFreshOneByOneVsAllAtOnceCpu: round(axiosFresh.cpuMsPerRequest / axiosFreshAll.cpuMsPerRequest),
 			msPerRequestVsProbe: probe && node.target !== 'probe' ? round(node.msPerRequest / probe.msPerRequest) : undefined,
 			msPerRequestVsFreshConnections: round(node.msPerRequest / axiosFresh.msPerRequest),
 			peakRss: round(node.peakRssMb / axios.peakRssMb),
@@ -411,9 +423,14 @@ function tableRows(results) {
 				add('4 per-request', 'CPU ms/request vs HTTP Request node sending one after another (context)', requests.node.cpuMsPerRequest, oneByOne.cpuMsPerRequest, requests.ratios.cpuPerRequestVsHttpRequestOneByOne, 'HTTP Request node with Batching 1 item per 1 ms: it has no one-at-a-time mode, but the local server answers within the pause, so requests go one after another as this node sends them by default; not the reference (its wall time includes the pauses)');
 				add('4 per-request', 'HTTP Request node: CPU one after another vs all at once (context)', oneByOne.cpuMsPerRequest, http.cpuMsPerRequest, requests.ratios.httpRequestOneByOneVsAllAtOnceCpu, 'what sequential sending alone costs the same node in CPU (connection set-up and wake-ups per request instead of in bulk)');
 			}
-			add('4 per-request', 'HTTP Request node vs axios loop (context)', http.msPerRequest, requests.axios.msPerRequest, requests.ratios.httpRequestVsAxios, 'what n8n itself costs per request over the floor');
+			if (requests.probeAll) {
+				add('4 per-request', 'ms/request, transport sending all items at once vs HTTP Request node', requests.probeAll.msPerRequest, http.msPerRequest, requests.ratios.probeAllVsHttpRequest, "this node's transport (probe node) with every item's request started together, as the HTTP Request node sends them: the two compared with their requests sent the same way", true);
+				add('4 per-request', 'CPU ms/request, transport sending all items at once vs HTTP Request node', requests.probeAll.cpuMsPerRequest, http.cpuMsPerRequest, requests.ratios.probeAllCpuVsHttpRequest, 'the same, CPU time', true);
+			}
+						add('4 per-request', 'HTTP Request node vs axios loop (context)', http.msPerRequest, requests.axios.msPerRequest, requests.ratios.httpRequestVsAxios, 'what n8n itself costs per request over the floor');
 		} else if (requests.httpRequest?.skipped) add('4 per-request', 'vs n8n HTTP Request node: skipped', '', '', '', requests.httpRequest.skipped);
-		add('4 per-request', 'ms/request vs axios with a new connection per request', requests.node.msPerRequest, requests.axiosFresh.msPerRequest, requests.ratios.msPerRequestVsFreshConnections, 'isolates connection set-up; not the floor');
+		add('4 per-request', 'axios, new connection per request: one after another vs all at once (context)', requests.axiosFresh.msPerRequest, requests.axiosFreshAll.msPerRequest, requests.ratios.axiosFreshOneByOneVsAllAtOnce, `no n8n at all: what sending one after another costs over starting every request together in Node's HTTP stack itself (CPU ${requests.ratios.axiosFreshOneByOneVsAllAtOnceCpu} ×)`, true);
+				add('4 per-request', 'ms/request vs axios with a new connection per request', requests.node.msPerRequest, requests.axiosFresh.msPerRequest, requests.ratios.msPerRequestVsFreshConnections, 'isolates connection set-up; not the floor');
 		if (requests.ratios.msPerRequestVsProbe) add('4 per-request', 'ms/request vs the transport alone (probe node)', requests.node.msPerRequest, requests.probe.msPerRequest, requests.ratios.msPerRequestVsProbe, "the node's own routing and parameter reading");
 		if (requests.parallel) add('4 per-request', 'ms/request, Items in Parallel = 5 vs 1', requests.parallel.msPerRequest, requests.node.msPerRequest, requests.ratios.parallelVsSequential, 'wall time per request; the local server answers at once, so this shows CPU cost, not hidden latency');
 		add('4 per-request', 'peak RSS (MB)', requests.node.peakRssMb, requests.axios.peakRssMb, requests.ratios.peakRss);

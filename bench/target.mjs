@@ -62,7 +62,8 @@ export async function loadTarget(preferred = process.env.BENCH_TARGET) {
 		engine,
 		nodeType: probeNode,
 		typeName: PROBE_TYPE,
-		getOne: () => ({ method: 'GET', path: '=/v1/networks/{{ $json.id }}', maxRetries: 5, maxWaitMs: 120000 }),
+		/** With concurrency 'all', every item's request starts at once, as n8n's HTTP Request node sends them. */
+		getOne: (concurrency) => ({ method: 'GET', path: '=/v1/networks/{{ $json.id }}', maxRetries: 5, maxWaitMs: 120000, allAtOnce: concurrency === 'all' }),
 		listAll: () => ({ method: 'GET', path: '/v1/networks', paged: 'v1', returnAll: true, maxRetries: 5, maxWaitMs: 120000 }),
 	};
 }

@@ -66,6 +66,87 @@ describe('per-request footprint', () => {
 		assert.deepEqual(after, before, 'each try detaches from Stop when it ends');
 	});
 
+	/** The real node, wrapped only to hand its Stop signal to the test while it runs. */
+	const withStopSignal = (onStop) => {
+		const dnsFilter = loadDnsFilterNode();
+		return {
+			description: dnsFilter.description,
+			async execute() {
+				onStop(this.getExecutionCancelSignal());
+				return await dnsFilter.execute.call(this);
+			},
+		};
+	};
+	const showNetworks = (concurrency) => {
+		const row = operationById(loadOperations(), 'V1_Networks-show');
+		const idField = row.fields.find((field) => field.in === 'path' && field.wireName === 'id').field;
+		return { ...buildParameters(row), [idField]: '={{ $json.id }}', requestOptions: { concurrency } };
+	};
+
+	test('five tries in flight together hang one listener on Stop, not one each', async () => {
+		let stop;
+		let idle;
+		const seen = [];
+		const held = [];
+		// Each answer waits until five requests are on the wire; the stand-in needs the handler's
+		// promise to last until its answer is sent.
+		api.setHandler(
+			(req, res) =>
+				new Promise((resolve) => {
+					held.push(() => {
+						json(res, 200, { data: network(Number(req.url.split('/')[3]?.split('?')[0]) || 1) });
+						resolve();
+					});
+					if (held.length < 5) return;
+					// All five are on the wire: what hangs on Stop now is what five running tries cost it.
+					seen.push(attachedTo(stop));
+					for (const answer of held.splice(0)) answer();
+				}),
+		);
+		const items = Array.from({ length: 15 }, (_, i) => ({ id: i + 1 }));
+		const { error, items: output } = await runNode({
+			nodeType: withStopSignal((signal) => {
+				stop = signal;
+				idle = attachedTo(signal);
+			}),
+			parameters: showNetworks(5),
+			items,
+			credentials: credentials(),
+		});
+		assert.equal(error, undefined);
+		assert.deepEqual(output.map((item) => item.json.id), items.map((item) => String(item.id)), 'output in item order');
+		assert.equal(seen.length, 3, 'three rounds of five requests each had all five in flight');
+		for (const during of seen) {
+			assert.ok(during.listeners - idle.listeners <= 1, `Stop held ${during.listeners - idle.listeners} listeners of this node's with five tries running`);
+			assert.equal(during.dependants, idle.dependants);
+		}
+		assert.deepEqual(attachedTo(stop), idle, 'nothing stays on Stop once the tries are over');
+	});
+
+	test('Stop with five tries in flight ends every one of them and closes their connections', async () => {
+		const closed = [];
+		api.setHandler((req) => {
+			// Never answered: only Stop ends these.
+			req.socket.on('close', () => closed.push(Date.now()));
+			return new Promise(() => {});
+		});
+		const started = Date.now();
+		const { items } = await runNode({
+			nodeType: withStopSignal(() => {}),
+			parameters: showNetworks(5),
+			items: Array.from({ length: 12 }, (_, i) => ({ id: i + 1 })),
+			credentials: credentials(),
+			cancelAfterMs: 700,
+			timeoutMs: 30_000,
+		});
+		const ended = Date.now() - started;
+		assert.equal(api.requests.length, 5, 'five started; none after Stop');
+		assert.ok(ended < 5_000, `the execution ended ${ended} ms after it began (Stop at 700 ms)`);
+		for (let waited = 0; closed.length < 5 && waited < 3_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+		assert.equal(closed.length, 5, 'every in-flight connection was closed at Stop');
+		assert.equal(items.length, 0);
+	});
+
 	test('Return All of 130,000 records (more than one call can take as arguments) returns every record', async () => {
 		// A server that ignores page[size]: the whole list as one bare array, then an empty page.
 		const all = Array.from({ length: 130_000 }, (_, i) => ({ id: i + 1 }));

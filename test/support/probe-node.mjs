@@ -28,6 +28,9 @@ export const probeNode = {
 			{ displayName: 'Limit', name: 'limit', type: 'number', default: 50 },
 			{ displayName: 'Max Retries', name: 'maxRetries', type: 'number', default: 5 },
 			{ displayName: 'Max Wait', name: 'maxWaitMs', type: 'number', default: 120000 },
+			// The benchmarks' "all items at once" row: every item's request started together, as n8n's
+			// HTTP Request node sends them; output stays in item order.
+			{ displayName: 'All At Once', name: 'allAtOnce', type: 'boolean', default: false },
 		],
 	},
 	async execute() {
@@ -41,35 +44,38 @@ export const probeNode = {
 
 async function probeExecute() {
 	const items = this.getInputData();
-	const out = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const path = this.getNodeParameter('path', i);
-			const method = this.getNodeParameter('method', i);
-			const rawBody = this.getNodeParameter('body', i);
-			const request = { method, path, ...(rawBody ? { body: typeof rawBody === 'string' ? JSON.parse(rawBody) : rawBody } : {}) };
-			const retry = { maxRetries: this.getNodeParameter('maxRetries', i), maxWaitMs: this.getNodeParameter('maxWaitMs', i) };
-			const style = this.getNodeParameter('paged', i);
-			if (style) {
-				const result = await dnsFilterApiRequestPaged.call(this, request, {
-					style,
-					returnAll: this.getNodeParameter('returnAll', i),
-					limit: this.getNodeParameter('limit', i),
-					itemIndex: i,
-					retry,
-				});
-				out.push(...result.records.map((json) => ({ json, pairedItem: { item: i } })));
-				continue;
-			}
-			const response = await dnsFilterApiRequest.call(this, request, { itemIndex: i, retry });
-			out.push({ json: { statusCode: response.statusCode, attempts: response.attempts, body: response.body }, pairedItem: { item: i } });
-		} catch (error) {
-			if (this.continueOnFail()) {
-				out.push({ json: { error: error.message }, pairedItem: { item: i } });
-				continue;
-			}
-			throw error;
-		}
+	if (this.getNodeParameter('allAtOnce', 0)) {
+		const perItem = await Promise.all(items.map((_, i) => probeItem.call(this, i)));
+		return [perItem.flat()];
 	}
+	const out = [];
+	for (let i = 0; i < items.length; i++) for (const item of await probeItem.call(this, i)) out.push(item);
 	return [out];
+}
+
+/** One item's request (or Return All walk), as output items; a failure becomes {error} on continueOnFail. */
+async function probeItem(i) {
+	try {
+		const path = this.getNodeParameter('path', i);
+		const method = this.getNodeParameter('method', i);
+		const rawBody = this.getNodeParameter('body', i);
+		const request = { method, path, ...(rawBody ? { body: typeof rawBody === 'string' ? JSON.parse(rawBody) : rawBody } : {}) };
+		const retry = { maxRetries: this.getNodeParameter('maxRetries', i), maxWaitMs: this.getNodeParameter('maxWaitMs', i) };
+		const style = this.getNodeParameter('paged', i);
+		if (style) {
+			const result = await dnsFilterApiRequestPaged.call(this, request, {
+				style,
+				returnAll: this.getNodeParameter('returnAll', i),
+				limit: this.getNodeParameter('limit', i),
+				itemIndex: i,
+				retry,
+			});
+			return result.records.map((json) => ({ json, pairedItem: { item: i } }));
+		}
+		const response = await dnsFilterApiRequest.call(this, request, { itemIndex: i, retry });
+		return [{ json: { statusCode: response.statusCode, attempts: response.attempts, body: response.body }, pairedItem: { item: i } }];
+	} catch (error) {
+		if (this.continueOnFail()) return [{ json: { error: error.message }, pairedItem: { item: i } }];
+		throw error;
+	}
 }

@@ -28,6 +28,7 @@ import { backoffDelay, parseRetryAfter, rateLimitDelay, readRateLimitState } fro
 import type { ServerPacer } from './serverPacing';
 import { observeResponse, pacerFor, paceRequest } from './serverPacing';
 import { budgetFor } from './throttle';
+import { onStop } from './stopSignal';
 import { cancellableSleep } from './wait';
 
 export type DnsFilterContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -492,19 +493,18 @@ interface TryAborter {
  * Not `AbortSignal.any([stop, AbortSignal.timeout(ms)])`: on Node 20 a composite signal that was
  * ever listened to stays registered on its long-lived source (the execution's Stop signal), and a
  * timeout signal per try costs a timer per request (deadlines.ts serves them from one queue).
+ * Tries reach Stop through one shared listener (stopSignal.ts), not one listener each.
  */
 function tryAborter(stop: AbortSignal | undefined, timeoutMs: number): TryAborter {
 	const controller = new AbortController();
 	const deadline = deadlineAfter(timeoutMs, () => controller.abort(new ApplicationError(`No complete answer within ${timeoutMs} ms`)));
-	const onStop = () => controller.abort(stop?.reason);
-	if (stop?.aborted) controller.abort(stop.reason);
-	else stop?.addEventListener('abort', onStop, { once: true });
+	const detach = stop ? onStop(stop, () => controller.abort(stop.reason)) : undefined;
 	return {
 		signal: controller.signal,
 		timedOut: () => deadline.expired,
 		release() {
 			deadline.clear();
-			stop?.removeEventListener('abort', onStop);
+			detach?.();
 		},
 	};
 }
