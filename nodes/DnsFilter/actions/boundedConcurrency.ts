@@ -107,8 +107,44 @@ export async function runItemsWithConcurrency(
 			for (const item of outcome.value) output.push(item.pairedItem ? item : { ...item, pairedItem: { item: outcome.index } });
 			continue;
 		}
-		if (!continueOnFail) throw outcome.error;
+		if (!continueOnFail) throw withRunSummary(outcome.error, outcome.index, outcomes, itemCount);
 		output.push({ json: { error: outcome.error.message }, pairedItem: { item: outcome.index } });
 	}
 	return output;
+}
+
+/** "0–4, 6 and 9": item indexes (ascending) as n8n numbers them, runs shortened. */
+export function describeIndexes(indexes: number[]): string {
+	const runs: string[] = [];
+	for (let i = 0; i < indexes.length; ) {
+		let j = i;
+		while (j + 1 < indexes.length && indexes[j + 1] === indexes[j] + 1) j++;
+		runs.push(j === i ? `${indexes[i]}` : `${indexes[i]}–${indexes[j]}`);
+		i = j + 1;
+	}
+	return runs.length > 1 ? `${runs.slice(0, -1).join(', ')} and ${runs[runs.length - 1]}` : (runs[0] ?? '');
+}
+
+/**
+ * The failure that stops a run of several items, with what happened to the others. n8n passes no
+ * output on from a failed node, so without this an unattended clean-up could not tell which
+ * deletions went through: the items before the failure, and with Items in Parallel above 1 also
+ * items after it that were already on the wire.
+ */
+function withRunSummary(error: Error, failedIndex: number, outcomes: Array<ItemOutcome<unknown>>, itemCount: number): Error {
+	if (itemCount < 2) return error;
+	const succeeded = outcomes.filter((o) => o.ok).map((o) => o.index);
+	const alsoFailed = outcomes.filter((o) => !o.ok && o.index !== failedIndex).map((o) => o.index);
+	const started = new Set(outcomes.map((o) => o.index));
+	const notSent: number[] = [];
+	for (let index = 0; index < itemCount; index++) if (!started.has(index)) notSent.push(index);
+	const parts = [
+		succeeded.length ? `item${succeeded.length > 1 ? 's' : ''} ${describeIndexes(succeeded)} succeeded (what ${succeeded.length > 1 ? 'they' : 'it'} changed stays changed; no output is passed on)` : 'no other item succeeded',
+		alsoFailed.length ? `item${alsoFailed.length > 1 ? 's' : ''} ${describeIndexes(alsoFailed)} failed too` : '',
+		notSent.length ? `item${notSent.length > 1 ? 's' : ''} ${describeIndexes(notSent)} ${notSent.length > 1 ? 'were' : 'was'} not sent` : '',
+	].filter(Boolean);
+	const summary = `This run of ${itemCount} items stopped at item ${failedIndex}: ${parts.join('; ')}. Set "On Error" in the node's Settings to "Continue" to get one output item per input item, errors included.`;
+	const described = error as Error & { description?: string | null };
+	described.description = described.description ? `${described.description} ${summary}` : summary;
+	return error;
 }
