@@ -56,7 +56,7 @@ describe('what a stopped run reports about its other items', () => {
 		assert.match(error.message, /Api key is in use/);
 		assert.deepEqual(indexesOf(deleted), [0, 1, 2]);
 		assert.equal(api.requests.length, 4);
-		assert.match(error.description, /This run of 10 items stopped at item 3: items 0–2 succeeded \(what they changed stays changed; no output is passed on\); items 4–9 were not sent\./);
+		assert.match(error.description, /This run of 10 items stopped at item 3: items 0–2 succeeded \(their requests were made; a failed node passes no output on\); items 4–9 were not sent\./);
 		assert.match(error.description, /"On Error"/);
 	});
 

@@ -139,7 +139,7 @@ function withRunSummary(error: Error, failedIndex: number, outcomes: Array<ItemO
 	const notSent: number[] = [];
 	for (let index = 0; index < itemCount; index++) if (!started.has(index)) notSent.push(index);
 	const parts = [
-		succeeded.length ? `item${succeeded.length > 1 ? 's' : ''} ${describeIndexes(succeeded)} succeeded (what ${succeeded.length > 1 ? 'they' : 'it'} changed stays changed; no output is passed on)` : 'no other item succeeded',
+		succeeded.length ? `item${succeeded.length > 1 ? 's' : ''} ${describeIndexes(succeeded)} succeeded (${succeeded.length > 1 ? 'their requests were' : 'its request was'} made; a failed node passes no output on)` : 'no other item succeeded',
 		alsoFailed.length ? `item${alsoFailed.length > 1 ? 's' : ''} ${describeIndexes(alsoFailed)} failed too` : '',
 		notSent.length ? `item${notSent.length > 1 ? 's' : ''} ${describeIndexes(notSent)} ${notSent.length > 1 ? 'were' : 'was'} not sent` : '',
 	].filter(Boolean);
