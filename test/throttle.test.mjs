@@ -10,7 +10,8 @@ import { operationFor } from './support/node-params.mjs';
 import { PROBE_TYPE, probeNode } from './support/probe-node.mjs';
 import { json, startStandIn } from './support/standin-server.mjs';
 
-const { RollingWindowBudget, budgetFor } = loadBuilt('nodes/DnsFilter/transport/throttle.js');
+const { RollingWindowBudget, budgetFor: budgetOf, credentialDigest } = loadBuilt('nodes/DnsFilter/transport/throttle.js');
+const budgetFor = (baseUrl, apiKey, limit, windowSeconds) => budgetOf(credentialDigest(baseUrl, apiKey), limit, windowSeconds);
 const { dnsFilterApiRequest } = loadBuilt('nodes/DnsFilter/transport/index.js');
 const { addRateLimitHint, rateLimitHintFor } = loadBuilt('nodes/DnsFilter/actions/rateLimitHint.js');
 const { clampConcurrency, concurrencyOption, mapWithConcurrency, runItemsWithConcurrency } = loadBuilt(

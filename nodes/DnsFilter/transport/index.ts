@@ -17,7 +17,7 @@ export {
 } from './request';
 export type { ApiRequest, ApiResponse, DnsFilterContext, RequestOptions, RetryPolicy } from './request';
 export { cancellableSleep } from './wait';
-export { HIGH_WATER as PACING_HIGH_WATER, pacerFor, pacingReport } from './serverPacing';
+export { HIGH_WATER as PACING_HIGH_WATER, pacingReport } from './serverPacing';
 export type { PacingReport } from './serverPacing';
 export { readRateLimitState } from './rateLimitHeaders';
 export type { RateLimitForm, RateLimitState } from './rateLimitHeaders';

@@ -27,7 +27,7 @@ import type { RateLimitState } from './retryTiming';
 import { backoffDelay, parseRetryAfter, rateLimitDelay, readRateLimitState } from './retryTiming';
 import type { ServerPacer } from './serverPacing';
 import { observeResponse, pacerFor, paceRequest } from './serverPacing';
-import { budgetFor } from './throttle';
+import { budgetFor, credentialDigest } from './throttle';
 import { onStop } from './stopSignal';
 import { cancellableSleep } from './wait';
 
@@ -241,7 +241,7 @@ export async function dnsFilterApiRequest(
 	try {
 		const checked = checkCredential(this, credentials, itemIndex);
 		const resolved: ICredentialsDecrypted = { ...checked.reference, type: CREDENTIAL_TYPE, data: credentials };
-		return await sendWithRetries.call(this, request, options, { ...checked.settings, resolved, pacer: checked.pacer }, redact);
+		return await sendWithRetries.call(this, request, options, { ...checked.settings, resolved, digest: checked.digest, pacer: checked.pacer }, redact);
 	} catch (error) {
 		// Whatever the server echoed (and whatever a lower layer put in a cause) loses the key here.
 		throw redactError(error, redact);
@@ -257,6 +257,8 @@ interface CheckedCredential {
 	expiresAt?: number;
 	/** The node's credential reference, for n8n's helper. */
 	reference: { id: string; name: string };
+	/** The credential's identity in this process (a digest of Base URL and key), for its budget and pacer. */
+	digest: string;
 	pacer: ServerPacer;
 }
 
@@ -283,12 +285,14 @@ function checkCredential(context: DnsFilterContext, credentials: ICredentialData
 			throw new NodeOperationError(node, (error as Error).message, { itemIndex });
 		}
 		const reference = node.credentials?.[CREDENTIAL_TYPE];
+		const digest = credentialDigest(settings.baseUrl, settings.apiKey);
 		checked = {
 			values,
 			settings,
 			expiresAt: claims.expiresAt?.getTime(),
 			reference: { id: reference?.id ?? '', name: reference?.name ?? '' },
-			pacer: pacerFor(settings.baseUrl, settings.apiKey),
+			digest,
+			pacer: pacerFor(digest),
 		};
 		checkedCredentials.set(context, checked);
 	}
@@ -305,6 +309,7 @@ function checkCredential(context: DnsFilterContext, credentials: ICredentialData
  */
 interface SendSettings extends CredentialSettings {
 	resolved: ICredentialsDecrypted;
+	digest: string;
 	pacer: ServerPacer;
 }
 
@@ -322,10 +327,10 @@ async function sendWithRetries(
 	const maxResponseBytes = Math.max(1, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
 	// n8n's getNode() deep-copies the node with its parameters: only errors need it.
 	const node = () => this.getNode();
-	const { apiKey, baseUrl, pacer } = settings;
+	const { baseUrl, pacer } = settings;
 
 	const signal = cancelSignal(this);
-	const budget = budgetFor(baseUrl, apiKey, settings.throttleRequests, settings.throttleWindowSeconds);
+	const budget = budgetFor(settings.digest, settings.throttleRequests, settings.throttleWindowSeconds);
 	const idempotent = IDEMPOTENT.has(request.method);
 	const tries = (attempt: number) => `${attempt + 1} ${attempt ? 'tries' : 'try'}`;
 

@@ -1,5 +1,4 @@
 import type { RateLimitState } from './rateLimitHeaders';
-import { credentialDigest } from './throttle';
 import { cancellableSleep } from './wait';
 
 /**
@@ -245,9 +244,8 @@ export function setServerPacingEnabled(on: boolean): void {
 	enabled = on;
 }
 
-/** The pacer of one credential in this process (keyed like the local budget, by a digest). */
-export function pacerFor(baseUrl: string, apiKey: string): ServerPacer {
-	const id = credentialDigest(baseUrl, apiKey);
+/** The pacer of one credential in this process (`id` from credentialDigest, as for the local budget). */
+export function pacerFor(id: string): ServerPacer {
 	let pacer = pacers.get(id);
 	if (!pacer) {
 		pacer = new ServerPacer();

@@ -79,15 +79,12 @@ export function credentialDigest(baseUrl: string, apiKey: string): string {
 	return createHash('sha256').update(`${baseUrl}\u0000${apiKey}`).digest('hex');
 }
 
-/** The budget for one credential; a changed limit or window starts a fresh budget. */
-export function budgetFor(
-	baseUrl: string,
-	apiKey: string,
-	limit: number,
-	windowSeconds: number,
-): RollingWindowBudget | undefined {
+/**
+ * The budget for one credential (`id` from credentialDigest); a changed limit or window starts a
+ * fresh budget.
+ */
+export function budgetFor(id: string, limit: number, windowSeconds: number): RollingWindowBudget | undefined {
 	if (!(limit > 0) || !(windowSeconds > 0)) return undefined;
-	const id = credentialDigest(baseUrl, apiKey);
 	const windowMs = windowSeconds * 1000;
 	const existing = budgets.get(id);
 	if (existing && existing.limit === Math.floor(limit) && existing.windowMs === windowMs) return existing;
