@@ -22,6 +22,34 @@ const credentials = () => ({ apiKey, baseUrl: api.url });
 const pageNumber = (record) => Number(record.query.get('page[number]'));
 const network = (id, extra = {}) => ({ id: String(id), type: 'networks', attributes: { name: `net-${id}`, ...extra } });
 
+/** "Network → Get Network" with its ID from each item's `id`, plus `extra` parameters. */
+function showNetwork(extra = {}) {
+	const row = operationById(loadOperations(), 'V1_Networks-show');
+	const idField = row.fields.find((field) => field.in === 'path' && field.wireName === 'id').field;
+	return { ...buildParameters(row), [idField]: '={{ $json.id }}', ...extra };
+}
+
+/** Answers GET /v1/networks/:id with that network. */
+const answerNetwork = (req, res) => json(res, 200, { data: network(Number(req.url.split('/')[3]?.split('?')[0]) || 1) });
+
+/**
+ * The real node, wrapped only to show the test its Stop signal: `onStart(stop)` before its
+ * execute(), `onEnd(stop)` after it.
+ */
+function withStopSignal(onStart, onEnd = () => {}) {
+	const dnsFilter = loadDnsFilterNode();
+	return {
+		description: dnsFilter.description,
+		async execute() {
+			const stop = this.getExecutionCancelSignal();
+			onStart(stop);
+			const output = await dnsFilter.execute.call(this);
+			onEnd(stop);
+			return output;
+		},
+	};
+}
+
 /**
  * What hangs on an AbortSignal: its 'abort' listeners (public API) and the composite signals
  * registered on it by AbortSignal.any (Node internals; the probe checks itself first, so a Node
@@ -40,24 +68,14 @@ function attachedTo(signal) {
 
 describe('per-request footprint', () => {
 	test("60 requests leave nothing attached to the execution's Stop signal", async () => {
-		api.setHandler((req, res) => json(res, 200, { data: network(Number(req.url.split('/')[3]?.split('?')[0]) || 1) }));
-		const dnsFilter = loadDnsFilterNode();
+		api.setHandler(answerNetwork);
 		let before;
 		let after;
-		// The real node, wrapped only to look at its Stop signal before and after its execute().
-		const wrapped = {
-			description: dnsFilter.description,
-			async execute() {
-				const stop = this.getExecutionCancelSignal();
-				before = attachedTo(stop);
-				const output = await dnsFilter.execute.call(this);
-				after = attachedTo(stop);
-				return output;
-			},
-		};
-		const row = operationById(loadOperations(), 'V1_Networks-show');
-		const idField = row.fields.find((field) => field.in === 'path' && field.wireName === 'id').field;
-		const parameters = { ...buildParameters(row), [idField]: '={{ $json.id }}' };
+		const wrapped = withStopSignal(
+			(stop) => (before = attachedTo(stop)),
+			(stop) => (after = attachedTo(stop)),
+		);
+		const parameters = showNetwork();
 		const items = Array.from({ length: 60 }, (_, i) => ({ id: i + 1 }));
 		const { error, items: output } = await runNode({ nodeType: wrapped, parameters, items, credentials: credentials() });
 		assert.equal(error, undefined);
@@ -65,23 +83,6 @@ describe('per-request footprint', () => {
 		assert.equal(api.requests.length, 60);
 		assert.deepEqual(after, before, 'each try detaches from Stop when it ends');
 	});
-
-	/** The real node, wrapped only to hand its Stop signal to the test while it runs. */
-	const withStopSignal = (onStop) => {
-		const dnsFilter = loadDnsFilterNode();
-		return {
-			description: dnsFilter.description,
-			async execute() {
-				onStop(this.getExecutionCancelSignal());
-				return await dnsFilter.execute.call(this);
-			},
-		};
-	};
-	const showNetworks = (concurrency) => {
-		const row = operationById(loadOperations(), 'V1_Networks-show');
-		const idField = row.fields.find((field) => field.in === 'path' && field.wireName === 'id').field;
-		return { ...buildParameters(row), [idField]: '={{ $json.id }}', requestOptions: { concurrency } };
-	};
 
 	test('five tries in flight together hang one listener on Stop, not one each', async () => {
 		let stop;
@@ -94,7 +95,7 @@ describe('per-request footprint', () => {
 			(req, res) =>
 				new Promise((resolve) => {
 					held.push(() => {
-						json(res, 200, { data: network(Number(req.url.split('/')[3]?.split('?')[0]) || 1) });
+						answerNetwork(req, res);
 						resolve();
 					});
 					if (held.length < 5) return;
@@ -109,7 +110,7 @@ describe('per-request footprint', () => {
 				stop = signal;
 				idle = attachedTo(signal);
 			}),
-			parameters: showNetworks(5),
+			parameters: showNetwork({ requestOptions: { concurrency: 5 } }),
 			items,
 			credentials: credentials(),
 		});
@@ -132,8 +133,8 @@ describe('per-request footprint', () => {
 		});
 		const started = Date.now();
 		const { items } = await runNode({
-			nodeType: withStopSignal(() => {}),
-			parameters: showNetworks(5),
+			nodeType: loadDnsFilterNode(),
+			parameters: showNetwork({ requestOptions: { concurrency: 5 } }),
 			items: Array.from({ length: 12 }, (_, i) => ({ id: i + 1 })),
 			credentials: credentials(),
 			cancelAfterMs: 700,
@@ -171,11 +172,9 @@ describe('credential checks done once per execution', () => {
 			await new Promise((resolve) => setTimeout(resolve, 1500));
 			json(res, 200, { data: network(1) });
 		});
-		const row = operationById(loadOperations(), 'V1_Networks-show');
-		const idField = row.fields.find((field) => field.in === 'path' && field.wireName === 'id').field;
 		const { items } = await runNode({
 			nodeType: loadDnsFilterNode(),
-			parameters: { ...buildParameters(row), [idField]: '={{ $json.id }}' },
+			parameters: showNetwork(),
 			items: [{ id: 1 }, { id: 2 }, { id: 3 }],
 			credentials: { apiKey: expiring, baseUrl: api.url },
 			continueOnFail: true,
@@ -191,16 +190,9 @@ describe('credential checks done once per execution', () => {
 describe('parameters read once per execution unless they hold an expression', () => {
 	test('Simplify and Include Secrets given by expressions still differ per item', async () => {
 		api.setHandler((req, res) => json(res, 200, { data: network(req.url.split('/')[3], { secret_key: 'abcdefghijklmnopqrstuvwxyz' }) }));
-		const row = operationById(loadOperations(), 'V1_Networks-show');
-		const idField = row.fields.find((field) => field.in === 'path' && field.wireName === 'id').field;
 		const { error, items } = await runNode({
 			nodeType: loadDnsFilterNode(),
-			parameters: {
-				...buildParameters(row),
-				[idField]: '={{ $json.id }}',
-				simplify: '={{ $json.simple }}',
-				includeSecrets: '={{ $json.secrets }}',
-			},
+			parameters: showNetwork({ simplify: '={{ $json.simple }}', includeSecrets: '={{ $json.secrets }}' }),
 			items: [
 				{ id: 1, simple: true, secrets: false },
 				{ id: 2, simple: false, secrets: true },
@@ -216,11 +208,9 @@ describe('parameters read once per execution unless they hold an expression', ()
 
 	test('a fixed Simplify applies to every item', async () => {
 		api.setHandler((req, res) => json(res, 200, { data: network(req.url.split('/')[3]) }));
-		const row = operationById(loadOperations(), 'V1_Networks-show');
-		const idField = row.fields.find((field) => field.in === 'path' && field.wireName === 'id').field;
 		const { items } = await runNode({
 			nodeType: loadDnsFilterNode(),
-			parameters: { ...buildParameters(row), [idField]: '={{ $json.id }}', simplify: false },
+			parameters: showNetwork({ simplify: false }),
 			items: [{ id: 1 }, { id: 2 }, { id: 3 }],
 			credentials: credentials(),
 		});
