@@ -35,7 +35,15 @@ export class DnsFilterApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.dnsfilter.com',
 			required: true,
-			description: 'Root of the DNSFilter API, without a trailing slash',
+			description: 'Root of the DNSFilter API, without a trailing slash. https:// only; plain http:// only to this machine (localhost, 127.x.x.x, [::1]) unless Allow Plain HTTP is on.',
+		},
+		{
+			displayName: 'Allow Plain HTTP',
+			name: 'allowPlainHttp',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether a Base URL starting with http:// may point at another machine. The API key then travels unencrypted: only for a trusted proxy on a private network.',
 		},
 		{
 			displayName: 'Requests per Window (per n8n Process)',
@@ -71,7 +79,11 @@ export class DnsFilterApi implements ICredentialType {
 	// own message.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			// Refused before the key is attached (the node's requests check the same in the transport):
+			// plain http to another machine without the explicit allow, or a query or fragment that
+			// would swallow the path.
+			baseURL:
+				'={{ (() => { const url = String($credentials.baseUrl).trim().replace(/\\/+$/, ""); if (/[?#]/.test(url)) { throw new Error("The DNSFilter credential\'s Base URL must not contain ? or #: remove everything from there on. Nothing was sent."); } if (/^http:\\/\\//i.test(url) && $credentials.allowPlainHttp !== true && !/^http:\\/\\/(localhost|[^/:]+\\.localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d+)?(\\/|$)/i.test(url)) { throw new Error("The DNSFilter credential\'s Base URL is plain http:// to another machine, which would send the API key unencrypted: use https://, or switch on Allow Plain HTTP for a trusted proxy. Nothing was sent."); } return url; })() }}',
 			url: '/v1/current_user',
 			method: 'GET',
 		},

@@ -60,13 +60,14 @@ describe('generated secret table', () => {
 		assert.deepEqual(SECRET_FIELDS['V1_Api_Keys-show'], { names: ['token'], paths: ['data.attributes.token'], returnsSecret: false });
 	});
 
-	test('"Include Secrets" is offered exactly for the operations whose answer is masked', () => {
+	test('"Include Secrets" is offered exactly for the operations whose answer is masked, and for Custom API Call', () => {
 		const properties = nodeType.description.properties.filter((p) => p.name === 'includeSecrets');
 		const shown = properties.flatMap((p) => p.displayOptions.show.operation.map((o) => `${p.displayOptions.show.resource[0]}:${o}`)).sort();
 		const { SECRET_FIELDS } = loadBuilt('nodes/DnsFilter/generated/secretFields.js');
 		const expected = Object.entries(SECRET_FIELDS)
 			.filter(([, s]) => !s.returnsSecret)
 			.map(([id]) => `${op(id).resource}:${op(id).operation}`)
+			.concat('customApiCall:customApiCall')
 			.sort();
 		assert.deepEqual(shown, expected);
 		assert.ok(properties.every((p) => p.default === false && p.type === 'boolean'));

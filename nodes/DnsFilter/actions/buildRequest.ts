@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ApiRequest } from '../transport';
 import type { FieldSpec, OperationSpec } from '../types/operationSpec';
 import { isRecord } from '../utils/isRecord';
+import { ALL_SECRET_NAMES } from './secretNames';
 
 const labels = new WeakMap<FieldSpec, string>();
 
@@ -340,7 +341,7 @@ export function buildRequest(this: IExecuteFunctions, spec: OperationSpec, itemI
 	}
 	if (railsPairs.length) path = `${path}?${railsPairs.join('&')}`;
 
-	const request: ApiRequest = { method: spec.method, path };
+	const request: ApiRequest = { method: spec.method, path, secretNames: ALL_SECRET_NAMES };
 	if (Object.keys(qs).length) request.qs = qs;
 	if (body !== undefined) request.body = body;
 	return request;

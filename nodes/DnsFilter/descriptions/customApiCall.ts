@@ -85,5 +85,14 @@ export const customApiCallProperties: INodeProperties[] = [
 		default: false,
 		description: 'Whether to walk page[number] / page[size] until the list ends and return every record',
 	},
+	{
+		displayName: 'Include Secrets',
+		name: 'includeSecrets',
+		type: 'boolean',
+		displayOptions: { show: { resource: [CUSTOM_API_CALL], operation: [CUSTOM_API_CALL] } },
+		default: false,
+		description:
+			"Whether to return secrets (a network's secret_key, an API key's token) in full. Off: masked as the matching operation masks them, so they never reach the execution log or an AI agent.",
+	},
 ];
 

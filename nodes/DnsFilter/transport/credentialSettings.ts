@@ -29,21 +29,45 @@ function bounded(node: INode, credentials: ICredentialDataDecryptedObject, name:
 	return value;
 }
 
+/** Hosts on this machine: plain HTTP to them never crosses a network (a local proxy, a test stand-in). */
+export function isLoopbackHost(hostname: string): boolean {
+	const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+	return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+function baseUrlError(node: INode, itemIndex: number, message: string, fix: string): NodeOperationError {
+	return new NodeOperationError(node, `The DNSFilter credential's "Base URL" ${message}`, {
+		itemIndex,
+		description: `Open the DNSFilter credential and ${fix}. Nothing was sent.`,
+	});
+}
+
 /** Reads and checks the credential before anything is sent; messages name the field to fix. */
 export function readCredentialSettings(node: INode, credentials: ICredentialDataDecryptedObject, itemIndex: number): CredentialSettings {
 	const apiKey = String(credentials.apiKey ?? '');
-	const baseUrl = String(credentials.baseUrl ?? 'https://api.dnsfilter.com').trim().replace(/\/+$/, '');
+	const raw = String(credentials.baseUrl ?? 'https://api.dnsfilter.com').trim();
+	const baseUrl = raw.replace(/\/+$/, '');
 	let parsed: URL | undefined;
 	try {
 		parsed = new URL(baseUrl);
 	} catch {
 		parsed = undefined;
 	}
+	const defaultFix = 'set "Base URL" to https://api.dnsfilter.com (or your proxy\'s address)';
 	if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.username || parsed.password) {
-		throw new NodeOperationError(node, 'The DNSFilter credential\'s "Base URL" is not an http(s) address without user or password', {
+		throw baseUrlError(node, itemIndex, 'is not an http(s) address without user or password', defaultFix);
+	}
+	// Paths are appended to the Base URL as text: a query or fragment in it would swallow them.
+	if (/[?#]/.test(baseUrl)) {
+		throw baseUrlError(node, itemIndex, `must not contain "?" or "#" (it is ${parsed.origin}${parsed.pathname}…)`, `remove everything from the "${baseUrl.includes('?') ? '?' : '#'}" on, so "Base URL" is only the API's address, e.g. https://api.dnsfilter.com`);
+	}
+	if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname) && credentials.allowPlainHttp !== true) {
+		throw baseUrlError(
+			node,
 			itemIndex,
-			description: 'Open the DNSFilter credential and set "Base URL" to https://api.dnsfilter.com (or your proxy\'s address). Nothing was sent.',
-		});
+			`is plain http:// to ${parsed.host}, which would send the API key unencrypted`,
+			'use https:// (DNSFilter is https://api.dnsfilter.com). Plain http is allowed only to this machine (localhost, 127.x.x.x, [::1]), or with "Allow Plain HTTP" switched on for a trusted proxy on a private network',
+		);
 	}
 	return {
 		apiKey,

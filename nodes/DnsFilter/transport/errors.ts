@@ -2,6 +2,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { isRecord } from '../utils/isRecord';
+import { nestsDeeperThan } from './jsonDepth';
 
 export interface ApiErrorDetails {
 	message: string;
@@ -61,7 +62,11 @@ function safeStringify(value: unknown): string {
 	}
 }
 
+/** Error bodies nest a level or two; a deeper one is read as text, not walked. */
+const MAX_ERROR_DEPTH = 50;
+
 function tryParseJson(text: string): unknown {
+	if (nestsDeeperThan(text, MAX_ERROR_DEPTH) !== undefined) return undefined;
 	try {
 		return JSON.parse(text);
 	} catch {
@@ -70,17 +75,50 @@ function tryParseJson(text: string): unknown {
 }
 
 /**
+ * The API's message out of a JSON error body cut off at the read limit (so no longer JSON): the
+ * first "error" or "message" string, as far as it was read.
+ */
+function messageFromCutJson(text: string): string | undefined {
+	const match = /"(?:error|message|detail|title)"\s*:\s*(?:\{\s*"message"\s*:\s*)?"((?:[^"\\]|\\.){1,2000})/.exec(text.slice(0, 16 * 1024));
+	if (!match) return undefined;
+	const raw = match[1].replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))).replace(/\\(.)/g, '$1');
+	const message = clip(raw, MAX_TEXT * 2);
+	return message === '' ? undefined : message;
+}
+
+/** A readable excerpt of any text: control characters and markup-free runs of it, collapsed. */
+function excerpt(text: string): string | undefined {
+	// eslint-disable-next-line no-control-regex
+	const printable = clip(text.slice(0, 4 * MAX_TEXT).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' '));
+	return printable === '' ? undefined : printable;
+}
+
+/**
  * Reads the API's own words out of an error body. DNSFilter answers in several shapes:
  * V1 `{"error": "msg", "type"}`, V2 `{"error": {"message", "type"}}`, 422 `["msg", …]`,
  * and proxies in front of it answer with HTML or plain text.
  */
+function nonEmpty(text: string | undefined): string | undefined {
+	return text === undefined || text.trim() === '' ? undefined : text;
+}
+
+function withMessage(message: string | undefined): ApiErrorDetails | undefined {
+	return message === undefined ? undefined : { message };
+}
+
 export function extractApiError(body: unknown): ApiErrorDetails | undefined {
+	const details = extractDetails(body);
+	return details && nonEmpty(details.message) !== undefined ? details : undefined;
+}
+
+function extractDetails(body: unknown): ApiErrorDetails | undefined {
 	if (typeof body === 'string' || Buffer.isBuffer(body)) {
 		const text = (Buffer.isBuffer(body) ? body.subarray(0, ERROR_BODY_LIMIT).toString() : body.slice(0, ERROR_BODY_LIMIT)).trim();
 		if (text === '') return undefined;
 		const parsed = tryParseJson(text);
-		if (parsed !== undefined) return extractApiError(parsed);
-		return { message: textOf(text) };
+		if (parsed !== undefined) return extractApiError(parsed) ?? withMessage(excerpt(text));
+		const looksLikeJson = /^[[{]/.test(text);
+		return withMessage((looksLikeJson ? messageFromCutJson(text) : undefined) ?? nonEmpty(textOf(text)) ?? excerpt(text));
 	}
 	if (Array.isArray(body)) {
 		const messages = body.slice(0, 20).map((entry) => (typeof entry === 'string' ? entry : safeStringify(entry)));
@@ -110,6 +148,60 @@ export interface FailedResponse {
 	method: string;
 	path: string;
 	itemIndex: number;
+	/** Attribute names that hold secrets (a network's `secret_key`, a key's `token`): their values never show in the error. */
+	secretNames?: readonly string[];
+	/** What was sent, so a secret sent and echoed back in the message is recognised. */
+	sentBody?: unknown;
+}
+
+const SECRET_HIDDEN = '[secret]';
+
+/** Values under the secret names anywhere in `values`, walked without recursion and bounded in effort. */
+function secretValuesIn(values: unknown[], names: ReadonlySet<string>): string[] {
+	const found = new Set<string>();
+	const stack = [...values];
+	for (let visited = 0; stack.length && visited < 20_000; visited++) {
+		const value = stack.pop();
+		if (typeof value === 'string') {
+			if (value.length > 2 && value.length < 100_000 && /^[[{]/.test(value.trim())) {
+				const parsed = tryParseJson(value);
+				if (parsed !== undefined && typeof parsed === 'object') stack.push(parsed);
+			}
+			continue;
+		}
+		if (value === null || typeof value !== 'object') continue;
+		if (Array.isArray(value)) {
+			stack.push(...value.slice(0, 1_000));
+			continue;
+		}
+		for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
+			if (names.has(key) && (typeof entry === 'string' || typeof entry === 'number') && String(entry).length >= 4) found.add(String(entry));
+			else stack.push(entry);
+		}
+	}
+	// Longest first, so a secret that contains another is hidden whole.
+	return [...found].sort((a, b) => b.length - a.length);
+}
+
+/** The body with the secrets hidden before anything is taken from it, so a message cut short cannot keep half of one. */
+function hiddenIn(body: unknown, hide: (text: string) => string): unknown {
+	if (typeof body === 'string') return hide(body);
+	if (body === null || typeof body !== 'object') return body;
+	let text: string | undefined;
+	try {
+		text = JSON.stringify(body);
+	} catch {
+		return body;
+	}
+	const hidden = hide(text);
+	return hidden === text ? body : (tryParseJson(hidden) ?? hidden);
+}
+
+function secretHider(failure: FailedResponse): (text: string) => string {
+	if (!failure.secretNames?.length) return (text) => text;
+	const secrets = secretValuesIn([failure.body, failure.sentBody], new Set(failure.secretNames));
+	if (!secrets.length) return (text) => text;
+	return (text) => secrets.reduce((result, secret) => result.split(secret).join(SECRET_HIDDEN), text);
 }
 
 function statusHint(statusCode: number, path: string): string {
@@ -143,20 +235,23 @@ const FALLBACK_MESSAGES: Record<number, string> = {
 
 /** Turns a failed response into the NodeApiError users see; never copies request headers. */
 export function buildApiError(node: INode, failure: FailedResponse): NodeApiError {
-	const details = extractApiError(failure.body);
-	const message =
+	const hide = secretHider(failure);
+	const details = extractApiError(hiddenIn(failure.body, hide));
+	const message = hide(
 		details?.message ??
-		FALLBACK_MESSAGES[failure.statusCode] ??
-		(failure.statusCode >= 500 ? 'DNSFilter server error' : 'DNSFilter request failed');
+			FALLBACK_MESSAGES[failure.statusCode] ??
+			(failure.statusCode >= 500 ? 'DNSFilter server error' : 'DNSFilter request failed'),
+	);
+	const type = details?.type === undefined ? undefined : hide(details.type);
 	const descriptionParts = [
-		details?.type ? `Type: ${details.type}.` : '',
+		type ? `Type: ${type}.` : '',
 		statusHint(failure.statusCode, failure.path),
 		`(${failure.method} ${failure.path} → HTTP ${failure.statusCode})`,
 	].filter(Boolean);
 	const errorResponse: JsonObject = {
 		httpCode: String(failure.statusCode),
 		message,
-		...(details?.type ? { type: details.type } : {}),
+		...(type ? { type } : {}),
 	};
 	return new NodeApiError(node, errorResponse, {
 		message: `${message} [HTTP ${failure.statusCode}]`,

@@ -18,10 +18,11 @@ import { assertApiKeyUsable, expiredKeyMessage } from './apiKey';
 import type { CredentialSettings } from './credentialSettings';
 import { readCredentialSettings } from './credentialSettings';
 import { deadlineAfter } from './deadlines';
+import { nestsDeeperThan } from './jsonDepth';
 import { buildApiError, ERROR_BODY_LIMIT, htmlTitle } from './errors';
 import { decideRedirect, isRedirect } from './redirects';
 import type { Redactor } from './redact';
-import { redactError, redactorFor } from './redact';
+import { redactError, redactJson, redactorFor } from './redact';
 import { discardBody, readBody } from './responseBody';
 import type { RateLimitState } from './retryTiming';
 import { backoffDelay, parseRetryAfter, rateLimitDelay, readRateLimitState } from './retryTiming';
@@ -43,6 +44,8 @@ export interface ApiRequest {
 	body?: IDataObject | IDataObject[] | GenericValue | GenericValue[];
 	/** How array query values are written; OpenAPI's default (form, explode) is `repeat`. */
 	arrayFormat?: 'repeat' | 'brackets' | 'indices' | 'comma';
+	/** Attribute names that hold secrets: their values are hidden in error messages (an API echoing them in a 422). */
+	secretNames?: readonly string[];
 }
 
 export interface RetryPolicy {
@@ -148,6 +151,24 @@ function connectionErrorCode(error: unknown): string {
 	return typeof code === 'string' ? code : 'network error';
 }
 
+/**
+ * Codes that mean an answer came back but could not be read: Node's HTTP parser refused it
+ * (`HPE_…`), or its body did not decode as its Content-Encoding said (zlib `Z_…`, brotli
+ * `ERR__…`). The server answered, so this is no network failure, and sending again would get
+ * the same answer. Returns what to tell the user, or undefined for a real network failure.
+ */
+function unreadableAnswer(code: string, headers: IDataObject | undefined): string | undefined {
+	if (code === 'HPE_HEADER_OVERFLOW') {
+		return 'its headers are larger than the 16 KB that Node.js reads (HPE_HEADER_OVERFLOW); a proxy in between may be adding them, or n8n may be started with a larger --max-http-header-size';
+	}
+	if (code.startsWith('HPE_')) return `it is not valid HTTP (${code})`;
+	if (code.startsWith('Z_') || code.startsWith('ERR__') || code.startsWith('ERR_ZLIB') || code.includes('BROTLI')) {
+		const encoding = headers ? headerValue(headers, 'content-encoding') : undefined;
+		return `its body is not the ${encoding ? `"${encoding.slice(0, 40)}"` : 'compressed'} data its Content-Encoding header announces (${code})`;
+	}
+	return undefined;
+}
+
 /** Rejects when `signal` aborts, even if the HTTP helper ignores the signal. */
 async function untilSettledOrAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 	if (signal.aborted) {
@@ -213,15 +234,29 @@ export function unexpectedBodyError(
 	});
 }
 
-function parseJson(exchange: Exchange): { ok: true; value: unknown } | { ok: false } {
-	if (exchange.decoded !== undefined) return { ok: true, value: exchange.decoded };
+/** Deeper than any DNSFilter answer nests (a handful of levels): past it an answer is refused, not walked. */
+export const MAX_JSON_DEPTH = 200;
+
+type Parsed = { ok: true; value: unknown; text: string } | { ok: false; text: string; tooDeep?: number };
+
+function parseJson(exchange: Exchange): Parsed {
+	if (exchange.decoded !== undefined) return { ok: true, value: exchange.decoded, text: '' };
 	const text = exchange.bytes.toString('utf8').replace(/^\uFEFF/, '');
-	if (text.trim() === '') return { ok: true, value: undefined };
+	if (text.trim() === '') return { ok: true, value: undefined, text };
+	const tooDeep = nestsDeeperThan(text, MAX_JSON_DEPTH);
+	if (tooDeep !== undefined) return { ok: false, text, tooDeep };
 	try {
-		return { ok: true, value: JSON.parse(text) };
+		return { ok: true, value: JSON.parse(text), text };
 	} catch {
-		return { ok: false };
+		return { ok: false, text };
 	}
+}
+
+/** The answer's value with the key taken out wherever a trace of it shows (a server echoing the Authorization header). */
+function withoutKey(parsed: { value: unknown; text: string }, redact: Redactor): unknown {
+	if (parsed.value === undefined || parsed.value === null) return parsed.value;
+	if (parsed.text !== '' && !redact.traces(parsed.text)) return parsed.value;
+	return redactJson(parsed.value, redact);
 }
 
 /**
@@ -273,7 +308,7 @@ const checkedCredentials = new WeakMap<object, CheckedCredential>();
  * they are worked out once per execution; only the expiry is compared with the clock every time.
  */
 function checkCredential(context: DnsFilterContext, credentials: ICredentialDataDecryptedObject, itemIndex: number): CheckedCredential {
-	const values = [credentials.apiKey, credentials.baseUrl, credentials.throttleRequests, credentials.throttleWindowSeconds];
+	const values = [credentials.apiKey, credentials.baseUrl, credentials.throttleRequests, credentials.throttleWindowSeconds, credentials.allowPlainHttp];
 	let checked = checkedCredentials.get(context);
 	if (!checked || !checked.values.every((value, index) => value === values[index])) {
 		const node = context.getNode();
@@ -353,6 +388,14 @@ async function sendWithRetries(
 				throw new NodeOperationError(node(), 'The execution was cancelled while waiting for DNSFilter', { itemIndex });
 			}
 			const { code } = outcome;
+			const unreadable = unreadableAnswer(code, outcome.headers);
+			if (unreadable) {
+				const status = outcome.statusCode === undefined ? '' : ` (HTTP ${outcome.statusCode})`;
+				throw new NodeOperationError(node(), `DNSFilter's answer to ${request.method} ${request.path}${status} could not be read: ${unreadable}`, {
+					description: `An answer arrived, so this is not a network failure and it was not sent again. Check the Base URL in the credential and any proxy between n8n and DNSFilter. Nothing from this answer was used.`,
+					itemIndex,
+				});
+			}
 			const delay = backoffDelay(attempt);
 			if (idempotent && (await waitBeforeRetry(attempt, delay))) {
 				if (request.method === 'DELETE') deleteOutcomeUnknown = true;
@@ -411,20 +454,28 @@ async function sendWithRetries(
 				method: request.method,
 				path: request.path,
 				itemIndex,
+				secretNames: request.secretNames,
+				sentBody: request.body,
 			});
 		}
 
 		const parsed = parseJson(exchange);
 		if (!parsed.ok) {
-			const text = exchange.bytes.toString('utf8');
+			if (parsed.tooDeep !== undefined) {
+				throw new NodeOperationError(node(), `DNSFilter's answer to ${request.method} ${request.path} nests deeper than ${MAX_JSON_DEPTH} levels; it was not read`, {
+					itemIndex,
+					description: `The JSON nests more than ${MAX_JSON_DEPTH} levels deep (DNSFilter's own answers nest a handful), so it is not a DNSFilter answer this node can use. Check the Base URL in the credential; a proxy in between may be rewriting answers. Nothing from this answer was used.`,
+				});
+			}
+			const title = htmlTitle(parsed.text);
 			throw unexpectedBodyError(
 				node(),
-				{ method: request.method, path: request.path, statusCode, ...describeBody(exchange, redact), htmlTitle: htmlTitle(text) },
+				{ method: request.method, path: request.path, statusCode, ...describeBody(exchange, redact), htmlTitle: title === undefined ? undefined : redact(title) },
 				'JSON',
 				itemIndex,
 			);
 		}
-		return answered(exchange, attempt, redact, parsed.value);
+		return answered(exchange, attempt, redact, withoutKey(parsed, redact));
 	}
 }
 
@@ -462,7 +513,7 @@ interface ExchangeLimits {
 	itemIndex: number;
 }
 
-type Outcome = { ok: true; exchange: Exchange } | { ok: false; code: string };
+type Outcome = { ok: true; exchange: Exchange } | { ok: false; code: string; statusCode?: number; headers?: IDataObject };
 
 /**
  * One try: the request, any same-origin redirects, and the body, all within one deadline.
@@ -525,9 +576,10 @@ async function exchangeHops(
 	let aborter: TryAborter | undefined;
 	let signal: AbortSignal | undefined;
 	let context: DnsFilterContext | undefined;
-	const failed = (error: unknown): Outcome => ({
+	const failed = (error: unknown, answer?: { statusCode: number; headers: IDataObject }): Outcome => ({
 		ok: false,
 		code: aborter?.timedOut() && !limits.signal?.aborted ? 'DEADLINE' : connectionErrorCode(error),
+		...answer,
 	});
 	let method = request.method;
 	let httpOptions: IHttpRequestOptions = {
@@ -611,6 +663,6 @@ async function exchangeHops(
 				description: 'Raise "Max Response Size (MB)" under Request Options if the answer is expected to be this large, or ask for less (a smaller Limit, narrower filters).',
 			});
 		}
-		return failed(read.error);
+		return failed(read.error, { statusCode, headers });
 	}
 }

@@ -8,6 +8,11 @@ import { appendRailsPairs, parseJsonValue } from '../buildRequest';
 import { requestSettingsFor } from '../requestSettings';
 import { isEmptyBody, shapeList, shapeRecord, successResult } from '../shapeOutput';
 import { METHODS_WITH_BODY } from '../../descriptions/customApiCall';
+import { OPERATIONS } from '../../generated/operations';
+import { SECRET_FIELDS } from '../../generated/secretFields';
+import type { OperationSpec } from '../../types/operationSpec';
+import { maskNamed } from '../maskSecrets';
+import { ALL_SECRET_NAMES } from '../secretNames';
 
 /**
  * Checks a custom path: below the base URL (no origin, no `//`), under /v1/ or /v2/, no `..`
@@ -46,29 +51,66 @@ export async function customApiCall(this: IExecuteFunctions, itemIndex: number):
 	if (problem) fail(problem, `Got "${path}". Example: /v1/networks or /v2/dictionary/ai_applications.`);
 
 	const query = parseJsonValue(this.getNodeParameter('requestQuery', itemIndex, '{}'), 'object', 'Query Parameters (JSON)', fail) as IDataObject | undefined;
-	const qs: IDataObject = {};
-	const railsPairs: string[] = [];
+	// Written into the path as the user wrote them, never through an object that could read a key
+	// such as `__proto__` as something else: lists of scalars repeat the name, objects go Rails-style.
+	const pairs: string[] = [];
 	for (const [key, value] of Object.entries(query ?? {})) {
-		if (isRecord(value) || (Array.isArray(value) && !isScalarList(value))) appendRailsPairs(railsPairs, key, value);
-		else qs[key] = value;
+		if (isScalarList(value)) for (const entry of value as unknown[]) appendRailsPairs(pairs, key, entry);
+		else appendRailsPairs(pairs, key, value);
 	}
-	const request: ApiRequest = { method, path: railsPairs.length ? `${path}?${railsPairs.join('&')}` : path };
-	if (Object.keys(qs).length) request.qs = qs;
+	const request: ApiRequest = { method, path: pairs.length ? `${path}?${pairs.join('&')}` : path, secretNames: ALL_SECRET_NAMES };
 	if (METHODS_WITH_BODY.includes(method)) {
 		const body = parseJsonValue(this.getNodeParameter('requestBody', itemIndex, ''), 'any', 'Body (JSON)', fail);
 		if (body !== undefined) request.body = body as IDataObject;
 	}
 
 	const settings = requestSettingsFor(this, itemIndex);
+	const mask = secretMaskFor(this, method, path, itemIndex);
 	if (method === 'GET' && this.getNodeParameter('requestReturnAll', itemIndex, false) === true) {
 		const style = path.startsWith('/v1/traffic_reports/') ? 'trafficReport' : 'v1';
 		const { records } = await dnsFilterApiRequestPaged.call(this, request, { style, returnAll: true, ...settings });
-		return shapeList(records, false);
+		return mask(shapeList(records, false));
 	}
 	const response = await dnsFilterApiRequest.call(this, request, settings);
 	if (response.statusCode === 204 || isEmptyBody(response.body)) return [successResult(undefined)];
 	const body = response.body;
-	if (Array.isArray(body)) return shapeList(body, false);
-	if (isRecord(body) && Array.isArray(body.data)) return shapeList(body.data, false);
-	return [shapeRecord(body, false)];
+	if (Array.isArray(body)) return mask(shapeList(body, false));
+	if (isRecord(body) && Array.isArray(body.data)) return mask(shapeList(body.data, false));
+	return mask([shapeRecord(body, false)]);
+}
+
+/**
+ * The secrets a custom call's answer may hold are masked as the generated operation for the same
+ * endpoint masks them (its schema's secret attributes); a path the document does not describe
+ * gets every secret name the document knows. Include Secrets turns masking off, as there.
+ */
+function secretMaskFor(context: IExecuteFunctions, method: string, path: string, itemIndex: number): (results: IDataObject[]) => IDataObject[] {
+	const keep = (results: IDataObject[]) => results;
+	if (context.getNodeParameter('includeSecrets', itemIndex, false) === true) return keep;
+	const spec = operationForPath(method, path);
+	const secrets = spec ? SECRET_FIELDS[spec.operationId] : undefined;
+	if (spec && (!secrets || secrets.returnsSecret)) return keep;
+	const names = new Set(secrets ? secrets.names : ALL_SECRET_NAMES);
+	return (results) => results.map((json) => maskNamed(json, names) as IDataObject);
+}
+
+/** The generated operation for a method and a concrete path; a literal segment beats a path parameter. */
+export function operationForPath(method: string, path: string): OperationSpec | undefined {
+	const segments = path.replace(/\/+$/, '').split('/');
+	let best: { spec: OperationSpec; parameters: number } | undefined;
+	for (const spec of OPERATIONS) {
+		if (spec.method !== method) continue;
+		const template = spec.path.split('/');
+		if (template.length !== segments.length) continue;
+		let parameters = 0;
+		const matches = template.every((part, index) => {
+			if (/^\{[^}]+\}$/.test(part)) {
+				parameters++;
+				return segments[index] !== '';
+			}
+			return part === segments[index];
+		});
+		if (matches && (!best || parameters < best.parameters)) best = { spec, parameters };
+	}
+	return best?.spec;
 }
