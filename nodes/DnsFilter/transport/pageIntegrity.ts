@@ -39,40 +39,49 @@ export function reportPageSignals(page: unknown): PageSignals {
 	return { totalRecords: count(page.total, 0), reportedSize: count(page.size, 1), reportedPage: count(page.self, 1) };
 }
 
-/** A record's identity, its type and id, or undefined when it has no id to tell it by. */
-export function identityOf(record: unknown): string | undefined {
+type RecordId = string | number;
+
+/** A record's id, or undefined when it has none to tell it by. */
+function idOf(record: unknown): RecordId | undefined {
 	if (!isRecord(record)) return undefined;
 	const { id } = record;
-	if (typeof id !== 'string' && typeof id !== 'number') return undefined;
-	return `${typeof record.type === 'string' ? record.type : ''}\u0000${String(id)}`;
+	return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }
 
 /**
- * The records a walk has kept, by identity, so that a record sent again on an overlapping page
- * is dropped. Only the id is remembered per record; records are serialized only when two share
- * an id, and two that share an id but differ in content are both kept (they are distinct
- * records, or one changed while the list was read: dropping either could lose data).
+ * The records a walk has kept, by identity (type and id), so that a record sent again on an
+ * overlapping page is dropped. Only the id is remembered per record, the record's own string
+ * (nothing new is built per record); records are serialized only when two share a type and id,
+ * and two that share them but differ in content are both kept (they are distinct records, or one
+ * changed while the list was read: dropping either could lose data).
  */
 export class RecordIdentities {
-	private readonly byKey = new Map<string, number | Set<string>>();
+	private readonly byType = new Map<string, Map<RecordId, number | Set<string>>>();
 
 	/** Appends `record` to `records` unless an equal record with its type and id is already there; true when appended. */
 	admit(record: unknown, records: unknown[]): boolean {
-		const key = identityOf(record);
-		if (key === undefined) {
+		const id = idOf(record);
+		if (id === undefined) {
 			records.push(record);
 			return true;
 		}
-		const known = this.byKey.get(key);
+		const type = (record as { type?: unknown }).type;
+		const typeKey = typeof type === 'string' ? type : '';
+		let byId = this.byType.get(typeKey);
+		if (!byId) {
+			byId = new Map();
+			this.byType.set(typeKey, byId);
+		}
+		const known = byId.get(id);
 		if (known === undefined) {
-			this.byKey.set(key, records.length);
+			byId.set(id, records.length);
 			records.push(record);
 			return true;
 		}
 		let texts: Set<string>;
 		if (typeof known === 'number') {
 			texts = new Set([canonicalJson(records[known])]);
-			this.byKey.set(key, texts);
+			byId.set(id, texts);
 		} else {
 			texts = known;
 		}
@@ -86,6 +95,6 @@ export class RecordIdentities {
 
 /** True when every record has an id, so a page read twice can be told apart from new records. */
 export function allIdentified(records: unknown[]): boolean {
-	for (const record of records) if (identityOf(record) === undefined) return false;
+	for (const record of records) if (idOf(record) === undefined) return false;
 	return true;
 }
