@@ -250,11 +250,13 @@ export async function dnsFilterApiRequestPaged(
 
 		const overlapped = skip > 0 || fresh + skip < count;
 		const short = count < serverSize;
-		// A page of records already read is the server stepping back to a smaller page size when it is
-		// short (each such page shrinks the size taken, so they cannot go on for long); a full one, after
-		// a traffic report's first or any second in a row, is a list that does not advance.
+		// A short V1 page of records already read is the server stepping back to a smaller page size
+		// (each such page shrinks the size taken, so they cannot go on for long). Any other page of
+		// records already read is a list that does not advance, but for a traffic report's first one,
+		// which its page.size and page.self may explain.
 		if (fresh === 0) {
-			if (!short && (stalled || !placed)) {
+			const shrinking = short && !placed;
+			if (!shrinking && (stalled || !placed)) {
 				if (!options.returnAll) {
 					this.logger.warn(`DNSFilter ${request.path}: page ${pageNumber} holds only records already read; stopped with ${records.length} records`);
 					break;
