@@ -3,12 +3,14 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isRecord } from '../utils/isRecord';
+import type { PageSignals } from './pageIntegrity';
+import { allIdentified, canonicalJson, metaSignals, RecordIdentities, reportPageSignals } from './pageIntegrity';
 import type { ApiRequest, ApiResponse, DnsFilterContext, RequestOptions } from './request';
 import { DEFAULT_MAX_PAGES, dnsFilterApiRequest, unexpectedBodyError } from './request';
 
 /**
- * `v1`: `{data: [...], links}` or a bare array, no totals; the end is a short page.
- * `trafficReport`: `{data: {values: [...], page: {next}}}`; the end is a missing `page.next`.
+ * `v1`: `{data: [...], links, meta}` or a bare array; the end is `links.next` when sent, else a short page.
+ * `trafficReport`: `{data: {values: [...], page: {next, size, self, total}}}`; the end is a missing `page.next`.
  */
 export type PaginationStyle = 'v1' | 'trafficReport';
 
@@ -37,27 +39,28 @@ export const MAX_PAGE_SIZE = 100;
 interface Page {
 	records: unknown[];
 	hasNext?: boolean;
+	signals: PageSignals;
 	envelope: IDataObject;
 }
 
 /** The records of one page, or undefined when the body is not a list of the expected style. */
 function pageOf(body: unknown, style: PaginationStyle): Page | undefined {
-	if (Array.isArray(body)) return { records: body, envelope: {} };
+	if (Array.isArray(body)) return { records: body, signals: {}, envelope: {} };
 	if (!isRecord(body)) return undefined;
 	const { data, ...rest } = body;
 	if (style === 'trafficReport' && isRecord(data)) {
 		const { values, page, ...report } = data;
 		if (!Array.isArray(values)) return undefined;
 		const next = isRecord(page) ? page.next : undefined;
-		return { records: values, hasNext: next !== undefined && next !== null, envelope: { ...rest, data: { ...report, page } } };
+		return { records: values, hasNext: next !== undefined && next !== null, signals: reportPageSignals(page), envelope: { ...rest, data: { ...report, page } } };
 	}
 	if (Array.isArray(data)) {
 		const links = isRecord(rest.links) ? rest.links : undefined;
 		const hasNext = links && 'next' in links ? Boolean(links.next) : undefined;
-		return { records: data, hasNext, envelope: rest };
+		return { records: data, hasNext, signals: metaSignals(rest.meta), envelope: rest };
 	}
 	// The spec declares a few paged lists whose `data` is one object: one record, the last page.
-	if (isRecord(data)) return { records: [data], hasNext: false, envelope: rest };
+	if (isRecord(data)) return { records: [data], hasNext: false, signals: {}, envelope: rest };
 	return undefined;
 }
 
@@ -81,18 +84,6 @@ export function notAListError(context: DnsFilterContext, request: ApiRequest, re
 		'a JSON list (an array, or "data" holding one)',
 		itemIndex,
 	);
-}
-
-/** Key order does not change a page's identity: objects are written with sorted keys. */
-function canonicalJson(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-	if (isRecord(value)) {
-		return `{${Object.keys(value)
-			.sort()
-			.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`)
-			.join(',')}}`;
-	}
-	return JSON.stringify(value) ?? 'null';
 }
 
 function pageHash(records: unknown[]): string {
@@ -134,11 +125,27 @@ class SeenPages {
 	}
 }
 
+const formatCount = (value: number) => value.toLocaleString('en-US');
+
 /**
  * Walks `page[number]`/`page[size]` until the list ends or `limit` records are in hand.
+ *
+ * A short page ends the list only when nothing says otherwise: `links.next` or a traffic
+ * report's `page.next`, when sent, decide; a `meta.total_count` / `page.total` above the records
+ * read so far, or a `meta.current_page` below `meta.total_pages`, keeps the walk going; and a
+ * short page that repeats records already read means the server shrank its page size (its pages
+ * start earlier than the records read), so the walk goes on from the page that starts at or before
+ * the first record it lacks. A page larger than the earlier ones starts past records never read;
+ * it is set aside and the walk steps back to the first page of the new size that covers them.
+ * Records sent twice (same type, id and content) are kept once; traffic-report rows, which have
+ * no ids, are placed by the report's own `page.size` and `page.self`. A list that ends with
+ * fewer records than its reported total, or that cannot be walked safely, fails with an error
+ * rather than coming back short.
+ *
  * Bounded against servers that never end a list: a page whose records were already seen in this
- * walk (any earlier page, compared by a hash of the whole page) and more than "Max Pages" pages
- * both stop the walk with an error that says how far it got. Distinct records are never dropped.
+ * walk (any earlier page, compared by a hash of the whole page), two pages in a row that bring
+ * nothing new, and more than "Max Pages" pages all stop the walk with an error that says how far
+ * it got. Distinct records are never dropped.
  */
 export async function dnsFilterApiRequestPaged(
 	this: DnsFilterContext,
@@ -153,17 +160,29 @@ export async function dnsFilterApiRequestPaged(
 	let envelope: IDataObject = {};
 	let pages = 0;
 	const seenPages = new SeenPages();
+	const identities = new RecordIdentities();
 	if (wanted === 0) return { records, pages, envelope };
 
 	const stopped = (message: string, description: string) =>
 		new NodeOperationError(this.getNode(), message, { itemIndex, description });
-	const progress = () =>
-		`${pages.toLocaleString('en-US')} ${pages === 1 ? 'page' : 'pages'} (${records.length.toLocaleString('en-US')} records)`;
+	const progress = () => `${formatCount(pages)} ${pages === 1 ? 'page' : 'pages'} (${formatCount(records.length)} records)`;
+	const nothingReturned = 'Nothing was returned, so a partial or repeated list is not mistaken for a complete one.';
 
-	for (let pageNumber = 1; ; pageNumber++) {
-		if (pageNumber > maxPages) {
+	/** The page size the server is taken to use: what was asked for, until its pages say otherwise. */
+	let serverSize = pageSize;
+	/** The previous page brought no record not already read. */
+	let stalled = false;
+	let repeatedRecords = 0;
+	let signals: PageSignals = {};
+	let pageNumber = 1;
+	const noteSizeChange = (from: number, to: number) => {
+		this.logger.warn(`DNSFilter ${request.path}: page ${pageNumber} holds ${to} records where earlier pages held ${from}; the walk goes on from the records read`);
+	};
+
+	for (;;) {
+		if (pages >= maxPages) {
 			throw stopped(
-				`DNSFilter's list at ${request.path} did not end after ${progress()}: stopped at the "Max Pages" limit of ${maxPages.toLocaleString('en-US')}`,
+				`DNSFilter's list at ${request.path} did not end after ${progress()}: stopped at the "Max Pages" limit of ${formatCount(maxPages)}`,
 				'Nothing was returned, so a partial list is not mistaken for a complete one. If the list really is this long, raise "Max Pages" under Request Options; otherwise narrow it with filters, or use a Limit.',
 			);
 		}
@@ -171,7 +190,36 @@ export async function dnsFilterApiRequestPaged(
 		const response = await dnsFilterApiRequest.call(this, pageRequest, options);
 		const page = pageOf(response.body, options.style);
 		if (!page) throw notAListError(this, pageRequest, response, itemIndex);
-		if (page.records.length) {
+		signals = page.signals;
+		const count = page.records.length;
+
+		// Where this page starts in the list: a traffic report says so; a V1 page is taken to start at
+		// (number - 1) x its own length, which only matters when it is longer than the pages before it.
+		const placed = signals.reportedSize !== undefined && signals.reportedPage !== undefined;
+		const start = placed
+			? (signals.reportedPage! - 1) * signals.reportedSize!
+			: pageNumber > 1 && count > serverSize
+				? (pageNumber - 1) * count
+				: undefined;
+		if (start !== undefined && start > records.length && count > 0) {
+			const size = placed ? signals.reportedSize! : count;
+			if (!placed && !allIdentified(page.records)) {
+				throw stopped(
+					`DNSFilter's page size changed while reading ${request.path}: page ${pageNumber} held ${formatCount(count)} records where earlier pages held ${formatCount(serverSize)}, so records between them were never sent`,
+					`Read ${progress()}. These records have no ids, so pages of the new size cannot be read again without repeating records. ${nothingReturned} Run it again, or use a Limit.`,
+				);
+			}
+			if (stalled) throw noProgress(pageNumber);
+			pages++;
+			stalled = true;
+			noteSizeChange(serverSize, size);
+			serverSize = size;
+			// Set aside unread: it is read again, in its place, once the records before it are in.
+			pageNumber = Math.floor(records.length / size) + 1;
+			continue;
+		}
+
+		if (count) {
 			const earlier = seenPages.repeatOf(page.records, pageNumber);
 			if (earlier !== undefined) {
 				// With a Limit the walk is bounded anyway: keep the distinct records read so far.
@@ -188,15 +236,79 @@ export async function dnsFilterApiRequestPaged(
 		pages++;
 		options.checkPage?.(response.body, pageNumber);
 		envelope = page.envelope;
-		// A loop, not push(...page): a server that ignores page[size] can send more records than
-		// one call takes as arguments.
-		const take = Math.min(page.records.length, wanted - records.length);
-		for (let index = 0; index < take; index++) records.push(page.records[index]);
+
+		// Rows a traffic report places before the end of those already read are read already.
+		const skip = placed && start! < records.length ? Math.min(count, records.length - start!) : 0;
+		let fresh = 0;
+		for (let index = skip; index < count && records.length < wanted; index++) {
+			if (identities.admit(page.records[index], records)) fresh++;
+			else repeatedRecords++;
+		}
 		options.onPage?.(pageNumber, records.length);
 		if (records.length >= wanted) break;
-		if (page.hasNext === false) break;
-		if (page.hasNext === undefined && page.records.length < pageSize) break;
-		if (page.records.length === 0) break;
+		if (count === 0) break;
+
+		const overlapped = skip > 0 || fresh + skip < count;
+		const short = count < serverSize;
+		// A short V1 page of records already read is the server stepping back to a smaller page size
+		// (each such page shrinks the size taken, so they cannot go on for long). Any other page of
+		// records already read is a list that does not advance, but for a traffic report's first one,
+		// which its page.size and page.self may explain.
+		if (fresh === 0) {
+			const shrinking = short && !placed;
+			if (!shrinking && (stalled || !placed)) {
+				if (!options.returnAll) {
+					this.logger.warn(`DNSFilter ${request.path}: page ${pageNumber} holds only records already read; stopped with ${records.length} records`);
+					break;
+				}
+				throw noProgress(pageNumber);
+			}
+			stalled = true;
+		} else {
+			stalled = false;
+		}
+
+		let ended: boolean;
+		if (page.hasNext !== undefined) ended = !page.hasNext;
+		else if (signals.totalRecords !== undefined && records.length < signals.totalRecords) ended = false;
+		else if (signals.totalPages !== undefined && signals.currentPage !== undefined && signals.currentPage < signals.totalPages) ended = false;
+		else ended = short && !overlapped;
+		if (ended) break;
+
+		let next = pageNumber + 1;
+		if (placed) {
+			if (signals.reportedSize !== serverSize && pages > 1) noteSizeChange(serverSize, signals.reportedSize!);
+			serverSize = signals.reportedSize!;
+			next = Math.floor(records.length / serverSize) + 1;
+		} else if (short && overlapped) {
+			// The page started before the records already read: the server's pages got smaller.
+			noteSizeChange(serverSize, count);
+			serverSize = count;
+			next = Math.max(next, Math.floor(records.length / serverSize) + 1);
+		} else if (count > serverSize) {
+			serverSize = count;
+		}
+		pageNumber = next;
+	}
+
+	if (signals.totalRecords !== undefined && records.length < Math.min(wanted, signals.totalRecords)) {
+		throw stopped(
+			`DNSFilter's list at ${request.path} ended after ${progress()}, but the server reported ${formatCount(signals.totalRecords)} records`,
+			`${nothingReturned} Records may have been deleted while the list was read: run it again. If it keeps happening, the server's pages skip records.`,
+		);
+	}
+	if (repeatedRecords) {
+		this.logger.warn(`DNSFilter ${request.path}: ${repeatedRecords} records were sent again on overlapping pages and are returned once`);
+	}
+	if (signals.totalRecords !== undefined && records.length > signals.totalRecords && options.returnAll) {
+		this.logger.warn(`DNSFilter ${request.path}: read ${records.length} records where the server reported ${signals.totalRecords}`);
 	}
 	return { records, pages, envelope };
+
+	function noProgress(this: void, number: number): NodeOperationError {
+		return stopped(
+			`DNSFilter sent page ${number} of ${request.path} with only records already read on earlier pages: the list does not advance`,
+			`Read ${progress()}. The server's pages overlap or repeat; ${nothingReturned.charAt(0).toLowerCase()}${nothingReturned.slice(1)}`,
+		);
+	}
 }
