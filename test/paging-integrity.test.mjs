@@ -54,6 +54,33 @@ describe('the server changes its page size part-way through a walk', () => {
 		assert.deepEqual(api.requests.slice(0, 4).map(pageNumber), [1, 2, 3, 5]);
 	});
 
+	test('page size dropping while the server keeps its place, with no links or totals: an error, not 250 of 1,000 records', async () => {
+		const all = networks(1000);
+		const pageStart = (page) => (page <= 2 ? (page - 1) * 100 : 200 + (page - 3) * 50);
+		api.setHandler((req, res, record) => {
+			const page = pageNumber(record);
+			json(res, 200, { data: all.slice(pageStart(page), pageStart(page) + (page <= 2 ? 100 : 50)) });
+		});
+		const { error, items } = await listNetworks();
+		assert.equal(items.length, 0, 'nothing returned');
+		assert.match(error?.message ?? '', /page size changed while reading \/v1\/networks: page 3 held 50 records where earlier pages held 100, and page 4 has more/);
+		assert.deepEqual(api.requests.map(pageNumber), [1, 2, 3, 4]);
+	});
+
+	test('a real last page of half a page costs one more request and ends the list; an uneven one costs none', async () => {
+		for (const [total, pages] of [
+			[250, [1, 2, 3, 4]],
+			[237, [1, 2, 3]],
+		]) {
+			api.requests.length = 0;
+			api.setHandler(statelessList(networks(total)));
+			const { error, items } = await listNetworks();
+			assert.equal(error, undefined, error?.message);
+			assert.deepEqual(ids(items), range(1, total));
+			assert.deepEqual(api.requests.map(pageNumber), pages);
+		}
+	});
+
 	test('page size dropping with links.next: a short page that links onward is not the end', async () => {
 		// This server keeps its place instead: page 3 holds records 201-250, and every page but the last links on.
 		const all = networks(1000);

@@ -48,6 +48,14 @@ function idOf(record: unknown): RecordId | undefined {
 	return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }
 
+/** A record's type and id as one string, for the rare checks that compare whole pages by identity. */
+export function identityKey(record: unknown): string | undefined {
+	const id = idOf(record);
+	if (id === undefined) return undefined;
+	const type = (record as { type?: unknown }).type;
+	return `${typeof type === 'string' ? type : ''}\u0000${typeof id}:${id}`;
+}
+
 /**
  * The records a walk has kept, by identity (type and id), so that a record sent again on an
  * overlapping page is dropped. Only the id is remembered per record, the record's own string

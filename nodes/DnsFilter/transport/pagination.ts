@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isRecord } from '../utils/isRecord';
 import type { PageSignals } from './pageIntegrity';
-import { allIdentified, canonicalJson, metaSignals, RecordIdentities, reportPageSignals } from './pageIntegrity';
+import { allIdentified, canonicalJson, identityKey, metaSignals, RecordIdentities, reportPageSignals } from './pageIntegrity';
 import type { ApiRequest, ApiResponse, DnsFilterContext, RequestOptions } from './request';
 import { DEFAULT_MAX_PAGES, dnsFilterApiRequest, unexpectedBodyError } from './request';
 
@@ -273,6 +273,23 @@ export async function dnsFilterApiRequestPaged(
 		else if (signals.totalRecords !== undefined && records.length < signals.totalRecords) ended = false;
 		else if (signals.totalPages !== undefined && signals.currentPage !== undefined && signals.currentPage < signals.totalPages) ended = false;
 		else ended = short && !overlapped;
+		// A short page that is an even fraction of the pages before it (50 after pages of 100) may be
+		// a server that shrank its pages without going back: it looks like the last page but leaves
+		// records unread. One more page tells: empty (or only records read already) is the end.
+		if (ended && !placed && pages > 1 && count > 1 && serverSize % count === 0 && page.hasNext === undefined) {
+			const probeNumber = pageNumber + 1;
+			const probeRequest = { ...request, qs: { ...request.qs, 'page[number]': probeNumber, 'page[size]': pageSize } };
+			const probeResponse = await dnsFilterApiRequest.call(this, probeRequest, options);
+			const probe = pageOf(probeResponse.body, options.style);
+			if (!probe) throw notAListError(this, probeRequest, probeResponse, itemIndex);
+			pages++;
+			if (probe.records.length && !onlyRecordsRead(probe.records, records)) {
+				throw stopped(
+					`DNSFilter's page size changed while reading ${request.path}: page ${pageNumber} held ${formatCount(count)} records where earlier pages held ${formatCount(serverSize)}, and page ${probeNumber} has more`,
+					`Read ${progress()}. The server's pages got smaller without starting again where the smaller size begins, so records between them were never sent. ${nothingReturned} Run it again, or use a Limit.`,
+				);
+			}
+		}
 		if (ended) break;
 
 		let next = pageNumber + 1;
@@ -304,6 +321,13 @@ export async function dnsFilterApiRequestPaged(
 		this.logger.warn(`DNSFilter ${request.path}: read ${records.length} records where the server reported ${signals.totalRecords}`);
 	}
 	return { records, pages, envelope };
+
+	/** Whether every one of `candidates` is already among `read` (by type and id; a record without an id never is). */
+	function onlyRecordsRead(this: void, candidates: unknown[], read: unknown[]): boolean {
+		if (!allIdentified(candidates)) return false;
+		const known = new Set(read.map(identityKey));
+		return candidates.every((record) => known.has(identityKey(record)));
+	}
 
 	function noProgress(this: void, number: number): NodeOperationError {
 		return stopped(
