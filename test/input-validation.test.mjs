@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
-import { loadDnsFilterNode, runNode } from './support/engine.mjs';
+import { loadBuilt, loadDnsFilterNode, runNode } from './support/engine.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { loadOperations, operationById } from './support/node-params.mjs';
 import { json, startStandIn } from './support/standin-server.mjs';
@@ -66,7 +66,7 @@ describe('path IDs that would change the path are refused (row 12)', () => {
 	const dangerous = ['.', '..', '={{ ".." }}', '={{ "." }}', '12/..', '../12', '12?force=1', '12#x', '%2e%2e', '%2E', '12%2F13', '12\\..', ' .. ', '12\n'];
 	for (const value of dangerous) {
 		test(`Delete User Agent with ID ${JSON.stringify(value)}`, async () => {
-			await refused('V1_User_Agents-destroy', { id: value }, /"ID" field/);
+			await refused('V1_User_Agents-destroy', { id: value }, /"Roaming Client ID" field/);
 		});
 	}
 
@@ -79,7 +79,7 @@ describe('path IDs that would change the path are refused (row 12)', () => {
 
 	test('a numeric path ID: hex, exponent, trailing text, sign, empty are refused; never sent as 0', async () => {
 		for (const value of ['0x1F', '1e2', '12abc', '-1', '+3', '1.5', '', '   ', '={{ "" }}', 'abc']) {
-			const error = await refused('V1_Networks-show', { id: value }, /"ID" field (must be a whole number|is required)|Parameter "[\w ]*ID" is required/);
+			const error = await refused('V1_Networks-show', { id: value }, /"Network ID" field (must be a whole number|is required)|Parameter "[\w ]*ID" is required/);
 			if (String(value).trim() === '' || value === '={{ "" }}') assert.match(error.message, /required/);
 		}
 	});
@@ -109,19 +109,19 @@ describe('Limit, numbers and booleans are checked before sending (row 13)', () =
 
 	test('numbers are decimal only', async () => {
 		for (const value of ['0x1F', '1e2', '12abc', 'Infinity', '1,5']) {
-			await refused('V2_Agent_Local_Users-counts', { msp_id: value }, /"Msp ID" field must be a whole number/);
+			await refused('V2_Agent_Local_Users-counts', { msp_id: value }, /"MSP ID" field must be a whole number/);
 		}
 		assert.equal((await sent('V2_Agent_Local_Users-counts', { msp_id: ' 12 ' })).query.get('msp_id'), '12');
 	});
 
 	test('integer lists are decimal only', async () => {
-		await refused('V2_Agent_Local_Users-counts', { organization_ids: '1, 0x1F' }, /"Organization Ids" field must be a comma-separated list of whole numbers/);
+		await refused('V2_Agent_Local_Users-counts', { organization_ids: '1, 0x1F' }, /"Organization IDs" field must be a comma-separated list of whole numbers/);
 		await refused('V2_Agent_Local_Users-counts', { organization_ids: '1e2' }, /whole numbers/);
 	});
 
 	test('booleans are true or false, never guessed', async () => {
 		for (const value of ['yes', 'no', '1', '0', 'on', 1, 0]) {
-			await refused('V1_Networks-show', { id: '3', count_network_ips: value }, /"Count Network Ips" field must be true or false/);
+			await refused('V1_Networks-show', { id: '3', count_network_ips: value }, /"Count Network IPs" field must be true or false/);
 		}
 		assert.equal((await sent('V1_Networks-show', { id: '3', count_network_ips: 'TRUE' })).query.get('count_network_ips'), 'true');
 		server.requests.length = 0;
@@ -154,5 +154,32 @@ describe('date fields are sent as YYYY-MM-DD', () => {
 		for (const value of ['2026-02-30', 'tomorrow', '12/03/2026', '2026-3-1', '20260312']) {
 			await refused(report, { date: value }, /"Date" field must be a date/);
 		}
+	});
+});
+
+describe('errors name a field by its label in the editor', () => {
+	test('for every field of every operation that the editor shows, the error label is that label', () => {
+		const { fieldLabel } = loadBuilt('nodes/DnsFilter/actions/buildRequest.js');
+		const nodeType = loadDnsFilterNode();
+		const { OPERATIONS } = loadBuilt('nodes/DnsFilter/generated/operations.js');
+		const shown = new Map();
+		for (const property of nodeType.description.properties) {
+			for (const operation of property.displayOptions?.show?.operation ?? []) {
+				shown.set(`${operation}  ${property.name}`, property.displayName);
+				for (const option of property.type === 'collection' ? property.options : []) shown.set(`${operation} ${property.name} ${option.name}`, option.displayName);
+			}
+		}
+		let compared = 0;
+		const wrong = [];
+		for (const spec of OPERATIONS) {
+			for (const field of spec.fields) {
+				const label = shown.get(`${spec.operation} ${field.collection ?? ''} ${field.field}`);
+				if (label === undefined) continue;
+				compared++;
+				if (fieldLabel(field) !== label) wrong.push(`${spec.operation}.${field.field}: "${fieldLabel(field)}" vs "${label}"`);
+			}
+		}
+		assert.ok(compared > 500, `compared ${compared} fields`);
+		assert.deepEqual(wrong, []);
 	});
 });

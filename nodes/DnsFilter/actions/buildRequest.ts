@@ -1,18 +1,50 @@
-import type { GenericValue, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { GenericValue, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { generatedProperties } from '../generated/descriptions';
+import { OPERATIONS } from '../generated/operations';
 import type { ApiRequest } from '../transport';
 import type { FieldSpec, OperationSpec } from '../types/operationSpec';
 import { isRecord } from '../utils/isRecord';
 import { ALL_SECRET_NAMES } from './secretNames';
 
-const labels = new WeakMap<FieldSpec, string>();
+let labels: WeakMap<FieldSpec, string> | undefined;
 
 /**
- * A readable label for a field in error messages: `block_page` → `Block Page`. Every value read
- * asks for it, so it is worked out once per field of the (static) operation table.
+ * The label each field of each operation has in the editor ("Network ID", not the wire name's
+ * "ID"), so an error names the field the user sees. Operation values are unique across resources,
+ * so an operation and a parameter name find one property (or one entry of a collection).
+ */
+function editorLabels(): WeakMap<FieldSpec, string> {
+	// Keyed by operation, collection ('' for a top-level field) and parameter name.
+	const byName = new Map<string, string>();
+	const key = (operation: string, collection: string, name: string) => `${operation}\u0000${collection}\u0000${name}`;
+	for (const property of generatedProperties) {
+		const operations = property.displayOptions?.show?.operation;
+		if (!Array.isArray(operations)) continue;
+		const options = property.type === 'collection' && Array.isArray(property.options) ? (property.options as INodeProperties[]) : [];
+		for (const operation of operations) {
+			byName.set(key(String(operation), '', property.name), property.displayName);
+			for (const option of options) if (option.displayName) byName.set(key(String(operation), property.name, option.name), option.displayName);
+		}
+	}
+	const map = new WeakMap<FieldSpec, string>();
+	for (const spec of OPERATIONS) {
+		for (const field of spec.fields) {
+			const label = byName.get(key(spec.operation, field.collection ?? '', field.field));
+			if (label) map.set(field, label);
+		}
+	}
+	return map;
+}
+
+/**
+ * The field's label for error messages: its label in the editor, or for a field no property
+ * shows, a readable form of its wire name (`block_page` → `Block Page`). Every value read asks for
+ * it, so it is worked out once per field of the (static) operation table.
  */
 export function fieldLabel(field: FieldSpec): string {
+	labels ??= editorLabels();
 	let label = labels.get(field);
 	if (label === undefined) {
 		const words = field.wireName
