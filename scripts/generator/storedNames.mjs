@@ -191,7 +191,8 @@ export function aliasRows(model, aliases) {
 		}
 		const replacement = alias.replacedBy ? byKey.get(alias.replacedBy) : undefined;
 		const label = alias.label ? `"${alias.label}"` : `"${saved.slice(saved.indexOf(':') + 1)}"`;
-		const instead = replacement ? ` Use "${replacement.label}" instead (same resource list: ${replacement.row.resource}).` : ' It has no replacement.';
+		const resourceLabel = replacement ? model.resources.find((entry) => entry.value === replacement.row.resource)?.singular : undefined;
+		const instead = replacement ? ` Use "${replacement.label}" (resource ${resourceLabel}) instead.` : ' It has no replacement.';
 		rows[saved] = { removed: `DNSFilter removed the operation ${label}${alias.key ? ` (${alias.key})` : ''}: ${alias.removed}.${instead}` };
 	}
 	return rows;
