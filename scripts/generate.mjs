@@ -43,7 +43,7 @@ export function generate({ specPath = DEFAULT_SPEC_PATH, readmeText, lockPath = 
 	const { problems, kept, lock: newLock } = reconcile(model, lock, aliases);
 	if (problems.length && !allowProblems) throw new StoredNamesError(problems);
 	const aliasTable = problems.length ? {} : aliasRows(model, aliases);
-	if (!problems.length) attachAliases(model, aliases, aliasTable);
+	if (!problems.length) attachAliases(model, aliases);
 	const files = new Map();
 	files.set('operations.ts', emitOperations(model.operations));
 	files.set('resources.ts', emitResources(model.resources));

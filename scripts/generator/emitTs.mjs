@@ -485,7 +485,7 @@ function operationSelector(resource, secrets) {
 	options.push(...customOptions(resource.value));
 	// Retired values stay in the list for the saved workflows that hold them, shown only there.
 	for (const entry of resource.retired ?? []) {
-		options.push({ name: entry.name, value: entry.value, description: entry.description, displayOptions: { show: { operation: [entry.value] } } });
+		options.push({ name: entry.name, value: entry.value, action: entry.action, description: entry.description, displayOptions: { show: { operation: [entry.value] } } });
 	}
 	options.sort(byName);
 	// n8n appends its own "Custom API Call" (which this node cannot run) to every selector whose

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { fieldDefault } from './emitTs.mjs';
 import { fieldKey, parameterPath } from './fields.mjs';
 import { literal } from './literal.mjs';
+import { actionSentence } from './naming.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_LOCK_PATH = path.join(here, 'stored-names.lock.json');
@@ -213,7 +214,7 @@ export const OPERATION_ALIASES: Record<string, { resource: string; operation: st
  * (an option shown only to workflows that hold it), and an operation that a retired value runs
  * lists it too, so its fields show for that value.
  */
-export function attachAliases(model, aliases, rows) {
+export function attachAliases(model, aliases) {
 	const byKey = new Map(model.operations.map((op) => [op.key, op]));
 	for (const [saved, alias] of Object.entries(aliases.operations).sort((a, b) => a[0].localeCompare(b[0]))) {
 		const resourceValue = saved.slice(0, saved.indexOf(':'));
@@ -223,8 +224,10 @@ export function attachAliases(model, aliases, rows) {
 		if (target) target.aliasValues = [...(target.aliasValues ?? []), value];
 		if (!resource) continue;
 		const label = alias.label ?? value;
-		const row = rows[saved];
-		const description = target ? `Renamed: runs ${target.label}` : row.removed.replace(/\.$/, '');
-		resource.retired = [...(resource.retired ?? []), { value, name: `${label} (${target ? 'Renamed' : 'Removed'})`, description }];
+		// One sentence for the panel (the lint's rules for option text); the run's error has the whole message.
+		const replacement = alias.replacedBy ? byKey.get(alias.replacedBy) : undefined;
+		const description = target ? `Renamed: runs ${target.label}` : `Removed by DNSFilter; ${replacement ? `use ${replacement.label} instead` : 'it has no replacement'}`;
+		const name = `${label} (${target ? 'Renamed' : 'Removed'})`;
+		resource.retired = [...(resource.retired ?? []), { value, name, action: actionSentence(label), description }];
 	}
 }
