@@ -236,3 +236,30 @@ test('the generator command writes a changed document into another directory and
 	assert.ok(committedLock.equals(readFileSync(DEFAULT_LOCK_PATH)), 'the committed lock is untouched');
 	assert.equal(digest(path.join(root, 'nodes/DnsFilter/generated')), committedOut, 'the committed output is untouched');
 });
+
+test('a parameter DNSFilter drops stops generation until it is retired in the aliases table', () => {
+	const key = 'GET /v2/agent_local_users/counts';
+	const specPath = mutatedSpec(temp, 'dropped-parameter.json', (spec) => {
+		const op = spec.paths['/v2/agent_local_users/counts'].get;
+		op.parameters = op.parameters.filter((parameter) => parameter.name !== 'search');
+	});
+	assert.throws(() => regenerate(specPath), /agentLocalUser:getAgentLocalUserCounts parameter options\.search \(query search\) is gone from the document/);
+	const aliasesPath = temp.file('aliases-field.json', { operations: {}, fields: { [key]: { 'query search': 'DNSFilter no longer filters counts by search text' } } });
+	const result = regenerate(specPath, { aliasesPath });
+	assert.equal(result.lock.operations[key].fields['query search'], undefined);
+	assert.deepEqual(changedNames(result.lock).filter((line) => !line.startsWith(`${key} query search`)), []);
+});
+
+test('an endpoint moved to another path keeps its names once its key is renamed in the lock', () => {
+	const specPath = mutatedSpec(temp, 'moved.json', (spec) => {
+		spec.paths['/v2/networks/geo'] = spec.paths['/v1/networks/geo'];
+		delete spec.paths['/v1/networks/geo'];
+	});
+	assert.throws(() => regenerate(specPath), /GET \/v1\/networks\/geo \(saved as network:getNetworkGeo\) is gone/);
+	const lock = loadLock();
+	lock.operations['GET /v2/networks/geo'] = lock.operations['GET /v1/networks/geo'];
+	delete lock.operations['GET /v1/networks/geo'];
+	const result = regenerate(specPath, { lockPath: temp.file('moved-lock.json', lockText(lock)) });
+	assert.equal(rowOf(result, 'GET /v2/networks/geo').row.operation, 'getNetworkGeo');
+	assert.deepEqual(changedNames(result.lock, ['GET /v1/networks/geo']), []);
+});
