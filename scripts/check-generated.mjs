@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Fails (exit 1) when nodes/DnsFilter/generated/ or the README operations table differ from what
-// the generator produces now: regenerates into a temp dir and compares bytes.
+// the generator produces now, or when the stored-names lock lacks names the generator would add:
+// regenerates into a temp dir and compares bytes. A stored name that would break fails too.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { DEFAULT_OUT_DIR, DEFAULT_README, generate, writeOutput } from './generate.mjs';
+import { DEFAULT_OUT_DIR, DEFAULT_README, generate, StoredNamesError, writeOutput } from './generate.mjs';
+import { DEFAULT_LOCK_PATH, lockText } from './generator/storedNames.mjs';
 
 function listFiles(dir, prefix = '') {
 	if (!existsSync(dir)) return [];
@@ -21,7 +23,15 @@ function listFiles(dir, prefix = '') {
 
 const specArg = process.argv[2];
 const readmeText = existsSync(DEFAULT_README) ? readFileSync(DEFAULT_README, 'utf8') : undefined;
-const { files, readme } = generate({ ...(specArg ? { specPath: path.resolve(specArg) } : process.env.DNSFILTER_OPENAPI ? { specPath: process.env.DNSFILTER_OPENAPI } : {}), readmeText });
+let generated;
+try {
+	generated = generate({ ...(specArg ? { specPath: path.resolve(specArg) } : process.env.DNSFILTER_OPENAPI ? { specPath: process.env.DNSFILTER_OPENAPI } : {}), readmeText });
+} catch (error) {
+	if (!(error instanceof StoredNamesError)) throw error;
+	console.error(error.message);
+	process.exit(1);
+}
+const { files, readme, lock } = generated;
 const temp = mkdtempSync(path.join(os.tmpdir(), 'dnsfilter-generated-'));
 try {
 	writeOutput(temp, files);
@@ -35,6 +45,7 @@ try {
 	}
 	for (const file of actual) if (!expected.includes(file)) problems.push(`stale: nodes/DnsFilter/generated/${file}`);
 	if (readmeText !== undefined && readme !== readmeText) problems.push('differs: README.md (operations table)');
+	if (!existsSync(DEFAULT_LOCK_PATH) || readFileSync(DEFAULT_LOCK_PATH, 'utf8') !== lockText(lock)) problems.push('differs: scripts/generator/stored-names.lock.json');
 	if (problems.length) {
 		console.error(`Generated files are out of date; run \`npm run generate\`:\n  ${problems.join('\n  ')}`);
 		process.exitCode = 1;

@@ -62,6 +62,16 @@ function defaultFor(field) {
 	}
 }
 
+/**
+ * The parameter's default. A saved workflow leaves out a value equal to its default, so a locked
+ * default (`field.storedDefault`, from the lock) is kept while it is still a valid choice.
+ */
+export function fieldDefault(field) {
+	if (field.storedDefault !== undefined) return field.storedDefault;
+	// A required ID starts empty, so the editor flags it until it is filled and nothing is sent as 0.
+	return field.hints.requiredId ? '' : defaultFor(field);
+}
+
 const DATE_TIME_EXAMPLE = 'Date and time, e.g. 2026-07-13T00:00:00Z';
 const DATE_EXAMPLE = 'Date as YYYY-MM-DD, e.g. 2026-07-13';
 
@@ -180,8 +190,7 @@ function fieldProperty(field, topLevel) {
 	if (property.type === 'string' && SENSITIVE.some((word) => field.field.toLowerCase().includes(word))) {
 		property.typeOptions = { password: true };
 	}
-	// A required ID starts empty, so the editor flags it until it is filled and nothing is sent as 0.
-	property.default = field.hints.requiredId ? '' : defaultFor(field);
+	property.default = fieldDefault(field);
 	const description = descriptionFor(field);
 	if (description) property.description = description;
 	if (field.type === 'idOrSelf') property.placeholder = 'self';
@@ -334,6 +343,14 @@ function withDisplay(property, displayOptions) {
 }
 
 /**
+ * An operation's value and the retired values that run it (the aliases table): a saved workflow
+ * holding an old value must see the same fields, or n8n drops their values when it loads it.
+ */
+function valuesOf(op) {
+	return [op.value, ...(op.aliasValues ?? [])];
+}
+
+/**
  * Every field parameter of the node, shared across operations: a parameter that several
  * operations need is one property whose displayOptions list them (operation values are unique
  * across resources, so no resource condition is needed). Collections (Options, Additional
@@ -355,7 +372,7 @@ export function sharedProperties(resources, catalog) {
 				}
 				const key = keyOf([entry.rank, entry.property, entry.extra]);
 				if (!groups.has(key)) groups.set(key, { ...entry, ops: new Set(), order: order++ });
-				groups.get(key).ops.add(op.value);
+				for (const value of valuesOf(op)) groups.get(key).ops.add(value);
 			}
 			for (const kind of Object.keys(own)) {
 				if (!own[kind].length) continue;
@@ -365,10 +382,10 @@ export function sharedProperties(resources, catalog) {
 					group = { children: new Map(), ops: new Set(), order: order++ };
 					collections[kind].push(group);
 				}
-				group.ops.add(op.value);
+				for (const value of valuesOf(op)) group.ops.add(value);
 				for (const property of own[kind]) {
 					if (!group.children.has(property.name)) group.children.set(property.name, { key: keyOf(property), property, ops: new Set() });
-					group.children.get(property.name).ops.add(op.value);
+					for (const value of valuesOf(op)) group.children.get(property.name).ops.add(value);
 				}
 			}
 		}
@@ -466,6 +483,10 @@ function customOptions(resourceValue) {
 function operationSelector(resource, secrets) {
 	const options = resource.operations.map((op) => ({ name: op.label, value: op.value, action: op.action, description: operationDescription(op, resource, secrets) }));
 	options.push(...customOptions(resource.value));
+	// Retired values stay in the list for the saved workflows that hold them, shown only there.
+	for (const entry of resource.retired ?? []) {
+		options.push({ name: entry.name, value: entry.value, action: entry.action, description: entry.description, displayOptions: { show: { operation: [entry.value] } } });
+	}
 	options.sort(byName);
 	// n8n appends its own "Custom API Call" (which this node cannot run) to every selector whose
 	// last option is not named so; the node's own Custom API Call goes last instead.
@@ -502,7 +523,7 @@ export function operationCatalog(resources) {
 	const custom = OVERRIDES.customApiCall.value;
 	const entries = resources.map((resource) => ({
 		value: resource.value,
-		values: [...resource.operations.map((op) => op.value), ...customOptions(resource.value).map((option) => option.value), custom],
+		values: [...resource.operations.map((op) => op.value), ...(resource.retired ?? []).map((entry) => entry.value), ...customOptions(resource.value).map((option) => option.value), custom],
 	}));
 	entries.push({ value: custom, values: [custom] });
 	const all = [...new Set(entries.flatMap((entry) => entry.values))].sort();

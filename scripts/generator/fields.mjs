@@ -237,13 +237,52 @@ function bodyFields(shape) {
 		);
 }
 
-/** Gives every field an n8n name unique within where it is shown, and records where that is. */
-function placeFields(fields) {
+/** Where a field's parameter is shown: top level (path and required fields) or a collection. */
+function placeOf(field) {
+	if (field.in === 'path' || field.required) return 'top';
+	return field.in === 'query' ? 'options' : 'additionalFields';
+}
+
+/** The parameter path a saved workflow stores a field's value under: `name` or `options.name`. */
+export function parameterPath(field) {
+	return field.collection ? `${field.collection}.${field.field}` : field.field;
+}
+
+/** `body name`: how the lock and the diff name a field of one operation (where it is sent, its wire name). */
+export function fieldKey(field) {
+	return `${field.in} ${field.wireName}`;
+}
+
+/**
+ * Gives every field an n8n name unique within where it is shown, and records where that is.
+ * Names in `locked` (field key → stored parameter path) are taken first, so a parameter added
+ * later never takes a saved name from an existing one; only new fields get derived names. A
+ * locked field that is now shown elsewhere (say an optional field became required) keeps no
+ * name here: the lock check reports it, since saved values would stay behind.
+ */
+function placeFields(fields, locked = {}) {
 	const used = { top: new Set(RESERVED_NAMES), options: new Set(), additionalFields: new Set() };
+	const fresh = [];
 	for (const field of fields) {
-		const top = field.in === 'path' || field.required;
-		const place = top ? 'top' : field.in === 'query' ? 'options' : 'additionalFields';
+		const place = placeOf(field);
 		if (place !== 'top') field.collection = place;
+		const stored = locked[fieldKey(field)]?.parameter;
+		const storedPlace = stored?.includes('.') ? stored.slice(0, stored.indexOf('.')) : 'top';
+		const name = stored?.slice(stored.indexOf('.') + 1);
+		if (!stored || storedPlace !== place || used[place].has(name)) {
+			fresh.push(field);
+			continue;
+		}
+		used[place].add(name);
+		field.field = name;
+		// A name that is not the wire name's own was renamed to stay unique: its label says so.
+		if (name !== fieldName(field.wireName)) {
+			field.displayName = `${title(field.in)} ${field.displayName}`;
+			field.hints.renamed = true;
+		}
+	}
+	for (const field of fresh) {
+		const place = placeOf(field);
 		let name = field.field;
 		if (used[place].has(name)) {
 			name = camel(`${field.in} ${field.wireName}`);
@@ -324,43 +363,86 @@ function nameFields(fields, op, resource) {
 	}
 }
 
-/** Builds the model of every operation: table rows plus label data, sorted by resource then operation. */
-export function buildModel(rawOperations) {
+/** `GET /v1/networks/{id}`: what the lock keys an operation by, stable when tags or operationIds change. */
+export function operationKey(op) {
+	return `${op.method} ${op.path}`;
+}
+
+const NO_LOCK = { resources: {}, operations: {} };
+
+/**
+ * Builds the model of every operation: table rows plus label data, sorted by resource then operation.
+ * `stored.lock` (scripts/generator/stored-names.lock.json) gives the names saved workflows hold:
+ * they are used as they are, and only operations and fields the lock does not know get derived
+ * names. `stored.retired` lists values of retired operations (the aliases table), which no new
+ * operation may take.
+ */
+export function buildModel(rawOperations, { lock = NO_LOCK, retired = new Set() } = {}) {
 	// Tags become resources; a tag with no read operation of its own is merged into a related
 	// resource (overrides.resources[tag].mergeInto), so every resource opens on a read operation.
+	// A tag whose operations are locked keeps their resource value when it is renamed.
+	const targetOf = (tag) => OVERRIDES.resources[tag]?.mergeInto ?? tag;
+	const lockedResource = new Map();
+	for (const op of [...rawOperations].sort((x, y) => operationKey(x).localeCompare(operationKey(y)))) {
+		const locked = lock.operations[operationKey(op)]?.resource;
+		if (locked && !lockedResource.has(targetOf(op.tag))) lockedResource.set(targetOf(op.tag), locked);
+	}
+	const resourceOf = (op) => lock.operations[operationKey(op)]?.resource ?? lockedResource.get(targetOf(op.tag)) ?? resourceNaming(targetOf(op.tag)).value;
 	const byResource = new Map();
 	for (const tag of [...new Set(rawOperations.map((op) => op.tag))].sort()) {
-		const target = OVERRIDES.resources[tag]?.mergeInto ?? tag;
-		const naming = resourceNaming(target);
-		if (!byResource.has(naming.value)) byResource.set(naming.value, { naming, tags: [] });
-		const entry = byResource.get(naming.value);
-		if (target === tag) entry.primary = tag;
-		entry.tags.push(tag);
+		for (const value of [...new Set(rawOperations.filter((op) => op.tag === tag).map(resourceOf))].sort()) {
+			if (!byResource.has(value)) byResource.set(value, { targets: [], tags: [] });
+			const entry = byResource.get(value);
+			if (targetOf(tag) === tag) entry.primary = tag;
+			if (!entry.targets.includes(targetOf(tag))) entry.targets.push(targetOf(tag));
+			entry.tags.push(tag);
+		}
+	}
+	for (const [value, entry] of byResource) {
+		// Labels come from the tag (they may change); the value is the stored one.
+		const target = entry.targets.find((tag) => resourceNaming(tag).value === value) ?? [...entry.targets].sort()[0];
+		entry.naming = { ...resourceNaming(target), value };
 	}
 
 	const resources = [];
 	const operations = [];
 	const values = new Map();
+	const taken = (opValue) => values.has(opValue) || retired.has(opValue);
+	// Locked values first, so a new operation whose derived value equals a locked one is the one told to change.
+	for (const op of rawOperations) {
+		const locked = lock.operations[operationKey(op)]?.operation;
+		if (locked) values.set(locked, op.operationId);
+	}
 	for (const [value, { naming, tags, primary }] of [...byResource.entries()].sort((a, b) => a[1].naming.singular.localeCompare(b[1].naming.singular, 'en'))) {
 		if (!primary) throw new Error(`mergeInto: no tag of its own for resource "${value}"`);
 		const resource = { tag: primary, tags, ...naming, file: pascal(naming.value), operations: [] };
 		resources.push(resource);
 
 		const labels = new Set();
-		const tagOps = rawOperations.filter((op) => tags.includes(op.tag)).sort((a, b) => a.operationId.localeCompare(b.operationId));
+		const tagOps = rawOperations.filter((op) => tags.includes(op.tag) && resourceOf(op) === value).sort((a, b) => a.operationId.localeCompare(b.operationId));
 		for (const op of tagOps) {
 			const label = operationLabel(op, naming);
 			if (labels.has(label)) throw new Error(`Operation label "${label}" repeats in resource ${naming.value}; add an override`);
 			labels.add(label);
-			const opValue = operationValue(op, label);
-			if (values.has(opValue)) throw new Error(`Operation value "${opValue}" of ${op.operationId} repeats ${values.get(opValue)}; add an override`);
-			values.set(opValue, op.operationId);
-			const model = buildOperation(op, resource, opValue, label);
+			const stored = lock.operations[operationKey(op)];
+			let opValue = stored?.operation;
+			if (!opValue) {
+				opValue = operationValue(op, label);
+				if (taken(opValue)) {
+					throw new Error(`Operation value "${opValue}" of ${op.operationId} repeats ${values.get(opValue) ?? 'a retired operation (stored-names.aliases.json)'}; add an override`);
+				}
+				values.set(opValue, op.operationId);
+			}
+			const model = buildOperation(op, resource, opValue, label, stored?.fields);
+			model.derivedValue = operationValue(op, label);
+			model.derivedResource = resourceNaming(targetOf(op.tag)).value;
 			resource.operations.push(model);
 			operations.push(model);
 		}
 		resource.operations.sort((a, b) => a.value.localeCompare(b.value));
-		const preferred = defaultOperation(resource.operations);
+		// The default operation is stored too: n8n leaves a parameter equal to its default out of a saved workflow.
+		const lockedDefault = lock.resources[value]?.defaultOperation;
+		const preferred = resource.operations.find((op) => op.value === lockedDefault) ?? defaultOperation(resource.operations);
 		if (!preferred) throw new Error(`Resource ${naming.value} has no read operation to open on; merge it into another (overrides.resources.mergeInto)`);
 		resource.defaultOperation = preferred.value;
 	}
@@ -399,7 +481,7 @@ function linkExports(resources) {
 	}
 }
 
-function buildOperation(op, resource, value, label) {
+function buildOperation(op, resource, value, label, lockedFields) {
 	const fields = [];
 	let pagination;
 	let body;
@@ -449,7 +531,13 @@ function buildOperation(op, resource, value, label) {
 		fields.push(...bodyFields(shape));
 	}
 
-	placeFields(fields);
+	// The names the document alone would give, so the diff can tell which ones the lock kept.
+	const unlocked = fields.map((field) => ({ ...field, hints: { ...field.hints } }));
+	placeFields(unlocked);
+	placeFields(fields, lockedFields);
+	fields.forEach((field, index) => {
+		field.hints.derivedField = unlocked[index].field;
+	});
 	nameFields(fields, op, resource);
 
 	const row = {
@@ -466,6 +554,7 @@ function buildOperation(op, resource, value, label) {
 	row.displayName = label;
 
 	return {
+		key: operationKey(op),
 		operationId: op.operationId,
 		tag: op.tag,
 		method: op.method,

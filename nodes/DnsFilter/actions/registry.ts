@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { CUSTOM_API_CALL, customApiCallProperties } from '../descriptions/customApiCall';
+import { OPERATION_ALIASES } from '../generated/aliases';
 import { findOperationById } from '../generated/operations';
 import { resourceProperty } from '../generated/resources';
 import { withApiKeyInsight } from './handwritten/apiKeyInsight';
@@ -83,4 +84,15 @@ export const registry: Registry = buildRegistry();
 
 export function hooksFor(resource: string, operation: string): readonly OutputHook[] {
 	return registry.outputHooks[operationKey(resource, operation)] ?? [];
+}
+
+/**
+ * The operation a saved resource/operation pair means today. A value the aliases table renamed
+ * runs the operation it became; a removed one comes back with the message saying what replaced it.
+ */
+export function resolveSavedOperation(resource: string, operation: string): { resource: string; operation: string; removed?: string } {
+	const alias = OPERATION_ALIASES[operationKey(resource, operation)];
+	if (!alias) return { resource, operation };
+	if ('removed' in alias) return { resource, operation, removed: alias.removed };
+	return { resource: alias.resource, operation: alias.operation };
 }

@@ -7,7 +7,7 @@ import { buildRequest } from './buildRequest';
 import { concurrencyFor, runItemsWithConcurrency } from './boundedConcurrency';
 import { addRateLimitHint } from './rateLimitHint';
 import type { OperationContext } from './registry';
-import { hooksFor, operationKey, registry } from './registry';
+import { hooksFor, operationKey, registry, resolveSavedOperation } from './registry';
 import { itemParameter } from './itemParameter';
 import { maskSecrets } from './maskSecrets';
 import type { OperationSpec } from '../types/operationSpec';
@@ -123,8 +123,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	// Read once, as n8n's own routers (Airtable v2, Mattermost) do: each read is a validated
 	// parameter lookup through n8n-core, and both are `noDataExpression`, so no item differs.
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
+	const saved = resolveSavedOperation(this.getNodeParameter('resource', 0) as string, this.getNodeParameter('operation', 0) as string);
+	if (saved.removed) throw new NodeOperationError(this.getNode(), saved.removed, { description: 'Open the node and pick another operation' });
+	const { resource, operation } = saved;
 	const selected: Selected = { resource, operation, spec: findOperation(resource, operation) };
 	const concurrency = concurrencyFor(this, selected.spec?.fields.some((field) => field.in === 'path') === true);
 
