@@ -291,6 +291,9 @@ describe('trigger errors never carry the key', () => {
 		"the key's first 80 characters in a title": () => JSON.stringify(`<title>${apiKey.slice(0, 80)}</title>`),
 		'the key as text in a JSON string': () => JSON.stringify(`denied for ${apiKey}`),
 		'data holding the key': () => JSON.stringify({ data: apiKey }),
+		// Shorter than the runs of token characters elided from titles and keys: only the redactor catches these.
+		'18 characters of the key in a title': () => JSON.stringify(`<title>a ${signature.slice(3, 21)} b</title>`),
+		'18 characters of the key as an object key': () => JSON.stringify({ [`${signature.slice(5, 23)} `]: 1 }),
 	};
 	for (const [label, body] of Object.entries(bodies)) {
 		for (const event of ['apiKeyRevokedOrExpired', 'newNetwork']) {
