@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { loadBuilt } from './support/engine.mjs';
+import { loadBuilt, loadDnsFilterNode, runNode } from './support/engine.mjs';
 import { leakedFragments } from './support/hostile-servers.mjs';
 import { makeApiKey } from './support/jwt.mjs';
+import { buildParameters, loadOperations, operationById } from './support/node-params.mjs';
 import { pollOnce } from './support/poll.mjs';
 import { json, startStandIn, text } from './support/standin-server.mjs';
 
@@ -392,5 +393,52 @@ describe('records nested thousands of levels deep', () => {
 		const sample = await trigger.poll('manual');
 		assert.equal(sample.error, undefined, sample.error?.message);
 		assert.ok(JSON.stringify(sample.items).includes(TOO_DEEP));
+	});
+});
+
+describe('masking and Simplify, shared with the DNSFilter node, at any depth', () => {
+	/** Every string at or below `value` (without recursion). */
+	const stringsIn = (value) => {
+		const found = [];
+		const stack = [value];
+		while (stack.length) {
+			const current = stack.pop();
+			if (typeof current === 'string') found.push(current);
+			else if (current !== null && typeof current === 'object') stack.push(...Object.values(current));
+		}
+		return found;
+	};
+
+	for (const simplify of [true, false]) {
+		test(`Get Network through the engine, 6,000 levels deep (Simplify ${simplify ? 'on' : 'off'}): secret_key masked at the top and at the bottom`, async () => {
+			const levels = 6_000;
+			const body = `{"data":{"id":"42","type":"networks","attributes":{"name":"deep","secret_key":"sk-top-0123456789abcdef","n":${'{"a":'.repeat(levels)}{"secret_key":"sk-bottom-0123456789abcdef"}${'}'.repeat(levels)}}}}`;
+			server.setHandler((req, res) => text(res, 200, body, 'application/json'));
+			const row = operationById(loadOperations(), 'V1_Networks-show');
+			const parameters = buildParameters(row, { path: { id: '42' }, extra: { simplify } });
+			const result = await runNode({ nodeType: loadDnsFilterNode(), parameters, credentials });
+			assert.equal(result.error, undefined, result.error?.message);
+			assert.equal(result.items.length, 1);
+			const strings = stringsIn(result.items[0].json);
+			assert.ok(strings.includes('••••••••cdef'), 'masked, last four kept');
+			assert.equal(strings.some((value) => value.startsWith('sk-')), false, 'no secret left at any depth');
+		});
+	}
+
+	test('masking, cutting and the depth check take a 100,000-level value without recursion and leave it unchanged', () => {
+		const { maskNamed } = loadBuilt('nodes/DnsFilter/actions/maskSecrets.js');
+		const { cutDeeperThan, nestsDeeperThan, simplifyRecord } = loadBuilt('nodes/DnsFilter/actions/shapeOutput.js');
+		const value = JSON.parse(`{"id":"1","type":"networks","attributes":{"x":${'[{"a":'.repeat(50_000)}{"secret_key":"bottom-0123456789abcdef"}${'}]'.repeat(50_000)}}}`);
+		const snapshot = stringsIn(value);
+		const masked = maskNamed(simplifyRecord(value), new Set(['secret_key']));
+		assert.deepEqual(stringsIn(masked).filter((s) => s.includes('bottom')), [], 'masked 100,000 levels down');
+		assert.deepEqual(stringsIn(value), snapshot, 'the input is not changed');
+		assert.equal(nestsDeeperThan(value, MAX_OUTPUT_DEPTH), true);
+		const cut = cutDeeperThan(value);
+		assert.equal(nestsDeeperThan(cut, MAX_OUTPUT_DEPTH), false);
+		assert.ok(JSON.stringify(cut).includes(TOO_DEEP));
+		const shallow = { id: '1', attributes: { a: [{ b: 1 }] } };
+		assert.equal(cutDeeperThan(shallow), shallow, 'nothing to cut: the same object, not a copy');
+		assert.equal(maskNamed(shallow, new Set(['secret_key'])), shallow, 'nothing to mask: the same object');
 	});
 });
