@@ -267,6 +267,26 @@ describe('ids that are JavaScript object members are ordinary ids', () => {
 		assert.equal((await trigger.poll()).items, null);
 	});
 
+	test('version 1 and 2 key states are upgraded: what they reported is not reported again', async () => {
+		const expiry = new Date(Date.now() + 3 * DAY).toISOString();
+		keys = [key('5', { status: 'active', expiry }), key('6', { status: 'active', expiry }), key('7', { status: 'revoked' })];
+		serveKeys();
+		for (const version of [1, 2]) {
+			const soon = poller(
+				{ event: 'apiKeyExpiringSoon' },
+				{ staticData: { [STATE]: { version, event: 'apiKeyExpiringSoon', baselineAt: '2026-01-01T00:00:00.000Z', notified: { 5: expiry } } } },
+			);
+			assert.deepEqual(ids((await soon.poll()).items), ['6'], `version ${version}: key 5 was reported for this expiry`);
+			assert.equal(soon.state.version, STATE_VERSION);
+			assert.equal((await soon.poll()).items, null);
+			const ended = poller(
+				{ event: 'apiKeyRevokedOrExpired' },
+				{ staticData: { [STATE]: { version, event: 'apiKeyRevokedOrExpired', baselineAt: '2026-01-01T00:00:00.000Z', ended: { 7: 'revoked' } } } },
+			);
+			assert.equal((await ended.poll()).items, null, `version ${version}: key 7 was reported`);
+		}
+	});
+
 	test('New Network with such ids: each reported once', async () => {
 		let networks = [network(1)];
 		serveAll('/v1/networks', () => networks);

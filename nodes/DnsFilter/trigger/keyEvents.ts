@@ -5,7 +5,7 @@ import { isRecord } from '../utils/isRecord';
 import { idDigest, numericId } from './idSets';
 import { attributesOf, recordId } from './records';
 import type { PollOutcome, TriggerState } from './state';
-import { entriesOf, freshState } from './state';
+import { entriesOf, freshState, STATE_VERSION } from './state';
 
 /** Key events: at most this many keys are remembered after they left `/v1/api_keys`. */
 export const KEY_MARKS_LIMIT = 10_000;
@@ -32,11 +32,11 @@ function markToken(id: string): string {
 	return numericId(id) !== undefined ? `n:${id}` : `h:${idDigest(id)}`;
 }
 
-/** The stored marks, token → value, from a version 3 state or (keyed by the id itself) version 2. */
+/** The stored marks, token → value, from a version 3 state or (keyed by the id itself) versions 1 and 2. */
 function marksOf(previous: TriggerState | undefined, legacyField: 'notified' | 'ended'): Map<string, string> {
 	const marks = new Map<string, string>();
 	if (!previous) return marks;
-	if (previous.version === 2) {
+	if (previous.version !== STATE_VERSION) {
 		for (const [id, value] of entriesOf(previous[legacyField])) if (typeof value === 'string') marks.set(markToken(id), value);
 		return marks;
 	}
