@@ -80,14 +80,16 @@ export function diffNewRecords(event: string, records: unknown[], previous: Trig
 	const numbers: number[] = [];
 	/** Digests of the non-numeric ids, which is how they are stored. */
 	const digests = new Set<string>();
-	// Every current id's digest, numeric ones too: an id that has left is remembered by its digest.
 	const digestOf = new Map<string, string>();
 	for (const id of current.keys()) {
+		const n = numericId(id);
+		if (n !== undefined) {
+			numbers.push(n);
+			continue;
+		}
 		const digest = idDigest(id);
 		digestOf.set(id, digest);
-		const n = numericId(id);
-		if (n !== undefined) numbers.push(n);
-		else digests.add(digest);
+		digests.add(digest);
 	}
 	if (digests.size > LISTED_DIGESTS_LIMIT) {
 		return {
@@ -102,7 +104,10 @@ export function diffNewRecords(event: string, records: unknown[], previous: Trig
 
 	const before = remembered(previous);
 	const goneSet = new Set(before.gone);
-	const listedNow = new Set(digestOf.values());
+	// Digests of the current ids that the previous listing lacked: the only ones that can be in
+	// the "left" memory, which never holds a listed id. Numeric ids are hashed only here, not all
+	// 100,000 of a large listing at every poll.
+	const returning = new Set<string>();
 	const maxId = previous.version === 1 && typeof previous.maxId === 'number' ? previous.maxId : undefined;
 	const known = (id: string): boolean => {
 		const n = numericId(id);
@@ -110,8 +115,10 @@ export function diffNewRecords(event: string, records: unknown[], previous: Trig
 			if (previous.version === 1) return maxId !== undefined && n <= maxId;
 			if (inRanges(before.numbers, n)) return true;
 		}
-		const digest = digestOf.get(id) as string;
-		return before.digests.has(digest) || goneSet.has(digest);
+		const digest = digestOf.get(id) ?? idDigest(id);
+		if (before.digests.has(digest)) return true;
+		returning.add(digest);
+		return goneSet.has(digest);
 	};
 	const emit: IDataObject[] = [];
 	for (const [id, record] of current) if (!known(id)) emit.push(record);
@@ -134,7 +141,7 @@ export function diffNewRecords(event: string, records: unknown[], previous: Trig
 		if (!confirmed) {
 			// Nothing is forgotten yet: the missing ids stay listed, the new ones join them.
 			writeListed(state, toRanges([...numbers, ...missingNumbers]), keptDigests);
-			const gone = before.gone.filter((digest) => !listedNow.has(digest) && !keptDigests.has(digest));
+			const gone = before.gone.filter((digest) => !returning.has(digest) && !keptDigests.has(digest));
 			if (gone.length) state.goneDigests = packDigests(gone);
 			state.shrinkingSince = since;
 			state.shrinkingListings = listings;
@@ -147,7 +154,7 @@ export function diffNewRecords(event: string, records: unknown[], previous: Trig
 	const goneNow = [...before.gone, ...missingNumbers.map((n) => idDigest(String(n))), ...missingDigests];
 	const latest = new Map<string, number>();
 	goneNow.forEach((digest, index) => latest.set(digest, index));
-	const gone = goneNow.filter((digest, index) => latest.get(digest) === index && !listedNow.has(digest));
+	const gone = goneNow.filter((digest, index) => latest.get(digest) === index && !returning.has(digest));
 	if (gone.length) state.goneDigests = packDigests(gone.slice(-GONE_IDS_LIMIT));
 	return { emit: sorted(emit), state };
 }
