@@ -19,7 +19,7 @@ export type { PollOutcome, TriggerState } from './state';
 export { diffNewRecords, GONE_IDS_LIMIT, LISTED_DIGESTS_LIMIT, SHRINK_CONFIRM_LISTINGS, SHRINK_CONFIRM_MS } from './newRecords';
 export { diffEndedKeys, diffExpiringKeys, KEY_MARKS_LIMIT } from './keyEvents';
 export type { KeyEventOptions } from './keyEvents';
-export { elideTokens, listingRecords } from './listingCheck';
+export { listingRecords } from './listingCheck';
 
 export type TriggerEvent =
 	| 'apiKeyExpiringSoon'
