@@ -12,7 +12,7 @@ import { json, startStandIn, text } from './support/standin-server.mjs';
 
 const apiKey = makeApiKey({ sub: 'trigger-state-user' });
 const STATE = 'node:DNSFilter Trigger';
-const { decodeIdRuns, encodeIdRuns, GONE_IDS_LIMIT } = loadBuilt('nodes/DnsFilter/trigger/triggerEvents.js');
+const { decodeIdRuns, encodeIdRuns, GONE_IDS_LIMIT, idDigest, STATE_VERSION } = loadBuilt('nodes/DnsFilter/trigger/triggerEvents.js');
 let server;
 let credentials;
 
@@ -194,7 +194,7 @@ describe('every record not seen before is emitted once, whatever its id (row 7)'
 		const trigger = poller({ event: 'newNetwork' }, { staticData: v1 });
 		assert.deepEqual(ids((await trigger.poll()).items), ['151'], 'only what the old state had not seen');
 		const state = trigger.staticData[STATE];
-		assert.equal(state.version, 2);
+		assert.equal(state.version, STATE_VERSION);
 		assert.equal(state.baselineAt, '2026-01-01T00:00:00.000Z', 'the baseline is kept');
 		assert.deepEqual(decodeIdRuns(state.listedNumeric), [[1, 39], [41, 151]]);
 		networks = [...networks, network(40)];
@@ -214,24 +214,30 @@ describe('every record not seen before is emitted once, whatever its id (row 7)'
 
 	test('bound: at most 10,000 ids that left the listing are remembered, oldest dropped', async () => {
 		assert.equal(GONE_IDS_LIMIT, 10_000);
-		let networks = Array.from({ length: 10_000 }, (_, i) => network(i + 1));
-		serve('/v1/networks', () => networks);
+		const range = (from, count) => Array.from({ length: count }, (_, i) => network(from + i));
+		// Everything on page 1: the walk asks for page 2, gets nothing and ends (two requests a poll).
+		let networks = range(1, 10_000);
+		server.setHandler((req, res, record) => json(res, 200, { data: Number(record.query.get('page[number]')) === 1 ? networks : [] }));
 		const trigger = poller({ event: 'newNetwork' });
 		await trigger.poll();
 		assert.deepEqual(decodeIdRuns(trigger.staticData[STATE].listedNumeric), [[1, 10_000]]);
-		networks = [];
+		networks = range(1, 20_000);
+		assert.equal((await trigger.poll()).items.length, 10_000);
+		// Half of the listing left: not a sharp shrink, so the 10,000 move to the "left" memory at once.
+		networks = range(10_001, 10_000);
 		assert.equal((await trigger.poll()).items, null);
-		assert.equal(trigger.staticData[STATE].gone.length, 10_000);
-		networks = Array.from({ length: 5 }, (_, i) => network(20_001 + i));
+		const goneAt = () => trigger.staticData[STATE].goneDigests.match(/.{8}/g);
+		assert.equal(goneAt().length, 10_000);
+		networks = range(10_001, 10_005);
 		assert.equal((await trigger.poll()).items.length, 5);
-		networks = [];
+		networks = range(10_001, 10_000);
 		await trigger.poll();
-		const { gone } = trigger.staticData[STATE];
+		const gone = goneAt();
 		assert.equal(gone.length, GONE_IDS_LIMIT, 'bounded');
-		assert.deepEqual(gone.slice(0, 2), ['6', '7'], 'the five that left first were dropped');
-		assert.deepEqual(gone.slice(-1), ['20005']);
+		assert.deepEqual(gone.slice(0, 2), [idDigest('6'), idDigest('7')], 'the five that left first were dropped');
+		assert.deepEqual(gone.slice(-1), [idDigest('20005')]);
 		assert.ok(JSON.stringify(trigger.staticData).length < 120_000, 'static data stays small');
-		networks = Array.from({ length: 10 }, (_, i) => network(i + 1));
+		networks = [...range(1, 10), ...range(10_001, 10_000)];
 		assert.deepEqual(ids((await trigger.poll()).items), ['1', '2', '3', '4', '5'], 'only the forgotten ones come back as new');
 	});
 });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
+import { loadBuilt } from './support/engine.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { loadTriggerNode, pollOnce } from './support/poll.mjs';
 import { json, startStandIn } from './support/standin-server.mjs';
@@ -178,7 +179,9 @@ describe('New Block Page (a bare array, ids not numeric)', () => {
 		pages = [...pages, page('0fff-aa', 'Guests')];
 		assert.deepEqual((await trigger.poll()).items.map((p) => p.name), ['Guests']);
 		assert.equal((await trigger.poll()).items, null);
-		assert.deepEqual(trigger.staticData['node:DNSFilter Trigger'].listedIds, ['a1b2-c3', 'd4e5-f6', '0fff-aa']);
+		// Stored as 8-character digests, not as the ids themselves.
+		const { idDigest } = loadBuilt('nodes/DnsFilter/trigger/triggerEvents.js');
+		assert.equal(trigger.staticData['node:DNSFilter Trigger'].listedDigests, ['a1b2-c3', 'd4e5-f6', '0fff-aa'].map(idDigest).sort().join(''));
 	});
 });
 

@@ -17,6 +17,7 @@ import {
 	diffExpiringKeys,
 	diffNewRecords,
 	isKeyEvent,
+	LISTED_DIGESTS_LIMIT,
 	listingRecords,
 	NEW_RECORD_SOURCES,
 	sampleFor,
@@ -24,7 +25,9 @@ import {
 	usableState,
 } from './trigger/triggerEvents';
 import { maskNamed, secretNamesOf } from './actions/maskSecrets';
-import { dnsFilterApiRequest, dnsFilterApiRequestPaged } from './transport';
+import { cutDeeperThan, MAX_OUTPUT_DEPTH } from './actions/shapeOutput';
+import type { Redactor } from './transport';
+import { CREDENTIAL_TYPE, dnsFilterApiRequest, dnsFilterApiRequestPaged, redactError, redactorFor } from './transport';
 
 const NEW_RECORD_EVENTS = Object.keys(NEW_RECORD_SOURCES);
 
@@ -164,54 +167,89 @@ export class DnsFilterTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const event = this.getNodeParameter('event') as TriggerEvent;
-		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const thresholdDays = normaliseThreshold(options.expiringSoonThresholdDays ?? DEFAULT_EXPIRING_SOON_DAYS);
-		const version = this.getNode().typeVersion;
-		const simplify = version >= 2 && this.getNodeParameter('simplify', true) === true;
-		const now = new Date();
-		const manual = this.getMode() === 'manual';
-		const staticData = this.getWorkflowStaticData('node');
-		const previous = usableState(staticData, event);
-
-		if (!manual && previous && !isKeyEvent(event) && version >= 2) {
-			const minutes = Number(this.getNodeParameter('minimumListingMinutes', DEFAULT_MINIMUM_LISTING_MINUTES));
-			const listedAt = typeof previous.listedAt === 'string' ? Date.parse(previous.listedAt) : NaN;
-			if (Number.isFinite(minutes) && minutes > 0 && now.getTime() - listedAt < minutes * 60_000) return null;
+		const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+		const redact = redactorFor(String(credentials.apiKey ?? ''));
+		try {
+			return await pollEvent.call(this, redact);
+		} catch (error) {
+			// The trigger's own messages quote the server (an HTML title, an object's keys): none may carry the key.
+			throw redactError(error, redact);
 		}
-
-		// Throws on anything but a complete, well-formed listing, before the state is touched.
-		const records = await listRecords.call(this, event);
-
-		// Secrets in the listed records (a network's secret_key) never reach the execution store.
-		const secrets = secretNamesOf((isKeyEvent(event) ? EXPIRY_EVENTS_SOURCE : NEW_RECORD_SOURCES[event]).operationId);
-		const output = (record: IDataObject) => maskNamed(simplifyEmitted(record, simplify), secrets) as IDataObject;
-
-		if (manual) {
-			const sample = sampleFor(event, records, now, thresholdDays);
-			return sample ? [this.helpers.returnJsonArray([output(sample)])] : null;
-		}
-
-		const keyOptions = { thresholdDays, includeExisting: options.includeExisting === true };
-		let outcome: PollOutcome;
-		if (event === 'apiKeyExpiringSoon') outcome = diffExpiringKeys(records, previous, now, keyOptions);
-		else if (event === 'apiKeyRevokedOrExpired') outcome = diffEndedKeys(records, previous, now, keyOptions);
-		else outcome = diffNewRecords(event, records, previous, now);
-
-		for (const key of Object.keys(staticData)) delete staticData[key];
-		Object.assign(staticData, outcome.state);
-
-		const emit = outcome.emit.map(output);
-		return emit.length ? [this.helpers.returnJsonArray(emit)] : null;
 	}
 }
 
-async function listRecords(this: IPollFunctions, event: TriggerEvent): Promise<unknown[]> {
+async function pollEvent(this: IPollFunctions, redact: Redactor): Promise<INodeExecutionData[][] | null> {
+	const event = this.getNodeParameter('event') as TriggerEvent;
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const thresholdDays = normaliseThreshold(options.expiringSoonThresholdDays ?? DEFAULT_EXPIRING_SOON_DAYS);
+	const version = this.getNode().typeVersion;
+	const simplify = version >= 2 && this.getNodeParameter('simplify', true) === true;
+	const now = new Date();
+	const manual = this.getMode() === 'manual';
+	const staticData = this.getWorkflowStaticData('node');
+	const previous = usableState(staticData, event);
+
+	if (!manual && previous && !isKeyEvent(event) && version >= 2) {
+		const minutes = Number(this.getNodeParameter('minimumListingMinutes', DEFAULT_MINIMUM_LISTING_MINUTES));
+		const listedAt = typeof previous.listedAt === 'string' ? Date.parse(previous.listedAt) : NaN;
+		if (Number.isFinite(minutes) && minutes > 0 && now.getTime() - listedAt < minutes * 60_000) return null;
+	}
+
+	// Throws on anything but a complete, well-formed listing, before the state is touched.
+	const records = await listRecords.call(this, event, redact);
+	const source = isKeyEvent(event) ? EXPIRY_EVENTS_SOURCE : NEW_RECORD_SOURCES[event];
+
+	// Secrets in the listed records (a network's secret_key) never reach the execution store.
+	const secrets = secretNamesOf(source.operationId);
+	const output = (record: IDataObject) => {
+		const masked = maskNamed(simplifyEmitted(record, simplify), secrets);
+		// n8n copies and serialises items recursively: a record nested thousands of levels deep
+		// would fail every poll while it is listed, after the state has moved on.
+		const bounded = cutDeeperThan(masked) as IDataObject;
+		if (bounded !== masked) {
+			this.logger.warn(redact(`DNSFilter GET ${source.path}: one ${source.noun} nests more than ${MAX_OUTPUT_DEPTH} levels deep; the deeper values are left out of its item`));
+		}
+		return bounded;
+	};
+
+	if (manual) {
+		const sample = sampleFor(event, records, now, thresholdDays);
+		return sample ? [this.helpers.returnJsonArray([output(sample)])] : null;
+	}
+
+	const keyOptions = { thresholdDays, includeExisting: options.includeExisting === true };
+	let outcome: PollOutcome;
+	if (event === 'apiKeyExpiringSoon') outcome = diffExpiringKeys(records, previous, now, keyOptions);
+	else if (event === 'apiKeyRevokedOrExpired') outcome = diffEndedKeys(records, previous, now, keyOptions);
+	else outcome = newRecordsOrRefuse.call(this, event, records, previous, now);
+
+	// Items first: nothing is remembered as reported unless its item was made.
+	const emit = outcome.emit.map(output);
+	for (const key of Object.keys(staticData)) delete staticData[key];
+	Object.assign(staticData, outcome.state);
+	return emit.length ? [this.helpers.returnJsonArray(emit)] : null;
+}
+
+function newRecordsOrRefuse(
+	this: IPollFunctions,
+	event: Exclude<TriggerEvent, 'apiKeyExpiringSoon' | 'apiKeyRevokedOrExpired'>,
+	records: unknown[],
+	previous: ReturnType<typeof usableState>,
+	now: Date,
+): PollOutcome {
+	const outcome = diffNewRecords(event, records, previous, now);
+	if (!('problem' in outcome)) return outcome;
+	throw new NodeOperationError(this.getNode(), `The trigger cannot follow GET ${NEW_RECORD_SOURCES[event].path}: ${outcome.problem}`, {
+		description: `Ids other than whole numbers are stored as 8-character digests, at most ${LISTED_DIGESTS_LIMIT.toLocaleString('en-US')} of them, so the workflow's static data stays bounded. Nothing was emitted and what the trigger remembers is unchanged. Watch this collection with a scheduled workflow and the DNSFilter node instead.`,
+	});
+}
+
+async function listRecords(this: IPollFunctions, event: TriggerEvent, redact: Redactor): Promise<unknown[]> {
 	const path = (isKeyEvent(event) ? EXPIRY_EVENTS_SOURCE : NEW_RECORD_SOURCES[event]).path;
 	const refuse = (problem: string, page?: number): never => {
 		throw new NodeOperationError(
 			this.getNode(),
-			`DNSFilter answered GET ${path}${page ? ` (page ${page})` : ''} with ${problem}, not a list`,
+			redact(`DNSFilter answered GET ${path}${page ? ` (page ${page})` : ''} with ${problem}, not a list`),
 			{
 				description:
 					'The trigger acts only on a complete, well-formed listing: nothing was emitted and what it remembers is unchanged, so the next good poll neither repeats nor loses an event. Check the credential\'s Base URL if this persists.',

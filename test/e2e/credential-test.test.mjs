@@ -4,6 +4,7 @@
 // POST /rest/credentials, then POST /rest/credentials/test against the local DNSFilter stand-in.
 // Needs `npm run build` and `node scripts/e2e/install-n8n.mjs` first (`npm run test:e2e` does both).
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,8 +26,8 @@ let rest;
 const answers = {};
 
 /** Creates a credential through n8n's REST API and tests it the way the editor does. */
-async function createAndTest(name, apiKey) {
-	const data = { apiKey, baseUrl: standIn.url, throttleRequests: 2000, throttleWindowSeconds: 300 };
+async function createAndTest(name, apiKey, baseUrl = standIn.url) {
+	const data = { apiKey, baseUrl, throttleRequests: 2000, throttleWindowSeconds: 300 };
 	const created = await rest.post('/credentials', { name, type: CREDENTIAL_TYPE, data });
 	assert.equal(created.status, 200, `POST /rest/credentials: ${created.text}`);
 	const id = created.json?.data?.id;
@@ -115,6 +116,31 @@ describe('real n8n: the credential test of the installed community credential', 
 			assert.equal(result.message, 'Authorization failed - please check your credentials', JSON.stringify(result));
 		} else {
 			assert.match(result.message, /^DNSFilter rejected the API key \(HTTP 401\): it is invalid, expired or revoked\. Create a new key under Account Settings → Security → API Keys\.$/, JSON.stringify(result));
+		}
+	});
+
+	test('a plain-http Base URL to another machine: the test fails and the key is sent nowhere', async () => {
+		// A listener on loopback port 80 as well, in case a request without an address went to the default host.
+		const seen = [];
+		const fallback = http.createServer((req, res) => {
+			seen.push(`${req.method} ${req.url} ${req.headers.authorization ? 'with Authorization' : ''}`);
+			res.end('{}');
+		});
+		const listening = await new Promise((resolve) => {
+			fallback.once('error', () => resolve(false));
+			fallback.listen(80, '127.0.0.1', () => resolve(true));
+		});
+		try {
+			for (const baseUrl of ['http://api.dnsfilter.invalid', `${standIn.url}?x=1`]) {
+				standIn.reset();
+				const result = await createAndTest(`DNSFilter (${baseUrl})`, GOOD_KEY, baseUrl);
+				answers[baseUrl.startsWith('http://api') ? 'plainHttp' : 'query'] = result;
+				assert.equal(result.status, 'Error', JSON.stringify(result));
+				assert.equal(standIn.requests.length, 0, 'the stand-in was not called');
+			}
+			if (listening) assert.deepEqual(seen, [], 'nothing reached loopback port 80');
+		} finally {
+			await new Promise((resolve) => (listening ? fallback.close(resolve) : resolve()));
 		}
 	});
 

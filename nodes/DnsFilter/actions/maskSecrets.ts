@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { findOperationById } from '../generated/operations';
 import { SECRET_FIELDS } from '../generated/secretFields';
-import { isRecord } from '../utils/isRecord';
 import { itemParameter } from './itemParameter';
+import { rewriteJson } from './shapeOutput';
 
 /**
  * Secrets in answers (a network's `secret_key`, an API key's `token`) are masked in the output by
@@ -26,25 +26,12 @@ export function maskValue(value: unknown): unknown {
 /**
  * `value` with every attribute named in `names` masked, at any depth; `value` itself is never
  * changed. Copy on write: only the objects and arrays on the way to a masked attribute are
- * copied, so a Return All of 100,000 records without secrets copies none of them.
+ * copied, so a Return All of 100,000 records without secrets copies none of them. Walked without
+ * recursion, so an answer nested thousands of levels deep is masked instead of overflowing the stack.
  */
 export function maskNamed(value: unknown, names: ReadonlySet<string>): unknown {
-	if (Array.isArray(value)) {
-		let copy: unknown[] | undefined;
-		for (let index = 0; index < value.length; index++) {
-			const masked = maskNamed(value[index], names);
-			if (masked !== value[index]) (copy ??= value.slice())[index] = masked;
-		}
-		return copy ?? value;
-	}
-	if (!isRecord(value)) return value;
-	let copy: IDataObject | undefined;
-	for (const key of Object.keys(value)) {
-		const entry = value[key];
-		const masked = names.has(key) ? maskValue(entry) : maskNamed(entry, names);
-		if (masked !== entry) (copy ??= { ...value })[key] = masked as IDataObject[string];
-	}
-	return copy ?? value;
+	if (!names.size) return value;
+	return rewriteJson(value, (entry, key) => (typeof key === 'string' && names.has(key) ? { replace: maskValue(entry) } : undefined));
 }
 
 /** The secret attribute names of an operation's answer (empty for purpose operations and those without). */

@@ -2,14 +2,34 @@ import { isRecord } from '../utils/isRecord';
 
 /** Key order does not change a record's or a page's identity: objects are written with sorted keys. */
 export function canonicalJson(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-	if (isRecord(value)) {
-		return `{${Object.keys(value)
-			.sort()
-			.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`)
-			.join(',')}}`;
+	// An explicit stack, not recursion: a record nested thousands of levels deep must not end the
+	// walk with "Maximum call stack size exceeded".
+	const parts: string[] = [];
+	// Popped from the end: text to write as is, or a value to write.
+	const work: Array<string | { value: unknown }> = [{ value }];
+	while (work.length) {
+		const next = work.pop() as string | { value: unknown };
+		if (typeof next === 'string') {
+			parts.push(next);
+			continue;
+		}
+		const current = next.value;
+		if (Array.isArray(current)) {
+			work.push(']');
+			for (let index = current.length - 1; index >= 0; index--) work.push({ value: current[index] }, ...(index ? [','] : []));
+			work.push('[');
+		} else if (isRecord(current)) {
+			const keys = Object.keys(current).sort();
+			work.push('}');
+			for (let index = keys.length - 1; index >= 0; index--) {
+				work.push({ value: current[keys[index]] }, `${JSON.stringify(keys[index])}:`, ...(index ? [','] : []));
+			}
+			work.push('{');
+		} else {
+			parts.push(JSON.stringify(current) ?? 'null');
+		}
 	}
-	return JSON.stringify(value) ?? 'null';
+	return parts.join('');
 }
 
 /** What a page says about the list besides its records; each field only when the server sent it as a number. */
