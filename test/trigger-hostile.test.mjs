@@ -430,18 +430,18 @@ describe('masking and Simplify, shared with the DNSFilter node, at any depth', (
 	};
 
 	for (const simplify of [true, false]) {
-		test(`Get Network through the engine, 6,000 levels deep (Simplify ${simplify ? 'on' : 'off'}): secret_key masked at the top and at the bottom`, async () => {
+		test(`Get Network through the engine, 6,000 levels deep (Simplify ${simplify ? 'on' : 'off'}): a clear error naming the request, no secret shown`, async () => {
 			const levels = 6_000;
 			const body = `{"data":{"id":"42","type":"networks","attributes":{"name":"deep","secret_key":"sk-top-0123456789abcdef","n":${'{"a":'.repeat(levels)}{"secret_key":"sk-bottom-0123456789abcdef"}${'}'.repeat(levels)}}}}`;
 			server.setHandler((req, res) => text(res, 200, body, 'application/json'));
 			const row = operationById(loadOperations(), 'V1_Networks-show');
 			const parameters = buildParameters(row, { path: { id: '42' }, extra: { simplify } });
 			const result = await runNode({ nodeType: loadDnsFilterNode(), parameters, credentials });
-			assert.equal(result.error, undefined, result.error?.message);
-			assert.equal(result.items.length, 1);
-			const strings = stringsIn(result.items[0].json);
-			assert.ok(strings.includes('••••••••cdef'), 'masked, last four kept');
-			assert.equal(strings.some((value) => value.startsWith('sk-')), false, 'no secret left at any depth');
+			// The node's items go on to n8n, whose own copies and JSON overflow at such depths: the
+			// transport refuses the answer (the trigger reads any depth and cuts what it emits).
+			assert.match(result.error?.message ?? '', /answer to GET \/v1\/networks\/42 nests deeper than 200 levels/);
+			assert.equal(result.items.length, 0);
+			assert.equal(`${result.error.message} ${result.error.description}`.includes('sk-'), false, 'no secret in the error');
 		});
 	}
 

@@ -31,6 +31,12 @@ import { CREDENTIAL_TYPE, dnsFilterApiRequest, dnsFilterApiRequestPaged, redactE
 
 const NEW_RECORD_EVENTS = Object.keys(NEW_RECORD_SOURCES);
 
+/**
+ * A listing is read at any depth: the trigger cuts what it emits past a depth instead of failing
+ * every poll while one odd record is listed.
+ */
+const LISTING = { maxJsonDepth: Number.POSITIVE_INFINITY };
+
 export class DnsFilterTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'DNSFilter Trigger',
@@ -258,13 +264,13 @@ async function listRecords(this: IPollFunctions, event: TriggerEvent, redact: Re
 	};
 	if (isKeyEvent(event)) {
 		// The API key list has no paging parameters: a user has a handful of keys.
-		const response = await dnsFilterApiRequest.call(this, { method: 'GET', path });
+		const response = await dnsFilterApiRequest.call(this, { method: 'GET', path, ...LISTING });
 		const listing = listingRecords(response.body);
 		return 'records' in listing ? listing.records : refuse(listing.problem);
 	}
 	const { records } = await dnsFilterApiRequestPaged.call(
 		this,
-		{ method: 'GET', path },
+		{ method: 'GET', path, ...LISTING },
 		{
 			style: 'v1',
 			returnAll: true,

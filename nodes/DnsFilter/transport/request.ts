@@ -46,6 +46,11 @@ export interface ApiRequest {
 	arrayFormat?: 'repeat' | 'brackets' | 'indices' | 'comma';
 	/** Attribute names that hold secrets: their values are hidden in error messages (an API echoing them in a 422). */
 	secretNames?: readonly string[];
+	/**
+	 * Deepest nesting of a 2xx JSON answer that is read (default MAX_JSON_DEPTH); deeper ones fail
+	 * with an error naming the request. The trigger reads any depth and cuts what it emits instead.
+	 */
+	maxJsonDepth?: number;
 }
 
 export interface RetryPolicy {
@@ -239,11 +244,11 @@ export const MAX_JSON_DEPTH = 200;
 
 type Parsed = { ok: true; value: unknown; text: string } | { ok: false; text: string; tooDeep?: number };
 
-function parseJson(exchange: Exchange): Parsed {
+function parseJson(exchange: Exchange, maxDepth = MAX_JSON_DEPTH): Parsed {
 	if (exchange.decoded !== undefined) return { ok: true, value: exchange.decoded, text: '' };
 	const text = exchange.bytes.toString('utf8').replace(/^\uFEFF/, '');
 	if (text.trim() === '') return { ok: true, value: undefined, text };
-	const tooDeep = nestsDeeperThan(text, MAX_JSON_DEPTH);
+	const tooDeep = nestsDeeperThan(text, maxDepth);
 	if (tooDeep !== undefined) return { ok: false, text, tooDeep };
 	try {
 		return { ok: true, value: JSON.parse(text), text };
@@ -459,12 +464,13 @@ async function sendWithRetries(
 			});
 		}
 
-		const parsed = parseJson(exchange);
+		const maxDepth = request.maxJsonDepth ?? MAX_JSON_DEPTH;
+		const parsed = parseJson(exchange, maxDepth);
 		if (!parsed.ok) {
 			if (parsed.tooDeep !== undefined) {
-				throw new NodeOperationError(node(), `DNSFilter's answer to ${request.method} ${request.path} nests deeper than ${MAX_JSON_DEPTH} levels; it was not read`, {
+				throw new NodeOperationError(node(), `DNSFilter's answer to ${request.method} ${request.path} nests deeper than ${maxDepth} levels; it was not read`, {
 					itemIndex,
-					description: `The JSON nests more than ${MAX_JSON_DEPTH} levels deep (DNSFilter's own answers nest a handful), so it is not a DNSFilter answer this node can use. Check the Base URL in the credential; a proxy in between may be rewriting answers. Nothing from this answer was used.`,
+					description: `The JSON nests more than ${maxDepth} levels deep (DNSFilter's own answers nest a handful), so it is not a DNSFilter answer this node can use. Check the Base URL in the credential; a proxy in between may be rewriting answers. Nothing from this answer was used.`,
 				});
 			}
 			const title = htmlTitle(parsed.text);
