@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Fails (exit 1) when nodes/DnsFilter/generated/ or the README operations table differ from what
+// Fails (exit 1) when nodes/DnsFilter/generated/ or the operations table (docs/operations.md) differ from what
 // the generator produces now, or when the stored-names lock lacks names the generator would add:
 // regenerates into a temp dir and compares bytes. A stored name that would break fails too.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -44,7 +44,7 @@ try {
 		else if (!readFileSync(committed).equals(readFileSync(path.join(temp, file)))) problems.push(`differs: nodes/DnsFilter/generated/${file}`);
 	}
 	for (const file of actual) if (!expected.includes(file)) problems.push(`stale: nodes/DnsFilter/generated/${file}`);
-	if (readmeText !== undefined && readme !== readmeText) problems.push('differs: README.md (operations table)');
+	if (readmeText !== undefined && readme !== readmeText) problems.push('differs: docs/operations.md (operations table)');
 	if (!existsSync(DEFAULT_LOCK_PATH) || readFileSync(DEFAULT_LOCK_PATH, 'utf8') !== lockText(lock)) problems.push('differs: scripts/generator/stored-names.lock.json');
 	if (problems.length) {
 		console.error(`Generated files are out of date; run \`npm run generate\`:\n  ${problems.join('\n  ')}`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates nodes/DnsFilter/generated/ and the README operations table from the DNSFilter
+// Generates nodes/DnsFilter/generated/ and the operations table (docs/operations.md) from the DNSFilter
 // OpenAPI document. Deterministic: the same document gives byte-identical files.
 //
 // Names saved workflows hold come from the lock (scripts/generator/stored-names.lock.json) first;
@@ -20,7 +20,8 @@ import { DEFAULT_SPEC_PATH, listOperations, loadSpec, REPO_ROOT } from './genera
 import { aliasRows, attachAliases, DEFAULT_ALIASES_PATH, DEFAULT_LOCK_PATH, emitAliases, loadAliases, loadLock, reconcile, retiredValues, writeLock } from './generator/storedNames.mjs';
 
 export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, 'nodes/DnsFilter/generated');
-export const DEFAULT_README = path.join(REPO_ROOT, 'README.md');
+// The operations table lives in its own generated page; the README links to it.
+export const DEFAULT_README = path.join(REPO_ROOT, 'docs', 'operations.md');
 
 /** Stored names that would break; `problems` lists each with what to do. */
 export class StoredNamesError extends Error {

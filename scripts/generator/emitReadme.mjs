@@ -1,4 +1,4 @@
-// Rewrites the operations table between the README markers; the rest of README.md is left alone.
+// Rewrites the operations table between its markers in docs/operations.md; the rest of the page is left alone.
 export const START = '<!-- operations:start -->';
 export const END = '<!-- operations:end -->';
 
