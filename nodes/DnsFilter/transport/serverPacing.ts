@@ -395,8 +395,8 @@ export async function paceRequest(context: object, pacer: ServerPacer, signal?: 
 	try {
 		decision = await pacer.beforeStart(signal, bound?.allowance.leftMs);
 	} catch (error) {
-		if (bound && error instanceof PacingWaitTooLong) throw pacingWaitError(bound, error);
-		throw error;
+		// Stop and other failures pass on as they are; only a wait too long becomes the node's error.
+		throw bound && error instanceof PacingWaitTooLong ? pacingWaitError(bound, error) : error;
 	} finally {
 		bound?.allowance.spend(Date.now() - started);
 	}
