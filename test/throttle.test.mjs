@@ -104,8 +104,9 @@ describe('a 3,000-request run against a server that enforces the limit', () => {
 		const result = await runNode({
 			nodeType: probeNode,
 			typeName: PROBE_TYPE,
-			// No retries: a single 429 fails the run instead of being hidden by the backstop.
-			parameters: { method: 'GET', path: '={{ "/v1/networks/" + $json.id }}', maxRetries: 0, maxWaitMs: 0 },
+			// No retries: a single 429 fails the run instead of being hidden by the backstop. Max Total
+			// Wait also bounds the waits for the server's budget, which the headers ask for here.
+			parameters: { method: 'GET', path: '={{ "/v1/networks/" + $json.id }}', maxRetries: 0, maxWaitMs: 60_000 },
 			items,
 			credentials: { apiKey: makeApiKey({ sub: 'throttle-3000' }), baseUrl: server.url, throttleRequests: 1000, throttleWindowSeconds: 3 },
 			timeoutMs: 120_000,
@@ -127,7 +128,7 @@ describe('a 3,000-request run against a server that enforces the limit', () => {
 		server.setHandler(limiter.handler);
 		const result = await runNode({
 			nodeType: loadDnsFilterNode(),
-			parameters: { ...operationFor('V1_Networks-show'), id: '={{ $json.id }}', requestOptions: { maxRetries: 0, maxWaitSeconds: 0, concurrency: 5 } },
+			parameters: { ...operationFor('V1_Networks-show'), id: '={{ $json.id }}', requestOptions: { maxRetries: 0, maxWaitSeconds: 60, concurrency: 5 } },
 			items: Array.from({ length: 3000 }, (_, i) => ({ id: i + 1 })),
 			credentials: { apiKey: makeApiKey({ sub: 'throttle-real-node' }), baseUrl: server.url, throttleRequests: 1000, throttleWindowSeconds: 3 },
 			timeoutMs: 120_000,

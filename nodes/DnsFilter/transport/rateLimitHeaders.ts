@@ -20,7 +20,13 @@ export interface RateLimitState {
 	source?: string;
 	/** The policy name of a draft-8 header, e.g. "default". */
 	policy?: string;
+	/** The reset as sent (clipped), and how it was read, for messages about a wait it causes. */
+	resetRaw?: string;
+	resetAs?: ResetUnit;
 }
+
+/** How a reset value was read: the drafts' delta seconds, or an epoch timestamp recognised by its size. */
+export type ResetUnit = 'delta seconds' | 'epoch seconds' | 'epoch milliseconds';
 
 export const FORM_LABELS: Record<RateLimitForm, string> = {
 	'draft-03': 'RateLimit-Limit / RateLimit-Remaining / RateLimit-Reset (IETF draft 3-5)',
@@ -54,14 +60,24 @@ function count(raw: string | undefined): number | undefined {
  * (seconds, or milliseconds), which we recognise by its size. A timestamp in the past means 0.
  */
 export function resetToMs(raw: string | undefined, now: number): number | undefined {
+	return readReset(raw, now)?.resetMs;
+}
+
+/** The reset as resetToMs reads it, with the value as sent and the unit it was read in. */
+export function readReset(raw: string | undefined, now: number): { resetMs: number; resetRaw: string; resetAs: ResetUnit } | undefined {
 	if (raw === undefined) return undefined;
 	const text = raw.trim();
 	if (!/^\d{1,16}(\.\d+)?$/.test(text)) return undefined;
 	const value = Number(text);
 	if (!Number.isFinite(value)) return undefined;
-	if (value >= EPOCH_MILLISECONDS) return Math.max(0, Math.round(value - now));
-	if (value >= EPOCH_SECONDS) return Math.max(0, Math.round(value * 1000 - now));
-	return Math.round(value * 1000);
+	const resetRaw = text.slice(0, 24);
+	if (value >= EPOCH_MILLISECONDS) return { resetMs: Math.max(0, Math.round(value - now)), resetRaw, resetAs: 'epoch milliseconds' };
+	if (value >= EPOCH_SECONDS) return { resetMs: Math.max(0, Math.round(value * 1000 - now)), resetRaw, resetAs: 'epoch seconds' };
+	return { resetMs: Math.round(value * 1000), resetRaw, resetAs: 'delta seconds' };
+}
+
+function resetFields(reset: ReturnType<typeof readReset>): Pick<RateLimitState, 'resetMs' | 'resetRaw' | 'resetAs'> {
+	return reset ? reset : { resetMs: undefined };
 }
 
 interface Member {
@@ -117,12 +133,12 @@ function readSeparate(headers: ResponseHeaders, now: number): RateLimitState | u
 		const remaining = count(remainingRaw?.split(/[;,]/)[0]);
 		const policyRaw = header(headers, `${prefix}-policy`);
 		const windowMs = policyWindowMs(limitMembers) ?? (policyRaw ? policyWindowMs(members(policyRaw)) : undefined);
-		const resetMs = resetToMs(header(headers, `${prefix}-reset`)?.split(/[;,]/)[0], now);
+		const reset = readReset(header(headers, `${prefix}-reset`)?.split(/[;,]/)[0], now);
 		if (limit === undefined && remaining === undefined) return undefined;
 		return {
 			limit,
 			remaining,
-			resetMs,
+			...resetFields(reset),
 			windowMs,
 			form: 'draft-03',
 			source: prefix === 'ratelimit' ? 'RateLimit-Limit/-Remaining/-Reset headers' : 'X-RateLimit-Limit/-Remaining/-Reset headers',
@@ -150,7 +166,7 @@ function readCombined(headers: ResponseHeaders, now: number): RateLimitState | u
 		return {
 			limit,
 			remaining,
-			resetMs: resetToMs(dictionary.get('reset'), now),
+			...resetFields(readReset(dictionary.get('reset'), now)),
 			windowMs: policyWindowMs(policies),
 			form: 'draft-06',
 			source: 'RateLimit header (limit=, remaining=, reset=)',
@@ -167,14 +183,14 @@ function readCombined(headers: ResponseHeaders, now: number): RateLimitState | u
 		const policy = policies.find((p) => p.name !== undefined && p.name === member.name) ?? (policies.length === 1 ? policies[0] : undefined);
 		const limit = count(policy?.params.get('q'));
 		const windowMs = policy ? policyWindowMs([policy]) : undefined;
-		const resetMs = resetToMs(member.params.get('t'), now);
+		const reset = readReset(member.params.get('t'), now);
 		const share = limit ? remaining / limit : remaining;
 		if (share < bestShare) {
 			bestShare = share;
 			best = {
 				limit,
 				remaining,
-				resetMs,
+				...resetFields(reset),
 				windowMs,
 				form: 'draft-08',
 				source: `RateLimit / RateLimit-Policy structured headers${member.name ? ` (policy "${member.name}")` : ''}`,

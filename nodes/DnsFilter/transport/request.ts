@@ -30,7 +30,7 @@ import type { ServerPacer } from './serverPacing';
 import { observeResponse, pacerFor, paceRequest } from './serverPacing';
 import { budgetFor, credentialDigest } from './throttle';
 import { onStop } from './stopSignal';
-import { cancellableSleep } from './wait';
+import { cancellableSleep, WaitAllowance } from './wait';
 
 export type DnsFilterContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -374,20 +374,21 @@ async function sendWithRetries(
 	const idempotent = IDEMPOTENT.has(request.method);
 	const tries = (attempt: number) => `${attempt + 1} ${attempt ? 'tries' : 'try'}`;
 
-	let waitedMs = 0;
+	// Shared with the waits for the server's budget (exchangeHops), so both count toward Max Total Wait.
+	const allowance = new WaitAllowance(maxWaitMs);
 	// Set once a DELETE may have been applied by a try whose answer we did not get.
 	let deleteOutcomeUnknown = false;
 	/** Waits before the next try if the policy allows; false when it does not. */
 	const waitBeforeRetry = async (attempt: number, delayMs: number): Promise<boolean> => {
 		const delay = Math.min(Math.max(0, delayMs), MAX_TIMER_MS);
-		if (attempt >= retry.maxRetries || waitedMs + delay > maxWaitMs) return false;
-		waitedMs += delay;
+		if (attempt >= retry.maxRetries || delay > allowance.leftMs) return false;
+		allowance.spend(delay);
 		await cancellableSleep(delay, signal);
 		return true;
 	};
 
 	for (let attempt = 0; ; attempt++) {
-		const outcome = await exchangeOnce.call(this, request, settings, { timeoutMs, maxResponseBytes, signal, budget, pacer, redact, itemIndex });
+		const outcome = await exchangeOnce.call(this, request, settings, { timeoutMs, maxResponseBytes, signal, budget, pacer, allowance, redact, itemIndex });
 		if (!outcome.ok) {
 			if (signal?.aborted) {
 				throw new NodeOperationError(node(), 'The execution was cancelled while waiting for DNSFilter', { itemIndex });
@@ -428,7 +429,7 @@ async function sendWithRetries(
 				continue;
 			}
 			throw new NodeApiError(node(), { httpCode: '429', message: 'Too many requests' } as JsonObject, {
-				message: `DNSFilter rate limit: gave up after ${tries(attempt)} and ${seconds(waitedMs)} of waiting [HTTP 429]`,
+				message: `DNSFilter rate limit: gave up after ${tries(attempt)} and ${seconds(allowance.spentMs)} of waiting [HTTP 429]`,
 				description: `The API asks to wait ${seconds(delayMs)} more (${source}). DNSFilter allows about 2,000 requests per 300 seconds per organization, shared with the dashboard. Lower the request rate in the credential, raise "Max Retries" or "Max Total Wait" under Request Options, or run later.`,
 				httpCode: '429',
 				itemIndex,
@@ -515,6 +516,7 @@ interface ExchangeLimits {
 	signal: AbortSignal | undefined;
 	budget: ReturnType<typeof budgetFor>;
 	pacer: ServerPacer;
+	allowance: WaitAllowance;
 	redact: Redactor;
 	itemIndex: number;
 }
@@ -608,7 +610,7 @@ async function exchangeHops(
 
 	for (let hops = 0; ; hops++) {
 		// The server's headers pace first; the per-process budget stays the upper bound.
-		const paced = await paceRequest(this, limits.pacer, limits.signal);
+		const paced = await paceRequest(this, limits.pacer, limits.signal, { allowance: limits.allowance, node, itemIndex: limits.itemIndex });
 		const ticket = limits.budget ? await limits.budget.take(limits.signal) : undefined;
 		if (!aborter || !signal || !context) {
 			aborter = startDeadline();

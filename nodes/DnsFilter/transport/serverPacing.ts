@@ -1,4 +1,8 @@
+import type { INode } from 'n8n-workflow';
+import { ApplicationError, NodeOperationError } from 'n8n-workflow';
+
 import type { RateLimitState } from './rateLimitHeaders';
+import type { WaitAllowance } from './wait';
 import { cancellableSleep } from './wait';
 
 /**
@@ -42,6 +46,50 @@ const PREDICT_MS = 1_000;
 
 /** Longest single sleep between re-reads of fresher headers. */
 const MAX_NAP_MS = 1_000;
+
+/**
+ * A reset further away than this (or beyond the window the server announced) is not believed:
+ * DNSFilter's window is 300 s, and one odd answer (a timestamp in the wrong unit, a proxy's
+ * header) must not hold every request of the credential for the life of the process.
+ */
+export const MAX_PLAUSIBLE_RESET_MS = 3_600_000;
+
+/**
+ * What an implausible reset is taken as: one window (the announced one, or DNSFilter's 300 s),
+ * after which the next request goes and its answer says again how things stand.
+ */
+export const IMPLAUSIBLE_RESET_HOLD_MS = 300_000;
+
+/** The reset the pacer works with: the announced one, unless it is implausible (see above). */
+export function plausibleResetMs(resetMs: number, windowMs?: number): number {
+	const bound = Math.min(windowMs ?? MAX_PLAUSIBLE_RESET_MS, MAX_PLAUSIBLE_RESET_MS) + 1_500;
+	return resetMs > bound ? Math.min(windowMs ?? IMPLAUSIBLE_RESET_HOLD_MS, IMPLAUSIBLE_RESET_HOLD_MS) : resetMs;
+}
+
+/** What the server announced in the answer the pacer last went by, for the message when a wait is too long. */
+export interface Announced {
+	state: RateLimitState;
+	/** When that answer was read. */
+	at: number;
+	/** The reset the pacer holds to, which is earlier than the announced one when that was implausible. */
+	resetAt: number;
+	capped: boolean;
+}
+
+/**
+ * Thrown instead of waiting when the wait a request needs for the server's budget is longer than
+ * the wait it is allowed; nothing is sent.
+ */
+export class PacingWaitTooLong extends ApplicationError {
+	constructor(
+		readonly waitMs: number,
+		readonly allowedMs: number,
+		readonly reason: 'paced' | 'reserve' | 'queued',
+		readonly announced: Announced | undefined,
+	) {
+		super('The wait for the server\'s rate-limit budget is longer than the request may wait');
+	}
+}
 
 interface Observation {
 	/** When the request this answer belongs to started (close to when the server counted it). */
@@ -87,20 +135,28 @@ export class ServerPacer {
 
 	private queue: Promise<void> = Promise.resolve();
 
+	/** Requests in the queue or at its head, not yet started. */
+	private queued = 0;
+
+	private announced: Announced | undefined;
+
 	constructor(private readonly now: () => number = Date.now) {}
 
 	/** Feeds the rate-limit headers of an answer (any status) in, with the request it answers. */
 	observe(state: RateLimitState, request?: Pick<PacingDecision, 'seq' | 'startedAt'>): void {
 		if (state.remaining === undefined || state.form === undefined) return;
 		const now = this.now();
-		const resetMs = state.resetMs ?? state.windowMs;
-		if (resetMs === undefined) return;
+		const announcedMs = state.resetMs ?? state.windowMs;
+		if (announcedMs === undefined) return;
+		const resetMs = plausibleResetMs(announcedMs, state.windowMs);
 		const seq = request?.seq ?? this.starts;
 		const at = request?.startedAt ?? now;
 		const resetAt = now + resetMs;
 		const last = this.history[this.history.length - 1];
 		const newer = !last || seq > last.seq;
-		if (last && now < this.resetAt && resetAt < this.resetAt - 1_500) return; // a late answer from a window already over
+		// A late answer from a window already over. Only an older request's: a newer one's answer with
+		// an earlier reset is the server's latest word (it is how a far-off reset gets corrected).
+		if (last && !newer && now < this.resetAt && resetAt < this.resetAt - 1_500) return;
 		// A reset beyond this window's (by more than the headers' one-second resolution), the window's
 		// end passing, or the count going up: a new window, about which the old history says nothing.
 		if (!last || now >= this.resetAt || resetAt > this.resetAt + 1_500 || (newer && state.remaining > last.remaining + 5)) {
@@ -119,7 +175,10 @@ export class ServerPacer {
 		this.history.splice(i, 0, observation);
 		const newest = this.history[this.history.length - 1];
 		while (this.history.length > 2 && this.history[0].at < newest.at - RATE_SPAN_MS) this.history.shift();
-		if (newer) this.state = state;
+		if (newer) {
+			this.state = state;
+			this.announced = { state, at: now, resetAt: this.resetAt, capped: resetMs < announcedMs };
+		}
 		this.limitSeen = Math.max(this.limitSeen, state.limit ?? 0, state.remaining);
 	}
 
@@ -165,15 +224,55 @@ export class ServerPacer {
 		return Math.max(MIN_PACE_SHARE, ours / spent);
 	}
 
-	/** Resolves when this process may start its next request; callers go in arrival order. */
-	async beforeStart(signal?: AbortSignal): Promise<PacingDecision> {
+	/**
+	 * Resolves when this process may start its next request; callers go in arrival order. A request
+	 * that would have to wait longer than `allowedMs` (in the queue and for the budget together)
+	 * fails with PacingWaitTooLong instead, at once when the wait is known up front.
+	 */
+	async beforeStart(signal?: AbortSignal, allowedMs = Infinity): Promise<PacingDecision> {
+		const deadline = this.now() + allowedMs;
+		const first = this.delayNow();
+		if (first.delayMs > allowedMs) throw this.tooLong(first.delayMs, allowedMs, first.reason ?? 'paced');
 		let decision: PacingDecision | undefined;
+		let abandoned = false;
+		const ahead = this.queued++;
 		const turn = this.queue.then(async () => {
-			decision = await this.waitForTurn(signal);
+			try {
+				if (!abandoned) decision = await this.waitForTurn(signal, deadline);
+			} finally {
+				this.queued--;
+			}
 		});
 		this.queue = turn.catch(() => undefined);
+		// Requests ahead of this one may sleep for the budget; a bounded request waits for them only
+		// as long as it may. Nobody ahead, or no bound: no timer (this runs before every request).
+		if (ahead > 0 && Number.isFinite(allowedMs)) {
+			const timer = new AbortController();
+			const stop = () => timer.abort();
+			signal?.addEventListener('abort', stop, { once: true });
+			try {
+				const expired = cancellableSleep(allowedMs, timer.signal).then(
+					() => true,
+					() => false,
+				);
+				if (await Promise.race([turn.then(() => false), expired])) {
+					abandoned = decision === undefined;
+					if (abandoned) throw this.tooLong(allowedMs, allowedMs, 'queued');
+				} else if (decision === undefined && signal?.aborted) {
+					abandoned = true;
+					throw signal.reason instanceof Error ? signal.reason : new ApplicationError('The execution was cancelled');
+				}
+			} finally {
+				signal?.removeEventListener('abort', stop);
+				timer.abort();
+			}
+		}
 		await turn;
 		return decision as PacingDecision;
+	}
+
+	private tooLong(waitMs: number, allowedMs: number, reason: PacingWaitTooLong['reason']): PacingWaitTooLong {
+		return new PacingWaitTooLong(waitMs, Math.max(0, allowedMs), reason, this.announced);
 	}
 
 	/** How long the next request should wait from now (0: go), and why. */
@@ -216,10 +315,13 @@ export class ServerPacer {
 		return next > now ? { delayMs: Math.min(next - now, toReset), reason: 'paced' } : { delayMs: 0 };
 	}
 
-	private async waitForTurn(signal?: AbortSignal): Promise<PacingDecision> {
+	private async waitForTurn(signal: AbortSignal | undefined, deadline: number): Promise<PacingDecision> {
 		let waitedMs = 0;
 		let reason: PacingDecision['reason'];
 		for (let step = this.delayNow(); step.delayMs > 0; step = this.delayNow()) {
+			// Checked before sleeping: a wait that cannot end in time fails now, not at its end.
+			const now = this.now();
+			if (now + step.delayMs > deadline) throw this.tooLong(step.delayMs, deadline - now, step.reason ?? 'paced');
 			// Short naps: a concurrent request of this process may bring fresher headers meanwhile.
 			const nap = Math.min(step.delayMs, MAX_NAP_MS);
 			reason = step.reason;
@@ -274,10 +376,30 @@ function reportOf(context: object): PacingReport {
 	return report;
 }
 
-/** Waits for the server's budget before a request and records the wait for the execution. */
-export async function paceRequest(context: object, pacer: ServerPacer, signal?: AbortSignal): Promise<PacingDecision> {
+/** The request's side of the bound on pacing waits: its Max Total Wait, and what an error needs. */
+export interface PacingBound {
+	allowance: WaitAllowance;
+	node: () => INode;
+	itemIndex: number;
+}
+
+/**
+ * Waits for the server's budget before a request and records the wait for the execution. With a
+ * bound, the wait draws on the request's Max Total Wait, and a wait longer than what is left of it
+ * fails at once with what the server announced.
+ */
+export async function paceRequest(context: object, pacer: ServerPacer, signal?: AbortSignal, bound?: PacingBound): Promise<PacingDecision> {
 	if (!enabled) return { waitedMs: 0, seq: 0, startedAt: 0 };
-	const decision = await pacer.beforeStart(signal);
+	const started = Date.now();
+	let decision: PacingDecision;
+	try {
+		decision = await pacer.beforeStart(signal, bound?.allowance.leftMs);
+	} catch (error) {
+		// Stop and other failures pass on as they are; only a wait too long becomes the node's error.
+		throw bound && error instanceof PacingWaitTooLong ? pacingWaitError(bound, error) : error;
+	} finally {
+		bound?.allowance.spend(Date.now() - started);
+	}
 	if (decision.waitedMs > 0) {
 		const report = reportOf(context);
 		report.paced++;
@@ -296,4 +418,54 @@ export function observeResponse(context: object, pacer: ServerPacer, state: Rate
 /** What this execution read from the server and how it paced; undefined when it sent nothing. */
 export function pacingReport(context: object): PacingReport | undefined {
 	return reports.get(context);
+}
+
+/** "2.0 s", "5 min", "3 h", "31 years": a wait as a person reads it. */
+export function describeDuration(ms: number): string {
+	const seconds = ms / 1000;
+	if (seconds < 90) return `${Math.round(seconds * 10) / 10} s`;
+	if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+	if (seconds < 48 * 3600) return `${Math.round(seconds / 3600)} h`;
+	if (seconds < 2 * 365 * 86400) return `${Math.round(seconds / 86400)} days`;
+	return `${Math.round(seconds / (365.25 * 86400))} years`;
+}
+
+function count(value: number | undefined): string {
+	return value === undefined ? '?' : value.toLocaleString('en-US');
+}
+
+/** What the server said, as the message quotes it: counts, reset (as sent) and the headers it came in. */
+export function describeAnnounced(announced: Announced | undefined, now: number): string {
+	if (!announced) return 'DNSFilter\'s rate-limit headers asked this process to slow down';
+	const { state } = announced;
+	const counts = state.limit !== undefined ? `${count(state.remaining)} of ${count(state.limit)} requests left` : `${count(state.remaining)} requests left`;
+	const resetMs = state.resetMs ?? state.windowMs;
+	const sent = state.resetRaw !== undefined ? `, reset ${state.resetRaw} (${state.resetAs}, ${describeDuration(Math.max(0, (resetMs ?? 0) - (now - announced.at)))} from now)` : resetMs !== undefined ? `, the window (${describeDuration(resetMs)}) ending within it` : '';
+	return `DNSFilter announced ${counts}${sent}, in its ${state.source ?? 'rate-limit headers'}`;
+}
+
+/** The error for a request whose wait for the server's budget is longer than its Max Total Wait allows. */
+export function pacingWaitError(bound: PacingBound, error: PacingWaitTooLong): NodeOperationError {
+	const now = Date.now();
+	const { announced } = error;
+	const why =
+		error.reason === 'queued'
+			? `it waited ${describeDuration(error.allowedMs)} behind other requests of this credential in this n8n process that wait for DNSFilter's rate-limit budget`
+			: `it would have to wait ${describeDuration(error.waitMs)} for DNSFilter's rate-limit budget, more than the ${describeDuration(error.allowedMs)} left of its "Max Total Wait"`;
+	const held =
+		error.reason === 'reserve'
+			? ' No more are left than the few the node keeps for the dashboard and other workers, so requests wait for the reset.'
+			: error.reason === 'paced'
+				? ' The node spreads what is left until the reset, so this request would wait its turn.'
+				: '';
+	const capped = announced?.capped
+		? ` A reset that far away is not plausible: this n8n process holds this credential's requests for ${describeDuration(Math.max(0, announced.resetAt - now))} at most, then asks DNSFilter again.`
+		: '';
+	const resetAt = announced ? announced.resetAt : undefined;
+	const after = resetAt !== undefined && resetAt > now ? ` or run again after ${new Date(resetAt).toISOString().replace(/\.\d+Z$/, 'Z')}` : ' or run again later';
+	const need = error.reason === 'queued' ? '' : `; ${Math.ceil(error.waitMs / 1000) + 1} s would do`;
+	return new NodeOperationError(bound.node(), `DNSFilter rate limit: the request was not sent because ${why}`, {
+		itemIndex: bound.itemIndex,
+		description: `${describeAnnounced(announced, now)}.${held}${capped} Raise "Max Total Wait (Seconds)" under Request Options (it bounds the waits for the budget and between retries together${need})${after}.`,
+	});
 }

@@ -28,3 +28,26 @@ export async function cancellableSleep(ms: number, signal?: AbortSignal): Promis
 		signal.removeEventListener('abort', onAbort);
 	}
 }
+
+/**
+ * One request's "Max Total Wait": waits for the server's budget (pacing) and waits between retries
+ * draw on the same allowance, so a slow budget cannot add its waits on top of the retries' and
+ * the setting bounds how long one request can keep an execution waiting.
+ */
+export class WaitAllowance {
+	private spent = 0;
+
+	constructor(readonly maxMs: number) {}
+
+	get spentMs(): number {
+		return this.spent;
+	}
+
+	get leftMs(): number {
+		return Math.max(0, this.maxMs - this.spent);
+	}
+
+	spend(ms: number): void {
+		if (ms > 0) this.spent += ms;
+	}
+}
