@@ -94,7 +94,7 @@ describe('Items in Parallel and the rate-limit hint in the real node', () => {
 		assert.match(hints.find((h) => h.type === 'warning').message, /of 2,000 requests left, the window resets in 30 s/);
 	});
 
-	test('default is one at a time', async () => {
+	test('Get operations default to several at once (Reads in Parallel 10); Reads in Parallel 1 is one at a time', async () => {
 		let inFlight = 0;
 		let peak = 0;
 		server.setHandler(async (req, res) => {
@@ -106,6 +106,10 @@ describe('Items in Parallel and the rate-limit hint in the real node', () => {
 		});
 		const { items } = await run({ ...operationFor('V1_Networks-show'), id: '={{ $json.id }}' }, { items: [{ id: 1 }, { id: 2 }, { id: 3 }] });
 		assert.equal(items.length, 3);
+		assert.equal(peak, 3);
+		peak = 0;
+		const one = await run({ ...operationFor('V1_Networks-show'), id: '={{ $json.id }}', requestOptions: { readConcurrency: 1 } }, { items: [{ id: 1 }, { id: 2 }, { id: 3 }] });
+		assert.equal(one.items.length, 3);
 		assert.equal(peak, 1);
 	});
 });

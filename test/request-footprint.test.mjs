@@ -166,7 +166,8 @@ describe('per-request footprint', () => {
 
 describe('credential checks done once per execution', () => {
 	test('a key that expires during the execution is refused from the first request after its expiry', async () => {
-		// exp is 2–3 s away; each answer takes 1.5 s, so items 1 and 2 go before it and item 3 after.
+		// exp is 2–3 s away; each answer takes 1.5 s, so items 1 and 2 go before it and item 3 after
+		// (one read at a time: Get operations send several at once by default).
 		const expiring = makeApiKey({ sub: 'expiring-user', exp: Math.floor(Date.now() / 1000) + 3 });
 		api.setHandler(async (req, res) => {
 			await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -174,7 +175,7 @@ describe('credential checks done once per execution', () => {
 		});
 		const { items } = await runNode({
 			nodeType: loadDnsFilterNode(),
-			parameters: showNetwork(),
+			parameters: showNetwork({ requestOptions: { readConcurrency: 1 } }),
 			items: [{ id: 1 }, { id: 2 }, { id: 3 }],
 			credentials: { apiKey: expiring, baseUrl: api.url },
 			continueOnFail: true,

@@ -1,14 +1,22 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 /**
- * Running per-item API calls a few at a time, with results kept in item order.
+ * Running per-item API calls several at a time, with results kept in item order.
  *
- * Every request still goes through the per-credential throttle, so concurrency only hides
- * latency; it never lets more requests start per window than the credential allows.
+ * Every request still goes through the per-credential throttle and the pacer, so concurrency only
+ * hides latency; it never lets more requests start per window than the credential allows, and the
+ * pacer counts requests in flight against what the server said is left, so no more are in flight
+ * than the budget holds above its reserve.
  */
 
 export const DEFAULT_CONCURRENCY = 1;
-export const MAX_CONCURRENCY = 5;
+export const MAX_CONCURRENCY = 50;
+
+/**
+ * Reads (GET) change nothing, so a run of them sends several at once by default: at internet
+ * latency one at a time is most of a bulk run's time. Writes keep 1 ("Items in Parallel").
+ */
+export const DEFAULT_READ_CONCURRENCY = 10;
 
 /** For the router's Options collection on operations that take an id per item. */
 export const concurrencyOption: INodeProperties = {
@@ -18,16 +26,29 @@ export const concurrencyOption: INodeProperties = {
 	default: DEFAULT_CONCURRENCY,
 	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
 	description:
-		"For operations that take an ID per item: how many items to send to DNSFilter at the same time (1–5). Output stays in input order; all requests still share the credential's rate budget. Other operations run one item at a time.",
+		"For operations that take an ID per item: how many items to send to DNSFilter at the same time (1–50). Output stays in input order; all requests still share the credential's rate budget. Applies to writes (create, update, delete); Get operations use Reads in Parallel unless only this is set. Other operations run one item at a time.",
+};
+
+/** A separate option, so a saved "Items in Parallel" keeps meaning what it meant. */
+export const readConcurrencyOption: INodeProperties = {
+	displayName: 'Reads in Parallel',
+	name: 'readConcurrency',
+	type: 'number',
+	default: DEFAULT_READ_CONCURRENCY,
+	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
+	description:
+		"For Get operations that take an ID per item: how many items to read from DNSFilter at the same time (1–50, default 10). Output stays in input order; all requests still share the credential's rate budget and slow down when it would not last.",
 };
 
 /**
- * The concurrency for this execution: the "Items in Parallel" request option for operations that
- * take an ID per item (a path parameter), 1 for everything else.
+ * The concurrency for this execution: for operations that take an ID per item (a path parameter),
+ * "Reads in Parallel" for GETs (or a saved "Items in Parallel" when only that is set, so its
+ * meaning holds) and "Items in Parallel" for writes; 1 for everything else.
  */
-export function concurrencyFor(context: IExecuteFunctions, takesIdPerItem: boolean): number {
+export function concurrencyFor(context: IExecuteFunctions, takesIdPerItem: boolean, method?: string): number {
 	if (!takesIdPerItem) return DEFAULT_CONCURRENCY;
-	const options = context.getNodeParameter('requestOptions', 0, {}) as { concurrency?: unknown };
+	const options = context.getNodeParameter('requestOptions', 0, {}) as { concurrency?: unknown; readConcurrency?: unknown };
+	if (method === 'GET') return clampConcurrency(options.readConcurrency ?? options.concurrency ?? DEFAULT_READ_CONCURRENCY);
 	return clampConcurrency(options.concurrency ?? DEFAULT_CONCURRENCY);
 }
 

@@ -62,7 +62,7 @@ export function pacingHintFor(report: PacingReport | undefined): NodeExecutionHi
 	return {
 		type: 'info',
 		location: 'outputPane',
-		message: `DNSFilter announced a limit of ${limit}${window}${source}. Once less than ${Math.round(PACING_HIGH_WATER * 100)} % of it was left, this n8n process spaced its requests so the organization's remaining budget lasts until the window resets, leaving room for other workers and the dashboard: ${waited}.`,
+		message: `DNSFilter announced a limit of ${limit}${window}${source}. Once less than ${Math.round(PACING_HIGH_WATER * 100)} % of it was left and the requests still to send would not have lasted until the reset, this n8n process spaced its requests so the organization's remaining budget lasts until the window resets, leaving room for other workers and the dashboard: ${waited}.`,
 	};
 }
 

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { RequestOptions } from '../transport';
 import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS } from '../transport';
-import { concurrencyOption } from './boundedConcurrency';
+import { concurrencyOption, readConcurrencyOption } from './boundedConcurrency';
 import { itemParameter } from './itemParameter';
 
 /** Shared by every operation: how hard to retry, and how long and large one answer may be. */
@@ -58,6 +58,7 @@ export const requestOptionsProperty: INodeProperties = {
 				'Deadline for one request: connecting, the answer and its whole body. A request past it counts as a network error.',
 		},
 		concurrencyOption,
+		readConcurrencyOption,
 	],
 };
 

@@ -5,6 +5,7 @@ import { findOperation } from '../generated/operations';
 import { dnsFilterApiRequest, dnsFilterApiRequestPaged, listRecordsOf, notAListError, unexpectedBodyError } from '../transport';
 import { buildRequest } from './buildRequest';
 import { concurrencyFor, runItemsWithConcurrency } from './boundedConcurrency';
+import { announceDemand } from '../transport/serverPacing';
 import { addRateLimitHint } from './rateLimitHint';
 import type { OperationContext } from './registry';
 import { hooksFor, operationKey, registry, resolveSavedOperation } from './registry';
@@ -113,7 +114,8 @@ function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: numb
 
 /**
  * The node's execute(): one request (or one paged walk) per input item; operations that take an
- * ID per item may run up to 5 items at a time ("Items in Parallel"), output still in item order.
+ * ID per item run several at a time (Get operations 10 by default, "Reads in Parallel"; writes
+ * 1, "Items in Parallel"), output still in item order.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -127,16 +129,21 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (saved.removed) throw new NodeOperationError(this.getNode(), saved.removed, { description: 'Open the node and pick another operation' });
 	const { resource, operation } = saved;
 	const selected: Selected = { resource, operation, spec: findOperation(resource, operation) };
-	const concurrency = concurrencyFor(this, selected.spec?.fields.some((field) => field.in === 'path') === true);
+	const { spec } = selected;
+	const concurrency = concurrencyFor(this, spec?.fields.some((field) => field.in === 'path') === true, spec?.method);
+	// One request per item, so the pacer can tell whether what the run still needs lasts until the
+	// reset; paged walks and export waits send an unknown number and say nothing.
+	const demand = spec && !spec.pagination && !spec.exportStatusOperationId ? announceDemand(this, items.length) : undefined;
 
 	const output = await runItemsWithConcurrency(this, items.length, concurrency, async (itemIndex) => {
+		demand?.started();
 		try {
 			const results = await runItem.call(this, itemIndex, selected);
 			return results.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 		} catch (error) {
 			throw asNodeError(this, error, itemIndex);
 		}
-	});
+	}).finally(() => demand?.end());
 	addRateLimitHint(this);
 	return [output];
 }

@@ -34,6 +34,12 @@ export const MIN_PACE_SHARE = 0.02;
  */
 const MIN_SHARE_SAMPLE = 4;
 
+/**
+ * Before it is known whether anyone else spends, a run that fits goes at full speed only when what
+ * is left is this many times the sample that would tell: a wrong guess then costs a small part of it.
+ */
+const UNKNOWN_ALONE_FACTOR = 10;
+
 /** How far back the others' spending rate is measured. */
 const RATE_SPAN_MS = 2_000;
 
@@ -46,6 +52,13 @@ const PREDICT_MS = 1_000;
 
 /** Longest single sleep between re-reads of fresher headers. */
 const MAX_NAP_MS = 1_000;
+
+/**
+ * Before anything was heard from the server, requests wait this long at most for the first one's
+ * answer: its headers say how many may follow. A server that never answers does not hold them longer.
+ */
+const FIRST_ANSWER_WAIT_MS = 2_000;
+const FIRST_ANSWER_NAP_MS = 5;
 
 /**
  * A reset further away than this (or beyond the window the server announced) is not believed:
@@ -88,6 +101,26 @@ export class PacingWaitTooLong extends ApplicationError {
 		readonly announced: Announced | undefined,
 	) {
 		super('The wait for the server\'s rate-limit budget is longer than the request may wait');
+	}
+}
+
+/**
+ * How many requests one execution still has to send, as its router announced them: the pacer
+ * slows a run down only when what it still needs would not last until the reset.
+ */
+export class RunDemand {
+	done = false;
+
+	constructor(public left: number) {}
+
+	/** One item's request is about to be asked for. */
+	started(): void {
+		if (this.left > 0) this.left--;
+	}
+
+	end(): void {
+		this.done = true;
+		this.left = 0;
 	}
 }
 
@@ -140,10 +173,22 @@ export class ServerPacer {
 
 	private announced: Announced | undefined;
 
+	/** The runs of this process known to use this credential, with what they still need. */
+	private readonly runs = new Set<RunDemand>();
+
+	/** When a request whose run said nothing about its demand last came (a paged walk, the trigger). */
+	private unknownDemandAt = -Infinity;
+
+	/** Answers seen (with usable headers or not), and when the first request went out before any. */
+	private answers = 0;
+
+	private firstSentAt = 0;
+
 	constructor(private readonly now: () => number = Date.now) {}
 
 	/** Feeds the rate-limit headers of an answer (any status) in, with the request it answers. */
 	observe(state: RateLimitState, request?: Pick<PacingDecision, 'seq' | 'startedAt'>): void {
+		this.answers++;
 		if (state.remaining === undefined || state.form === undefined) return;
 		const now = this.now();
 		const announcedMs = state.resetMs ?? state.windowMs;
@@ -225,6 +270,59 @@ export class ServerPacer {
 	}
 
 	/**
+	 * Until the server's first answer, one request goes and the others wait for it (for at most
+	 * FIRST_ANSWER_WAIT_MS, and no longer than `allowedMs`): a run of 50 reads in parallel sent at
+	 * once could spend more than the 20 the server would have said are left. Real time, as in
+	 * paceRequest; returns how long this request waited.
+	 */
+	async untilFirstAnswer(signal: AbortSignal | undefined, allowedMs: number): Promise<number> {
+		if (this.answers > 0) return 0;
+		const started = Date.now();
+		if (this.firstSentAt === 0) {
+			this.firstSentAt = started;
+			return 0;
+		}
+		const until = Math.min(this.firstSentAt + FIRST_ANSWER_WAIT_MS, started + allowedMs);
+		while (this.answers === 0 && Date.now() < until) await cancellableSleep(FIRST_ANSWER_NAP_MS, signal);
+		return Date.now() - started;
+	}
+
+	/**
+	 * Whether this process's own requests explain all of the recent fall of the remaining count:
+	 * 'unknown' while the fall is too small or too quick to say (a few answers, as at a window's
+	 * start, when the others' burst may still be arriving).
+	 */
+	private aloneRecently(): 'yes' | 'no' | 'unknown' {
+		if (this.history.length < 2) return 'unknown';
+		const first = this.history[0];
+		const last = this.history[this.history.length - 1];
+		const spent = first.remaining - last.remaining;
+		if (spent > last.seq - first.seq) return 'no';
+		// A few quick answers in a row can miss a slower spender; a second of them cannot as easily.
+		return spent >= MIN_SHARE_SAMPLE && last.at - first.at >= RATE_SPAN_MS / 2 ? 'yes' : 'unknown';
+	}
+
+	/** Notes the run a request belongs to (undefined: one whose demand is not known). */
+	noteDemand(demand: RunDemand | undefined): void {
+		if (demand) this.runs.add(demand);
+		else this.unknownDemandAt = this.now();
+	}
+
+	/**
+	 * Requests this process still has to send for the credential (those waiting here included), or
+	 * undefined when some of them are not known: then the share law alone decides.
+	 */
+	demand(): number | undefined {
+		if (this.runs.size === 0 || this.now() - this.unknownDemandAt < RATE_SPAN_MS) return undefined;
+		let left = 0;
+		for (const run of this.runs) {
+			if (run.done) this.runs.delete(run);
+			else left += run.left;
+		}
+		return this.runs.size === 0 ? undefined : left + Math.max(1, this.queued);
+	}
+
+	/**
 	 * Resolves when this process may start its next request; callers go in arrival order. A request
 	 * that would have to wait longer than `allowedMs` (in the queue and for the budget together)
 	 * fails with PacingWaitTooLong instead, at once when the wait is known up front.
@@ -301,6 +399,14 @@ export class ServerPacer {
 		const predicted = age < PREDICT_MS ? known - others * age : known;
 		if (limit > 0 && predicted >= limit * HIGH_WATER) return { delayMs: 0 };
 		const available = predicted - reserve;
+		// Below the mark, a run whose remaining requests fit in what is left goes at full speed: pacing
+		// it would only make it slow. Only while nobody else is seen spending: their demand is unknown,
+		// and processes each trusting their own would spend the rest between them.
+		const demand = this.demand();
+		if (demand !== undefined && demand <= available) {
+			const alone = this.aloneRecently();
+			if (alone === 'yes' || (alone === 'unknown' && available >= UNKNOWN_ALONE_FACTOR * MIN_SHARE_SAMPLE)) return { delayMs: 0 };
+		}
 		if (available < 1) return { delayMs: Math.min(PREDICT_MS - age, toReset), reason: 'paced' };
 		// The pace at which everyone together would spend what is left exactly by the reset, and this
 		// process's part of it: the share of the spending it had. Each process scaling its own
@@ -367,6 +473,18 @@ export interface PacingReport {
 
 const reports = new WeakMap<object, PacingReport>();
 
+const demands = new WeakMap<object, RunDemand>();
+
+/**
+ * The router's word on how many requests this execution will send, one per item; call `started()`
+ * as each item starts and `end()` when the run is over. Runs that say nothing are paced as before.
+ */
+export function announceDemand(context: object, requests: number): RunDemand {
+	const demand = new RunDemand(requests);
+	demands.set(context, demand);
+	return demand;
+}
+
 function reportOf(context: object): PacingReport {
 	let report = reports.get(context);
 	if (!report) {
@@ -390,10 +508,12 @@ export interface PacingBound {
  */
 export async function paceRequest(context: object, pacer: ServerPacer, signal?: AbortSignal, bound?: PacingBound): Promise<PacingDecision> {
 	if (!enabled) return { waitedMs: 0, seq: 0, startedAt: 0 };
+	pacer.noteDemand(demands.get(context));
 	const started = Date.now();
 	let decision: PacingDecision;
 	try {
-		decision = await pacer.beforeStart(signal, bound?.allowance.leftMs);
+		await pacer.untilFirstAnswer(signal, bound?.allowance.leftMs ?? FIRST_ANSWER_WAIT_MS);
+		decision = await pacer.beforeStart(signal, bound ? Math.max(0, bound.allowance.maxMs - bound.allowance.spentMs - (Date.now() - started)) : undefined);
 	} catch (error) {
 		// Stop and other failures pass on as they are; only a wait too long becomes the node's error.
 		throw bound && error instanceof PacingWaitTooLong ? pacingWaitError(bound, error) : error;
