@@ -197,12 +197,15 @@ function hiddenIn(body: unknown, hide: (text: string) => string): unknown {
 	return hidden === text ? body : (tryParseJson(hidden) ?? hidden);
 }
 
-function secretHider(failure: FailedResponse): (text: string) => string {
-	if (!failure.secretNames?.length) return (text) => text;
+/** Hides the secret values of a failure from text; undefined when there are none to hide. */
+function secretHider(failure: FailedResponse): ((text: string) => string) | undefined {
+	if (!failure.secretNames?.length) return undefined;
 	const secrets = secretValuesIn([failure.body, failure.sentBody], new Set(failure.secretNames));
-	if (!secrets.length) return (text) => text;
+	if (!secrets.length) return undefined;
 	return (text) => secrets.reduce((result, secret) => result.split(secret).join(SECRET_HIDDEN), text);
 }
+
+const unchanged = (text: string) => text;
 
 function statusHint(statusCode: number, path: string): string {
 	if (statusCode === 401) {
@@ -235,8 +238,10 @@ const FALLBACK_MESSAGES: Record<number, string> = {
 
 /** Turns a failed response into the NodeApiError users see; never copies request headers. */
 export function buildApiError(node: INode, failure: FailedResponse): NodeApiError {
-	const hide = secretHider(failure);
-	const details = extractApiError(hiddenIn(failure.body, hide));
+	// Without secrets to hide, the body is not printed and parsed again.
+	const hider = secretHider(failure);
+	const hide = hider ?? unchanged;
+	const details = extractApiError(hider ? hiddenIn(failure.body, hider) : failure.body);
 	const message = hide(
 		details?.message ??
 			FALLBACK_MESSAGES[failure.statusCode] ??

@@ -175,6 +175,14 @@ export async function dnsFilterApiRequestPaged(
 	let repeatedRecords = 0;
 	let signals: PageSignals = {};
 	let pageNumber = 1;
+	/** One page of the list at the size asked for, or the error for an answer that is not a list. */
+	const fetchPage = async (number: number) => {
+		const pageRequest = { ...request, qs: { ...request.qs, 'page[number]': number, 'page[size]': pageSize } };
+		const response = await dnsFilterApiRequest.call(this, pageRequest, options);
+		const page = pageOf(response.body, options.style);
+		if (!page) throw notAListError(this, pageRequest, response, itemIndex);
+		return { page, response };
+	};
 	const noteSizeChange = (from: number, to: number) => {
 		this.logger.warn(`DNSFilter ${request.path}: page ${pageNumber} holds ${to} records where earlier pages held ${from}; the walk goes on from the records read`);
 	};
@@ -186,10 +194,7 @@ export async function dnsFilterApiRequestPaged(
 				'Nothing was returned, so a partial list is not mistaken for a complete one. If the list really is this long, raise "Max Pages" under Request Options; otherwise narrow it with filters, or use a Limit.',
 			);
 		}
-		const pageRequest = { ...request, qs: { ...request.qs, 'page[number]': pageNumber, 'page[size]': pageSize } };
-		const response = await dnsFilterApiRequest.call(this, pageRequest, options);
-		const page = pageOf(response.body, options.style);
-		if (!page) throw notAListError(this, pageRequest, response, itemIndex);
+		const { page, response } = await fetchPage(pageNumber);
 		signals = page.signals;
 		const count = page.records.length;
 
@@ -278,10 +283,7 @@ export async function dnsFilterApiRequestPaged(
 		// records unread. One more page tells: empty (or only records read already) is the end.
 		if (ended && !placed && pages > 1 && count > 1 && serverSize % count === 0 && page.hasNext === undefined) {
 			const probeNumber = pageNumber + 1;
-			const probeRequest = { ...request, qs: { ...request.qs, 'page[number]': probeNumber, 'page[size]': pageSize } };
-			const probeResponse = await dnsFilterApiRequest.call(this, probeRequest, options);
-			const probe = pageOf(probeResponse.body, options.style);
-			if (!probe) throw notAListError(this, probeRequest, probeResponse, itemIndex);
+			const { page: probe } = await fetchPage(probeNumber);
 			pages++;
 			if (probe.records.length && !onlyRecordsRead(probe.records, records)) {
 				throw stopped(
