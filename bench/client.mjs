@@ -62,13 +62,14 @@ async function engineSide() {
 
 async function httpRequestTarget() {
 	const engine = await import('../test/support/engine.mjs');
-	const { httpGetOne, httpGetOneOneByOne, httpListAll, loadHttpRequestNode } = await import('./http-request-node.mjs');
+	const { httpDeleteOne, httpGetOne, httpGetOneOneByOne, httpListAll, loadHttpRequestNode } = await import('./http-request-node.mjs');
 	return {
 		kind: 'httpRequest',
 		engine,
 		...loadHttpRequestNode(options.n8nModules),
 		getOne: () => (options.oneByOne ? httpGetOneOneByOne(options.url) : httpGetOne(options.url)),
 		listAll: () => httpListAll(options.url),
+		deleteOne: () => httpDeleteOne(options.url),
 	};
 }
 
@@ -87,7 +88,7 @@ async function requests() {
 	const { count, warmup } = options;
 	if (options.side === 'node' || options.side === 'httpRequest') {
 		const { target, run } = await engineSide();
-		await run(target.getOne(options.concurrency), ids(warmup, 900_000));
+		if (warmup > 0) await run(target.getOne(options.concurrency), ids(warmup, 900_000));
 		global.gc?.();
 		const memory = memorySampler();
 		const cpu = process.cpuUsage();
@@ -179,7 +180,42 @@ async function throttle() {
 	return { target: target.kind, items: results.reduce((sum, r) => sum + r.items.length, 0), elapsedMs: round(elapsedMs) };
 }
 
-const scenarios = { requests, returnAll, retry, throttle };
+/**
+ * `count` GETs (operation 'get') or DELETEs ('delete') against a server that answers after a
+ * delay, at the side's defaults or with `requestOptions` (this node only). A failed execution is a
+ * result here, not an error: the HTTP Request node stopping at the first 429 is what is measured.
+ */
+async function bulk() {
+	const target =
+		options.side === 'httpRequest' ? await httpRequestTarget() : await (await import('./target.mjs')).loadTarget(options.target);
+	const parameters = options.operation === 'delete' ? target.deleteOne(options.requestOptions) : target.getOne();
+	if (options.operation === 'get' && options.requestOptions) parameters.requestOptions = options.requestOptions;
+	const cpu = process.cpuUsage();
+	const started = performance.now();
+	const result = await target.engine.runNode({
+		nodeType: target.nodeType,
+		typeName: target.typeName,
+		typeVersion: target.typeVersion,
+		parameters,
+		items: ids(options.count),
+		timeoutMs: 600_000,
+		credentials: { apiKey, baseUrl: options.url, throttleRequests: 0, throttleWindowSeconds: 300 },
+	});
+	const elapsedMs = performance.now() - started;
+	const succeeded = result.error ? 0 : result.items.filter((item) => !item.json?.error).length;
+	return {
+		target: target.kind,
+		operation: options.operation,
+		count: options.count,
+		requestOptions: options.requestOptions,
+		succeeded,
+		failed: result.error ? String(result.error.message ?? result.error).slice(0, 200) : undefined,
+		elapsedMs: round(elapsedMs),
+		cpuMs: round(cpuMsSince(cpu)),
+	};
+}
+
+const scenarios = { requests, returnAll, retry, throttle, bulk };
 try {
 	emit(await scenarios[options.scenario]());
 	process.exit(0);

@@ -36,6 +36,11 @@ export function httpGetOne(baseUrl) {
 	return { method: 'GET', url: `=${baseUrl}/v1/networks/{{ $json.id }}`, ...withCredential, options: {} };
 }
 
+/** DELETE <base>/v1/api_keys/{id} per item, the node's defaults otherwise. */
+export function httpDeleteOne(baseUrl) {
+	return { method: 'DELETE', url: `=${baseUrl}/v1/api_keys/{{ $json.id }}`, ...withCredential, options: {} };
+}
+
 /**
  * The same GETs with the node's Batching option at 1 item per batch and a 1 ms interval: the node
  * has no one-at-a-time mode (it never waits for an answer before the next send), but with a

@@ -5,6 +5,7 @@
 // not part of `npm run bench`; the profile stays in bench/.tmp/profiles/ for Chrome DevTools.
 //   node bench/profile.mjs requests|returnAll node|httpRequest [count]
 //   PROFILE_CONCURRENCY=5 sets the node's Items in Parallel; PROFILE_TOP=100 lists more functions.
+//   PROFILE_WARMUP=0 profiles a cold start (default: 200 requests first).
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -21,7 +22,7 @@ mkdirSync(profileDir, { recursive: true });
 
 const server = scenario === 'requests' ? await startRecordServer() : await startPagedServer({ total: count });
 const profileFile = path.join(profileDir, `${scenario}-${side}.cpuprofile`);
-const options = { scenario, side, url: server.url, count, concurrency: process.env.PROFILE_CONCURRENCY ? Number(process.env.PROFILE_CONCURRENCY) : undefined, warmup: 200, n8nModules: findN8nModules(), profile: profileFile };
+const options = { scenario, side, url: server.url, count, concurrency: process.env.PROFILE_CONCURRENCY ? Number(process.env.PROFILE_CONCURRENCY) : undefined, warmup: Number(process.env.PROFILE_WARMUP ?? 200), n8nModules: findN8nModules(), profile: profileFile };
 const code = await new Promise((resolve) => {
 	const proc = spawn(process.execPath, ['--expose-gc', path.join(benchDir, 'client.mjs'), JSON.stringify(options)], {
 		cwd: root,

@@ -9,7 +9,7 @@
 // uncommitted but the files the bench itself writes); `--dry-run` (or BENCH_DRY_RUN=1) measures
 // anyway and writes only bench/.tmp/results.json.
 //
-// Environment knobs (all optional): BENCH_ONLY=load,weight,panel,requests,returnAll,retry,throttle
+// Environment knobs (all optional): BENCH_ONLY=load,weight,panel,requests,returnAll,retry,throttle,latency
 // BENCH_TARGET=probe (drive the transport probe node instead of the DNSFilter node)
 // BENCH_REQUESTS=5000 BENCH_RECORDS=100000 BENCH_LOAD_SAMPLES=9 BENCH_REPEATS=3 (runs per side, median kept)
 // BENCH_PANEL_PASSES=5 (passes over the operation set per panel sample)
@@ -30,6 +30,7 @@ import {
 	startArrivalServer,
 	startPagedServer,
 	startRateLimitedServer,
+	startBudgetServer,
 	startRecordServer,
 } from './servers.mjs';
 
@@ -376,6 +377,64 @@ async function benchThrottle() {
 	};
 }
 
+/** The round trip of the latency benchmarks: DNSFilter is typically 30–150 ms away. */
+const LATENCY_MS = 50;
+
+/** One side of a bulk run against a fresh budget server; the server's counts join the client's. */
+async function bulkOnce(side, { operation, count, requestOptions, server: serverOptions }) {
+	return withServer(
+		() => startBudgetServer({ latencyMs: LATENCY_MS, ...serverOptions }),
+		async (server) => {
+			const result = await client({ scenario: 'bulk', side, operation, count, requestOptions, url: server.url, n8nModules: n8nModulesDir });
+			const { ok, rejected, peakInFlight } = server.state;
+			return { ...result, requests: server.stats.requests, answered429: rejected, answeredOk: ok, peakInFlight, withoutApiKey: server.stats.withoutApiKey };
+		},
+	);
+}
+
+/**
+ * Bulk work with every answer 50 ms away and honest RateLimit headers: reads at the defaults,
+ * deletes with Items in Parallel 10, a run bigger than the budget, and one that fits in a budget
+ * already half spent; each against n8n's HTTP Request node at its defaults.
+ */
+async function benchLatency() {
+	if (!builtNode) return { skipped: 'dist/nodes/DnsFilter/DnsFilter.node.js is not built yet' };
+	if (!n8nModulesDir) return { skipped: noN8n };
+	const fresh = { limit: 2000, windowMs: 300_000 };
+	const gets = { operation: 'get', count: 500, server: fresh };
+	const deletes = { operation: 'delete', count: 500, server: fresh };
+	const halfSpent = { operation: 'get', count: 100, server: { ...fresh, spent: 1100 } };
+	const read = await repeated(async () => ({ node: await bulkOnce('node', gets), httpRequest: await bulkOnce('httpRequest', gets) }), 'elapsedMs');
+	const write = await repeated(
+		async () => ({ node: await bulkOnce('node', { ...deletes, requestOptions: { concurrency: 10 } }), httpRequest: await bulkOnce('httpRequest', deletes) }),
+		'elapsedMs',
+	);
+	const half = await repeated(async () => ({ node: await bulkOnce('node', halfSpent), httpRequest: await bulkOnce('httpRequest', halfSpent) }), 'elapsedMs');
+	// Context, once: deletes at the defaults, one at a time as every write goes unless asked.
+	const writeDefaults = await bulkOnce('node', deletes);
+	// 150 reads on 100 per 60 s: the floor is the first window's 100 at once, the reset 60 s after the
+	// first request, and the last 50 one round trip after it. Once per side: it takes a minute.
+	const overBudget = { operation: 'get', count: 150, server: { limit: 100, windowMs: 60_000 } };
+	const over = { node: await bulkOnce('node', overBudget), httpRequest: await bulkOnce('httpRequest', overBudget) };
+	const floorMs = 60_000 + LATENCY_MS;
+	return {
+		latencyMs: LATENCY_MS,
+		repeats: REPEATS,
+		read,
+		write,
+		writeDefaults,
+		halfSpent: half,
+		overBudget: { ...over, floorMs },
+		ratios: {
+			readVsHttpRequest: round(read.node.elapsedMs / read.httpRequest.elapsedMs),
+			writeVsHttpRequest: round(write.node.elapsedMs / write.httpRequest.elapsedMs),
+			halfSpentVsHttpRequest: round(half.node.elapsedMs / half.httpRequest.elapsedMs),
+			overBudgetVsFloor: round(over.node.elapsedMs / floorMs, 3),
+			writeDefaultsVsHttpRequest: round(writeDefaults.elapsedMs / write.httpRequest.elapsedMs),
+		},
+	};
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const kib = (bytes) => round(bytes / 1024, 1);
@@ -387,7 +446,7 @@ const kib = (bytes) => round(bytes / 1024, 1);
 function tableRows(results) {
 	const rows = [];
 	const add = (benchmark, metric, ours, reference, ratio, note = '', readme = false) => rows.push({ benchmark, metric, ours, reference, ratio, note, readme });
-	const { load, weight, panel, requests, returnAll, retry, throttle } = results.benchmarks;
+	const { load, weight, panel, requests, returnAll, retry, throttle, latency } = results.benchmarks;
 	const keyless = (...sides) => {
 		const missing = sides.reduce((sum, side) => sum + (side?.withoutApiKey ?? 0), 0);
 		return missing ? `; ⚠ ${missing} requests arrived without the API key` : '';
@@ -466,10 +525,21 @@ function tableRows(results) {
 		add('7 throttle', `max starts in any ${config.windowSeconds} s window`, config.maxStartsInAnyWindow, config.limit, round(config.maxStartsInAnyWindow / config.limit, 3), 'goal never above the limit (server arrival times)', short);
 	}
 	if (throttle?.error) add('7 throttle', 'failed', '', '', '', throttle.error);
+	if (latency?.read) {
+		const ms = `answers ${latency.latencyMs} ms away, honest RateLimit headers`;
+		const outcome = (side) => (side.failed ? `failed after ${side.answeredOk} of ${side.count}: ${side.failed}` : `${side.succeeded}/${side.count}`);
+		const side = (s) => `${outcome(s)}, ${s.answered429} × 429, peak ${s.peakInFlight} in flight`;
+		add('8 internet latency', `500 Get Network at the defaults (ms)`, latency.read.node.elapsedMs, latency.read.httpRequest.elapsedMs, latency.ratios.readVsHttpRequest, `vs HTTP Request node at its defaults; ${ms}; this node ${side(latency.read.node)}; median of ${latency.repeats} interleaved runs (goal ≤ 2)${keyless(latency.read.node, latency.read.httpRequest)}`, true);
+		add('8 internet latency', '500 Delete API Key, Items in Parallel 10 (ms)', latency.write.node.elapsedMs, latency.write.httpRequest.elapsedMs, latency.ratios.writeVsHttpRequest, `vs HTTP Request node at its defaults; this node ${side(latency.write.node)} (goal ≤ 2)`, true);
+		add('8 internet latency', '500 Delete API Key at the defaults, one at a time (context, ms)', latency.writeDefaults.elapsedMs, latency.write.httpRequest.elapsedMs, latency.ratios.writeDefaultsVsHttpRequest, 'writes go one at a time unless Items in Parallel says otherwise; one run');
+		add('8 internet latency', '100 Get Network, 900 of 2,000 left, 300 s to the reset (ms)', latency.halfSpent.node.elapsedMs, latency.halfSpent.httpRequest.elapsedMs, latency.ratios.halfSpentVsHttpRequest, `vs HTTP Request node; the run fits in what is left, so nothing waits; this node ${side(latency.halfSpent.node)} (goal ≤ 2)`, true);
+		const over = latency.overBudget;
+		add('8 internet latency', '150 Get Network on a budget of 100 per 60 s (ms)', over.node.elapsedMs, over.floorMs, latency.ratios.overBudgetVsFloor, `vs the floor (100 at once, the reset 60 s after the first request, one more round trip); this node ${side(over.node)} (goal 150/150, 0 × 429, ≤ 1.15); HTTP Request node at its defaults: ${side(over.httpRequest)}; one run each`, true);
+	} else if (latency) add('8 internet latency', 'skipped', '', '', '', latency.skipped ?? latency.error);
 	return rows;
 }
 
-const benchmarks = { load: benchLoad, weight: benchWeight, panel: benchPanel, requests: benchRequests, returnAll: benchReturnAll, retry: benchRetry, throttle: benchThrottle };
+const benchmarks = { load: benchLoad, weight: benchWeight, panel: benchPanel, requests: benchRequests, returnAll: benchReturnAll, retry: benchRetry, throttle: benchThrottle, latency: benchLatency };
 const results = {
 	date: new Date().toISOString(),
 	commit: startState.commit,

@@ -145,3 +145,50 @@ export function maxInAnyWindow(times, windowMs) {
 	}
 	return max;
 }
+
+/**
+ * DNSFilter across the internet: every answer `latencyMs` after the request arrived, an
+ * organization budget of `limit` per `windowMs` of which `spent` is gone at the start and the first
+ * window ends `firstResetMs` after it, honest RateLimit-Limit/Remaining/Reset headers on every
+ * answer and 429 with Retry-After beyond the budget. GET /v1/networks/:id answers a network,
+ * DELETE /v1/api_keys/:id answers 204. Peak requests in flight and 429s are counted.
+ */
+export async function startBudgetServer({ latencyMs = 50, limit = 2000, windowMs = 300_000, spent = 0, firstResetMs = windowMs }) {
+	const state = { ok: 0, rejected: 0, inFlight: 0, peakInFlight: 0, firstAt: undefined, lastAt: undefined };
+	// The window starts with the first request, not with the server: the client process takes a few
+	// seconds to load n8n, and the floor is measured from its first request.
+	let windowEnds;
+	let used = spent;
+	const server = await listen((req, res) => {
+		windowEnds ??= performance.now() + firstResetMs;
+		state.inFlight++;
+		state.peakInFlight = Math.max(state.peakInFlight, state.inFlight);
+		setTimeout(() => {
+			state.inFlight--;
+			const now = performance.now();
+			state.firstAt ??= now;
+			state.lastAt = now;
+			while (now >= windowEnds) {
+				windowEnds += windowMs;
+				used = 0;
+			}
+			const reset = String(Math.max(1, Math.ceil((windowEnds - now) / 1000)));
+			if (used >= limit) {
+				state.rejected++;
+				return send(res, 429, { error: 'Rate limit exceeded' }, { 'retry-after': reset, 'ratelimit-limit': String(limit), 'ratelimit-remaining': '0', 'ratelimit-reset': reset });
+			}
+			used++;
+			state.ok++;
+			const headers = { 'ratelimit-limit': String(limit), 'ratelimit-remaining': String(limit - used), 'ratelimit-reset': reset };
+			if (req.method === 'DELETE' && /^\/v1\/api_keys\/\d+$/.test(req.url)) {
+				res.writeHead(204, headers);
+				return res.end();
+			}
+			const match = /^\/v1\/networks\/(\d+)$/.exec(req.url);
+			if (req.method === 'GET' && match) return send(res, 200, { data: networkRecord(match[1]) }, headers);
+			return send(res, 404, { error: `No route for ${req.method} ${req.url}` }, headers);
+		}, latencyMs);
+	});
+	server.state = state;
+	return server;
+}

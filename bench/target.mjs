@@ -28,10 +28,12 @@ export async function loadTarget(preferred = process.env.BENCH_TARGET) {
 	if (useReal) {
 		const show = operationRow(engine, 'V1_Networks-show');
 		const index = operationRow(engine, 'V1_Networks-index');
+		const destroyKey = operationRow(engine, 'V1_Api_Keys-destroy');
 		// Operation values are the generator's to name; never guess them.
-		if (!show || !index) throw new Error('the operation table has no V1_Networks-show / V1_Networks-index row');
+		if (!show || !index || !destroyKey) throw new Error('the operation table has no V1_Networks-show / V1_Networks-index / V1_Api_Keys-destroy row');
 		const idField = show.fields.find((f) => f.wireName === 'id' && f.in === 'path')?.field;
-		if (!idField) throw new Error('V1_Networks-show has no path field for id');
+		const keyIdField = destroyKey.fields.find((f) => f.wireName === 'id' && f.in === 'path')?.field;
+		if (!idField || !keyIdField) throw new Error('V1_Networks-show or V1_Api_Keys-destroy has no path field for id');
 		const nodeType = engine.loadDnsFilterNode();
 		// "Items in Parallel" must exist under that name, or the parallel row would quietly run one at a time.
 		const hasConcurrency = nodeType.description.properties.some(
@@ -52,6 +54,13 @@ export async function loadTarget(preferred = process.env.BENCH_TARGET) {
 					...(concurrency ? { requestOptions: { concurrency } } : {}),
 				};
 			},
+			/** One DELETE /v1/api_keys/{id} per item, with these Request Options (none: the defaults). */
+			deleteOne: (requestOptions) => ({
+				resource: destroyKey.resource,
+				operation: destroyKey.operation,
+				[keyIdField]: '={{ $json.id }}',
+				...(requestOptions ? { requestOptions } : {}),
+			}),
 			/** GET /v1/networks with Return All. */
 			listAll: () => ({ resource: index.resource, operation: index.operation, returnAll: true }),
 		};

@@ -94,7 +94,7 @@ describe('Items in Parallel and the rate-limit hint in the real node', () => {
 		assert.match(hints.find((h) => h.type === 'warning').message, /of 2,000 requests left, the window resets in 30 s/);
 	});
 
-	test('Get operations default to several at once (Reads in Parallel 10); Reads in Parallel 1 is one at a time', async () => {
+	test('Get operations default to several at once (Reads in Parallel 50); Reads in Parallel 1 is one at a time', async () => {
 		let inFlight = 0;
 		let peak = 0;
 		server.setHandler(async (req, res) => {

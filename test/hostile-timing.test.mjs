@@ -2,7 +2,7 @@
 // read strictly and honoured on 503, every wait is bounded, absurd settings are refused before
 // sending, and a DELETE retried after an unknown outcome counts a 404 as done.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 
 import { runNode } from './support/engine.mjs';
 import { runOperation, standInForFile, trickleBody, trickleHeaders } from './support/hostile-servers.mjs';
@@ -10,7 +10,13 @@ import { PROBE_TYPE, probeNode } from './support/probe-node.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { json } from './support/standin-server.mjs';
 
-const apiKey = makeApiKey({ sub: 'timing-user' });
+// A key per test: a 429's wait holds every request of its credential in this process, so one
+// test's refusal must not hold the next test's requests.
+let keyCount = 0;
+let apiKey = makeApiKey({ sub: 'timing-user' });
+beforeEach(() => {
+	apiKey = makeApiKey({ sub: `timing-user-${++keyCount}` });
+});
 let api;
 standInForFile((server) => {
 	api = server;

@@ -1,13 +1,19 @@
 // The shared request helper, driven through the real n8n-core engine over real HTTP.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { runNode, visibleText } from './support/engine.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { PROBE_TYPE, probeNode, probeSettledAt } from './support/probe-node.mjs';
 import { json, startStandIn, text } from './support/standin-server.mjs';
 
-const apiKey = makeApiKey({ sub: 'transport-user' });
+// A key per test: a 429's wait holds every request of its credential in this process, so one
+// test's refusal must not hold the next test's requests.
+let keyCount = 0;
+let apiKey = makeApiKey({ sub: 'transport-user' });
+beforeEach(() => {
+	apiKey = makeApiKey({ sub: `transport-user-${++keyCount}` });
+});
 let server;
 let everythingSeen = [];
 

@@ -10,13 +10,15 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
  */
 
 export const DEFAULT_CONCURRENCY = 1;
-export const MAX_CONCURRENCY = 50;
+export const MAX_CONCURRENCY = 100;
 
 /**
  * Reads (GET) change nothing, so a run of them sends several at once by default: at internet
- * latency one at a time is most of a bulk run's time. Writes keep 1 ("Items in Parallel").
+ * latency one at a time is most of a bulk run's time, and with ten a 500-item run still waits
+ * fifty round trips. The pacer caps what is in flight by what the server says is left, so the
+ * default costs the budget nothing a slower run would not. Writes keep 1 ("Items in Parallel").
  */
-export const DEFAULT_READ_CONCURRENCY = 10;
+export const DEFAULT_READ_CONCURRENCY = 50;
 
 /** For the router's Options collection on operations that take an id per item. */
 export const concurrencyOption: INodeProperties = {
@@ -26,7 +28,7 @@ export const concurrencyOption: INodeProperties = {
 	default: DEFAULT_CONCURRENCY,
 	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
 	description:
-		"For operations that take an ID per item: how many items to send to DNSFilter at the same time (1–50). Output stays in input order; all requests still share the credential's rate budget. Applies to writes (create, update, delete); Get operations use Reads in Parallel unless only this is set. Other operations run one item at a time.",
+		"For operations that take an ID per item: how many items to send to DNSFilter at the same time (1–100). Output stays in input order; all requests still share the credential's rate budget. Applies to writes (create, update, delete); Get operations use Reads in Parallel unless only this is set. Other operations run one item at a time.",
 };
 
 /** A separate option, so a saved "Items in Parallel" keeps meaning what it meant. */
@@ -37,7 +39,7 @@ export const readConcurrencyOption: INodeProperties = {
 	default: DEFAULT_READ_CONCURRENCY,
 	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
 	description:
-		"For Get operations that take an ID per item: how many items to read from DNSFilter at the same time (1–50, default 10). Output stays in input order; all requests still share the credential's rate budget and slow down when it would not last.",
+		"For Get operations that take an ID per item: how many items to read from DNSFilter at the same time (1–100, default 50). Output stays in input order; all requests still share the credential's rate budget and slow down when it would not last.",
 };
 
 /**

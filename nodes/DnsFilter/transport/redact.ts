@@ -32,12 +32,11 @@ const NEEDLESS_ESCAPE = /\\u00(?:2[b-fB-F]|3[0-9dD]|[4-7][0-9a-fA-F])/;
  * forms, any run of 12 or more of their characters (a server may echo a truncated or chopped
  * key), and a short piece right beside such a run. Linear in the text's length: each position
  * is looked up once in a set of the secret's 12-grams. The set is built on the first text to
- * redact: every request gets a redactor, but only errors and answers that hold a trace of the
- * key use it, and building it for each of thousands of requests was most of the node's garbage.
+ * redact and kept for the next requests with the same key (builtFor).
  */
 export function redactorFor(secret: string): Redactor {
 	let built: Built | undefined;
-	const build = () => (built ??= buildRedactor(secret));
+	const build = () => (built ??= builtFor(secret));
 	const redact = ((text: string) => {
 		if (typeof text !== 'string' || text === '') return text;
 		return build().redact(text);
@@ -45,6 +44,22 @@ export function redactorFor(secret: string): Redactor {
 	redact.traces = (text: string) => typeof text === 'string' && text.length >= NEIGHBOUR_PIECE && build().traces(text);
 	redact.inEcho = (text: string) => (typeof text !== 'string' || text === '' ? text : build().redact(text, true));
 	return redact;
+}
+
+/**
+ * The built redactors of the keys this process used last, so thousands of requests with one key
+ * build its fragment sets once: every successful answer is checked for traces of the key.
+ */
+const recentlyBuilt = new Map<string, Built>();
+const RECENT_KEYS = 16;
+
+function builtFor(secret: string): Built {
+	const cached = recentlyBuilt.get(secret);
+	if (cached) return cached;
+	const built = buildRedactor(secret);
+	if (recentlyBuilt.size >= RECENT_KEYS) recentlyBuilt.delete(recentlyBuilt.keys().next().value as string);
+	recentlyBuilt.set(secret, built);
+	return built;
 }
 
 /** A whole string this long that is a piece of the key is redacted inside an echoing answer. */

@@ -27,7 +27,7 @@ import { discardBody, readBody } from './responseBody';
 import type { RateLimitState } from './retryTiming';
 import { backoffDelay, parseRetryAfter, rateLimitDelay, readRateLimitState } from './retryTiming';
 import type { ServerPacer } from './serverPacing';
-import { observeResponse, pacerFor, paceRequest } from './serverPacing';
+import { observeRefusal, observeResponse, pacerFor, paceRequest } from './serverPacing';
 import { budgetFor, credentialDigest } from './throttle';
 import { onStop } from './stopSignal';
 import { cancellableSleep, WaitAllowance } from './wait';
@@ -424,6 +424,7 @@ async function sendWithRetries(
 
 		if (statusCode === 429) {
 			const { delayMs, source } = rateLimitDelay(headers, attempt, now);
+			observeRefusal(pacer, delayMs);
 			if (await waitBeforeRetry(attempt, delayMs)) {
 				this.logger.debug(`DNSFilter ${request.method} ${request.path}: 429, waited ${seconds(delayMs)} (${source})`);
 				continue;

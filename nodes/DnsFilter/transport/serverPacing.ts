@@ -61,6 +61,34 @@ const FIRST_ANSWER_WAIT_MS = 2_000;
 const FIRST_ANSWER_NAP_MS = 5;
 
 /**
+ * After a 429's wait, requests go as TCP recovers from a loss: one first, then one more in flight
+ * per answer (twice as many each round trip) up to half of what was in flight when the 429 came,
+ * then one more per round trip. A burst the moment the wait ends would be refused again, and a
+ * server that keeps refusing keeps the run near one at a time. A request waits for an answer at
+ * most this long: an answer that never comes (a lost connection) does not hold the others.
+ */
+const RECOVERY_WAIT_MS = 2_000;
+
+/** In flight at which the recovery is over: more than any Items in Parallel allows. */
+const RECOVERED_WINDOW = 128;
+
+/** A minute without another 429 ends the recovery too: the next run starts at full speed. */
+const RECOVERY_SPAN_MS = 60_000;
+
+interface Recovery {
+	/** Requests started after this start count are the recovery's. */
+	sinceSeq: number;
+	/** How many of them may be in flight, and up to where that doubles per round trip. */
+	window: number;
+	threshold: number;
+	/** Fractions of one more in flight, earned by answers past the threshold. */
+	credit: number;
+	answered: number;
+	/** The last answer (or the wait's end), for RECOVERY_WAIT_MS. */
+	progressAt: number;
+}
+
+/**
  * A reset further away than this (or beyond the window the server announced) is not believed:
  * DNSFilter's window is 300 s, and one odd answer (a timestamp in the wrong unit, a proxy's
  * header) must not hold every request of the credential for the life of the process.
@@ -97,7 +125,7 @@ export class PacingWaitTooLong extends ApplicationError {
 	constructor(
 		readonly waitMs: number,
 		readonly allowedMs: number,
-		readonly reason: 'paced' | 'reserve' | 'queued',
+		readonly reason: 'paced' | 'reserve' | 'refused' | 'queued',
 		readonly announced: Announced | undefined,
 	) {
 		super('The wait for the server\'s rate-limit budget is longer than the request may wait');
@@ -132,11 +160,14 @@ interface Observation {
 	seq: number;
 }
 
+/** paced: spread until the reset; reserve: the last few are kept; refused: a 429 asked everyone to wait. */
+type WaitReason = 'paced' | 'reserve' | 'refused';
+
 export interface PacingDecision {
 	/** Time this request waited for the server's budget (0 when it went at once). */
 	waitedMs: number;
 	/** Why it waited, for hints and logs. */
-	reason?: 'paced' | 'reserve';
+	reason?: WaitReason;
 	/** This request's place among the process's starts, to match its answer to it. */
 	seq: number;
 	startedAt: number;
@@ -184,11 +215,32 @@ export class ServerPacer {
 
 	private firstSentAt = 0;
 
+	/** Until when a 429 asked every request of the credential to wait. */
+	private heldUntil = 0;
+
+	/** The slow start after that wait. */
+	private recovery: Recovery | undefined;
+
+	/** Answers matched to a start: with `starts`, how many are in flight (lost ones count as in flight). */
+	private answeredStarts = 0;
+
 	constructor(private readonly now: () => number = Date.now) {}
 
 	/** Feeds the rate-limit headers of an answer (any status) in, with the request it answers. */
 	observe(state: RateLimitState, request?: Pick<PacingDecision, 'seq' | 'startedAt'>): void {
 		this.answers++;
+		if (request) this.answeredStarts++;
+		const recovery = this.recovery;
+		if (recovery && request && request.seq > recovery.sinceSeq) {
+			recovery.answered++;
+			recovery.progressAt = this.now();
+			if (recovery.window < recovery.threshold) recovery.window++;
+			else if ((recovery.credit += 1 / recovery.window) >= 1) {
+				recovery.credit -= 1;
+				recovery.window++;
+			}
+			if (recovery.window >= RECOVERED_WINDOW) this.recovery = undefined;
+		}
 		if (state.remaining === undefined || state.form === undefined) return;
 		const now = this.now();
 		const announcedMs = state.resetMs ?? state.windowMs;
@@ -302,6 +354,18 @@ export class ServerPacer {
 		return spent >= MIN_SHARE_SAMPLE && last.at - first.at >= RATE_SPAN_MS / 2 ? 'yes' : 'unknown';
 	}
 
+	/**
+	 * A 429 asked to wait `delayMs`: every request of the credential in this process waits with the
+	 * one refused (those already in flight cannot be called back), then they go in a slow start.
+	 */
+	refused(delayMs: number): void {
+		const until = this.now() + plausibleResetMs(Math.max(0, delayMs));
+		if (until > this.heldUntil) this.heldUntil = until;
+		const inFlight = Math.min(Math.max(1, this.starts - this.answeredStarts), RECOVERED_WINDOW);
+		const before = this.recovery ? Math.min(this.recovery.window, inFlight) : inFlight;
+		this.recovery = { sinceSeq: this.starts, window: 1, threshold: Math.max(1, Math.floor(before / 2)), credit: 0, answered: 0, progressAt: this.heldUntil };
+	}
+
 	/** Notes the run a request belongs to (undefined: one whose demand is not known). */
 	noteDemand(demand: RunDemand | undefined): void {
 		if (demand) this.runs.add(demand);
@@ -374,8 +438,14 @@ export class ServerPacer {
 	}
 
 	/** How long the next request should wait from now (0: go), and why. */
-	delayNow(): { delayMs: number; reason?: 'paced' | 'reserve' } {
+	delayNow(): { delayMs: number; reason?: WaitReason } {
 		const now = this.now();
+		if (now < this.heldUntil) return { delayMs: this.heldUntil - now, reason: 'refused' };
+		if (this.recovery && now > this.heldUntil + RECOVERY_SPAN_MS) this.recovery = undefined;
+		const recovery = this.recovery;
+		if (recovery && this.starts - recovery.sinceSeq - recovery.answered >= recovery.window && now < recovery.progressAt + RECOVERY_WAIT_MS) {
+			return { delayMs: Math.min(FIRST_ANSWER_NAP_MS, recovery.progressAt + RECOVERY_WAIT_MS - now), reason: 'refused' };
+		}
 		if (this.state.form === undefined || this.history.length === 0 || now >= this.resetAt) return { delayMs: 0 };
 		const last = this.history[this.history.length - 1];
 		const limit = this.state.limit ?? this.limitSeen;
@@ -529,6 +599,11 @@ export async function paceRequest(context: object, pacer: ServerPacer, signal?: 
 	return decision;
 }
 
+/** A 429 that asks to wait `delayMs`: the credential's other requests in this process wait too. */
+export function observeRefusal(pacer: ServerPacer, delayMs: number): void {
+	if (enabled) pacer.refused(delayMs);
+}
+
 /** Feeds a response's rate-limit state, with the request it answers, to the pacer and to the execution's report. */
 export function observeResponse(context: object, pacer: ServerPacer, state: RateLimitState, request?: PacingDecision): void {
 	if (enabled) pacer.observe(state, request?.seq ? request : undefined);
@@ -575,7 +650,9 @@ export function pacingWaitError(bound: PacingBound, error: PacingWaitTooLong): N
 	const held =
 		error.reason === 'reserve'
 			? ' No more are left than the few the node keeps for the dashboard and other workers, so requests wait for the reset.'
-			: error.reason === 'paced'
+			: error.reason === 'refused'
+				? ' DNSFilter answered another request of this credential with HTTP 429 and asked to wait that long, so every request of the credential in this n8n process waits with it.'
+				: error.reason === 'paced'
 				? ' The node spreads what is left until the reset, so this request would wait its turn.'
 				: '';
 	const capped = announced?.capped
