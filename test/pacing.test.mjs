@@ -386,3 +386,80 @@ describe('waiting for the budget is cancellable', () => {
 		}
 	});
 });
+
+describe('after a 429: the credential waits, then recovers as TCP does (the pacer on its own clock)', () => {
+	const { ServerPacer } = loadBuilt('nodes/DnsFilter/transport/serverPacing.js');
+	const setUp = async (inFlight) => {
+		const clock = { t: 1_000_000 };
+		const pacer = new ServerPacer(() => clock.t);
+		// Answered once, so the first-answer rule is out of the way; then `inFlight` unanswered starts.
+		pacer.observe({}, (await pacer.beforeStart()));
+		const open = [];
+		for (let i = 0; i < inFlight; i++) open.push(await pacer.beforeStart());
+		return { clock, pacer, open };
+	};
+	/** Starts requests until the pacer says wait; returns them. */
+	const startAll = async (pacer) => {
+		const started = [];
+		while (pacer.delayNow().delayMs === 0 && started.length < 500) started.push(await pacer.beforeStart());
+		return started;
+	};
+
+	test('everyone waits out the Retry-After; then one, two, four … up to half of what was in flight, then one more per round trip', async () => {
+		const { clock, pacer } = await setUp(16);
+		pacer.refused(1_000);
+		clock.t += 500;
+		assert.deepEqual(pacer.delayNow(), { delayMs: 500, reason: 'refused' });
+		clock.t += 500;
+		const windows = [];
+		for (let round = 0; round < 7; round++) {
+			const started = await startAll(pacer);
+			windows.push(started.length);
+			assert.equal(pacer.delayNow().reason, 'refused');
+			clock.t += 50;
+			for (const request of started) pacer.observe({}, request);
+		}
+		// Slow start to 8 (half of 16), then one more per round trip.
+		assert.deepEqual(windows, [1, 2, 4, 8, 9, 10, 11]);
+	});
+
+	test('a 429 during the recovery halves again from what the recovery allowed', async () => {
+		const { clock, pacer } = await setUp(16);
+		pacer.refused(1_000);
+		clock.t += 1_000;
+		for (let round = 0; round < 3; round++) for (const request of await startAll(pacer)) pacer.observe({}, request);
+		// 8 in flight now allowed; 8 start, and the first answer is a 429.
+		const started = await startAll(pacer);
+		assert.equal(started.length, 8);
+		pacer.observe({}, started[0]);
+		pacer.refused(1_000);
+		clock.t += 1_000;
+		const windows = [];
+		for (let round = 0; round < 4; round++) {
+			const next = await startAll(pacer);
+			windows.push(next.length);
+			for (const request of next) pacer.observe({}, request);
+		}
+		// Half of the 8 the recovery allowed (not of everything unanswered): 4, then one more per round trip.
+		assert.deepEqual(windows, [1, 2, 4, 5]);
+	});
+
+	test('an answer that never comes holds the others 2 s at most; a minute without a 429 ends the recovery', async () => {
+		const { clock, pacer } = await setUp(4);
+		pacer.refused(1_000);
+		clock.t += 1_000;
+		assert.equal((await startAll(pacer)).length, 1);
+		clock.t += 1_999;
+		assert.equal(pacer.delayNow().reason, 'refused');
+		clock.t += 2;
+		assert.equal(pacer.delayNow().delayMs, 0, 'a lost answer held the credential');
+		clock.t += 60_000;
+		assert.equal((await startAll(pacer)).length, 500, 'the recovery outlived its minute');
+	});
+
+	test('a Retry-After of 40 days holds the credential for one window (300 s), not 40 days', async () => {
+		const { pacer } = await setUp(1);
+		pacer.refused(40 * 86_400_000);
+		assert.equal(pacer.delayNow().delayMs, 300_000);
+	});
+});
