@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import { loadBuilt } from './support/engine.mjs';
 import { runOperation, standInForFile } from './support/hostile-servers.mjs';
 import { pollOnce } from './support/poll.mjs';
 import { makeApiKey } from './support/jwt.mjs';
@@ -321,5 +322,29 @@ describe('the Trigger reads the whole list when the page size changes', () => {
 		const second = await pollOnce({ parameters: { event: 'newNetwork' }, credentials: credentials(), staticData: first.staticData });
 		assert.equal(second.error, undefined, second.error?.message);
 		assert.deepEqual(second.items?.map((item) => item.id), ['401']);
+	});
+});
+
+describe('how much a walk remembers to drop repeated records', () => {
+	const { RecordIdentities, IDENTITY_WINDOW } = loadBuilt('nodes/DnsFilter/transport/pageIntegrity.js');
+	const network = (id) => ({ id: String(id), type: 'networks', attributes: { name: `Site ${id}` } });
+
+	test('a record sent again within the window is dropped; one repeated beyond it is kept (memory stays bounded)', () => {
+		const identities = new RecordIdentities(3);
+		const records = [];
+		for (const id of [1, 2, 3]) assert.equal(identities.admit(network(id), records), true);
+		assert.equal(identities.admit(network(2), records), false, 'a repeat within the window was kept');
+		for (const id of [4, 5, 6]) identities.admit(network(id), records);
+		assert.equal(identities.admit(network(1), records), true, 'the window remembered more than it may');
+		assert.deepEqual(records.map((r) => r.id), ['1', '2', '3', '4', '5', '6', '1']);
+	});
+
+	test('the window covers many pages: a repeat 50 pages of 100 later is still dropped', () => {
+		assert.ok(IDENTITY_WINDOW >= 5_000);
+		const identities = new RecordIdentities();
+		const records = [];
+		for (let id = 1; id <= 5_000; id++) identities.admit(network(id), records);
+		assert.equal(identities.admit(network(1), records), false);
+		assert.equal(records.length, 5_000);
 	});
 });

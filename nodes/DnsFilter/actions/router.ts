@@ -139,7 +139,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		demand?.started();
 		try {
 			const results = await runItem.call(this, itemIndex, selected);
-			return results.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+			// One pairing for all of an item's outputs: a Return All gives hundreds of thousands.
+			const pairedItem = { item: itemIndex };
+			return results.map((json) => ({ json, pairedItem }));
 		} catch (error) {
 			throw asNodeError(this, error, itemIndex);
 		}

@@ -77,14 +77,36 @@ export function identityKey(record: unknown): string | undefined {
 }
 
 /**
+ * How many of the most recent records a walk remembers by identity. A record comes again when the
+ * list shifts while it is read, on the next page or a few after it (a page size that shrank);
+ * remembering every record of a Return All of 500,000 cost more memory than the records' wrappers.
+ */
+export const IDENTITY_WINDOW = 10_000;
+
+/**
  * The records a walk has kept, by identity (type and id), so that a record sent again on an
  * overlapping page is dropped. Only the id is remembered per record, the record's own string
- * (nothing new is built per record); records are serialized only when two share a type and id,
- * and two that share them but differ in content are both kept (they are distinct records, or one
- * changed while the list was read: dropping either could lose data).
+ * (nothing new is built per record), and only for the last IDENTITY_WINDOW records; records are
+ * serialized only when two share a type and id, and two that share them but differ in content are
+ * both kept (they are distinct records, or one changed while the list was read: dropping either
+ * could lose data).
  */
 export class RecordIdentities {
 	private readonly byType = new Map<string, Map<RecordId, number | Set<string>>>();
+
+	/** The remembered identities in the order they came, as a ring of IDENTITY_WINDOW slots. */
+	private readonly order: Array<[Map<RecordId, number | Set<string>>, RecordId] | undefined> = [];
+
+	private next = 0;
+
+	constructor(private readonly window = IDENTITY_WINDOW) {}
+
+	private remember(byId: Map<RecordId, number | Set<string>>, id: RecordId): void {
+		const oldest = this.order[this.next];
+		if (oldest) oldest[0].delete(oldest[1]);
+		this.order[this.next] = [byId, id];
+		this.next = (this.next + 1) % this.window;
+	}
 
 	/** Appends `record` to `records` unless an equal record with its type and id is already there; true when appended. */
 	admit(record: unknown, records: unknown[]): boolean {
@@ -103,6 +125,7 @@ export class RecordIdentities {
 		const known = byId.get(id);
 		if (known === undefined) {
 			byId.set(id, records.length);
+			this.remember(byId, id);
 			records.push(record);
 			return true;
 		}
