@@ -410,8 +410,10 @@ async function benchLatency() {
 		'elapsedMs',
 	);
 	const half = await repeated(async () => ({ node: await bulkOnce('node', halfSpent), httpRequest: await bulkOnce('httpRequest', halfSpent) }), 'elapsedMs');
-	// Context, once: deletes at the defaults, one at a time as every write goes unless asked.
+	// Context, once: deletes at the defaults, one at a time as every write goes unless asked, and
+	// with Items in Parallel 50, since at 10 the round trips alone (50 of 50 ms) exceed the goal.
 	const writeDefaults = await bulkOnce('node', deletes);
+	const writeFifty = await bulkOnce('node', { ...deletes, requestOptions: { concurrency: 50 } });
 	// 150 reads on 100 per 60 s: the floor is the first window's 100 at once, the reset 60 s after the
 	// first request, and the last 50 one round trip after it. Once per side: it takes a minute.
 	const overBudget = { operation: 'get', count: 150, server: { limit: 100, windowMs: 60_000 } };
@@ -423,6 +425,7 @@ async function benchLatency() {
 		read,
 		write,
 		writeDefaults,
+		writeFifty,
 		halfSpent: half,
 		overBudget: { ...over, floorMs },
 		ratios: {
@@ -431,6 +434,8 @@ async function benchLatency() {
 			halfSpentVsHttpRequest: round(half.node.elapsedMs / half.httpRequest.elapsedMs),
 			overBudgetVsFloor: round(over.node.elapsedMs / floorMs, 3),
 			writeDefaultsVsHttpRequest: round(writeDefaults.elapsedMs / write.httpRequest.elapsedMs),
+			writeFiftyVsHttpRequest: round(writeFifty.elapsedMs / write.httpRequest.elapsedMs),
+			writeTenFloorVsHttpRequest: round(((deletes.count / 10) * LATENCY_MS) / write.httpRequest.elapsedMs),
 		},
 	};
 }
@@ -473,7 +478,7 @@ function tableRows(results) {
 		const http = requests.httpRequest?.msPerRequest ? requests.httpRequest : undefined;
 		add('4 per-request', `ms/request (${requests.node.count} GETs)`, requests.node.msPerRequest, requests.axios.msPerRequest, requests.ratios.msPerRequest, `${requests.node.target} in WorkflowExecute vs keep-alive axios loop (the floor); median of ${requests.repeats} interleaved runs${keyless(requests.node, requests.axios)}`, true);
 		if (http) {
-			add('4 per-request', 'ms/request vs n8n HTTP Request node', requests.node.msPerRequest, http.msPerRequest, requests.ratios.msPerRequestVsHttpRequest, `same credential, same GETs, same WorkflowExecute; HTTP Request ${http.typeVersion ?? ''} sends all items at once, this node one at a time (its default) (goal ≤ 1.1)${keyless(http)}`, true);
+			add('4 per-request', 'ms/request vs n8n HTTP Request node', requests.node.msPerRequest, http.msPerRequest, requests.ratios.msPerRequestVsHttpRequest, `same credential, same GETs, same WorkflowExecute; HTTP Request ${http.typeVersion ?? ''} sends all items at once, this node 50 at a time (Reads in Parallel, its default for Get operations) (goal ≤ 1.1)${keyless(http)}`, true);
 			add('4 per-request', 'CPU ms/request vs n8n HTTP Request node', requests.node.cpuMsPerRequest, http.cpuMsPerRequest, requests.ratios.cpuPerRequestVsHttpRequest, "the client process's own CPU time (user + system), median of the runs; steadier than wall time on a busy machine", true);
 			if (requests.parallel) add('4 per-request', 'ms/request, Items in Parallel = 5 vs HTTP Request node', requests.parallel.msPerRequest, http.msPerRequest, requests.ratios.parallelVsHttpRequest, 'both sending concurrently');
 			if (requests.parallel) add('4 per-request', 'CPU ms/request, Items in Parallel = 5 vs HTTP Request node', requests.parallel.cpuMsPerRequest, http.cpuMsPerRequest, requests.ratios.parallelCpuVsHttpRequest, 'both sending concurrently; CPU time');
@@ -530,7 +535,8 @@ function tableRows(results) {
 		const outcome = (side) => (side.failed ? `failed after ${side.answeredOk} of ${side.count}: ${side.failed}` : `${side.succeeded}/${side.count}`);
 		const side = (s) => `${outcome(s)}, ${s.answered429} × 429, peak ${s.peakInFlight} in flight`;
 		add('8 internet latency', `500 Get Network at the defaults (ms)`, latency.read.node.elapsedMs, latency.read.httpRequest.elapsedMs, latency.ratios.readVsHttpRequest, `vs HTTP Request node at its defaults; ${ms}; this node ${side(latency.read.node)}; median of ${latency.repeats} interleaved runs (goal ≤ 2)${keyless(latency.read.node, latency.read.httpRequest)}`, true);
-		add('8 internet latency', '500 Delete API Key, Items in Parallel 10 (ms)', latency.write.node.elapsedMs, latency.write.httpRequest.elapsedMs, latency.ratios.writeVsHttpRequest, `vs HTTP Request node at its defaults; this node ${side(latency.write.node)} (goal ≤ 2)`, true);
+		add('8 internet latency', '500 Delete API Key, Items in Parallel 10 (ms)', latency.write.node.elapsedMs, latency.write.httpRequest.elapsedMs, latency.ratios.writeVsHttpRequest, `vs HTTP Request node at its defaults; this node ${side(latency.write.node)} (goal ≤ 2; 10 in flight need 50 round trips of ${latency.latencyMs} ms, ${latency.ratios.writeTenFloorVsHttpRequest} × the HTTP Request node's time before any work)`, true);
+		add('8 internet latency', '500 Delete API Key, Items in Parallel 50 (ms)', latency.writeFifty.elapsedMs, latency.write.httpRequest.elapsedMs, latency.ratios.writeFiftyVsHttpRequest, `vs HTTP Request node at its defaults; this node ${side(latency.writeFifty)}; one run`, true);
 		add('8 internet latency', '500 Delete API Key at the defaults, one at a time (context, ms)', latency.writeDefaults.elapsedMs, latency.write.httpRequest.elapsedMs, latency.ratios.writeDefaultsVsHttpRequest, 'writes go one at a time unless Items in Parallel says otherwise; one run');
 		add('8 internet latency', '100 Get Network, 900 of 2,000 left, 300 s to the reset (ms)', latency.halfSpent.node.elapsedMs, latency.halfSpent.httpRequest.elapsedMs, latency.ratios.halfSpentVsHttpRequest, `vs HTTP Request node; the run fits in what is left, so nothing waits; this node ${side(latency.halfSpent.node)} (goal ≤ 2)`, true);
 		const over = latency.overBudget;
