@@ -2,7 +2,7 @@ import type { IDataObject, INode, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Redactor } from '../transport';
-import { dnsFilterApiRequestPaged } from '../transport';
+import { DEFAULT_TIMEOUT_MS, dnsFilterApiRequestPaged } from '../transport';
 import { isRecord } from '../utils/isRecord';
 import { describeBody } from './listingCheck';
 import type { ListedEntry, ThreatOutput, ThreatWindow } from './threatEvents';
@@ -25,6 +25,7 @@ export interface ThreatSettings {
 	maxEntries: number;
 	reportLastMs: number;
 	output: ThreatOutput;
+	timeoutMs: number;
 }
 
 const OUTPUTS: readonly ThreatOutput[] = ['entries', 'summaryByDomain', 'summaryByDomainAndAgent'];
@@ -76,6 +77,7 @@ export function threatSettings(node: INode, filters: IDataObject, options: IData
 		maxEntries: wholeNumber(node, options.maxEntriesPerPoll, 'Max Entries per Poll', DEFAULT_MAX_ENTRIES_PER_POLL, 1, MAX_ENTRIES_PER_POLL),
 		reportLastMs: wholeNumber(node, options.reportLastMinutes, 'Report Last N Minutes on First Poll', 0, 0, MAX_REPORT_LAST_MINUTES) * 60_000,
 		output: output as ThreatOutput,
+		timeoutMs: wholeNumber(node, options.timeoutSeconds, 'Timeout (Seconds)', DEFAULT_TIMEOUT_MS / 1000, 1, 3_600) * 1000,
 	};
 }
 
@@ -138,6 +140,7 @@ export async function readThreatWindow(this: IPollFunctions, settings: ThreatSet
 			{ method: 'GET', path: THREAT_SOURCE.path, qs, maxJsonDepth: Number.POSITIVE_INFINITY },
 			{
 				style: 'trafficReport',
+				timeoutMs: settings.timeoutMs,
 				returnAll: !options.sample,
 				limit: 100,
 				checkPage: (body, page) => {
