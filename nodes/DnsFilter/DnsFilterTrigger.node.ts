@@ -33,7 +33,7 @@ import {
 import { maskNamed, secretNamesOf } from './actions/maskSecrets';
 import { cutDeeperThan, MAX_OUTPUT_DEPTH } from './actions/shapeOutput';
 import type { Redactor } from './transport';
-import { CREDENTIAL_TYPE, DEFAULT_TIMEOUT_MS, dnsFilterApiRequest, dnsFilterApiRequestPaged, redactError, redactorFor } from './transport';
+import { CREDENTIAL_TYPE, dnsFilterApiRequest, dnsFilterApiRequestPaged, redactError, redactorFor } from './transport';
 
 const NEW_RECORD_EVENTS = Object.keys(NEW_RECORD_SOURCES);
 
@@ -228,7 +228,7 @@ export class DnsFilterTrigger implements INodeType {
 						displayName: 'Timeout (Seconds)',
 						name: 'timeoutSeconds',
 						type: 'number',
-						default: DEFAULT_TIMEOUT_MS / 1000,
+						default: 120,
 						typeOptions: { minValue: 1, maxValue: 3_600, numberPrecision: 0 },
 						description:
 							'How long one request may take, connecting and reading the whole answer; a request that takes longer fails the poll (and is retried like other network errors), with nothing reported and nothing remembered',

@@ -3,6 +3,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { maskNamed, secretNamesOf } from '../actions/maskSecrets';
 import { cutDeeperThan, MAX_OUTPUT_DEPTH } from '../actions/shapeOutput';
 import type { Redactor } from '../transport';
+import { redactError } from '../transport';
 import { usableState } from './state';
 import type { ListedEntry, ThreatWindow } from './threatEvents';
 import { diffThreats, latestEntry, seenSince, storedTime, summarise, THREAT_SOURCE, windowStart } from './threatEvents';
@@ -82,7 +83,8 @@ export async function pollThreats(this: IPollFunctions, redact: Redactor): Promi
 		try {
 			listed = await readThreatWindow.call(this, settings, window, redact, { limit });
 		} catch (error) {
-			if (!(error instanceof TooManyEntries)) throw error;
+			// Anything else ends the poll before the state is touched (the node redacts it again on the way out).
+			if (!(error instanceof TooManyEntries)) throw redactError(error, redact);
 			const to = Math.max(earliestEnd, earliestEnd + wholeSecond((window.to - earliestEnd) / 2));
 			this.logger.debug(`DNSFilter GET ${THREAT_SOURCE.path}: more than ${limit} entries from ${window.from} to ${window.to}; reading up to ${to}`);
 			window = { from, to };
