@@ -65,7 +65,7 @@ describe('node description', () => {
 		assert.deepEqual(description.credentials, [{ name: 'dnsFilterApi', required: true }]);
 		assert.deepEqual(description.icon, { light: 'file:dnsfilter.svg', dark: 'file:dnsfilter.dark.svg' });
 		const events = description.properties.find((p) => p.name === 'event').options.map((o) => o.name);
-		assert.deepEqual(events, ['API Key Expiring Soon', 'API Key Revoked or Expired', 'New Block Page', 'New Network', 'New Organization', 'New Policy', 'New Roaming Client (User Agent)']);
+		assert.deepEqual(events, ['API Key Expiring Soon', 'API Key Revoked or Expired', 'New Block Page', 'New Network', 'New Organization', 'New Policy', 'New Roaming Client (User Agent)', 'Threat Blocked']);
 	});
 });
 

@@ -9,16 +9,22 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { MAIN_CONNECTION } from './connectionTypes';
 import { DEFAULT_EXPIRING_SOON_DAYS, normaliseThreshold } from './actions/handwritten/apiKeyInsight';
-import type { PollOutcome, TriggerEvent } from './trigger/triggerEvents';
+import type { NewRecordEvent, PollOutcome, TriggerEvent } from './trigger/triggerEvents';
+import { pollThreats } from './trigger/threatPoll';
 import {
 	EXPIRY_EVENTS_SOURCE,
+	DEFAULT_MAX_ENTRIES_PER_POLL,
 	DEFAULT_MINIMUM_LISTING_MINUTES,
+	DEFAULT_OVERLAP_MINUTES,
 	diffEndedKeys,
 	diffExpiringKeys,
 	diffNewRecords,
 	isKeyEvent,
 	LISTED_DIGESTS_LIMIT,
 	listingRecords,
+	MAX_ENTRIES_PER_POLL,
+	MAX_OVERLAP_MINUTES,
+	MAX_REPORT_LAST_MINUTES,
 	NEW_RECORD_SOURCES,
 	sampleFor,
 	simplifyEmitted,
@@ -48,7 +54,7 @@ export class DnsFilterTrigger implements INodeType {
 		defaultVersion: 2,
 		subtitle: '={{$parameter["event"]}}',
 		description:
-			'Starts the workflow when DNSFilter changes: API keys expiring or ending, new networks, roaming clients, policies, block pages or organizations',
+			'Starts the workflow when DNSFilter changes: API keys expiring or ending, new networks, roaming clients, policies, block pages or organizations, threats blocked',
 		defaults: { name: 'DNSFilter Trigger' },
 		polling: true,
 		inputs: [],
@@ -105,6 +111,127 @@ export class DnsFilterTrigger implements INodeType {
 						value: 'newRoamingClient',
 						action: 'New roaming client (user agent)',
 						description: 'A roaming client registered',
+					},
+					{
+						name: 'Threat Blocked',
+						value: 'threatBlocked',
+						action: 'Threat blocked',
+						description: 'DNSFilter blocked a query to a security threat (phishing, malware, …): each query-log entry once',
+					},
+				],
+			},
+			{
+				displayName:
+					'Each poll reads the blocked security entries of the query logs since the last complete poll, starting the Overlap earlier for logs that arrive late, and reports each entry once. The first poll after activation only records what is there, unless Report Last N Minutes on First Poll is set. A busy poll reads 100 entries per request out of the organization\'s rate limit (about 2,000 requests per 300 s) and takes at most Max Entries per Poll; the rest come on the next polls.',
+				name: 'threatNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { event: ['threatBlocked'] } },
+			},
+			{
+				displayName: 'Filters',
+				name: 'threatFilters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				displayOptions: { show: { event: ['threatBlocked'] } },
+				options: [
+					{
+						displayName: 'Category IDs',
+						name: 'categoryIds',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 12, 61',
+						description: 'Only entries matched to these categories, IDs separated by commas',
+					},
+					{
+						displayName: 'Network IDs',
+						name: 'networkIds',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 2001, 2002',
+						description: 'Only entries from these networks (sites), IDs separated by commas',
+					},
+					{
+						displayName: 'Organization IDs',
+						name: 'organizationIds',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 1234, 5678',
+						description:
+							"Only these organizations, IDs separated by commas; each is read on its own (one walk each). Empty: the credential user's organization.",
+					},
+					{
+						displayName: 'Roaming Client IDs',
+						name: 'agentIds',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 6f1c…, 9a2e…',
+						description: 'Only entries from these roaming clients (user agents), UUIDs separated by commas',
+					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'threatOptions',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				displayOptions: { show: { event: ['threatBlocked'] } },
+				options: [
+					{
+						displayName: 'Max Entries per Poll',
+						name: 'maxEntriesPerPoll',
+						type: 'number',
+						default: DEFAULT_MAX_ENTRIES_PER_POLL,
+						typeOptions: { minValue: 1, maxValue: MAX_ENTRIES_PER_POLL, numberPrecision: 0 },
+						description:
+							'At most this many entries are taken per poll, oldest first; the rest are reported by the next polls, none lost. A poll reads a shorter stretch of time when more are waiting.',
+					},
+					{
+						displayName: 'Output',
+						name: 'output',
+						type: 'options',
+						default: 'entries',
+						options: [
+							{ name: 'One Item per Entry', value: 'entries', description: 'Each query-log entry as an item' },
+							{
+								name: 'One Summary per Domain',
+								value: 'summaryByDomain',
+								description: "Per domain: how many entries this poll took, first and last seen, the FQDNs, networks and categories",
+							},
+							{
+								name: 'One Summary per Domain and Roaming Client',
+								value: 'summaryByDomainAndAgent',
+								description: 'As One Summary per Domain, once per roaming client (entries from networks share one)',
+							},
+						],
+					},
+					{
+						displayName: 'Overlap (Minutes)',
+						name: 'overlapMinutes',
+						type: 'number',
+						default: DEFAULT_OVERLAP_MINUTES,
+						typeOptions: { minValue: 0, maxValue: MAX_OVERLAP_MINUTES, numberPrecision: 0 },
+						description:
+							'Each poll starts this much before the end of the last one, so logs that reach DNSFilter late are still reported; entries already reported are recognised and skipped',
+					},
+					{
+						displayName: 'Report Last N Minutes on First Poll',
+						name: 'reportLastMinutes',
+						type: 'number',
+						default: 0,
+						typeOptions: { minValue: 0, maxValue: MAX_REPORT_LAST_MINUTES, numberPrecision: 0 },
+						description: 'The first poll after activation also reports the entries of this many minutes before it; 0 only records them',
+					},
+					{
+						displayName: 'Timeout (Seconds)',
+						name: 'timeoutSeconds',
+						type: 'number',
+						default: 120,
+						typeOptions: { minValue: 1, maxValue: 3_600, numberPrecision: 0 },
+						description:
+							'How long one request may take, connecting and reading the whole answer; a request that takes longer fails the poll (and is retried like other network errors), with nothing reported and nothing remembered',
 					},
 				],
 			},
@@ -186,6 +313,7 @@ export class DnsFilterTrigger implements INodeType {
 
 async function pollEvent(this: IPollFunctions, redact: Redactor): Promise<INodeExecutionData[][] | null> {
 	const event = this.getNodeParameter('event') as TriggerEvent;
+	if (event === 'threatBlocked') return pollThreats.call(this, redact);
 	const options = this.getNodeParameter('options', {}) as IDataObject;
 	const thresholdDays = normaliseThreshold(options.expiringSoonThresholdDays ?? DEFAULT_EXPIRING_SOON_DAYS);
 	const version = this.getNode().typeVersion;
@@ -238,7 +366,7 @@ async function pollEvent(this: IPollFunctions, redact: Redactor): Promise<INodeE
 
 function newRecordsOrRefuse(
 	this: IPollFunctions,
-	event: Exclude<TriggerEvent, 'apiKeyExpiringSoon' | 'apiKeyRevokedOrExpired'>,
+	event: NewRecordEvent,
 	records: unknown[],
 	previous: ReturnType<typeof usableState>,
 	now: Date,
@@ -250,7 +378,7 @@ function newRecordsOrRefuse(
 	});
 }
 
-async function listRecords(this: IPollFunctions, event: TriggerEvent, redact: Redactor): Promise<unknown[]> {
+async function listRecords(this: IPollFunctions, event: Exclude<TriggerEvent, 'threatBlocked'>, redact: Redactor): Promise<unknown[]> {
 	const path = (isKeyEvent(event) ? EXPIRY_EVENTS_SOURCE : NEW_RECORD_SOURCES[event]).path;
 	const refuse = (problem: string, page?: number): never => {
 		throw new NodeOperationError(

@@ -23,6 +23,20 @@ for (const type of baseTypes) {
 
 const { DnsFilter } = require(path.join(repoRoot, 'dist', 'nodes', 'DnsFilter', 'DnsFilter.node.js'));
 const description = new DnsFilter().description;
+const { DnsFilterTrigger } = require(path.join(repoRoot, 'dist', 'nodes', 'DnsFilter', 'DnsFilterTrigger.node.js'));
+const triggerDescription = new DnsFilterTrigger().description;
+const TRIGGER_TYPE = `${NODE_TYPE}Trigger`;
+
+/** Parameter names the DNSFilter Trigger shows for an event at a version (n8n adds pollTimes to polling nodes). */
+function visibleTriggerParameters(event, version) {
+	const shown = triggerDescription.properties.filter((p) => {
+		const show = p.displayOptions?.show;
+		if (show?.event && !show.event.includes(event)) return false;
+		if (show?.['@version'] && !show['@version'].includes(version)) return false;
+		return true;
+	});
+	return ['pollTimes', ...shown.map((p) => p.name)];
+}
 
 /** Parameter names the DNSFilter node shows for a resource/operation pair. */
 function visibleParameters(resource, operation) {
@@ -45,10 +59,11 @@ function operationValues(resource) {
 }
 
 describe('example workflows (static)', () => {
-	test('there are the four documented examples', () => {
+	test('there are the five documented examples', () => {
 		assert.deepEqual(files, [
 			'api-key-hygiene.json',
 			'bulk-rotate-under-rate-limit.json',
+			'threat-blocked-to-siem.json',
 			'traffic-report-to-siem.json',
 			'webhook-network-secret-key-revocation.json',
 		]);
@@ -77,6 +92,20 @@ describe('example workflows (static)', () => {
 					const known = new Set(visibleParameters(resource, operation));
 					for (const key of Object.keys(node.parameters)) {
 						assert.ok(known.has(key), `${node.name}: parameter "${key}" is shown for ${resource}/${operation}`);
+					}
+					assert.deepEqual(Object.keys(node.credentials), [CREDENTIAL_TYPE]);
+					assert.equal(node.credentials[CREDENTIAL_TYPE].name, CREDENTIAL_NAME);
+				} else if (node.type === TRIGGER_TYPE) {
+					dnsFilterNodes++;
+					assert.ok(triggerDescription.version.includes(node.typeVersion), `${node.name}: trigger version ${node.typeVersion} exists`);
+					const { event } = node.parameters;
+					const events = triggerDescription.properties.find((p) => p.name === 'event').options.map((o) => o.value);
+					assert.ok(events.includes(event), `${node.name}: event ${event} exists`);
+					const known = new Set(visibleTriggerParameters(event, node.typeVersion));
+					for (const key of Object.keys(node.parameters)) assert.ok(known.has(key), `${node.name}: parameter "${key}" is shown for ${event}`);
+					for (const collection of ['threatFilters', 'threatOptions']) {
+						const names = new Set((triggerDescription.properties.find((p) => p.name === collection)?.options ?? []).map((o) => o.name));
+						for (const key of Object.keys(node.parameters[collection] ?? {})) assert.ok(names.has(key), `${node.name}: ${collection}.${key} exists`);
 					}
 					assert.deepEqual(Object.keys(node.credentials), [CREDENTIAL_TYPE]);
 					assert.equal(node.credentials[CREDENTIAL_TYPE].name, CREDENTIAL_NAME);

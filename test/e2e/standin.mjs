@@ -10,8 +10,11 @@
 //   POST   /v1/networks/:id/secret_key       create
 //   PATCH  /v1/networks/:id/secret_key       rotate
 //   DELETE /v1/networks/:id/secret_key       revoke
-//   GET    /v1/traffic_reports/query_logs    traffic-report paging: data.values, data.page.next
+//   GET    /v1/traffic_reports/query_logs    traffic-report paging: data.values, data.page.next;
+//                                            result=blocked and security_report=true filter as the API does
+//   POST   /siem/events                      a SIEM collector (no DNSFilter key needed): bodies in `siemEvents`
 //
+// `failQueryLogs: n` answers the next n query-log requests with an HTML maintenance page.
 // Modes: `rateLimitHalf` answers every other request with 429 and `Retry-After: 1`;
 // `retryAfterAll: n` answers every request with 429 and `Retry-After: n`.
 // A wrong or missing Authorization header is a 401 with the API's own message; a key listed in
@@ -134,6 +137,8 @@ export async function startStandIn({ apiKey, revokedApiKeys = [], rateLimitHalf 
 		retryAfterAll: opts.retryAfterAll,
 		calls: 0,
 		rateLimited: 0,
+		failQueryLogs: 0,
+		siemEvents: [],
 	});
 	const state = freshState({ rateLimitHalf, retryAfterAll, queryLogCount });
 	const requests = [];
@@ -198,7 +203,14 @@ export async function startStandIn({ apiKey, revokedApiKeys = [], rateLimitHalf 
 		}
 		if (method === 'GET' && path === '/v1/traffic_reports/query_logs') {
 			const { number, size } = pageParams(query);
-			let rows = state.queryLogs;
+			if (state.failQueryLogs > 0) {
+				state.failQueryLogs--;
+				res.writeHead(200, { 'content-type': 'text/html' });
+				return res.end('<html><head><title>Down for maintenance</title></head><body></body></html>');
+			}
+			let rows = [...state.queryLogs].sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
+			if (query.get('result') === 'blocked') rows = rows.filter((r) => r.result === 'blocked');
+			if (query.get('security_report') === 'true') rows = rows.filter((r) => r.threat === true);
 			const from = query.get('from');
 			const to = query.get('to');
 			if (from) rows = rows.filter((r) => r.time >= new Date(from.endsWith('Z') ? from : `${from}Z`).toISOString());
@@ -233,6 +245,10 @@ export async function startStandIn({ apiKey, revokedApiKeys = [], rateLimitHalf 
 			const authDigestOfRequest = typeof authorization === 'string' ? digest(authorization) : undefined;
 			const authorized = authDigest !== undefined && authDigestOfRequest === authDigest;
 			const revoked = authDigestOfRequest !== undefined && revokedDigests.has(authDigestOfRequest);
+			if (req.method === 'POST' && url.pathname === '/siem/events') {
+				state.siemEvents.push(body);
+				return send(res, 200, { text: 'Success', code: 0 });
+			}
 			state.calls++;
 			const record = {
 				method: req.method,

@@ -30,7 +30,7 @@ export function elideTokens(text: string, max: number): string {
 }
 
 /** A short description of a body, never more than a few dozen characters of it (it may echo secrets). */
-function describeBody(body: unknown): string {
+export function describeBody(body: unknown): string {
 	if (body === undefined || body === null || body === '') return 'an empty body';
 	if (typeof body === 'string') {
 		const title = /<title[^>]{0,100}>([^<]{0,200})<\/title>/i.exec(body.slice(0, 4096));

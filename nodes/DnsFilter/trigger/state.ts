@@ -11,7 +11,9 @@ import type { IDataObject } from 'n8n-workflow';
  * - Version 2: `listedNumeric` (runs), `listedIds` and `gone` (ids as text); key events keyed
  *   `notified` / `ended` by the key id itself, which lost ids such as `__proto__` or `constructor`.
  * - Version 3 (written now): digests instead of ids as text, key marks under prefixed tokens, and
- *   the record of a sharp shrink not yet confirmed.
+ *   the record of a sharp shrink not yet confirmed. Threat Blocked (added later, within version 3)
+ *   stores the end of the last complete window, where the next one may start, and the digests of
+ *   the entries reported within the overlap, grouped by second.
  */
 export const STATE_VERSION = 3;
 
@@ -35,6 +37,12 @@ export interface TriggerState extends IDataObject {
 	shrinkingListings?: number;
 	/** Key events, version 3: `n:<numeric id>` or `h:<digest>` → the expiry reported, or `revoked` / `expired`. */
 	marks?: IDataObject;
+	/** Threat Blocked: the end of the window read completely (or the time of the last entry reported, when capped). */
+	cursor?: string;
+	/** Threat Blocked: the earliest time the next window may start (the digests before it are gone). */
+	windowFrom?: string;
+	/** Threat Blocked: digests of the entries reported since `windowFrom`, grouped by second (see `encodeSeen`). */
+	seenEntries?: string;
 	/** Version 2: non-numeric ids of the last listing, as text. */
 	listedIds?: string[];
 	/** Version 2: ids that had left the listing, as text, oldest first. */

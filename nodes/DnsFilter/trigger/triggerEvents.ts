@@ -20,6 +20,22 @@ export { diffNewRecords, GONE_IDS_LIMIT, LISTED_DIGESTS_LIMIT, SHRINK_CONFIRM_LI
 export { diffEndedKeys, diffExpiringKeys, KEY_MARKS_LIMIT } from './keyEvents';
 export type { KeyEventOptions } from './keyEvents';
 export { listingRecords } from './listingCheck';
+export {
+	DEFAULT_MAX_ENTRIES_PER_POLL,
+	DEFAULT_OVERLAP_MINUTES,
+	MAX_ENTRIES_PER_POLL,
+	MAX_OVERLAP_MINUTES,
+	MAX_REPORT_LAST_MINUTES,
+	THREAT_SEEN_LIMIT,
+	THREAT_SOURCE,
+	decodeSeen,
+	diffThreats,
+	entryIdentity,
+	entryTime,
+	latestEntry,
+	summarise,
+} from './threatEvents';
+export type { ThreatOutput } from './threatEvents';
 
 export type TriggerEvent =
 	| 'apiKeyExpiringSoon'
@@ -28,7 +44,11 @@ export type TriggerEvent =
 	| 'newRoamingClient'
 	| 'newPolicy'
 	| 'newBlockPage'
-	| 'newOrganization';
+	| 'newOrganization'
+	| 'threatBlocked';
+
+/** The events that watch a collection for records it did not have before. */
+export type NewRecordEvent = Exclude<TriggerEvent, 'apiKeyExpiringSoon' | 'apiKeyRevokedOrExpired' | 'threatBlocked'>;
 
 export interface NewRecordSource {
 	/** List endpoint, walked with Return All through the shared transport. */
@@ -39,7 +59,7 @@ export interface NewRecordSource {
 	operationId: string;
 }
 
-export const NEW_RECORD_SOURCES: Record<Exclude<TriggerEvent, 'apiKeyExpiringSoon' | 'apiKeyRevokedOrExpired'>, NewRecordSource> = {
+export const NEW_RECORD_SOURCES: Record<NewRecordEvent, NewRecordSource> = {
 	newNetwork: { path: '/v1/networks', noun: 'network', operationId: 'V1_Networks-index' },
 	newRoamingClient: { path: '/v1/user_agents', noun: 'roaming client', operationId: 'V1_User_Agents-index' },
 	newPolicy: { path: '/v1/policies', noun: 'policy', operationId: 'V1_Policies-index' },
