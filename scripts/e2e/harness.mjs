@@ -87,7 +87,7 @@ export async function packPackage(destDir) {
 }
 
 /** The environment every n8n child gets: isolated, loopback-only, quiet, deterministic. */
-function n8nEnv({ userFolder, port, brokerPort }) {
+export function n8nEnv({ userFolder, port, brokerPort }) {
 	const env = {};
 	for (const [key, value] of Object.entries(process.env)) {
 		if (/^(N8N_|DB_|NODE_OPTIONS$|NODE_PATH$|npm_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) continue;
