@@ -241,7 +241,7 @@ const SHARED = {
 		description: 'How long to wait between two status checks',
 	},
 	completionTimeout: {
-		displayName: 'Timeout (Seconds)',
+		displayName: 'Export Wait Timeout (Seconds)',
 		name: 'completionTimeout',
 		type: 'number',
 		typeOptions: { minValue: 1 },

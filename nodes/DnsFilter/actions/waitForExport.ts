@@ -60,6 +60,6 @@ export async function waitForExport(
 	}
 	throw new NodeOperationError(node, `DNSFilter export ${String(jobId)} was not ready after ${Math.round(timeoutMs / 1000)} seconds`, {
 		itemIndex,
-		description: `The export is still running. Raise "Timeout (Seconds)", or fetch it later with the "${statusSpec.displayName ?? statusSpec.operation}" operation and ID ${String(jobId)}.`,
+		description: `The export is still running. Raise "Export Wait Timeout (Seconds)", or fetch it later with the "${statusSpec.displayName ?? statusSpec.operation}" operation and ID ${String(jobId)}.`,
 	});
 }

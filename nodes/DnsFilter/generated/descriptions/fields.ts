@@ -1556,7 +1556,7 @@ export const generatedFields: INodeProperties[] = [
 		description: 'How long to wait between two status checks',
 	},
 	{
-		displayName: 'Timeout (Seconds)',
+		displayName: 'Export Wait Timeout (Seconds)',
 		name: 'completionTimeout',
 		type: 'number',
 		displayOptions: {
