@@ -223,8 +223,8 @@ describe('rate-limit hint', () => {
 });
 
 describe('bounded concurrency', () => {
-	test('clamps to 1…50', () => {
-		assert.deepEqual([undefined, 0, -3, 1, 3, 5, 6, 50, 99, 'x'].map(clampConcurrency), [1, 1, 1, 1, 3, 5, 6, 50, 50, 1]);
+	test('clamps to 1…100', () => {
+		assert.deepEqual([undefined, 0, -3, 1, 3, 5, 6, 50, 99, 100, 101, 5000, 'x'].map(clampConcurrency), [1, 1, 1, 1, 3, 5, 6, 50, 99, 100, 100, 100, 1]);
 	});
 
 	test('never more than N in flight, results in index order, errors kept per item', async () => {

@@ -16,8 +16,13 @@ export function asJson(value: unknown): IDataObject {
 	return { value: value as IDataObject['value'] };
 }
 
+/**
+ * The list's records as output JSON, shaped in place: a Return All of 500,000 records would
+ * otherwise hold every record twice (as read and as shaped) until the last one is done.
+ */
 export function shapeList(records: unknown[], simplify: boolean): IDataObject[] {
-	return records.map((record) => asJson(simplify ? simplifyRecord(record) : record));
+	for (let index = 0; index < records.length; index++) records[index] = asJson(simplify ? simplifyRecord(records[index]) : records[index]);
+	return records as IDataObject[];
 }
 
 /** A single-record response: `data` unwrapped when the body is a `{data: {...}}` envelope. */
