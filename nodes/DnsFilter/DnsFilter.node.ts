@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { MAIN_CONNECTION } from './connectionTypes';
+import { listSearch } from './actions/listSearch';
 import { secretProperties } from './actions/maskSecrets';
 import { registry } from './actions/registry';
 import { requestOptionsProperty } from './actions/requestSettings';
@@ -37,6 +38,8 @@ export class DnsFilter implements INodeType {
 		],
 		properties: [resourceProperty, ...generatedProperties, ...registry.properties, ...secretProperties, requestOptionsProperty],
 	};
+
+	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
