@@ -3,6 +3,7 @@
 // client-side filter's page bound, key redaction); the run path sends the same request for a
 // picked record, a typed ID and a plain ID saved before pickers existed.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { listSearchCall, loadBuilt, loadDnsFilterNode, runNode, visibleText } from './support/engine.mjs';
@@ -140,6 +141,17 @@ describe('From List', () => {
 			assert.equal(typeof nodeType.methods.listSearch[method], 'function', `${property.displayName}: ${method}`);
 		}
 	});
+});
+
+test('the README states the counts of docs/locators.md (generated) and of the node', () => {
+	const report = readFileSync(new URL('../docs/locators.md', import.meta.url), 'utf8');
+	const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+	const [, total, pickers, text] = /(\d+) ID parameters across the operations; (\d+) are record pickers \(From List \/ By ID\), (\d+) stay text fields/.exec(report).map(Number);
+	assert.equal(Number(pickers) + Number(text), total);
+	const properties = nodeType.description.properties.filter((property) => property.type === 'resourceLocator');
+	const lists = new Set(properties.map((property) => property.modes[0].typeOptions.searchListMethod));
+	assert.ok(readme.includes(`Of the ${total} ID parameters of the 280 operations, ${pickers} are pickers (${properties.length} fields reading ${lists.size} list operations); the other ${text} stay text fields`), 'README counts');
+	assert.equal(lists.size, Object.keys(LIST_SEARCHES).length);
 });
 
 describe('the run path reads every form of the ID the same way', () => {

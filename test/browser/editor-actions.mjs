@@ -107,9 +107,11 @@ export function recordPicker(page, container, parameterName) {
 	return {
 		root,
 		input: root.getByTestId('rlc-input').first(),
+		issues: root.getByTestId('parameter-issues'),
 		async mode(label) {
 			await root.getByTestId('rlc-mode-selector').click();
-			await visibleOptions(page).filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`) }).first().click();
+			// n8n spells the standard modes its own way ("From list", "By ID").
+			await visibleOptions(page).filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`, 'i') }).first().click();
 		},
 		dropdown: page.getByTestId('resource-locator-dropdown').filter({ visible: true }).first(),
 		items() {

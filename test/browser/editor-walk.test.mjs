@@ -73,6 +73,15 @@ async function executeStep() {
 	return run;
 }
 
+/** Polls `check` (every 100 ms, at most 15 s): for what only the stand-in's log shows. */
+async function waitUntil(check, what, timeoutMs = 15_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}:\n${standIn.summary().join('\n')}`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}
+
 function requestsTo(method, pathname) {
 	return standIn.requests.filter((r) => r.method === method && r.path === pathname);
 }
@@ -199,7 +208,6 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 			const [idField] = pathFields(DELETE_API_KEY);
 			const property = nodeProperty(DELETE_API_KEY, idField.field);
 			const picker = recordPicker(page, ndv, idField.field);
-			const item = ndv.getByTestId('parameter-item').filter({ has: picker.root });
 			try {
 				assert.equal(property.type, 'resourceLocator');
 				// By ID: typing an ID, not opening the list (which would ask DNSFilter for the keys).
@@ -209,8 +217,8 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 				// n8n shows a parameter's issues once the input was left.
 				await input.click();
 				await input.blur();
-				await item.getByTestId('parameter-issues').waitFor({ timeout: 10_000 });
-				await item.getByTestId('parameter-issues').hover();
+				await picker.issues.waitFor({ timeout: 10_000 });
+				await picker.issues.hover();
 				await page.getByText(`Parameter "${property.displayName}" is required.`).first().waitFor();
 				await shots.shot(page, 'empty-id-flagged');
 				await executeStep();
@@ -232,16 +240,15 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 			standIn.reset();
 			const [idField] = pathFields(DELETE_API_KEY);
 			const picker = recordPicker(page, ndv, idField.field);
-			const item = ndv.getByTestId('parameter-item').filter({ has: picker.root });
 			// A malformed ID is flagged while typing, naming the field.
 			await picker.input.fill('abc');
 			await picker.input.blur();
-			await item.getByTestId('parameter-issues').hover();
+			await picker.issues.hover();
 			await page.getByText('API Key ID: digits only').first().waitFor();
 			await shots.shot(page, 'by-id-malformed-flagged');
 			await picker.input.fill('101');
 			await picker.input.blur();
-			await item.getByTestId('parameter-issues').waitFor({ state: 'detached' });
+			await picker.issues.waitFor({ state: 'detached' });
 			standIn.rateLimitNext(2);
 			await executeStep();
 			const output = ndv.getByTestId('output-panel');
@@ -308,16 +315,19 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 			const picker = recordPicker(page, ndv, idField.field);
 			const listCalls = () => requestsTo('GET', '/v1/networks');
 			try {
-				await picker.mode('From List');
+				await picker.mode('From list');
 				await picker.input.click();
 				await picker.items().filter({ hasText: 'Head office (2001)' }).first().waitFor();
 				await shots.shot(page, 'picker-first-page');
 				assert.equal(listCalls()[0].query.get('page[number]'), '1');
 				// Search by name: the API's own search parameter, from page 1 again.
-				await page.getByTestId('rlc-search').locator('input').fill('Site');
-				await picker.items().filter({ hasText: 'Site 001 (3001)' }).first().waitFor();
+				// The dropdown opens with its search box focused.
+				await page.getByTestId('rlc-search').filter({ visible: true }).first().waitFor();
+				await page.keyboard.type('Site');
 				const searched = () => listCalls().filter((r) => r.query.get('search') === 'Site');
-				assert.ok(searched().length >= 1, standIn.summary().join('\n'));
+				await waitUntil(() => searched().some((r) => r.status === 200), 'the search reached DNSFilter');
+				await picker.items().filter({ hasText: 'Head office' }).first().waitFor({ state: 'detached' });
+				await picker.items().filter({ hasText: 'Site 001 (3001)' }).first().waitFor();
 				// Page 2 meets a 429 (Retry-After: 1): the search waits it out and the list goes on.
 				standIn.rateLimitNext(1);
 				await picker.scrollToEnd();
@@ -325,6 +335,7 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 				await picker.scrollToEnd();
 				const last = `Site ${String(SITE_COUNT).padStart(3, '0')} (${3000 + SITE_COUNT})`;
 				await picker.items().filter({ hasText: last }).first().waitFor({ timeout: 30_000 });
+				await picker.items().filter({ hasText: last }).first().scrollIntoViewIfNeeded();
 				await shots.shot(page, 'picker-third-page');
 				const pages = searched().map((r) => `${r.query.get('page[number]')} → ${r.status}`);
 				assert.deepEqual([...new Set(pages)].sort(), ['1 → 200', '2 → 200', '2 → 429', '3 → 200'], standIn.summary().join('\n'));
