@@ -28,6 +28,9 @@ function page(res, records, query, base) {
 	json(res, 200, { data, links: { self: `${base}?page[number]=${number}`, next: more ? `${base}?page[number]=${number + 1}` : null } });
 }
 
+const CLIENT_UUID = '3f2b8c1e-0a6d-4e7f-9b21-5c4d3e2f1a0b';
+const ROAMING_CLIENTS = [{ id: '17', uuid: CLIENT_UUID, type: 'user_agents', attributes: { friendly_name: 'Front desk laptop', hostname: 'fd-01' } }];
+
 let server;
 let nodeType;
 /** Set per test: answers a request before the normal handler, or returns false to fall through. */
@@ -42,6 +45,7 @@ before(async () => {
 			return page(res, list, record.query, '/v1/networks');
 		}
 		if (record.path === '/v1/policies') return page(res, POLICIES, record.query, '/v1/policies');
+		if (record.path === '/v1/user_agents') return page(res, ROAMING_CLIENTS, record.query, '/v1/user_agents');
 		if (/^\/v1\/networks\/\d+$/.test(record.path)) return json(res, 200, { data: { id: Number(record.path.split('/').pop()), type: 'networks', attributes: { name: 'x' } } });
 		return json(res, 404, { error: 'Not found', type: 'not_found' });
 	});
@@ -131,6 +135,12 @@ describe('From List', () => {
 			assert.ok(!text.includes(apiKey), 'the key is redacted');
 			return true;
 		});
+	});
+
+	test('a picker whose operations take a UUID hands over the record\'s uuid, not its numeric id', async () => {
+		assert.equal(LIST_SEARCHES.searchRoamingClients.valueKey, 'uuid');
+		const found = await search('searchRoamingClients');
+		assert.deepEqual(found.results, [{ name: `Front desk laptop (${CLIENT_UUID})`, value: CLIENT_UUID }]);
 	});
 
 	test('every picker names a listSearch method the node has', () => {

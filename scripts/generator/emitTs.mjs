@@ -184,7 +184,7 @@ function descriptionFor(field) {
  * pickers existed is read the same way (actions/buildRequest.ts, unwrapLocator).
  */
 function locatorProperty(field, topLevel) {
-	const { method, regex, sample } = field.locator;
+	const { method, regex, sample, message } = field.locator;
 	const property = { displayName: field.displayName, name: field.field, type: 'resourceLocator' };
 	if (topLevel && field.required) property.required = true;
 	property.default = fieldDefault(field);
@@ -195,7 +195,7 @@ function locatorProperty(field, topLevel) {
 			name: 'id',
 			type: 'string',
 			placeholder: `e.g. ${sample}`,
-			validation: [{ type: 'regex', properties: { regex, errorMessage: `${field.displayName}: ${regex === '^[0-9]+$' ? 'digits only' : regex.includes('self') ? 'digits or self' : 'not a valid ID'}` } }],
+			validation: [{ type: 'regex', properties: { regex, errorMessage: `${field.displayName}: ${message}` } }],
 		},
 	];
 	return property;

@@ -52,10 +52,10 @@ export function methodName(listOp) {
 
 /** What By ID accepts: digits for numeric IDs, else one path segment's worth (as buildRequest checks it). */
 function pattern(field, numeric) {
-	if (field.type === 'idOrSelf') return { regex: '^([0-9]+|self)$', sample: '12' };
-	if (field.type === 'number' || numeric) return { regex: '^[0-9]+$', sample: '12' };
-	if (field.hints.format === 'uuid') return { regex: '^[0-9a-fA-F-]{36}$', sample: '3f2b8c1e-0a6d-4e7f-9b21-5c4d3e2f1a0b' };
-	return { regex: '^[^\\s/\\\\?#%]+$', sample: 'abc123' };
+	if (field.type === 'idOrSelf') return { regex: '^([0-9]+|self)$', sample: '12', message: 'digits or self' };
+	if (field.type === 'number' || numeric) return { regex: '^[0-9]+$', sample: '12', message: 'digits only' };
+	if (field.hints.format === 'uuid') return { regex: '^[0-9a-fA-F-]{36}$', sample: '3f2b8c1e-0a6d-4e7f-9b21-5c4d3e2f1a0b', message: 'a UUID' };
+	return { regex: '^[^\\s/\\\\?#%]+$', sample: 'abc123', message: 'no spaces, /, \\, ?, # or %' };
 }
 
 /**
@@ -110,6 +110,12 @@ export function assignLocators(operations) {
 	// picking from a list declares it an integer, By ID checks digits for all of them.
 	const numeric = new Set(picked.filter((field) => field.type === 'number').map((field) => field.locator.method));
 	for (const field of picked) Object.assign(field.locator, pattern(field, numeric.has(field.locator.method)));
+	// Records carry `id` (integer or UUID) and, where they have one, `uuid` (the document's IdType):
+	// a list whose every picker takes a UUID hands over the record's uuid.
+	for (const [method, spec] of searches) {
+		const fields = picked.filter((field) => field.locator.method === method);
+		if (fields.every((field) => field.hints.format === 'uuid')) spec.valueKey = 'uuid';
+	}
 	return { rows, searches: new Map([...searches].sort((a, b) => a[0].localeCompare(b[0]))) };
 }
 
@@ -122,6 +128,8 @@ export interface ListSearchSpec {
 	path: string;
 	paged: boolean;
 	searchParam?: string;
+	/** \`uuid\`: the record's uuid is the value picked (the pickers take UUIDs); else its id. */
+	valueKey?: 'uuid';
 }
 
 /** listSearch method name → the list operation it reads. */

@@ -20,10 +20,11 @@ const NAME_KEYS = ['name', 'friendly_name', 'hostname', 'email', 'title', 'domai
 
 type Listed = { id: string; name: string };
 
-/** `{ id, attributes: { name } }` (JSON:API) or `{ id, name }`: the id and a name to show. */
-function listedOf(record: unknown): Listed | undefined {
+/** `{ id, attributes: { name } }` (JSON:API) or `{ id, name }`: the id (or uuid) and a name to show. */
+function listedOf(record: unknown, spec: ListSearchSpec): Listed | undefined {
 	if (!isRecord(record)) return undefined;
-	const id = record.id;
+	const uuid = spec.valueKey === 'uuid' ? (record.uuid ?? (isRecord(record.attributes) ? record.attributes.uuid : undefined)) : undefined;
+	const id = typeof uuid === 'string' && uuid !== '' ? uuid : record.id;
 	if (typeof id !== 'string' && typeof id !== 'number') return undefined;
 	const attributes = isRecord(record.attributes) ? record.attributes : {};
 	for (const key of NAME_KEYS) {
@@ -55,7 +56,7 @@ async function readPage(context: ILoadOptionsFunctions, spec: ListSearchSpec, pa
 	const request: ApiRequest = { method: 'GET', path: spec.path, qs: { ...qs } };
 	if (spec.paged) Object.assign(request.qs as IDataObject, { 'page[number]': page, 'page[size]': PICKER_PAGE_SIZE });
 	const response = await dnsFilterApiRequest.call(context, request);
-	const records = (listRecordsOf(response.body) ?? []).map(listedOf).filter((entry): entry is Listed => entry !== undefined);
+	const records = (listRecordsOf(response.body) ?? []).map((record) => listedOf(record, spec)).filter((entry): entry is Listed => entry !== undefined);
 	if (!spec.paged) return { records, hasNext: false };
 	const links = isRecord(response.body) && isRecord(response.body.links) ? response.body.links : undefined;
 	const hasNext = links && 'next' in links ? Boolean(links.next) : records.length >= PICKER_PAGE_SIZE;

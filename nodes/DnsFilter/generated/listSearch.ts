@@ -7,6 +7,8 @@ export interface ListSearchSpec {
 	path: string;
 	paged: boolean;
 	searchParam?: string;
+	/** `uuid`: the record's uuid is the value picked (the pickers take UUIDs); else its id. */
+	valueKey?: 'uuid';
 }
 
 /** listSearch method name → the list operation it reads. */
@@ -28,7 +30,7 @@ export const LIST_SEARCHES: Record<string, ListSearchSpec> = {
 	searchOrganizations: { operationId: 'V1_Organizations-index', path: '/v1/organizations', paged: true, searchParam: 'name' },
 	searchPolicies: { operationId: 'V1_Policies-index', path: '/v1/policies', paged: true },
 	searchPolicyIps: { operationId: 'V1_Policy_IPs-index', path: '/v1/policy_ips', paged: false },
-	searchRoamingClients: { operationId: 'V1_User_Agents-index', path: '/v1/user_agents', paged: true, searchParam: 'search' },
+	searchRoamingClients: { operationId: 'V1_User_Agents-index', path: '/v1/user_agents', paged: true, searchParam: 'search', valueKey: 'uuid' },
 	searchScheduledPolicies: { operationId: 'V1_Scheduled_Policies-index', path: '/v1/scheduled_policies', paged: true },
 	searchScheduledReports: { operationId: 'V1_Scheduled_Reports-index', path: '/v1/scheduled_reports', paged: false },
 	searchUsers: { operationId: 'V1_Users-index', path: '/v1/users', paged: true },

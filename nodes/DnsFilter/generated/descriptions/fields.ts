@@ -826,7 +826,7 @@ export const generatedFields: INodeProperties[] = [
 				validation: [
 					{
 						type: 'regex',
-						properties: { regex: '^[0-9a-fA-F-]{36}$', errorMessage: 'Roaming Client ID: not a valid ID' },
+						properties: { regex: '^[0-9a-fA-F-]{36}$', errorMessage: 'Roaming Client ID: a UUID' },
 					},
 				],
 			},
