@@ -211,6 +211,26 @@ describe('labels', () => {
 	});
 });
 
+test('n8n\'s node search finds the action node by the words admins type', () => {
+	const codex = JSON.parse(readFileSync(new URL('../nodes/DnsFilter/DnsFilter.node.json', import.meta.url), 'utf8'));
+	for (const word of ['revoke', 'rotate', 'expired', 'expiring', 'query logs']) assert.ok(codex.alias.includes(word), word);
+});
+
+describe('panel order', () => {
+	test('Options and Additional Fields come after every field of the operation (hand-written ones included), Request Options last', () => {
+		let checked = 0;
+		for (const row of OPERATIONS) {
+			const names = shownFor(description, { resource: row.resource, operation: row.operation }).shown.map((property) => `${property.type}:${property.name}`);
+			const firstCollection = names.findIndex((name) => name === 'collection:options' || name === 'collection:additionalFields');
+			if (firstCollection < 0) continue;
+			const after = names.slice(firstCollection).filter((name) => !['collection:options', 'collection:additionalFields', 'collection:requestOptions'].includes(name));
+			assert.deepEqual(after, [], `${row.operation}: ${names.join(', ')}`);
+			checked++;
+		}
+		assert.ok(checked > 100, `${checked} operations with Options or Additional Fields`);
+	});
+});
+
 describe('hand-written parameters follow the operation values', () => {
 	test('the expiry threshold shows for Get Many API Keys, Get API Key and Check Current Key only', () => {
 		const shows = (values) => shownFor(description, values).shown.some((entry) => entry.name === 'expiringSoonThresholdDays');
