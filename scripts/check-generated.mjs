@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import os from 'node:os';
 import path from 'node:path';
 
-import { DEFAULT_OUT_DIR, DEFAULT_README, generate, StoredNamesError, writeOutput } from './generate.mjs';
+import { DEFAULT_OUT_DIR, DEFAULT_README, LOCATOR_REPORT, generate, StoredNamesError, writeOutput } from './generate.mjs';
 import { DEFAULT_LOCK_PATH, lockText } from './generator/storedNames.mjs';
 
 function listFiles(dir, prefix = '') {
@@ -31,7 +31,7 @@ try {
 	console.error(error.message);
 	process.exit(1);
 }
-const { files, readme, lock } = generated;
+const { files, readme, lock, locatorReport } = generated;
 const temp = mkdtempSync(path.join(os.tmpdir(), 'dnsfilter-generated-'));
 try {
 	writeOutput(temp, files);
@@ -45,6 +45,7 @@ try {
 	}
 	for (const file of actual) if (!expected.includes(file)) problems.push(`stale: nodes/DnsFilter/generated/${file}`);
 	if (readmeText !== undefined && readme !== readmeText) problems.push('differs: docs/operations.md (operations table)');
+	if (!existsSync(LOCATOR_REPORT) || readFileSync(LOCATOR_REPORT, 'utf8') !== locatorReport.text) problems.push('differs: docs/locators.md (record pickers)');
 	if (!existsSync(DEFAULT_LOCK_PATH) || readFileSync(DEFAULT_LOCK_PATH, 'utf8') !== lockText(lock)) problems.push('differs: scripts/generator/stored-names.lock.json');
 	if (problems.length) {
 		console.error(`Generated files are out of date; run \`npm run generate\`:\n  ${problems.join('\n  ')}`);

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { emitDescriptionsIndex, emitFieldsFile, emitOperations, emitResourceFile, emitResources, emitSubtitle, HEADER } from './generator/emitTs.mjs';
 import { updateReadme } from './generator/emitReadme.mjs';
 import { buildModel } from './generator/fields.mjs';
+import { emitListSearchTable, emitLocatorReport } from './generator/locators.mjs';
 import { emitSecretFields, findSecretFields } from './generator/secrets.mjs';
 import { DEFAULT_SPEC_PATH, listOperations, loadSpec, REPO_ROOT } from './generator/spec.mjs';
 import { aliasRows, attachAliases, DEFAULT_ALIASES_PATH, DEFAULT_LOCK_PATH, emitAliases, loadAliases, loadLock, reconcile, retiredValues, writeLock } from './generator/storedNames.mjs';
@@ -22,6 +23,8 @@ import { aliasRows, attachAliases, DEFAULT_ALIASES_PATH, DEFAULT_LOCK_PATH, emit
 export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, 'nodes/DnsFilter/generated');
 // The operations table lives in its own generated page; the README links to it.
 export const DEFAULT_README = path.join(REPO_ROOT, 'docs', 'operations.md');
+// Which ID parameters are record pickers, and why the others are not.
+export const LOCATOR_REPORT = path.join(REPO_ROOT, 'docs', 'locators.md');
 
 /** Stored names that would break; `problems` lists each with what to do. */
 export class StoredNamesError extends Error {
@@ -54,8 +57,10 @@ export function generate({ specPath = DEFAULT_SPEC_PATH, readmeText, lockPath = 
 	files.set('descriptions/fields.ts', emitFieldsFile(model.resources));
 	files.set('descriptions/index.ts', emitDescriptionsIndex(model.resources));
 	files.set('secretFields.ts', emitSecretFields(spec));
+	files.set('listSearch.ts', emitListSearchTable(HEADER, model.locators.searches));
+	const locatorReport = emitLocatorReport(model.locators.rows);
 	if (!problems.length) files.set('aliases.ts', emitAliases(HEADER, aliasTable));
-	return { files, readme: updateReadme(readmeText, model.resources), model, lock: newLock, problems, kept, aliases };
+	return { files, readme: updateReadme(readmeText, model.resources), locatorReport, model, lock: newLock, problems, kept, aliases };
 }
 
 /** Writes the files into `outDir`, removing stale generated files there. */
@@ -94,6 +99,7 @@ export function run(args) {
 	const result = generate({ specPath: args.specPath, readmeText, lockPath: args.lockPath, aliasesPath: args.aliasesPath });
 	writeOutput(args.outDir, result.files);
 	if (args.readme) writeFileSync(args.readme, result.readme);
+	if (args.readme) writeFileSync(LOCATOR_REPORT, result.locatorReport.text);
 	writeLock(args.lockPath, result.lock);
 	return result;
 }

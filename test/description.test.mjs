@@ -185,7 +185,15 @@ describe('labels', () => {
 			assert.notEqual(field.displayName, 'ID');
 			if (!field.name.startsWith('request')) assert.doesNotMatch(field.displayName, /^(Path|Body|Query) /, field.displayName);
 			if (/ ID$/.test(field.displayName) && field.name !== 'requestPath') {
-				assert.ok(field.description, `${field.displayName} (${field.name}) has no description`);
+				if (field.type === 'resourceLocator') {
+					// A record picker's label names the record; By ID shows a sample and checks what is typed.
+					const byId = field.modes.find((mode) => mode.name === 'id');
+					assert.match(byId.placeholder, /^e\.g\. \S+/, `${field.displayName} (${field.name}): By ID has no sample`);
+					assert.ok(byId.validation?.[0]?.properties?.regex, `${field.displayName} (${field.name}): By ID checks nothing`);
+					assert.ok(byId.validation[0].properties.errorMessage.startsWith(`${field.displayName}:`), `${field.displayName}: the message names the field`);
+				} else {
+					assert.ok(field.description, `${field.displayName} (${field.name}) has no description`);
+				}
 			}
 		}
 	});
@@ -200,6 +208,26 @@ describe('labels', () => {
 		assert.equal(label('V1_Networks-revoke_secret_key'), 'Network ID');
 		assert.equal(label('V1_Organizations-show'), 'Organization ID');
 		assert.equal(label('V1_Network_Subnets-show'), 'Network ID');
+	});
+});
+
+test('n8n\'s node search finds the action node by the words admins type', () => {
+	const codex = JSON.parse(readFileSync(new URL('../nodes/DnsFilter/DnsFilter.node.json', import.meta.url), 'utf8'));
+	for (const word of ['revoke', 'rotate', 'expired', 'expiring', 'query logs']) assert.ok(codex.alias.includes(word), word);
+});
+
+describe('panel order', () => {
+	test('Options and Additional Fields come after every field of the operation (hand-written ones included), Request Options last', () => {
+		let checked = 0;
+		for (const row of OPERATIONS) {
+			const names = shownFor(description, { resource: row.resource, operation: row.operation }).shown.map((property) => `${property.type}:${property.name}`);
+			const firstCollection = names.findIndex((name) => name === 'collection:options' || name === 'collection:additionalFields');
+			if (firstCollection < 0) continue;
+			const after = names.slice(firstCollection).filter((name) => !['collection:options', 'collection:additionalFields', 'collection:requestOptions'].includes(name));
+			assert.deepEqual(after, [], `${row.operation}: ${names.join(', ')}`);
+			checked++;
+		}
+		assert.ok(checked > 100, `${checked} operations with Options or Additional Fields`);
 	});
 });
 
@@ -223,18 +251,29 @@ describe('required IDs', () => {
 		const row = rowById('V1_Api_Keys-destroy');
 		const values = { resource: row.resource, operation: row.operation };
 		const { parameters } = shownFor(description, values);
-		assert.equal(parameters.id, '', 'starts empty, never 0');
+		assert.deepEqual(parameters.id, { __rl: true, mode: 'list', value: '' }, 'starts empty, never 0');
 		assert.deepEqual(Object.keys(parameterIssues(description, values)), ['id']);
+		// A plain ID, as workflows saved before the picker hold it, is no issue; neither is a pick.
 		assert.deepEqual(parameterIssues(description, { ...values, id: '12' }), {});
+		assert.deepEqual(parameterIssues(description, { ...values, id: { __rl: true, mode: 'list', value: '12', cachedResultName: 'Key (12)' } }), {});
+		assert.deepEqual(parameterIssues(description, { ...values, id: { __rl: true, mode: 'id', value: '12' } }), {});
+		// By ID flags a malformed ID while typing, naming the field.
+		const issues = parameterIssues(description, { ...values, id: { __rl: true, mode: 'id', value: 'abc' } });
+		assert.deepEqual(Object.keys(issues), ['id']);
+		assert.match(issues.id.join(' '), /API Key ID: digits only/);
+		assert.deepEqual(Object.keys(parameterIssues(description, { ...values, id: { __rl: true, mode: 'id', value: '' } })), ['id']);
 	});
 
-	test('every path ID is an empty, required text field while the table keeps the wire type', () => {
+	test('every path ID is an empty, required text field or record picker while the table keeps the wire type', () => {
 		let checked = 0;
 		for (const row of OPERATIONS) {
 			for (const field of row.fields.filter((entry) => entry.in === 'path' && entry.type !== 'options')) {
 				const property = shownFor(description, { resource: row.resource, operation: row.operation }).shown.find((entry) => entry.name === field.field);
-				assert.equal(property.type, 'string', `${row.operationId} ${field.wireName}`);
-				assert.equal(property.default, '', `${row.operationId} ${field.wireName}`);
+				if (property.type === 'resourceLocator') assert.deepEqual(property.default, { mode: 'list', value: '' }, `${row.operationId} ${field.wireName}`);
+				else {
+					assert.equal(property.type, 'string', `${row.operationId} ${field.wireName}`);
+					assert.equal(property.default, '', `${row.operationId} ${field.wireName}`);
+				}
 				assert.equal(property.required, true, `${row.operationId} ${field.wireName}`);
 				checked++;
 			}

@@ -104,8 +104,11 @@ describe('node coverage', () => {
 				const property = visibleFor(row.resource, row.operation).find((entry) => entry.name === field.field);
 				if (field.type !== 'options') {
 					// An ID starts empty (never 0) so the editor flags it until filled; the table keeps the wire type.
-					assert.equal(property?.default, '', `${operationId}: ${field.field} must start empty`);
-					assert.equal(property?.type, 'string', `${operationId}: ${field.field} is a text field`);
+					if (property?.type === 'resourceLocator') assert.deepEqual(property.default, { mode: 'list', value: '' }, `${operationId}: ${field.field} must start empty`);
+					else {
+						assert.equal(property?.default, '', `${operationId}: ${field.field} must start empty`);
+						assert.equal(property?.type, 'string', `${operationId}: ${field.field} is a text field`);
+					}
 				}
 				assert.ok(property, `${operationId}: no visible parameter ${field.field}`);
 				assert.equal(property.required, true, `${operationId}: parameter ${field.field} not marked required`);

@@ -1,11 +1,13 @@
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
 import { MAIN_CONNECTION } from './connectionTypes';
+import { listSearch } from './actions/listSearch';
 import { secretProperties } from './actions/maskSecrets';
 import { registry } from './actions/registry';
 import { requestOptionsProperty } from './actions/requestSettings';
@@ -13,6 +15,9 @@ import { router } from './actions/router';
 import { generatedProperties } from './generated/descriptions';
 import { resourceProperty } from './generated/resources';
 import { OPERATION_SUBTITLE } from './generated/subtitle';
+
+/** Options and Additional Fields go after every field of the operation, the hand-written ones included. */
+const isCollection = (property: INodeProperties) => property.type === 'collection' && (property.name === 'options' || property.name === 'additionalFields');
 
 export class DnsFilter implements INodeType {
 	description: INodeTypeDescription = {
@@ -35,8 +40,17 @@ export class DnsFilter implements INodeType {
 				required: true,
 			},
 		],
-		properties: [resourceProperty, ...generatedProperties, ...registry.properties, ...secretProperties, requestOptionsProperty],
+		properties: [
+			resourceProperty,
+			...generatedProperties.filter((property) => !isCollection(property)),
+			...registry.properties,
+			...secretProperties,
+			...generatedProperties.filter(isCollection),
+			requestOptionsProperty,
+		],
 	};
+
+	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

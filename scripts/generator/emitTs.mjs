@@ -67,6 +67,8 @@ function defaultFor(field) {
  * default (`field.storedDefault`, from the lock) is kept while it is still a valid choice.
  */
 export function fieldDefault(field) {
+	// A picker starts empty in From List; the lock reads it as the empty ID it stored ('').
+	if (field.locator && !field.collection) return { mode: 'list', value: '' };
 	if (field.storedDefault !== undefined) return field.storedDefault;
 	// A required ID starts empty, so the editor flags it until it is filled and nothing is sent as 0.
 	return field.hints.requiredId ? '' : defaultFor(field);
@@ -176,8 +178,32 @@ function descriptionFor(field) {
 	return description ? `${description}, ${sentAs}` : `${sentAs.charAt(0).toUpperCase()}${sentAs.slice(1)}`;
 }
 
+/**
+ * A record picker: From List searches the list operation (methods.listSearch), By ID takes the
+ * ID typed, checked while typing. Both store `{ __rl, mode, value }`; a plain ID saved before
+ * pickers existed is read the same way (actions/buildRequest.ts, unwrapLocator).
+ */
+function locatorProperty(field, topLevel) {
+	const { method, regex, sample, message } = field.locator;
+	const property = { displayName: field.displayName, name: field.field, type: 'resourceLocator' };
+	if (topLevel && field.required) property.required = true;
+	property.default = fieldDefault(field);
+	property.modes = [
+		{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: method, searchable: true } },
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: `e.g. ${sample}`,
+			validation: [{ type: 'regex', properties: { regex, errorMessage: `${field.displayName}: ${message}` } }],
+		},
+	];
+	return property;
+}
+
 /** One n8n parameter for a field, without displayOptions. */
 function fieldProperty(field, topLevel) {
+	if (field.locator && topLevel) return locatorProperty(field, topLevel);
 	const property = {
 		displayName: field.displayName,
 		name: field.field,
@@ -466,12 +492,15 @@ export function operationDescription(op, resource, secrets) {
 		default:
 			effect = of ? `Updates ${of}` : `Updates ${singular} data`;
 	}
-	const output = row.output === 'list' ? 'one item per record' : row.output === 'record' ? 'returns one item' : 'returns success';
+	// One item for one record goes without saying (it keeps the description light); lists and
+	// answers without a body say what comes out.
+	const output = row.output === 'list' ? 'one item per record' : row.output === 'record' ? (effect.length < 15 ? 'returns one item' : undefined) : 'returns success';
+	const withOutput = output ? `${effect}; ${output}` : effect;
 	// What the node does with secrets in the answer (scripts/generator/secrets.mjs finds them).
 	const secret = secrets?.get(op.operationId);
-	if (secret?.returnsSecret) return `${effect}; ${output} with ${secret.names.join(' / ')} in full: store it safely`;
-	if (secret) return `${effect}; ${output}, ${secret.names.join(' / ')} masked (Include Secrets)`;
-	return `${effect}; ${output}`;
+	if (secret?.returnsSecret) return `${withOutput}${output ? ' with' : ','} ${secret.names.join(' / ')} in full: store it safely`;
+	if (secret) return `${withOutput}, ${secret.names.join(' / ')} masked (Include Secrets)`;
+	return withOutput;
 }
 
 function customOptions(resourceValue) {

@@ -1,6 +1,7 @@
 // Field mapping: turns one OpenAPI operation into an operation-table row (the shape of
 // nodes/DnsFilter/types/operationSpec.ts) plus what the description emitter needs (labels,
 // options, defaults). Quirks of the DNSFilter document are handled here, each where it is met.
+import { assignLocators } from './locators.mjs';
 import { OVERRIDES } from './overrides.mjs';
 import {
 	actionOf,
@@ -458,7 +459,8 @@ export function buildModel(rawOperations, { lock = NO_LOCK, retired = new Set() 
 	}
 
 	linkExports(resources);
-	return { resources, operations };
+	const locators = assignLocators(operations);
+	return { resources, operations, locators };
 }
 
 /**

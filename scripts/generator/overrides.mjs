@@ -139,4 +139,18 @@ export const OVERRIDES = {
 	 * list is for pairs the rule cannot see.
 	 */
 	exportStatus: {},
+
+	/**
+	 * Record pickers the document cannot decide (scripts/generator/locators.mjs), keyed by
+	 * `in wireName` or `METHOD /path in wireName`: `list` (the list operation's path) or `skip` (the reason).
+	 */
+	locators: {
+		// Distributor records: the MSP and organization lists of a distributor key, not the key's own.
+		'query distributor_id': { skip: 'a distributor ID (a string the distributor assigns), not listed by the API' },
+		'body distributor_id': { skip: 'a distributor ID (a string the distributor assigns), not listed by the API' },
+		'query external_id': { skip: 'an ID from another system, not a DNSFilter record' },
+		'body external_id': { skip: 'an ID from another system, not a DNSFilter record' },
+		'body unique_id': { skip: 'an ID from another system, not a DNSFilter record' },
+		'body search_id': { skip: 'names a saved search, not a listed record' },
+	},
 };

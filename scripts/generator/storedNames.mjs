@@ -47,8 +47,13 @@ function sortedObject(entries) {
 	return Object.fromEntries([...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
 }
 
+/** An empty record picker and the empty text ID it replaced leave the same thing unsaved: no ID. */
+function emptyId(value) {
+	return value === '' || (value !== null && typeof value === 'object' && value.value === '' && Object.keys(value).every((key) => ['mode', 'value'].includes(key)));
+}
+
 function same(a, b) {
-	return JSON.stringify(a) === JSON.stringify(b);
+	return JSON.stringify(a) === JSON.stringify(b) || (emptyId(a) && emptyId(b));
 }
 
 function isOptions(field) {
@@ -60,7 +65,7 @@ function fieldEntry(field) {
 	const entry = { parameter: parameterPath(field) };
 	// A collection entry is stored only once the user adds it, with its value; a top-level
 	// parameter left at its default is not stored at all, so its default is part of the contract.
-	if (!field.collection) entry.default = fieldDefault(field);
+	if (!field.collection) entry.default = field.locator ? '' : fieldDefault(field);
 	if (isOptions(field)) entry.values = [...field.enum];
 	return entry;
 }

@@ -97,3 +97,37 @@ export function screenshotter(dir, { key } = {}) {
 		},
 	};
 }
+
+/**
+ * A record picker (resourceLocator parameter) in the node panel: its mode selector, its input and
+ * the dropdown From List opens. The component is marked `resource-locator-<name>`.
+ */
+export function recordPicker(page, container, parameterName) {
+	const root = container.getByTestId(`resource-locator-${parameterName}`);
+	return {
+		root,
+		input: root.getByTestId('rlc-input').first(),
+		issues: root.getByTestId('parameter-issues'),
+		async mode(label) {
+			await root.getByTestId('rlc-mode-selector').click();
+			// n8n spells the standard modes its own way ("From list", "By ID").
+			await visibleOptions(page).filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`, 'i') }).first().click();
+		},
+		dropdown: page.getByTestId('resource-locator-dropdown').filter({ visible: true }).first(),
+		items() {
+			return page.getByTestId('rlc-item').filter({ visible: true });
+		},
+		/** Scrolls the open dropdown's list to its end, where the editor asks for the next page. */
+		async scrollToEnd() {
+			await page.getByTestId('rlc-item').filter({ visible: true }).last().scrollIntoViewIfNeeded();
+			await page.evaluate(() => {
+				for (const el of document.querySelectorAll('[data-test-id="resource-locator-dropdown"] *')) {
+					if (el.scrollHeight > el.clientHeight + 4) {
+						el.scrollTop = el.scrollHeight;
+						el.dispatchEvent(new Event('scroll'));
+					}
+				}
+			});
+		},
+	};
+}

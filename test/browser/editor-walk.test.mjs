@@ -24,12 +24,13 @@ import {
 	assertKeyNotOnPage,
 	chooseOption,
 	openDnsFilterInNodePanel,
+	recordPicker,
 	screenshotter,
 	selectedText,
 	signIn,
 	visibleOptions,
 } from './editor-actions.mjs';
-import { startDnsFilterStandIn } from './standin.mjs';
+import { SITE_COUNT, startDnsFilterStandIn } from './standin.mjs';
 
 const GOOD_KEY = makeFakeJwt({ jti: `browser-good-${process.pid}-${Date.now()}` });
 const REVOKED_KEY = makeFakeJwt({ sub: '4243', jti: `browser-revoked-${process.pid}-${Date.now()}` });
@@ -40,6 +41,7 @@ const README_SHOT = path.join(repoRoot, 'docs', 'images', 'editor-node.png');
 
 const DELETE_API_KEY = operationByOperationId('V1_Api_Keys-destroy');
 const REVOKE_NETWORK_SECRET = operationByOperationId('V1_Networks-revoke_secret_key');
+const GET_NETWORK = operationByOperationId('V1_Networks-show');
 const operationLabel = (row) => operationOptions(row.resource).find((o) => o.value === row.operation).name;
 
 let standIn;
@@ -69,6 +71,15 @@ async function executeStep() {
 	const run = page.waitForResponse((r) => /\/rest\/workflows\/[^/]+\/run/.test(r.url()) && r.request().method() === 'POST');
 	await ndv.getByTestId('node-execute-button').click();
 	return run;
+}
+
+/** Polls `check` (every 100 ms, at most 15 s): for what only the stand-in's log shows. */
+async function waitUntil(check, what, timeoutMs = 15_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}:\n${standIn.summary().join('\n')}`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
 }
 
 function requestsTo(method, pathname) {
@@ -196,15 +207,18 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 			standIn.reset();
 			const [idField] = pathFields(DELETE_API_KEY);
 			const property = nodeProperty(DELETE_API_KEY, idField.field);
-			const item = ndv.getByTestId('parameter-item').filter({ has: page.getByTestId(`parameter-input-${idField.field}`) });
-			const input = ndv.getByTestId(`parameter-input-${idField.field}`).locator('input').first();
+			const picker = recordPicker(page, ndv, idField.field);
 			try {
+				assert.equal(property.type, 'resourceLocator');
+				// By ID: typing an ID, not opening the list (which would ask DNSFilter for the keys).
+				await picker.mode('By ID');
+				const input = picker.input;
 				assert.equal(await input.inputValue(), '', 'the required ID starts empty (not 0)');
 				// n8n shows a parameter's issues once the input was left.
 				await input.click();
 				await input.blur();
-				await item.getByTestId('parameter-issues').waitFor({ timeout: 10_000 });
-				await item.getByTestId('parameter-issues').hover();
+				await picker.issues.waitFor({ timeout: 10_000 });
+				await picker.issues.hover();
 				await page.getByText(`Parameter "${property.displayName}" is required.`).first().waitFor();
 				await shots.shot(page, 'empty-id-flagged');
 				await executeStep();
@@ -225,9 +239,16 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 		timed('execute with 429s', async () => {
 			standIn.reset();
 			const [idField] = pathFields(DELETE_API_KEY);
-			const input = ndv.getByTestId(`parameter-input-${idField.field}`).locator('input').first();
-			await input.fill('101');
-			await input.blur();
+			const picker = recordPicker(page, ndv, idField.field);
+			// A malformed ID is flagged while typing, naming the field.
+			await picker.input.fill('abc');
+			await picker.input.blur();
+			await picker.issues.hover();
+			await page.getByText('API Key ID: digits only').first().waitFor();
+			await shots.shot(page, 'by-id-malformed-flagged');
+			await picker.input.fill('101');
+			await picker.input.blur();
+			await picker.issues.waitFor({ state: 'detached' });
 			standIn.rateLimitNext(2);
 			await executeStep();
 			const output = ndv.getByTestId('output-panel');
@@ -273,9 +294,10 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 			standIn.reset();
 			await chooseOption(page, ndv, 'operation', operationLabel(REVOKE_NETWORK_SECRET));
 			const [idField] = pathFields(REVOKE_NETWORK_SECRET);
-			const input = ndv.getByTestId(`parameter-input-${idField.field}`).locator('input').first();
-			await input.fill('2001');
-			await input.blur();
+			const picker = recordPicker(page, ndv, idField.field);
+			await picker.mode('By ID');
+			await picker.input.fill('2001');
+			await picker.input.blur();
 			await executeStep();
 			const output = ndv.getByTestId('output-panel');
 			await output.getByText('Head office').first().waitFor({ timeout: 60_000 });
@@ -285,6 +307,52 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 			assert.equal(standIn.state.networks[0].secret_key, null);
 		}));
 
+	test('Get Network: From List shows names, a search by name pages to the third page through a 429, the pick runs', () =>
+		timed('record picker', async () => {
+			standIn.reset();
+			await chooseOption(page, ndv, 'operation', operationLabel(GET_NETWORK));
+			const [idField] = pathFields(GET_NETWORK);
+			const picker = recordPicker(page, ndv, idField.field);
+			const listCalls = () => requestsTo('GET', '/v1/networks');
+			try {
+				await picker.mode('From list');
+				await picker.input.click();
+				await picker.items().filter({ hasText: 'Head office (2001)' }).first().waitFor();
+				await shots.shot(page, 'picker-first-page');
+				assert.equal(listCalls()[0].query.get('page[number]'), '1');
+				// Search by name: the API's own search parameter, from page 1 again.
+				// The dropdown opens with its search box focused.
+				await page.getByTestId('rlc-search').filter({ visible: true }).first().waitFor();
+				await page.keyboard.type('Site');
+				const searched = () => listCalls().filter((r) => r.query.get('search') === 'Site');
+				await waitUntil(() => searched().some((r) => r.status === 200), 'the search reached DNSFilter');
+				await picker.items().filter({ hasText: 'Head office' }).first().waitFor({ state: 'detached' });
+				await picker.items().filter({ hasText: 'Site 001 (3001)' }).first().waitFor();
+				// Page 2 meets a 429 (Retry-After: 1): the search waits it out and the list goes on.
+				standIn.rateLimitNext(1);
+				await picker.scrollToEnd();
+				await picker.items().filter({ hasText: 'Site 100 (3100)' }).first().waitFor({ timeout: 30_000 });
+				await picker.scrollToEnd();
+				const last = `Site ${String(SITE_COUNT).padStart(3, '0')} (${3000 + SITE_COUNT})`;
+				await picker.items().filter({ hasText: last }).first().waitFor({ timeout: 30_000 });
+				await picker.items().filter({ hasText: last }).first().scrollIntoViewIfNeeded();
+				await shots.shot(page, 'picker-third-page');
+				const pages = searched().map((r) => `${r.query.get('page[number]')} → ${r.status}`);
+				assert.deepEqual([...new Set(pages)].sort(), ['1 → 200', '2 → 200', '2 → 429', '3 → 200'], standIn.summary().join('\n'));
+				await picker.items().filter({ hasText: last }).first().click();
+				await picker.dropdown.waitFor({ state: 'hidden' });
+				standIn.reset();
+				await executeStep();
+				const output = ndv.getByTestId('output-panel');
+				await output.getByText(`Site ${String(SITE_COUNT).padStart(3, '0')}`).first().waitFor({ timeout: 60_000 });
+				await shots.shot(page, 'picker-run-output');
+				assert.deepEqual(standIn.summary(), [`GET /v1/networks/${3000 + SITE_COUNT} → 200`]);
+			} catch (error) {
+				await shots.shot(page, 'picker-failed');
+				throw error;
+			}
+		}));
+
 	test('the canvas subtitle shows the action, not internal values', () =>
 		timed('subtitle', async () => {
 			await ndv.getByTestId('ndv-close-button').click();
@@ -292,8 +360,8 @@ describe('real browser: the DNSFilter node in the n8n 2.41.1 editor', { timeout:
 			const node = page.getByTestId('canvas-node').filter({ hasNotText: /When clicking/ });
 			await shots.shot(page, 'canvas');
 			const text = await node.innerText();
-			assert.ok(!text.includes(`${REVOKE_NETWORK_SECRET.operation}: ${REVOKE_NETWORK_SECRET.resource}`), text);
-			assert.ok(text.includes(operationLabel(REVOKE_NETWORK_SECRET)), text);
+			assert.ok(!text.includes(`${GET_NETWORK.operation}: ${GET_NETWORK.resource}`), text);
+			assert.ok(text.includes(operationLabel(GET_NETWORK)), text);
 		}));
 
 	test('DNSFilter Trigger: picked from the node panel, Fetch Test Event shows a sample key', () =>

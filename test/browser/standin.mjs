@@ -30,11 +30,30 @@ function seedApiKeys(now) {
 	];
 }
 
+/** Sites past the first two networks: enough for three pages of the record picker (50 a page). */
+export const SITE_COUNT = 130;
+
 function seedNetworks() {
+	const sites = Array.from({ length: SITE_COUNT }, (_, index) => ({ id: 3001 + index, name: `Site ${String(index + 1).padStart(3, '0')}`, secret_key: null }));
 	return [
 		{ id: 2001, name: 'Head office', secret_key: 'nsk_head_office_secret' },
 		{ id: 2002, name: 'Branch Leeds', secret_key: 'nsk_branch_leeds_secret' },
+		...sites,
 	];
+}
+
+/** A V1 list answer: `search` filters by name, page[number]/page[size] page it, links.next while more follow. */
+function networkPage(networks, query, path) {
+	const search = query.get('search')?.toLowerCase();
+	const matching = search ? networks.filter((n) => n.name.toLowerCase().includes(search)) : networks;
+	if (!query.has('page[number]') && !query.has('page[size]')) return { data: matching.map(networkRecord), links: { self: path, next: null } };
+	const number = Math.max(1, Number(query.get('page[number]')) || 1);
+	const size = Math.min(100, Math.max(1, Number(query.get('page[size]')) || 20));
+	const more = number * size < matching.length;
+	return {
+		data: matching.slice((number - 1) * size, number * size).map(networkRecord),
+		links: { self: `${path}?page[number]=${number}`, next: more ? `${path}?page[number]=${number + 1}` : null },
+	};
 }
 
 const networkRecord = (n) => ({
@@ -94,8 +113,10 @@ export async function startDnsFilterStandIn({ apiKey, revokedApiKeys = [], retry
 			state.apiKeys.splice(index, 1);
 			return reply(204);
 		}
-		if (method === 'GET' && path === '/v1/networks') {
-			return reply(200, { data: state.networks.map(networkRecord), links: { self: path, next: null } });
+		if (method === 'GET' && path === '/v1/networks') return reply(200, networkPage(state.networks, record.query, path));
+		if (method === 'GET' && (m = /^\/v1\/networks\/(\d+)$/.exec(path))) {
+			const network = state.networks.find((n) => String(n.id) === m[1]);
+			return network ? reply(200, { data: networkRecord(network) }) : reply(404, { error: `Network ${m[1]} not found`, type: 'not_found' });
 		}
 		if (method === 'DELETE' && (m = /^\/v1\/networks\/([^/]+)\/secret_key$/.exec(path))) {
 			const network = state.networks.find((n) => String(n.id) === m[1]);

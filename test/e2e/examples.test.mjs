@@ -35,6 +35,9 @@ const IDS = {
 	storm: 'dnsfE2eStorm0001',
 	error422: 'dnsfE2eError4221',
 	error404: 'dnsfE2eError4041',
+	plainId: 'dnsfE2ePlainId01',
+	pickedId: 'dnsfE2ePicked001',
+	typedId: 'dnsfE2eTypedId01',
 };
 const WEBHOOK_PATH = 'dnsfilter/network-secret-key/revoke';
 
@@ -43,9 +46,17 @@ let instance;
 let packDir;
 
 function errorWorkflow(id, networkId) {
+	return networkWorkflow(id, String(networkId), `e2e: failing DNSFilter call (${networkId})`);
+}
+
+/**
+ * One Create Network Secret Key call with `value` in Network ID: a plain ID as workflows saved
+ * before record pickers hold it, or a picker value.
+ */
+function networkWorkflow(id, value, name) {
 	return {
 		id,
-		name: `e2e: failing DNSFilter call (${networkId})`,
+		name,
 		nodes: [
 			{ id: 'e2e-manual', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
 			{
@@ -54,7 +65,7 @@ function errorWorkflow(id, networkId) {
 				type: NODE_TYPE,
 				typeVersion: 1,
 				position: [220, 0],
-				parameters: { ...operationFor('V1_Networks-generate_secret_key'), id: String(networkId) },
+				parameters: { ...operationFor('V1_Networks-generate_secret_key'), id: value },
 				credentials: { [CREDENTIAL_TYPE]: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
 			},
 		],
@@ -146,6 +157,9 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 			everyFewSeconds(loadExample('traffic-report-to-siem.json', { id: IDS.siemScheduled, credentialId: CREDENTIAL_ID })),
 			errorWorkflow(IDS.error422, UNPROCESSABLE_NETWORK),
 			errorWorkflow(IDS.error404, NOT_FOUND_NETWORK),
+			networkWorkflow(IDS.plainId, '2001', 'e2e: Network ID saved as a plain ID'),
+			networkWorkflow(IDS.pickedId, { __rl: true, mode: 'list', value: '2001', cachedResultName: 'Head office (2001)' }, 'e2e: Network ID picked From List'),
+			networkWorkflow(IDS.typedId, { __rl: true, mode: 'id', value: '2001' }, 'e2e: Network ID typed By ID'),
 		];
 		await instance.importWorkflows(examples);
 		log('credential and workflows imported');
@@ -271,6 +285,20 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 		const r404 = await instance.execute(IDS.error404, { extraEnv: { N8N_LOG_LEVEL: 'info' } });
 		assert.notEqual(r404.code, 0);
 		assert.ok(`${r404.stdout}\n${r404.stderr}`.includes(`Network ${NOT_FOUND_NETWORK} not found`), 'the 404 message is shown');
+	});
+
+	test('a Network ID saved as a plain ID (before record pickers), picked From List or typed By ID sends the same request', async () => {
+		const sentBy = {};
+		for (const [form, id] of [['plain', IDS.plainId], ['list', IDS.pickedId], ['id', IDS.typedId]]) {
+			standIn.reset();
+			const result = await instance.execute(id);
+			assert.equal(result.code, 0, `${form}: ${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`);
+			assert.equal(runStatus(result.run), 'success', form);
+			sentBy[form] = standIn.served().map((r) => `${r.method} ${r.path}`);
+		}
+		assert.deepEqual(sentBy.plain, ['POST /v1/networks/2001/secret_key']);
+		assert.deepEqual(sentBy.list, sentBy.plain);
+		assert.deepEqual(sentBy.id, sentBy.plain);
 	});
 
 	test('example 2, webhook: a published workflow in `n8n start` revokes and reissues the key and never returns the secret', async () => {

@@ -25,8 +25,10 @@ const WORKFLOW_ID = 'dnsfMcpWorkflow1';
 const MCP_PATH = `dnsfilter-mcp-${process.pid}`;
 const DELETE = operationByOperationId('V1_Api_Keys-destroy');
 const LIST = operationByOperationId('V1_Api_Keys-index');
+const GET_NETWORK = operationByOperationId('V1_Networks-show');
 const DELETE_TOOL = 'Delete API Key';
 const LIST_TOOL = 'Get Many API Keys';
+const NETWORK_TOOL = 'Get Network';
 const toolName = (nodeName) => nodeName.replace(/[^a-zA-Z0-9_-]+/g, '_');
 
 function mcpWorkflow() {
@@ -77,8 +79,29 @@ function mcpWorkflow() {
 					operation: LIST.operation,
 				},
 			},
+			{
+				// Network ID is a record picker: "let the model define this parameter" keeps the
+				// picker's mode and puts $fromAI in its value, as the editor does.
+				id: randomUUID(),
+				name: NETWORK_TOOL,
+				type: 'n8n-nodes-dnsfilter.dnsFilterTool',
+				typeVersion: 1,
+				position: [400, 200],
+				credentials,
+				parameters: {
+					descriptionType: 'manual',
+					toolDescription: 'Reads one DNSFilter network by its ID',
+					resource: GET_NETWORK.resource,
+					operation: GET_NETWORK.operation,
+					[pathFields(GET_NETWORK)[0].field]: {
+						__rl: true,
+						mode: 'list',
+						value: "={{ $fromAI('networkId', 'The numeric ID of the network, e.g. 2001', 'string') }}",
+					},
+				},
+			},
 		],
-		connections: { [DELETE_TOOL]: { ai_tool: toolEdge }, [LIST_TOOL]: { ai_tool: toolEdge } },
+		connections: { [DELETE_TOOL]: { ai_tool: toolEdge }, [LIST_TOOL]: { ai_tool: toolEdge }, [NETWORK_TOOL]: { ai_tool: toolEdge } },
 	};
 }
 
@@ -154,11 +177,11 @@ describe('real n8n: the DNSFilter node as tools of an MCP Server Trigger, driven
 		}
 	});
 
-	test('the client lists both DNSFilter tools; Delete API Key takes its ID from $fromAI', async () => {
+	test('the client lists the DNSFilter tools; Delete API Key takes its ID from $fromAI', async () => {
 		const { tools } = await client.listTools();
 		received.push(JSON.stringify(tools));
 		const names = tools.map((t) => t.name).sort();
-		assert.deepEqual(names, [toolName(DELETE_TOOL), toolName(LIST_TOOL)].sort());
+		assert.deepEqual(names, [toolName(DELETE_TOOL), toolName(LIST_TOOL), toolName(NETWORK_TOOL)].sort());
 		const del = tools.find((t) => t.name === toolName(DELETE_TOOL));
 		assert.equal(del.description, 'Deletes one DNSFilter API key by its ID');
 		assert.ok(del.inputSchema.properties?.apiKeyId, JSON.stringify(del.inputSchema));
@@ -192,6 +215,22 @@ describe('real n8n: the DNSFilter node as tools of an MCP Server Trigger, driven
 		assert.match(text, /ci-deploy/);
 		assert.match(text, /psa-sync/);
 		assert.deepEqual(standIn.summary(), ['GET /v1/api_keys → 429', 'GET /v1/api_keys → 200']);
+	});
+
+	test('a record picker filled by $fromAI: the model is offered networkId only (no Include Secrets); GET /v1/networks/2001, secret masked', async () => {
+		const { tools } = await client.listTools();
+		const tool = tools.find((t) => t.name === toolName(NETWORK_TOOL));
+		assert.deepEqual(Object.keys(tool.inputSchema.properties ?? {}), ['networkId'], JSON.stringify(tool.inputSchema));
+		assert.ok(!JSON.stringify(tool).toLowerCase().includes('secret'), 'Include Secrets is not offered to the model');
+		standIn.reset();
+		const result = await client.callTool({ name: toolName(NETWORK_TOOL), arguments: { networkId: '2001' } });
+		received.push(JSON.stringify(result));
+		assert.notEqual(result.isError, true, JSON.stringify(result));
+		const text = result.content.map((c) => c.text ?? '').join('\n');
+		log(`network answer: ${text.slice(0, 400)}`);
+		assert.match(text, /Head office/);
+		assert.ok(!text.includes('nsk_head_office_secret'), 'the network secret stays masked');
+		assert.deepEqual(standIn.summary(), ['GET /v1/networks/2001 → 200']);
 	});
 
 	test('a bad ID from the model is refused before anything is sent, with a message naming the field', async () => {

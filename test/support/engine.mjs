@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 // CommonJS on purpose: the built node requires n8n-workflow's CJS build, and the engine must share
 // that module instance (its ESM build also does not load on plain Node).
-const { ExecutionLifecycleHooks, WorkflowExecute } = require('n8n-core');
+const { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } = require('n8n-core');
 const { ICredentialsHelper, NodeHelpers, Workflow } = require('n8n-workflow');
 const coreRequire = createRequire(require.resolve('n8n-core'));
 const { Container } = coreRequire('@n8n/di');
@@ -266,6 +266,37 @@ export async function runNode({
 		logLines: logLines.slice(firstLogLine),
 		staticData: workflow.staticData,
 	};
+}
+
+/**
+ * Calls one of the node's `methods.listSearch` as n8n's editor endpoint does
+ * (DynamicNodeParametersService.getResourceLocatorResults): a one-node workflow holding the
+ * panel's current parameters, and n8n-core's own LoadOptionsContext as `this`.
+ */
+export async function listSearchCall({ nodeType, method, parameters = {}, credentials, filter, paginationToken, path: parameterPath = 'parameters.id' }) {
+	const credentialType = loadCredentialType();
+	const node = {
+		parameters,
+		id: 'uuid-1234',
+		name: 'Temp-Node',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'DNSFilter account' } },
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new NodeTypes({ [NODE_TYPE]: nodeType }) });
+	const additionalData = {
+		credentialsHelper: new MemoryCredentialsHelper(credentialType, { baseUrl: 'http://127.0.0.1', throttleRequests: 0, throttleWindowSeconds: 300, ...credentials }),
+		currentNodeParameters: parameters,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		variables: {},
+	};
+	const context = new LoadOptionsContext(workflow, workflow.nodes['Temp-Node'], additionalData, parameterPath);
+	const search = nodeType.methods?.listSearch?.[method];
+	if (!search) throw new Error(`no listSearch method ${method}`);
+	return await search.call(context, filter, paginationToken);
 }
 
 export { NodeHelpers };

@@ -6,6 +6,7 @@ import { OPERATIONS } from '../generated/operations';
 import type { ApiRequest } from '../transport';
 import type { FieldSpec, OperationSpec } from '../types/operationSpec';
 import { isRecord } from '../utils/isRecord';
+import { locatorValue } from '../utils/locatorValue';
 import { ALL_SECRET_NAMES } from './secretNames';
 
 let labels: WeakMap<FieldSpec, string> | undefined;
@@ -266,7 +267,7 @@ function rawValue(context: IExecuteFunctions, field: FieldSpec, itemIndex: numbe
 		const collected = (collections[field.collection] ??= collection(context, field.collection, itemIndex));
 		return Object.prototype.hasOwnProperty.call(collected, field.field) ? collected[field.field] : undefined;
 	}
-	return context.getNodeParameter(field.field, itemIndex, undefined);
+	return locatorValue(context.getNodeParameter(field.field, itemIndex, undefined));
 }
 
 type Collection = NonNullable<FieldSpec['collection']>;

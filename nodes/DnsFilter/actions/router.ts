@@ -16,12 +16,13 @@ import { readLimit } from './readLimit';
 import { requestSettingsFor } from './requestSettings';
 import { isEmptyBody, shapeList, shapeRecord, successResult } from './shapeOutput';
 import { waitForExport } from './waitForExport';
+import { locatorValue } from '../utils/locatorValue';
 
 /** The id a 204 answer is about: the last path parameter (`/v1/networks/{id}` → the network id). */
 function pathId(spec: OperationSpec, context: IExecuteFunctions, itemIndex: number): unknown {
 	const pathFields = spec.fields.filter((field) => field.in === 'path');
 	const field = pathFields.find((entry) => entry.wireName === 'id') ?? pathFields[pathFields.length - 1];
-	return field ? context.getNodeParameter(field.field, itemIndex, undefined) : undefined;
+	return field ? locatorValue(context.getNodeParameter(field.field, itemIndex, undefined)) : undefined;
 }
 
 /**

@@ -23,7 +23,7 @@ export const apiKeyOperation: INodeProperties = {
 			name: 'Create API Key',
 			value: 'createApiKey',
 			action: 'Create API key',
-			description: 'Creates one API key; returns one item with token in full: store it safely',
+			description: 'Creates one API key, token in full: store it safely',
 		},
 		{
 			name: 'Delete API Key',
@@ -35,7 +35,7 @@ export const apiKeyOperation: INodeProperties = {
 			name: 'Get API Key',
 			value: 'getApiKey',
 			action: 'Get API key',
-			description: 'Reads one API key; returns one item, token masked (Include Secrets)',
+			description: 'Reads one API key, token masked (Include Secrets)',
 		},
 		{
 			name: 'Get Many API Keys',
@@ -47,7 +47,7 @@ export const apiKeyOperation: INodeProperties = {
 			name: 'Revoke API Key',
 			value: 'revokeApiKey',
 			action: 'Revoke API key',
-			description: 'Changes one API key; returns one item, token masked (Include Secrets)',
+			description: 'Changes one API key, token masked (Include Secrets)',
 		},
 		{ ...customApiCallOperation },
 	],

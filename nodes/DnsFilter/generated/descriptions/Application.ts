@@ -23,7 +23,7 @@ export const applicationOperation: INodeProperties = {
 			name: 'Get Application',
 			value: 'getApplication',
 			action: 'Get application',
-			description: 'Reads one application; returns one item',
+			description: 'Reads one application',
 		},
 		{
 			name: 'Get Many Applications',

@@ -17,7 +17,7 @@ export const applicationCategoryOperation: INodeProperties = {
 			name: 'Get Application Category',
 			value: 'getApplicationCategory',
 			action: 'Get application category',
-			description: 'Reads one application category; returns one item',
+			description: 'Reads one application category',
 		},
 		{
 			name: 'Get Many Application Categories',

@@ -17,13 +17,13 @@ export const blockPageOperation: INodeProperties = {
 			name: 'Create Block Page',
 			value: 'createBlockPage',
 			action: 'Create block page',
-			description: 'Creates one block page; returns one item',
+			description: 'Creates one block page',
 		},
 		{
 			name: 'Delete Block Page',
 			value: 'deleteBlockPage',
 			action: 'Delete block page',
-			description: 'Deletes one block page; returns one item',
+			description: 'Deletes one block page',
 		},
 		{
 			name: 'Get All Block Pages',
@@ -35,7 +35,7 @@ export const blockPageOperation: INodeProperties = {
 			name: 'Get Block Page',
 			value: 'getBlockPage',
 			action: 'Get block page',
-			description: 'Reads one block page; returns one item',
+			description: 'Reads one block page',
 		},
 		{
 			name: 'Get Many Block Pages',
@@ -47,7 +47,7 @@ export const blockPageOperation: INodeProperties = {
 			name: 'Update Block Page',
 			value: 'updateBlockPage',
 			action: 'Update block page',
-			description: 'Updates one block page; returns one item',
+			description: 'Updates one block page',
 		},
 		{ ...customApiCallOperation },
 	],

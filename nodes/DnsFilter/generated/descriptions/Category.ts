@@ -23,7 +23,7 @@ export const categoryOperation: INodeProperties = {
 			name: 'Get Category',
 			value: 'getCategory',
 			action: 'Get category',
-			description: 'Reads one category; returns one item',
+			description: 'Reads one category',
 		},
 		{
 			name: 'Get Many Categories',

@@ -17,7 +17,7 @@ export const collectionUserOperation: INodeProperties = {
 			name: 'Create Collection User',
 			value: 'createCollectionUser',
 			action: 'Create collection user',
-			description: 'Changes one collection; returns one item',
+			description: 'Changes one collection',
 		},
 		{
 			name: 'Delete Collection User',

@@ -17,7 +17,7 @@ export const enterpriseConnectionOperation: INodeProperties = {
 			name: 'Create Enterprise Connection',
 			value: 'createEnterpriseConnection',
 			action: 'Create enterprise connection',
-			description: 'Creates one enterprise connection; returns one item',
+			description: 'Creates one enterprise connection',
 		},
 		{
 			name: 'Delete Enterprise Connection',
@@ -29,7 +29,7 @@ export const enterpriseConnectionOperation: INodeProperties = {
 			name: 'Get Enterprise Connection',
 			value: 'getEnterpriseConnection',
 			action: 'Get enterprise connection',
-			description: 'Reads one enterprise connection; returns one item',
+			description: 'Reads one enterprise connection',
 		},
 		{
 			name: 'Get Many Enterprise Connections',
@@ -41,7 +41,7 @@ export const enterpriseConnectionOperation: INodeProperties = {
 			name: 'Update Enterprise Connection',
 			value: 'updateEnterpriseConnection',
 			action: 'Update enterprise connection',
-			description: 'Updates one enterprise connection; returns one item',
+			description: 'Updates one enterprise connection',
 		},
 		{ ...customApiCallOperation },
 	],

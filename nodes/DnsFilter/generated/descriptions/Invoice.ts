@@ -17,13 +17,13 @@ export const invoiceOperation: INodeProperties = {
 			name: 'Get Current Invoice',
 			value: 'getCurrentInvoice',
 			action: 'Get current invoice',
-			description: 'Reads current invoice; returns one item',
+			description: 'Reads current invoice',
 		},
 		{
 			name: 'Get Invoice',
 			value: 'getInvoice',
 			action: 'Get invoice',
-			description: 'Reads one invoice; returns one item',
+			description: 'Reads one invoice',
 		},
 		{
 			name: 'Get Many Invoices',

@@ -17,13 +17,13 @@ export const macAddressOperation: INodeProperties = {
 			name: 'Create MAC Address',
 			value: 'createMacAddress',
 			action: 'Create MAC address',
-			description: 'Creates one MAC address; returns one item',
+			description: 'Creates one MAC address',
 		},
 		{
 			name: 'Delete MAC Address',
 			value: 'deleteMacAddress',
 			action: 'Delete MAC address',
-			description: 'Deletes one MAC address; returns one item',
+			description: 'Deletes one MAC address',
 		},
 		{
 			name: 'Get All MAC Addresses',
@@ -35,7 +35,7 @@ export const macAddressOperation: INodeProperties = {
 			name: 'Get MAC Address',
 			value: 'getMacAddress',
 			action: 'Get MAC address',
-			description: 'Reads one MAC address; returns one item',
+			description: 'Reads one MAC address',
 		},
 		{
 			name: 'Get Many MAC Addresses',
@@ -47,7 +47,7 @@ export const macAddressOperation: INodeProperties = {
 			name: 'Update MAC Address',
 			value: 'updateMacAddress',
 			action: 'Update MAC address',
-			description: 'Updates one MAC address; returns one item',
+			description: 'Updates one MAC address',
 		},
 		{ ...customApiCallOperation },
 	],

@@ -17,7 +17,7 @@ export const organizationUserOperation: INodeProperties = {
 			name: 'Create Organization User',
 			value: 'createOrganizationUser',
 			action: 'Create organization user',
-			description: 'Changes one organization; returns one item',
+			description: 'Changes one organization',
 		},
 		{
 			name: 'Delete Organization User',
@@ -29,7 +29,7 @@ export const organizationUserOperation: INodeProperties = {
 			name: 'Get Many Organization Users',
 			value: 'getManyOrganizationUsers',
 			action: 'Get many organization users',
-			description: 'Reads the users of one organization; returns one item',
+			description: 'Reads the users of one organization',
 		},
 		{
 			name: 'Get Organization User',
@@ -47,7 +47,7 @@ export const organizationUserOperation: INodeProperties = {
 			name: 'Update Organization User',
 			value: 'updateOrganizationUser',
 			action: 'Update organization user',
-			description: 'Updates one user; returns one item',
+			description: 'Updates one user',
 		},
 		{ ...customApiCallOperation },
 	],

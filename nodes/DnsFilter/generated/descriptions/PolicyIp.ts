@@ -23,7 +23,7 @@ export const policyIpOperation: INodeProperties = {
 			name: 'Get Policy IP',
 			value: 'getPolicyIp',
 			action: 'Get policy IP',
-			description: 'Reads one policy IP; returns one item',
+			description: 'Reads one policy IP',
 		},
 		{ ...customApiCallOperation },
 	],

@@ -17,7 +17,7 @@ export const psaIntegrationOperation: INodeProperties = {
 			name: 'Get PSA Integration Redirect Link',
 			value: 'getPsaIntegrationRedirectLink',
 			action: 'Get PSA integration redirect link',
-			description: 'Reads PSA integration redirect link; returns one item',
+			description: 'Reads PSA integration redirect link',
 		},
 		{ ...customApiCallOperation },
 	],

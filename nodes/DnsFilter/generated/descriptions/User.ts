@@ -17,7 +17,7 @@ export const userOperation: INodeProperties = {
 			name: 'Change User Password',
 			value: 'changeUserPassword',
 			action: 'Change user password',
-			description: 'Updates user data; returns one item',
+			description: 'Updates user data',
 		},
 		{
 			name: 'Get All Users',

@@ -7,13 +7,32 @@ export const generatedFields: INodeProperties[] = [
 	{
 		displayName: 'Agent Local User ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { operation: ['deleteAgentLocalUser', 'getAgentLocalUser', 'updateAgentLocalUser'] },
 		},
-		default: '',
-		description: 'Numeric ID of the agent local user',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchAgentLocalUsers', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Agent Local User ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Agent Local User Bulk Delete ID',
@@ -40,69 +59,183 @@ export const generatedFields: INodeProperties[] = [
 	{
 		displayName: 'API Key ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { operation: ['deleteApiKey', 'getApiKey', 'revokeApiKey'] },
 		},
-		default: '',
-		description: 'Numeric ID of the API key',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchApiKeys', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'API Key ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Application ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { operation: ['getApplication'] },
 		},
-		default: '',
-		description: 'Numeric ID of the application',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchApplications', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Application ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Application Category ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { operation: ['getApplicationCategory'] },
 		},
-		default: '',
-		description: 'Numeric ID of the application category',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchApplicationCategories', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Application Category ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Organization ID',
 		name: 'organizationId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { resource: ['billing', 'organizationUser'] },
 			hide: { operation: ['createBilling', 'customApiCall', 'getBilling'] },
 		},
-		default: '',
-		description: 'Numeric ID of the organization',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchOrganizations', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Organization ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Block Page ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { operation: ['deleteBlockPage', 'getBlockPage', 'updateBlockPage'] },
 		},
-		default: '',
-		description: 'Numeric ID of the block page',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchBlockPages', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Block Page ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Category ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { operation: ['getCategory'] },
 		},
-		default: '',
-		description: 'Numeric ID of the category',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchCategories', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Category ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Collection ID',
@@ -119,25 +252,41 @@ export const generatedFields: INodeProperties[] = [
 	{
 		displayName: 'User ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: {
 				operation: [
-					'addDistributorUserMembership',
 					'deleteCollectionUser',
 					'deleteOrganizationUser',
 					'getCollectionUser',
 					'getOrganizationUser',
-					'removeDistributorUserMembership',
 					'resendOrganizationUserInvite',
-					'updateDistributorUserMembership',
 					'updateOrganizationUser',
 				],
 			},
 		},
-		default: '',
-		description: 'Numeric ID of the user',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchUsers', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'User ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'CSV Export ID',
@@ -153,68 +302,112 @@ export const generatedFields: INodeProperties[] = [
 	{
 		displayName: 'Organization ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: {
 				operation: [
 					'addDistributorOrganizationSku',
 					'cancelDistributorOrganization',
-					'cancelOrganization',
-					'deleteOrganization',
-					'getDetailedOrganizationUsage',
-					'getOrganization',
-					'getOrganizationUsage',
+					'getDistributorOrganization',
 					'reactivateDistributorOrganization',
 					'removeDistributorOrganizationSku',
 					'updateDistributorOrganization',
-					'updateOrganization',
 				],
 			},
 		},
-		default: '',
-		description: 'Numeric ID of the organization',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchDistributorOrganizations', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Organization ID: digits only' },
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'User ID',
+		name: 'id',
+		type: 'resourceLocator',
+		required: true,
+		displayOptions: {
+			show: {
+				operation: [
+					'addDistributorUserMembership',
+					'getDistributorUser',
+					'getDistributorUserResetPasswordUrl',
+					'removeDistributorUserMembership',
+					'sendDistributorUserResetPasswordEmail',
+					'updateDistributorUserMembership',
+				],
+			},
+		},
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchDistributorUsers', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'User ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'MSP ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: {
 				operation: ['cancelDistributorMsp', 'getDistributorMsp', 'reactivateDistributorMsp', 'updateDistributorMsp'],
 			},
 		},
-		default: '',
-		description: 'Numeric ID of the MSP',
-	},
-	{
-		displayName: 'Organization ID',
-		name: 'id',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: { operation: ['getDistributorOrganization'] },
-		},
-		default: '',
-		description: 'Identifier of the organization',
-	},
-	{
-		displayName: 'User ID',
-		name: 'id',
-		type: 'string',
-		required: true,
-		displayOptions: {
-			show: {
-				operation: [
-					'getDistributorUser',
-					'getDistributorUserResetPasswordUrl',
-					'sendDistributorUserResetPasswordEmail',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchDistributorMsps', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'MSP ID: digits only' },
+					},
 				],
 			},
-		},
-		default: '',
-		description: 'Identifier of the user',
+		],
 	},
 	{
 		displayName: 'Record ID',
@@ -259,53 +452,141 @@ export const generatedFields: INodeProperties[] = [
 	{
 		displayName: 'Enterprise Connection ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: {
 				operation: ['deleteEnterpriseConnection', 'getEnterpriseConnection', 'updateEnterpriseConnection'],
 			},
 		},
-		default: '',
-		description: 'Numeric ID of the enterprise connection',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchEnterpriseConnections', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Enterprise Connection ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Invoice ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { operation: ['getInvoice'] },
 		},
-		default: '',
-		description: 'Numeric ID of the invoice',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchInvoices', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Invoice ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'IP Address ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { operation: ['deleteIpAddress', 'getIpAddress', 'updateIpAddress'] },
 		},
-		default: '',
-		description: 'Numeric ID of the IP address',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchIpAddresses', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'IP Address ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'MAC Address ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { operation: ['deleteMacAddress', 'getMacAddress', 'updateMacAddress'] },
 		},
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchMacAddresses', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'MAC Address ID: digits only' },
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Organization ID',
+		name: 'id',
+		type: 'string',
+		required: true,
+		displayOptions: {
+			show: { resource: ['metric'] },
+			hide: { operation: ['customApiCall'] },
+		},
 		default: '',
-		description: 'Numeric ID of the MAC address',
+		description: 'Numeric ID of the organization',
 	},
 	{
 		displayName: 'Network ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: {
@@ -327,8 +608,27 @@ export const generatedFields: INodeProperties[] = [
 				],
 			},
 		},
-		default: '',
-		description: 'Numeric ID of the network',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchNetworks', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Network ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Bulk Create Job ID',
@@ -397,9 +697,39 @@ export const generatedFields: INodeProperties[] = [
 		description: 'Numeric ID of the subnet',
 	},
 	{
+		displayName: 'Organization ID',
+		name: 'id',
+		type: 'resourceLocator',
+		required: true,
+		displayOptions: {
+			show: { operation: ['cancelOrganization', 'deleteOrganization', 'getOrganization', 'updateOrganization'] },
+		},
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchOrganizations', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Organization ID: digits only' },
+					},
+				],
+			},
+		],
+	},
+	{
 		displayName: 'Policy ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { resource: ['policy'] },
@@ -418,32 +748,89 @@ export const generatedFields: INodeProperties[] = [
 				],
 			},
 		},
-		default: '',
-		description: 'Numeric ID of the policy',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchPolicies', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Policy ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Policy IP ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { operation: ['getPolicyIp'] },
 		},
-		default: '',
-		description: 'Numeric ID of the policy IP',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchPolicyIps', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Policy IP ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Roaming Client ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: {
 				operation: ['deleteRoamingClient', 'getRoamingClient', 'updateRoamingClient', 'updateRoamingClientSettings'],
 			},
 		},
-		default: '',
-		description: 'UUID of the roaming client',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchRoamingClients', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 3f2b8c1e-0a6d-4e7f-9b21-5c4d3e2f1a0b',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9a-fA-F-]{36}$', errorMessage: 'Roaming Client ID: a UUID' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Roaming Client Bulk Delete ID',
@@ -492,24 +879,62 @@ export const generatedFields: INodeProperties[] = [
 	{
 		displayName: 'Scheduled Policy ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { operation: ['deleteScheduledPolicy', 'getScheduledPolicy', 'updateScheduledPolicy'] },
 		},
-		default: '',
-		description: 'Numeric ID of the scheduled policy',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchScheduledPolicies', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Scheduled Policy ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Scheduled Report ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { operation: ['deleteScheduledReport', 'getScheduledReport', 'updateScheduledReport'] },
 		},
-		default: '',
-		description: 'Numeric ID of the scheduled report',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchScheduledReports', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Scheduled Report ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Scheduled Report Preview ID',
@@ -525,14 +950,32 @@ export const generatedFields: INodeProperties[] = [
 	{
 		displayName: 'User ID',
 		name: 'id',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { operation: ['getUser'] },
 		},
-		default: '',
-		description: 'Identifier of the user',
-		placeholder: 'self',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchUsers', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^([0-9]+|self)$', errorMessage: 'User ID: digits or self' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Agent Local User Bulk Delete ID',
@@ -548,7 +991,7 @@ export const generatedFields: INodeProperties[] = [
 	{
 		displayName: 'Organization ID',
 		name: 'organizationId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: {
@@ -567,8 +1010,27 @@ export const generatedFields: INodeProperties[] = [
 				],
 			},
 		},
-		default: '',
-		description: 'Numeric ID of the organization',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchOrganizations', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Organization ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'From',
@@ -660,13 +1122,32 @@ export const generatedFields: INodeProperties[] = [
 	{
 		displayName: 'Application ID',
 		name: 'applicationId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { operation: ['getPolicyApplication', 'updatePolicyApplication'] },
 		},
-		default: '',
-		description: 'Numeric ID of the application',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchApplications', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Application ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Allow Policies',
@@ -1066,7 +1547,7 @@ export const generatedFields: INodeProperties[] = [
 	{
 		displayName: 'Organization ID',
 		name: 'organizationId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: {
@@ -1084,8 +1565,27 @@ export const generatedFields: INodeProperties[] = [
 				],
 			},
 		},
-		default: '',
-		description: 'Numeric ID of the organization',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchOrganizations', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Organization ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Payment Token',
@@ -1246,13 +1746,32 @@ export const generatedFields: INodeProperties[] = [
 	{
 		displayName: 'Network ID',
 		name: 'networkId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: { useJsonBody: [false], operation: ['createIpAddress', 'updateIpAddress', 'verifyIpAddress'] },
 		},
-		default: '',
-		description: 'Numeric ID of the network',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchNetworks', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Network ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'IDs',
@@ -1325,7 +1844,7 @@ export const generatedFields: INodeProperties[] = [
 	{
 		displayName: 'Category ID',
 		name: 'categoryId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
 		displayOptions: {
 			show: {
@@ -1333,8 +1852,27 @@ export const generatedFields: INodeProperties[] = [
 				operation: ['addCategoryToPolicyBlocklist', 'removeCategoryFromPolicyBlocklist'],
 			},
 		},
-		default: '',
-		description: 'Numeric ID of the category',
+		default: { mode: 'list', value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchCategories', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]+$', errorMessage: 'Category ID: digits only' },
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Domain',
