@@ -11,7 +11,7 @@
 //
 // Environment knobs (all optional): BENCH_ONLY=load,weight,panel,requests,returnAll,retry,throttle,latency
 // BENCH_TARGET=probe (drive the transport probe node instead of the DNSFilter node)
-// BENCH_REQUESTS=5000 BENCH_RECORDS=100000 BENCH_LOAD_SAMPLES=9 BENCH_REPEATS=3 (runs per side, median kept)
+// BENCH_REQUESTS=5000 BENCH_RECORDS=500000 BENCH_LOAD_SAMPLES=9 BENCH_REPEATS=3 (runs per side, median kept)
 // BENCH_PANEL_PASSES=5 (passes over the operation set per panel sample)
 // DNSFILTER_E2E_CACHE (where the end-to-end tier keeps n8n 2.41.1), BENCH_INSTALL_N8N=1 (install it there),
 // BENCH_N8N_DIR=<node_modules of an n8n 2.41.1 install> (instead of the cache)
@@ -36,7 +36,7 @@ import {
 
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
-const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 500_000);
 const LOAD_SAMPLES = Number(process.env.BENCH_LOAD_SAMPLES ?? 9);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const PANEL_PASSES = Number(process.env.BENCH_PANEL_PASSES ?? 5);

@@ -341,11 +341,31 @@ describe('canvas subtitle', () => {
 	});
 });
 
+describe('trigger canvas subtitle', () => {
+	test("names the event as the Event list does (\"Threat Blocked\", not threatBlocked), for every event and both versions", () => {
+		const { DnsFilterTrigger } = require(path.join(root, 'dist/nodes/DnsFilter/DnsFilterTrigger.node.js'));
+		const trigger = new DnsFilterTrigger();
+		const events = trigger.description.properties.find((property) => property.name === 'event');
+		assert.ok(events.options.length >= 8);
+		for (const typeVersion of [1, 2]) {
+			const node = { id: 't', name: 'DNSFilter Trigger', type: 'n8n-nodes-dnsfilter.dnsFilterTrigger', typeVersion, position: [0, 0], parameters: {} };
+			const nodeTypes = { getByName: () => trigger, getByNameAndVersion: () => trigger, getKnownTypes: () => ({}) };
+			const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+			for (const option of events.options) {
+				node.parameters = { event: option.value };
+				assert.equal(workflow.expression.getSimpleParameterValue(node, trigger.description.subtitle, 'internal', {}), option.name);
+			}
+		}
+	});
+});
+
 describe('codex', () => {
 	test('search aliases cover what users look for', () => {
 		const codex = JSON.parse(readFileSync(path.join(root, 'nodes/DnsFilter/DnsFilter.node.json'), 'utf8'));
 		for (const alias of ['api key', 'network secret', 'roaming client', 'block page']) assert.ok(codex.alias.includes(alias), alias);
 		const trigger = JSON.parse(readFileSync(path.join(root, 'nodes/DnsFilter/DnsFilterTrigger.node.json'), 'utf8'));
 		assert.ok(trigger.alias.includes('api key expiring'));
+		// What admins type when they look for the trigger's events.
+		for (const word of ['revoked', 'expired', 'expiring', 'threat blocked', 'query logs']) assert.ok(trigger.alias.includes(word), word);
 	});
 });

@@ -1,6 +1,7 @@
 import type {
 	IDataObject,
 	INodeExecutionData,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 	IPollFunctions,
@@ -43,6 +44,62 @@ const NEW_RECORD_EVENTS = Object.keys(NEW_RECORD_SOURCES);
  */
 const LISTING = { maxJsonDepth: Number.POSITIVE_INFINITY };
 
+/** The events as the Event list offers them; the canvas subtitle names the chosen one the same way. */
+const EVENT_OPTIONS: INodePropertyOptions[] = [
+		{
+			name: 'API Key Expiring Soon',
+			value: 'apiKeyExpiringSoon',
+			action: 'API key expiring soon',
+			description:
+				"One of the credential user's API keys has at most the threshold of days left (DNSFilter sends no warning itself)",
+		},
+		{
+			name: 'API Key Revoked or Expired',
+			value: 'apiKeyRevokedOrExpired',
+			action: 'API key revoked or expired',
+			description: "One of the credential user's API keys was revoked or passed its expiry",
+		},
+		{
+			name: 'New Block Page',
+			value: 'newBlockPage',
+			action: 'New block page',
+			description: 'A block page was added',
+		},
+		{
+			name: 'New Network',
+			value: 'newNetwork',
+			action: 'New network',
+			description: 'A network (site) was added',
+		},
+		{
+			name: 'New Organization',
+			value: 'newOrganization',
+			action: 'New organization',
+			description: 'An organization the user can see was added, e.g. an MSP sub-organization',
+		},
+		{
+			name: 'New Policy',
+			value: 'newPolicy',
+			action: 'New policy',
+			description: 'A filtering policy was added',
+		},
+		{
+			name: 'New Roaming Client (User Agent)',
+			value: 'newRoamingClient',
+			action: 'New roaming client (user agent)',
+			description: 'A roaming client registered',
+		},
+		{
+			name: 'Threat Blocked',
+			value: 'threatBlocked',
+			action: 'Threat blocked',
+			description: 'DNSFilter blocked a query to a security threat (phishing, malware, …): each query-log entry once',
+		},
+	];
+
+/** "Threat Blocked", not `threatBlocked`, under the node on the canvas. */
+const EVENT_SUBTITLE = `={{ ${JSON.stringify(Object.fromEntries(EVENT_OPTIONS.map((option) => [option.value, option.name])))}[$parameter["event"]] ?? $parameter["event"] }}`;
+
 export class DnsFilterTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'DNSFilter Trigger',
@@ -52,7 +109,7 @@ export class DnsFilterTrigger implements INodeType {
 		// 2: simplified output by default, and a minimum time between listings of "New …" collections.
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: '={{$parameter["event"]}}',
+		subtitle: EVENT_SUBTITLE,
 		description:
 			'Starts the workflow when DNSFilter changes: API keys expiring or ending, new networks, roaming clients, policies, block pages or organizations, threats blocked',
 		defaults: { name: 'DNSFilter Trigger' },
@@ -68,57 +125,7 @@ export class DnsFilterTrigger implements INodeType {
 				noDataExpression: true,
 				required: true,
 				default: 'apiKeyExpiringSoon',
-				options: [
-					{
-						name: 'API Key Expiring Soon',
-						value: 'apiKeyExpiringSoon',
-						action: 'API key expiring soon',
-						description:
-							"One of the credential user's API keys has at most the threshold of days left (DNSFilter sends no warning itself)",
-					},
-					{
-						name: 'API Key Revoked or Expired',
-						value: 'apiKeyRevokedOrExpired',
-						action: 'API key revoked or expired',
-						description: "One of the credential user's API keys was revoked or passed its expiry",
-					},
-					{
-						name: 'New Block Page',
-						value: 'newBlockPage',
-						action: 'New block page',
-						description: 'A block page was added',
-					},
-					{
-						name: 'New Network',
-						value: 'newNetwork',
-						action: 'New network',
-						description: 'A network (site) was added',
-					},
-					{
-						name: 'New Organization',
-						value: 'newOrganization',
-						action: 'New organization',
-						description: 'An organization the user can see was added, e.g. an MSP sub-organization',
-					},
-					{
-						name: 'New Policy',
-						value: 'newPolicy',
-						action: 'New policy',
-						description: 'A filtering policy was added',
-					},
-					{
-						name: 'New Roaming Client (User Agent)',
-						value: 'newRoamingClient',
-						action: 'New roaming client (user agent)',
-						description: 'A roaming client registered',
-					},
-					{
-						name: 'Threat Blocked',
-						value: 'threatBlocked',
-						action: 'Threat blocked',
-						description: 'DNSFilter blocked a query to a security threat (phishing, malware, …): each query-log entry once',
-					},
-				],
+				options: EVENT_OPTIONS,
 			},
 			{
 				displayName:
