@@ -14,7 +14,7 @@ import { maskSecrets } from './maskSecrets';
 import type { OperationSpec } from '../types/operationSpec';
 import { readLimit } from './readLimit';
 import { requestSettingsFor } from './requestSettings';
-import { isEmptyBody, shapeList, shapeRecord, successResult } from './shapeOutput';
+import { isEmptyBody, shapeList, shapeListRecord, shapeRecord, successResult } from './shapeOutput';
 import { waitForExport } from './waitForExport';
 import { locatorValue } from '../utils/locatorValue';
 
@@ -54,9 +54,10 @@ export async function runGeneratedOperation(
 			style: spec.pagination,
 			returnAll,
 			limit,
+			mapRecord: (record) => shapeListRecord(record, simplify),
 			...settings,
 		});
-		return shapeList(records, simplify);
+		return records as IDataObject[];
 	}
 
 	const response = await dnsFilterApiRequest.call(this, request, settings);

@@ -21,8 +21,13 @@ export function asJson(value: unknown): IDataObject {
  * otherwise hold every record twice (as read and as shaped) until the last one is done.
  */
 export function shapeList(records: unknown[], simplify: boolean): IDataObject[] {
-	for (let index = 0; index < records.length; index++) records[index] = asJson(simplify ? simplifyRecord(records[index]) : records[index]);
+	for (let index = 0; index < records.length; index++) records[index] = shapeListRecord(records[index], simplify);
 	return records as IDataObject[];
+}
+
+/** One record of a list as output JSON (type and id kept, so a paged walk still tells repeats apart). */
+export function shapeListRecord(record: unknown, simplify: boolean): IDataObject {
+	return asJson(simplify ? simplifyRecord(record) : record);
 }
 
 /** A single-record response: `data` unwrapped when the body is a `{data: {...}}` envelope. */

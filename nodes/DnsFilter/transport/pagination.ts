@@ -25,6 +25,12 @@ export interface PageOptions extends RequestOptions {
 	onPage?: (page: number, recordsSoFar: number) => void;
 	/** Called with each page's body before it is read; throws to end the walk (the trigger refuses malformed listings). */
 	checkPage?: (body: unknown, page: number) => void;
+	/**
+	 * Turns each record into what the caller keeps, as its page comes in: the record as read is
+	 * then garbage while it is young, instead of being held to the end of a walk of 500,000. It
+	 * must keep `type` and `id`, by which repeated records are told apart.
+	 */
+	mapRecord?: (record: unknown) => unknown;
 }
 
 export interface PagedResult {
@@ -246,7 +252,8 @@ export async function dnsFilterApiRequestPaged(
 		const skip = placed && start! < records.length ? Math.min(count, records.length - start!) : 0;
 		let fresh = 0;
 		for (let index = skip; index < count && records.length < wanted; index++) {
-			if (identities.admit(page.records[index], records)) fresh++;
+			const record = options.mapRecord ? options.mapRecord(page.records[index]) : page.records[index];
+			if (identities.admit(record, records)) fresh++;
 			else repeatedRecords++;
 		}
 		options.onPage?.(pageNumber, records.length);
