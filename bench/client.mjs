@@ -43,7 +43,9 @@ const ids = (count, offset = 1) => Array.from({ length: count }, (_, i) => ({ id
 /** The engine side: this node (or the probe), or with side 'httpRequest' n8n's HTTP Request node. */
 async function engineSide() {
 	const target =
-		options.side === 'httpRequest' ? await httpRequestTarget() : await (await import('./target.mjs')).loadTarget(options.target);
+		options.side === 'httpRequest'
+			? await httpRequestTarget()
+			: await (await import('./target.mjs')).loadTarget(options.target);
 	const run = async (parameters, items, credentials = {}) => {
 		const result = await target.engine.runNode({
 			nodeType: target.nodeType,
@@ -52,9 +54,16 @@ async function engineSide() {
 			parameters,
 			items,
 			timeoutMs: 240_000,
-			credentials: { apiKey, baseUrl: options.url, throttleRequests: 0, throttleWindowSeconds: 300, ...credentials },
+			credentials: {
+				apiKey,
+				baseUrl: options.url,
+				throttleRequests: 0,
+				throttleWindowSeconds: 300,
+				...credentials,
+			},
 		});
-		if (result.error) throw new Error(`node failed: ${result.error.message} ${result.error.description ?? ''}`);
+		if (result.error)
+			throw new Error(`node failed: ${result.error.message} ${result.error.description ?? ''}`);
 		return result;
 	};
 	return { target, run };
@@ -62,7 +71,8 @@ async function engineSide() {
 
 async function httpRequestTarget() {
 	const engine = await import('../test/support/engine.mjs');
-	const { httpDeleteOne, httpGetOne, httpGetOneOneByOne, httpListAll, loadHttpRequestNode } = await import('./http-request-node.mjs');
+	const { httpDeleteOne, httpGetOne, httpGetOneOneByOne, httpListAll, loadHttpRequestNode } =
+		await import('./http-request-node.mjs');
 	return {
 		kind: 'httpRequest',
 		engine,
@@ -97,9 +107,21 @@ async function requests() {
 		const elapsedMs = performance.now() - started;
 		const cpuMs = cpuMsSince(cpu);
 		const mem = memory.stop();
-		if (result.items.length !== count) throw new Error(`expected ${count} items, got ${result.items.length}`);
-		const httpConcurrency = options.oneByOne ? 'one after another (Batching: 1 item per 1 ms)' : 'all items at once';
-		return { target: target.kind, typeVersion: target.typeVersion, concurrency: options.concurrency ?? (target.kind === 'httpRequest' ? httpConcurrency : 1), count, elapsedMs: round(elapsedMs), msPerRequest: round(elapsedMs / count, 4), cpuMsPerRequest: round(cpuMs / count, 4), ...mem };
+		if (result.items.length !== count)
+			throw new Error(`expected ${count} items, got ${result.items.length}`);
+		const httpConcurrency = options.oneByOne
+			? 'one after another (Batching: 1 item per 1 ms)'
+			: 'all items at once';
+		return {
+			target: target.kind,
+			typeVersion: target.typeVersion,
+			concurrency: options.concurrency ?? (target.kind === 'httpRequest' ? httpConcurrency : 1),
+			count,
+			elapsedMs: round(elapsedMs),
+			msPerRequest: round(elapsedMs / count, 4),
+			cpuMsPerRequest: round(cpuMs / count, 4),
+			...mem,
+		};
 	}
 	const client = await axiosSide();
 	for (const { id } of ids(warmup, 900_000)) await client.get(`/v1/networks/${id}`);
@@ -111,7 +133,10 @@ async function requests() {
 	if (options.concurrency === 'all') {
 		// Every request started together, as n8n's HTTP Request node sends items: what that way of
 		// sending saves over one-after-another in Node's HTTP stack itself, with no n8n around it.
-		for (const response of await Promise.all(ids(count).map(({ id }) => client.get(`/v1/networks/${id}`)))) out.push(response.data.data);
+		for (const response of await Promise.all(
+			ids(count).map(({ id }) => client.get(`/v1/networks/${id}`)),
+		))
+			out.push(response.data.data);
 	} else {
 		for (const { id } of ids(count)) {
 			const response = await client.get(`/v1/networks/${id}`);
@@ -122,7 +147,15 @@ async function requests() {
 	const cpuMs = cpuMsSince(cpu);
 	const mem = memory.stop();
 	if (out.length !== count) throw new Error('short');
-	return { target: options.side, concurrency: options.concurrency ?? 1, count, elapsedMs: round(elapsedMs), msPerRequest: round(elapsedMs / count, 4), cpuMsPerRequest: round(cpuMs / count, 4), ...mem };
+	return {
+		target: options.side,
+		concurrency: options.concurrency ?? 1,
+		count,
+		elapsedMs: round(elapsedMs),
+		msPerRequest: round(elapsedMs / count, 4),
+		cpuMsPerRequest: round(cpuMs / count, 4),
+		...mem,
+	};
 }
 
 async function returnAll() {
@@ -138,8 +171,18 @@ async function returnAll() {
 		const mem = memory.stop();
 		// The HTTP Request node gives one item per page (the response body); count the records in them.
 		const records =
-			target.kind === 'httpRequest' ? result.items.reduce((sum, item) => sum + (item.json.data?.length ?? 0), 0) : result.items.length;
-		return { target: target.kind, typeVersion: target.typeVersion, records, outputItems: result.items.length, elapsedMs: round(elapsedMs), cpuMs: round(cpuMs), ...mem };
+			target.kind === 'httpRequest'
+				? result.items.reduce((sum, item) => sum + (item.json.data?.length ?? 0), 0)
+				: result.items.length;
+		return {
+			target: target.kind,
+			typeVersion: target.typeVersion,
+			records,
+			outputItems: result.items.length,
+			elapsedMs: round(elapsedMs),
+			cpuMs: round(cpuMs),
+			...mem,
+		};
 	}
 	const client = await axiosSide();
 	global.gc?.();
@@ -149,7 +192,9 @@ async function returnAll() {
 	const records = [];
 	let pages = 0;
 	for (let number = 1; number <= 100_000; number++) {
-		const response = await client.get('/v1/networks', { params: { 'page[number]': number, 'page[size]': 100 } });
+		const response = await client.get('/v1/networks', {
+			params: { 'page[number]': number, 'page[size]': 100 },
+		});
 		pages++;
 		records.push(...response.data.data);
 		if (!response.data.links?.next) break;
@@ -157,7 +202,14 @@ async function returnAll() {
 	const elapsedMs = performance.now() - started;
 	const cpuMs = cpuMsSince(cpu);
 	const mem = memory.stop();
-	return { target: 'axios', records: records.length, pagesFetched: pages, elapsedMs: round(elapsedMs), cpuMs: round(cpuMs), ...mem };
+	return {
+		target: 'axios',
+		records: records.length,
+		pagesFetched: pages,
+		elapsedMs: round(elapsedMs),
+		cpuMs: round(cpuMs),
+		...mem,
+	};
 }
 
 async function retry() {
@@ -170,14 +222,23 @@ async function retry() {
 
 async function throttle() {
 	const { target, run } = await engineSide();
-	const credentials = { throttleRequests: options.limit, throttleWindowSeconds: options.windowSeconds };
+	const credentials = {
+		throttleRequests: options.limit,
+		throttleWindowSeconds: options.windowSeconds,
+	};
 	const started = performance.now();
 	// Several executions at once share one credential, so they must share one budget.
 	const results = await Promise.all(
-		Array.from({ length: options.executions }, (_, e) => run(target.getOne(), ids(options.perExecution, e * 100_000 + 1), credentials)),
+		Array.from({ length: options.executions }, (_, e) =>
+			run(target.getOne(), ids(options.perExecution, e * 100_000 + 1), credentials),
+		),
 	);
 	const elapsedMs = performance.now() - started;
-	return { target: target.kind, items: results.reduce((sum, r) => sum + r.items.length, 0), elapsedMs: round(elapsedMs) };
+	return {
+		target: target.kind,
+		items: results.reduce((sum, r) => sum + r.items.length, 0),
+		elapsedMs: round(elapsedMs),
+	};
 }
 
 /**
@@ -187,9 +248,13 @@ async function throttle() {
  */
 async function bulk() {
 	const target =
-		options.side === 'httpRequest' ? await httpRequestTarget() : await (await import('./target.mjs')).loadTarget(options.target);
-	const parameters = options.operation === 'delete' ? target.deleteOne(options.requestOptions) : target.getOne();
-	if (options.operation === 'get' && options.requestOptions) parameters.requestOptions = options.requestOptions;
+		options.side === 'httpRequest'
+			? await httpRequestTarget()
+			: await (await import('./target.mjs')).loadTarget(options.target);
+	const parameters =
+		options.operation === 'delete' ? target.deleteOne(options.requestOptions) : target.getOne();
+	if (options.operation === 'get' && options.requestOptions)
+		parameters.requestOptions = options.requestOptions;
 	const cpu = process.cpuUsage();
 	const started = performance.now();
 	const result = await target.engine.runNode({

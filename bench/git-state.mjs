@@ -11,7 +11,10 @@ export const BENCH_OUTPUTS = ['README.md', 'bench/README.md', 'bench/results.jso
 
 const git = (...args) => {
 	const result = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
-	if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr?.trim() || result.error?.message}`);
+	if (result.status !== 0)
+		throw new Error(
+			`git ${args.join(' ')} failed: ${result.stderr?.trim() || result.error?.message}`,
+		);
 	return result.stdout;
 };
 
@@ -20,8 +23,18 @@ export function uncommittedFiles() {
 	return git('status', '--porcelain', '--untracked-files=all')
 		.split('\n')
 		.filter(Boolean)
-		.map((line) => line.slice(3).replace(/^.* -> /, '').replace(/^"|"$/g, ''))
-		.filter((file) => !BENCH_OUTPUTS.some((output) => (output.endsWith('/') ? file.startsWith(output) : file === output)));
+		.map((line) =>
+			line
+				.slice(3)
+				.replace(/^.* -> /, '')
+				.replace(/^"|"$/g, ''),
+		)
+		.filter(
+			(file) =>
+				!BENCH_OUTPUTS.some((output) =>
+					output.endsWith('/') ? file.startsWith(output) : file === output,
+				),
+		);
 }
 
 export function checkoutState() {

@@ -17,7 +17,8 @@ export function loadHttpRequestNode(modules) {
 	const workflowEntry = require.resolve('n8n-workflow');
 	const resolve = Module._resolveFilename;
 	Module._resolveFilename = function (request, parent, ...rest) {
-		if (request === 'n8n-workflow' && parent?.filename?.startsWith(modules + path.sep)) return workflowEntry;
+		if (request === 'n8n-workflow' && parent?.filename?.startsWith(modules + path.sep))
+			return workflowEntry;
 		return resolve.call(this, request, parent, ...rest);
 	};
 	const { HttpRequest } = createRequire(path.join(modules, 'n8n-nodes-base', 'package.json'))(
@@ -25,20 +26,37 @@ export function loadHttpRequestNode(modules) {
 	);
 	const versioned = new HttpRequest();
 	const typeVersion = versioned.description.defaultVersion;
-	return { nodeType: versioned.nodeVersions[typeVersion], typeName: HTTP_REQUEST_TYPE, typeVersion };
+	return {
+		nodeType: versioned.nodeVersions[typeVersion],
+		typeName: HTTP_REQUEST_TYPE,
+		typeVersion,
+	};
 }
 
 /** The DNSFilter credential on the HTTP Request node ("Predefined Credential Type"). */
-const withCredential = { authentication: 'predefinedCredentialType', nodeCredentialType: 'dnsFilterApi' };
+const withCredential = {
+	authentication: 'predefinedCredentialType',
+	nodeCredentialType: 'dnsFilterApi',
+};
 
 /** GET <base>/v1/networks/{id} per item, the id from the item; the node's defaults otherwise. */
 export function httpGetOne(baseUrl) {
-	return { method: 'GET', url: `=${baseUrl}/v1/networks/{{ $json.id }}`, ...withCredential, options: {} };
+	return {
+		method: 'GET',
+		url: `=${baseUrl}/v1/networks/{{ $json.id }}`,
+		...withCredential,
+		options: {},
+	};
 }
 
 /** DELETE <base>/v1/api_keys/{id} per item, the node's defaults otherwise. */
 export function httpDeleteOne(baseUrl) {
-	return { method: 'DELETE', url: `=${baseUrl}/v1/api_keys/{{ $json.id }}`, ...withCredential, options: {} };
+	return {
+		method: 'DELETE',
+		url: `=${baseUrl}/v1/api_keys/{{ $json.id }}`,
+		...withCredential,
+		options: {},
+	};
 }
 
 /**
@@ -49,7 +67,10 @@ export function httpDeleteOne(baseUrl) {
  * its CPU time compares.
  */
 export function httpGetOneOneByOne(baseUrl) {
-	return { ...httpGetOne(baseUrl), options: { batching: { batch: { batchSize: 1, batchInterval: 1 } } } };
+	return {
+		...httpGetOne(baseUrl),
+		options: { batching: { batch: { batchSize: 1, batchInterval: 1 } } },
+	};
 }
 
 /**
@@ -69,7 +90,9 @@ export function httpListAll(baseUrl, pageSize = 100) {
 			pagination: {
 				pagination: {
 					paginationMode: 'updateAParameterInEachRequest',
-					parameters: { parameters: [{ type: 'qs', name: 'page[number]', value: '={{ $pageCount + 1 }}' }] },
+					parameters: {
+						parameters: [{ type: 'qs', name: 'page[number]', value: '={{ $pageCount + 1 }}' }],
+					},
 					paginationCompleteWhen: 'other',
 					completeExpression: `={{ $response.body.data.length < ${pageSize} }}`,
 					limitPagesFetched: false,

@@ -35,7 +35,8 @@ export function median(values) {
 	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-export const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : value);
+export const round = (value, digits = 2) =>
+	Number.isFinite(value) ? Number(value.toFixed(digits)) : value;
 export const mb = (bytes) => round(bytes / 1024 / 1024, 1);
 
 /**
@@ -66,7 +67,9 @@ export function memorySampler(intervalMs = 10) {
 				rssGrowthMb: mb(peak.rss - start.rss),
 				heapGrowthMb: mb(peak.heapUsed - start.heapUsed),
 				// Heap still held once garbage is collected (the caller keeps its results alive).
-				retainedHeapMb: global.gc ? (global.gc(), mb(process.memoryUsage().heapUsed - start.heapUsed)) : undefined,
+				retainedHeapMb: global.gc
+					? (global.gc(), mb(process.memoryUsage().heapUsed - start.heapUsed))
+					: undefined,
 			};
 		},
 	};

@@ -23,7 +23,9 @@ const t2 = performance.now();
 const descriptionBytes = Buffer.byteLength(JSON.stringify(description));
 global.gc?.();
 const heapAfter = process.memoryUsage().heapUsed;
-const operations = (description.properties ?? []).filter((p) => p.name === 'operation').reduce((n, p) => n + (p.options?.length ?? 0), 0);
+const operations = (description.properties ?? [])
+	.filter((p) => p.name === 'operation')
+	.reduce((n, p) => n + (p.options?.length ?? 0), 0);
 process.stdout.write(
 	`BENCH_RESULT ${JSON.stringify({
 		which,

@@ -13,14 +13,19 @@ export { N8N_VERSION };
 export function findN8nModules() {
 	if (process.env.BENCH_N8N_DIR) return path.resolve(process.env.BENCH_N8N_DIR);
 	const modules = path.join(n8nDir, 'node_modules');
-	return existsSync(path.join(n8nDir, '.e2e-stamp.json')) && existsSync(path.join(modules, 'n8n-nodes-base', 'package.json')) ? modules : undefined;
+	return existsSync(path.join(n8nDir, '.e2e-stamp.json')) &&
+		existsSync(path.join(modules, 'n8n-nodes-base', 'package.json'))
+		? modules
+		: undefined;
 }
 
 /** The install's node_modules, installing n8n first when `install` is set and it is missing. */
 export async function n8nModules({ install }) {
 	const found = findN8nModules();
 	if (found || !install) return found;
-	process.stderr.write(`bench: n8n ${N8N_VERSION} is not installed; installing it with scripts/e2e/install-n8n.mjs (about 5 minutes, ~3 GB)\n`);
+	process.stderr.write(
+		`bench: n8n ${N8N_VERSION} is not installed; installing it with scripts/e2e/install-n8n.mjs (about 5 minutes, ~3 GB)\n`,
+	);
 	await ensureN8n();
 	return findN8nModules();
 }

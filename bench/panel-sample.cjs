@@ -13,11 +13,19 @@ const passes = Number(passesArg ?? 5);
 const root = path.resolve(__dirname, '..');
 
 /** `/v1/networks/{id}` and `=/v1/networks/{{$parameter["id"]}}` both become `/v1/networks/{}`. */
-const routeKey = (method, url) => `${method.toUpperCase()} ${url.replace(/^=/, '').replace(/\{\{[^}]*\}\}|\{[^}]*\}/g, '{}')}`;
+const routeKey = (method, url) =>
+	`${method.toUpperCase()} ${url.replace(/^=/, '').replace(/\{\{[^}]*\}\}|\{[^}]*\}/g, '{}')}`;
 
 function ourOperations() {
-	const { OPERATIONS } = require(path.join(root, 'dist', 'nodes', 'DnsFilter', 'generated', 'operations.js'));
-	return new Map(OPERATIONS.map((row) => [routeKey(row.method, row.path), { resource: row.resource, operation: row.operation }]));
+	const { OPERATIONS } = require(
+		path.join(root, 'dist', 'nodes', 'DnsFilter', 'generated', 'operations.js'),
+	);
+	return new Map(
+		OPERATIONS.map((row) => [
+			routeKey(row.method, row.path),
+			{ resource: row.resource, operation: row.operation },
+		]),
+	);
 }
 
 function peerOperations(description) {
@@ -27,14 +35,17 @@ function peerOperations(description) {
 		for (const resource of property.displayOptions?.show?.resource ?? []) {
 			for (const option of property.options ?? []) {
 				const request = option.routing?.request;
-				if (request?.method && request.url) byRoute.set(routeKey(request.method, request.url), { resource, operation: option.value });
+				if (request?.method && request.url)
+					byRoute.set(routeKey(request.method, request.url), { resource, operation: option.value });
 			}
 		}
 	}
 	return byRoute;
 }
 
-const ours = new (require(path.join(root, 'dist', 'nodes', 'DnsFilter', 'DnsFilter.node.js')).DnsFilter)().description;
+const ours = new (require(
+	path.join(root, 'dist', 'nodes', 'DnsFilter', 'DnsFilter.node.js'),
+).DnsFilter)().description;
 const peer = new (require(path.join(__dirname, 'peer-node.cjs')).PeerDnsFilter)().description;
 const oursByRoute = ourOperations();
 const peerByRoute = peerOperations(peer);
@@ -47,8 +58,22 @@ function resolveAll() {
 	let parameterCount = 0;
 	for (const route of routes) {
 		const values = { ...byRoute.get(route) };
-		const node = { id: '1', name: 'DNSFilter', type, typeVersion: 1, position: [0, 0], parameters: values };
-		const resolved = NodeHelpers.getNodeParameters(description.properties, values, true, false, node, description);
+		const node = {
+			id: '1',
+			name: 'DNSFilter',
+			type,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: values,
+		};
+		const resolved = NodeHelpers.getNodeParameters(
+			description.properties,
+			values,
+			true,
+			false,
+			node,
+			description,
+		);
 		parameterCount += Object.keys(resolved ?? {}).length;
 	}
 	return parameterCount;

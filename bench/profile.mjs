@@ -20,15 +20,31 @@ const profileDir = path.join(tmpDir, 'profiles', `${scenario}-${side}`);
 rmSync(profileDir, { recursive: true, force: true });
 mkdirSync(profileDir, { recursive: true });
 
-const server = scenario === 'requests' ? await startRecordServer() : await startPagedServer({ total: count });
+const server =
+	scenario === 'requests' ? await startRecordServer() : await startPagedServer({ total: count });
 const profileFile = path.join(profileDir, `${scenario}-${side}.cpuprofile`);
-const options = { scenario, side, url: server.url, count, concurrency: process.env.PROFILE_CONCURRENCY ? Number(process.env.PROFILE_CONCURRENCY) : undefined, warmup: Number(process.env.PROFILE_WARMUP ?? 200), n8nModules: findN8nModules(), profile: profileFile };
+const options = {
+	scenario,
+	side,
+	url: server.url,
+	count,
+	concurrency: process.env.PROFILE_CONCURRENCY
+		? Number(process.env.PROFILE_CONCURRENCY)
+		: undefined,
+	warmup: Number(process.env.PROFILE_WARMUP ?? 200),
+	n8nModules: findN8nModules(),
+	profile: profileFile,
+};
 const code = await new Promise((resolve) => {
-	const proc = spawn(process.execPath, ['--expose-gc', path.join(benchDir, 'client.mjs'), JSON.stringify(options)], {
-		cwd: root,
-		env: benchEnv(),
-		stdio: ['ignore', 'inherit', 'inherit'],
-	});
+	const proc = spawn(
+		process.execPath,
+		['--expose-gc', path.join(benchDir, 'client.mjs'), JSON.stringify(options)],
+		{
+			cwd: root,
+			env: benchEnv(),
+			stdio: ['ignore', 'inherit', 'inherit'],
+		},
+	);
 	proc.on('close', resolve);
 });
 await server.close();
@@ -37,7 +53,11 @@ if (code !== 0) process.exit(code ?? 1);
 const profile = JSON.parse(readFileSync(profileFile, 'utf8'));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfUs = new Map();
-for (let i = 0; i < profile.samples.length; i++) selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+for (let i = 0; i < profile.samples.length; i++)
+	selfUs.set(
+		profile.samples[i],
+		(selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0),
+	);
 const packageOf = (url) => {
 	if (!url) return '(native / gc / idle)';
 	if (url.startsWith('node:')) return 'node internals';
@@ -65,6 +85,11 @@ const top = (map, n) =>
 	[...map]
 		.sort((a, b) => b[1] - a[1])
 		.slice(0, n)
-		.map(([name, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`)
+		.map(
+			([name, us]) =>
+				`${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`,
+		)
 		.join('\n');
-console.log(`\n${scenario} / ${side}: ${(total / 1000).toFixed(0)} ms of samples (the measured part only)\n\nBy package:\n${top(byPackage, 15)}\n\nBy function (self time):\n${top(byFunction, Number(process.env.PROFILE_TOP ?? 30))}`);
+console.log(
+	`\n${scenario} / ${side}: ${(total / 1000).toFixed(0)} ms of samples (the measured part only)\n\nBy package:\n${top(byPackage, 15)}\n\nBy function (self time):\n${top(byFunction, Number(process.env.PROFILE_TOP ?? 30))}`,
+);

@@ -32,7 +32,9 @@ const ALL_MODES = [
 	{ mode: 'throttle split', pacing: false, split: true },
 ];
 // BENCH_QUEUE_MODES=pacing measures one side only, while tuning; the table wants all three.
-const MODES = process.env.BENCH_QUEUE_MODES ? ALL_MODES.filter((m) => process.env.BENCH_QUEUE_MODES.split(',').includes(m.mode)) : ALL_MODES;
+const MODES = process.env.BENCH_QUEUE_MODES
+	? ALL_MODES.filter((m) => process.env.BENCH_QUEUE_MODES.split(',').includes(m.mode))
+	: ALL_MODES;
 
 const rows = [];
 const started = Date.now();
@@ -42,9 +44,17 @@ for (const workers of WORKERS) {
 		const itemsEach = Math.ceil((LIMIT * WINDOWS) / workers);
 		const throttleRequests = split ? Math.floor((LIMIT * 0.95) / workers) : LIMIT;
 		const t0 = Date.now();
-		const run = await runProcesses(api, { processes: workers, itemsEach, pacing, throttleRequests, batch: 25 });
+		const run = await runProcesses(api, {
+			processes: workers,
+			itemsEach,
+			pacing,
+			throttleRequests,
+			batch: 25,
+		});
 		await api.close();
-		const used = run.windows.length ? run.windows.reduce((s, w) => s + w.ok, 0) / (run.windows.length * LIMIT) : 0;
+		const used = run.windows.length
+			? run.windows.reduce((s, w) => s + w.ok, 0) / (run.windows.length * LIMIT)
+			: 0;
 		const row = {
 			workers,
 			mode,
@@ -59,23 +69,35 @@ for (const workers of WORKERS) {
 			seconds: Math.round((Date.now() - t0) / 100) / 10,
 		};
 		rows.push(row);
-		process.stderr.write(`[bench:queue] ${workers} worker(s), ${mode}: ${row.rejected429} × 429, ${Math.round(used * 100)} % used over ${row.fullWindows} windows, p95 wait ${row.p95WaitMs} ms (${row.seconds} s)\n`);
+		process.stderr.write(
+			`[bench:queue] ${workers} worker(s), ${mode}: ${row.rejected429} × 429, ${Math.round(used * 100)} % used over ${row.fullWindows} windows, p95 wait ${row.p95WaitMs} ms (${row.seconds} s)\n`,
+		);
 	}
 }
 
 const table = [
 	`| Workers | Mode | Per-process budget | 429s | Budget used | p95 wait (ms) |`,
 	`|---|---|---|---|---|---|`,
-	...rows.map((r) => `| ${r.workers} | ${r.mode} | ${r.perProcessBudget} / ${WINDOW_MS / 1000} s | ${r.rejected429} | ${Math.round(r.budgetUsed * 100)} % | ${r.p95WaitMs} |`),
+	...rows.map(
+		(r) =>
+			`| ${r.workers} | ${r.mode} | ${r.perProcessBudget} / ${WINDOW_MS / 1000} s | ${r.rejected429} | ${Math.round(r.budgetUsed * 100)} % | ${r.p95WaitMs} |`,
+	),
 ].join('\n');
-console.log(`\nOrganization budget ${LIMIT} requests per ${WINDOW_MS / 1000} s, ${WINDOWS} windows of demand per run\n`);
+console.log(
+	`\nOrganization budget ${LIMIT} requests per ${WINDOW_MS / 1000} s, ${WINDOWS} windows of demand per run\n`,
+);
 console.log(table);
 writeFileSync(
 	path.join(here, 'queue-results.json'),
 	JSON.stringify(
 		{
 			at: new Date().toISOString(),
-			machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() },
+			machine: {
+				cpus: os.cpus().length,
+				model: os.cpus()[0]?.model,
+				node: process.version,
+				loadavg: os.loadavg(),
+			},
 			budget: { limit: LIMIT, windowMs: WINDOW_MS, windowsOfDemand: WINDOWS },
 			seconds: Math.round((Date.now() - started) / 1000),
 			rows,

@@ -27,7 +27,11 @@ function writePeerPackage() {
 	fs.mkdirSync(dir, { recursive: true });
 	fs.writeFileSync(
 		path.join(dir, 'package.json'),
-		JSON.stringify({ name: 'n8n-nodes-peer', version: '0.0.0', n8n: { n8nNodesApiVersion: 1, nodes: ['PeerDnsFilter.node.js'] } }),
+		JSON.stringify({
+			name: 'n8n-nodes-peer',
+			version: '0.0.0',
+			n8n: { n8nNodesApiVersion: 1, nodes: ['PeerDnsFilter.node.js'] },
+		}),
 	);
 	fs.writeFileSync(
 		path.join(dir, 'PeerDnsFilter.node.js'),
@@ -44,7 +48,15 @@ module.exports = { PeerDnsFilter };
 	return dir;
 }
 
-const quietLogger = { debug() {}, info() {}, warn() {}, error() {}, scoped() { return quietLogger; } };
+const quietLogger = {
+	debug() {},
+	info() {},
+	warn() {},
+	error() {},
+	scoped() {
+		return quietLogger;
+	},
+};
 
 async function main() {
 	const ownName = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).name;
@@ -53,10 +65,19 @@ async function main() {
 	const lnc = Object.create(LoadNodesAndCredentials.prototype);
 	// The two nodes n8n excludes outside its own e2e tests and without dynamic credentials.
 	const excludeNodes = ['n8n-nodes-base.e2eTest', 'n8n-nodes-base.dynamicCredentialCheck'];
-	Object.assign(lnc, { loaders: {}, postProcessors: [], excludeNodes, includeNodes: [], logger: quietLogger });
+	Object.assign(lnc, {
+		loaders: {},
+		postProcessors: [],
+		excludeNodes,
+		includeNodes: [],
+		logger: quietLogger,
+	});
 	// n8n's own packages first, as LoadNodesAndCredentials.init loads them.
 	await lnc.runDirectoryLoader(LazyPackageDirectoryLoader, path.join(modules, 'n8n-nodes-base'));
-	await lnc.runDirectoryLoader(LazyPackageDirectoryLoader, path.join(modules, '@n8n', 'n8n-nodes-langchain'));
+	await lnc.runDirectoryLoader(
+		LazyPackageDirectoryLoader,
+		path.join(modules, '@n8n', 'n8n-nodes-langchain'),
+	);
 	await lnc.runDirectoryLoader(PackageDirectoryLoader, root);
 	await lnc.runDirectoryLoader(PackageDirectoryLoader, writePeerPackage());
 	await lnc.postProcessLoaders();
@@ -69,24 +90,40 @@ async function main() {
 	}));
 	// writeStaticJSON: "[\n", entries joined by ",\n", "\n]\n".
 	const totalBytes = entries.reduce((sum, e) => sum + e.bytes + 2, 2);
-	const sum = (names) => entries.filter((e) => names.includes(e.name)).reduce((total, e) => total + e.bytes, 0);
+	const sum = (names) =>
+		entries.filter((e) => names.includes(e.name)).reduce((total, e) => total + e.bytes, 0);
 	const pick = (base) => ({
 		node: sum([base]),
 		tool: sum([`${base}Tool`]),
-		entries: entries.filter((e) => e.name === base || e.name === `${base}Tool`).map(({ name, version, bytes }) => ({ name, version, bytes })),
+		entries: entries
+			.filter((e) => e.name === base || e.name === `${base}Tool`)
+			.map(({ name, version, bytes }) => ({ name, version, bytes })),
 	});
 	const ours = pick(`${ownName}.dnsFilter`);
 	const sorted = [...entries].sort((a, b) => b.bytes - a.bytes);
-	const notOurs = sorted.filter((e) => !e.name.startsWith(`${ownName}.`) && !e.name.startsWith('n8n-nodes-peer.'));
+	const notOurs = sorted.filter(
+		(e) => !e.name.startsWith(`${ownName}.`) && !e.name.startsWith('n8n-nodes-peer.'),
+	);
 	return {
 		n8nVersion: fromN8n('./package.json').version,
-		ours: { ...ours, trigger: sum([`${ownName}.dnsFilterTrigger`]), properties: entries.find((e) => e.name === `${ownName}.dnsFilter`)?.properties },
-		peer: { ...pick('n8n-nodes-peer.peerDnsFilter'), properties: entries.find((e) => e.name === 'n8n-nodes-peer.peerDnsFilter')?.properties },
+		ours: {
+			...ours,
+			trigger: sum([`${ownName}.dnsFilterTrigger`]),
+			properties: entries.find((e) => e.name === `${ownName}.dnsFilter`)?.properties,
+		},
+		peer: {
+			...pick('n8n-nodes-peer.peerDnsFilter'),
+			properties: entries.find((e) => e.name === 'n8n-nodes-peer.peerDnsFilter')?.properties,
+		},
 		hubspot: pick('n8n-nodes-base.hubspot'),
 		// What the editor downloads with this package installed (the peer left out).
-		totalBytes: totalBytes - sum(['n8n-nodes-peer.peerDnsFilter', 'n8n-nodes-peer.peerDnsFilterTool']) - 4,
+		totalBytes:
+			totalBytes - sum(['n8n-nodes-peer.peerDnsFilter', 'n8n-nodes-peer.peerDnsFilterTool']) - 4,
 		entryCount: entries.filter((e) => !e.name.startsWith('n8n-nodes-peer.')).length,
-		rankOfNode: sorted.filter((e) => !e.name.startsWith('n8n-nodes-peer.')).findIndex((e) => e.name === `${ownName}.dnsFilter`) + 1,
+		rankOfNode:
+			sorted
+				.filter((e) => !e.name.startsWith('n8n-nodes-peer.'))
+				.findIndex((e) => e.name === `${ownName}.dnsFilter`) + 1,
 		largestOther: notOurs.slice(0, 3).map(({ name, version, bytes }) => ({ name, version, bytes })),
 	};
 }

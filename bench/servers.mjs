@@ -8,7 +8,11 @@ import { seededRandom } from './lib.mjs';
 
 function send(res, status, body, headers = {}) {
 	const text = JSON.stringify(body);
-	res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+	res.writeHead(status, {
+		'content-type': 'application/json',
+		'content-length': Buffer.byteLength(text),
+		...headers,
+	});
 	res.end(text);
 }
 
@@ -26,7 +30,9 @@ async function listen(handler) {
 	server.on('connection', () => stats.connections++);
 	// A deep accept queue: n8n's HTTP Request node opens one connection per item, all at once, and
 	// Node's default backlog (511) would make the overflow wait for SYN retransmits (1 s and up).
-	await new Promise((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
+	await new Promise((resolve) =>
+		server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve),
+	);
 	return {
 		url: `http://127.0.0.1:${server.address().port}`,
 		stats,
@@ -71,9 +77,13 @@ export async function startPagedServer({ total, maxPageSize = 100 }) {
 	const seen = { pages: 0, records: 0 };
 	const server = await listen((req, res) => {
 		const url = new URL(req.url, 'http://127.0.0.1');
-		if (req.method !== 'GET' || url.pathname !== '/v1/networks') return send(res, 404, { error: 'not found' });
+		if (req.method !== 'GET' || url.pathname !== '/v1/networks')
+			return send(res, 404, { error: 'not found' });
 		const number = Math.max(1, Number(url.searchParams.get('page[number]') ?? 1));
-		const size = Math.min(maxPageSize, Math.max(1, Number(url.searchParams.get('page[size]') ?? 25)));
+		const size = Math.min(
+			maxPageSize,
+			Math.max(1, Number(url.searchParams.get('page[size]') ?? 25)),
+		);
 		const first = (number - 1) * size;
 		const count = Math.max(0, Math.min(size, total - first));
 		const data = new Array(count);
@@ -85,7 +95,9 @@ export async function startPagedServer({ total, maxPageSize = 100 }) {
 			data,
 			links: {
 				self: `${server.url}/v1/networks?page[number]=${number}&page[size]=${size}`,
-				next: last ? null : `${server.url}/v1/networks?page[number]=${number + 1}&page[size]=${size}`,
+				next: last
+					? null
+					: `${server.url}/v1/networks?page[number]=${number + 1}&page[size]=${size}`,
 			},
 		});
 	});
@@ -98,21 +110,42 @@ export async function startPagedServer({ total, maxPageSize = 100 }) {
  * server's Retry-After has elapsed is refused again (and counted as early), so a client that
  * ignores Retry-After pays for it in extra requests.
  */
-export async function startRateLimitedServer({ probability = 0.3, seed = 20240601, retryAfterSeconds = 1 }) {
+export async function startRateLimitedServer({
+	probability = 0.3,
+	seed = 20240601,
+	retryAfterSeconds = 1,
+}) {
 	const random = seededRandom(seed);
-	const state = { ok: 0, limited: 0, early: 0, blockedUntil: 0, firstAt: undefined, lastAt: undefined };
+	const state = {
+		ok: 0,
+		limited: 0,
+		early: 0,
+		blockedUntil: 0,
+		firstAt: undefined,
+		lastAt: undefined,
+	};
 	const server = await listen((req, res) => {
 		const now = performance.now();
 		state.firstAt ??= now;
 		state.lastAt = now;
 		if (now < state.blockedUntil) {
 			state.early++;
-			return send(res, 429, { error: 'Too many requests' }, { 'retry-after': String(Math.ceil((state.blockedUntil - now) / 1000)) });
+			return send(
+				res,
+				429,
+				{ error: 'Too many requests' },
+				{ 'retry-after': String(Math.ceil((state.blockedUntil - now) / 1000)) },
+			);
 		}
 		if (random() < probability) {
 			state.limited++;
 			state.blockedUntil = now + retryAfterSeconds * 1000;
-			return send(res, 429, { error: 'Too many requests' }, { 'retry-after': String(retryAfterSeconds) });
+			return send(
+				res,
+				429,
+				{ error: 'Too many requests' },
+				{ 'retry-after': String(retryAfterSeconds) },
+			);
 		}
 		state.ok++;
 		const match = /^\/v1\/networks\/(\d+)/.exec(req.url);
@@ -153,8 +186,21 @@ export function maxInAnyWindow(times, windowMs) {
  * answer and 429 with Retry-After beyond the budget. GET /v1/networks/:id answers a network,
  * DELETE /v1/api_keys/:id answers 204. Peak requests in flight and 429s are counted.
  */
-export async function startBudgetServer({ latencyMs = 50, limit = 2000, windowMs = 300_000, spent = 0, firstResetMs = windowMs }) {
-	const state = { ok: 0, rejected: 0, inFlight: 0, peakInFlight: 0, firstAt: undefined, lastAt: undefined };
+export async function startBudgetServer({
+	latencyMs = 50,
+	limit = 2000,
+	windowMs = 300_000,
+	spent = 0,
+	firstResetMs = windowMs,
+}) {
+	const state = {
+		ok: 0,
+		rejected: 0,
+		inFlight: 0,
+		peakInFlight: 0,
+		firstAt: undefined,
+		lastAt: undefined,
+	};
 	// The window starts with the first request, not with the server: the client process takes a few
 	// seconds to load n8n, and the floor is measured from its first request.
 	let windowEnds;
@@ -175,17 +221,32 @@ export async function startBudgetServer({ latencyMs = 50, limit = 2000, windowMs
 			const reset = String(Math.max(1, Math.ceil((windowEnds - now) / 1000)));
 			if (used >= limit) {
 				state.rejected++;
-				return send(res, 429, { error: 'Rate limit exceeded' }, { 'retry-after': reset, 'ratelimit-limit': String(limit), 'ratelimit-remaining': '0', 'ratelimit-reset': reset });
+				return send(
+					res,
+					429,
+					{ error: 'Rate limit exceeded' },
+					{
+						'retry-after': reset,
+						'ratelimit-limit': String(limit),
+						'ratelimit-remaining': '0',
+						'ratelimit-reset': reset,
+					},
+				);
 			}
 			used++;
 			state.ok++;
-			const headers = { 'ratelimit-limit': String(limit), 'ratelimit-remaining': String(limit - used), 'ratelimit-reset': reset };
+			const headers = {
+				'ratelimit-limit': String(limit),
+				'ratelimit-remaining': String(limit - used),
+				'ratelimit-reset': reset,
+			};
 			if (req.method === 'DELETE' && /^\/v1\/api_keys\/\d+$/.test(req.url)) {
 				res.writeHead(204, headers);
 				return res.end();
 			}
 			const match = /^\/v1\/networks\/(\d+)$/.exec(req.url);
-			if (req.method === 'GET' && match) return send(res, 200, { data: networkRecord(match[1]) }, headers);
+			if (req.method === 'GET' && match)
+				return send(res, 200, { data: networkRecord(match[1]) }, headers);
 			return send(res, 404, { error: `No route for ${req.method} ${req.url}` }, headers);
 		}, latencyMs);
 	});

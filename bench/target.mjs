@@ -10,11 +10,18 @@ const builtNode = path.join(root, 'dist', 'nodes', 'DnsFilter', 'DnsFilter.node.
 
 /** The generated table row for an operationId, so the benchmarks follow the generator's naming. */
 function operationRow(engine, operationId) {
-	for (const relative of ['nodes/DnsFilter/generated/operations.js', 'nodes/DnsFilter/generated/index.js']) {
+	for (const relative of [
+		'nodes/DnsFilter/generated/operations.js',
+		'nodes/DnsFilter/generated/index.js',
+	]) {
 		if (!existsSync(path.join(root, 'dist', relative))) continue;
 		const exported = engine.loadBuilt(relative);
 		for (const value of Object.values(exported)) {
-			const rows = Array.isArray(value) ? value : value && typeof value === 'object' ? Object.values(value) : [];
+			const rows = Array.isArray(value)
+				? value
+				: value && typeof value === 'object'
+					? Object.values(value)
+					: [];
 			const row = rows.find((r) => r && r.operationId === operationId);
 			if (row) return row;
 		}
@@ -30,10 +37,14 @@ export async function loadTarget(preferred = process.env.BENCH_TARGET) {
 		const index = operationRow(engine, 'V1_Networks-index');
 		const destroyKey = operationRow(engine, 'V1_Api_Keys-destroy');
 		// Operation values are the generator's to name; never guess them.
-		if (!show || !index || !destroyKey) throw new Error('the operation table has no V1_Networks-show / V1_Networks-index / V1_Api_Keys-destroy row');
+		if (!show || !index || !destroyKey)
+			throw new Error(
+				'the operation table has no V1_Networks-show / V1_Networks-index / V1_Api_Keys-destroy row',
+			);
 		const idField = show.fields.find((f) => f.wireName === 'id' && f.in === 'path')?.field;
 		const keyIdField = destroyKey.fields.find((f) => f.wireName === 'id' && f.in === 'path')?.field;
-		if (!idField || !keyIdField) throw new Error('V1_Networks-show or V1_Api_Keys-destroy has no path field for id');
+		if (!idField || !keyIdField)
+			throw new Error('V1_Networks-show or V1_Api_Keys-destroy has no path field for id');
 		const nodeType = engine.loadDnsFilterNode();
 		// "Items in Parallel" must exist under that name, or the parallel row would quietly run one at a time.
 		const hasConcurrency = nodeType.description.properties.some(
@@ -46,7 +57,10 @@ export async function loadTarget(preferred = process.env.BENCH_TARGET) {
 			typeName: engine.NODE_TYPE,
 			/** One GET /v1/networks/{id} per item, the id taken from the item. */
 			getOne: (concurrency) => {
-				if (concurrency && !hasConcurrency) throw new Error('the node has no Request Options → concurrency ("Items in Parallel") parameter');
+				if (concurrency && !hasConcurrency)
+					throw new Error(
+						'the node has no Request Options → concurrency ("Items in Parallel") parameter',
+					);
 				return {
 					resource: show.resource,
 					operation: show.operation,
@@ -72,7 +86,20 @@ export async function loadTarget(preferred = process.env.BENCH_TARGET) {
 		nodeType: probeNode,
 		typeName: PROBE_TYPE,
 		/** With concurrency 'all', every item's request starts at once, as n8n's HTTP Request node sends them. */
-		getOne: (concurrency) => ({ method: 'GET', path: '=/v1/networks/{{ $json.id }}', maxRetries: 5, maxWaitMs: 120000, allAtOnce: concurrency === 'all' }),
-		listAll: () => ({ method: 'GET', path: '/v1/networks', paged: 'v1', returnAll: true, maxRetries: 5, maxWaitMs: 120000 }),
+		getOne: (concurrency) => ({
+			method: 'GET',
+			path: '=/v1/networks/{{ $json.id }}',
+			maxRetries: 5,
+			maxWaitMs: 120000,
+			allAtOnce: concurrency === 'all',
+		}),
+		listAll: () => ({
+			method: 'GET',
+			path: '/v1/networks',
+			paged: 'v1',
+			returnAll: true,
+			maxRetries: 5,
+			maxWaitMs: 120000,
+		}),
 	};
 }

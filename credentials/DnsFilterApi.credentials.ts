@@ -35,7 +35,8 @@ export class DnsFilterApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.dnsfilter.com',
 			required: true,
-			description: 'Root of the DNSFilter API, without a trailing slash. https:// only; plain http:// only to this machine (localhost, 127.x.x.x, [::1]) unless Allow Plain HTTP is on.',
+			description:
+				'Root of the DNSFilter API, without a trailing slash. https:// only; plain http:// only to this machine (localhost, 127.x.x.x, [::1]) unless Allow Plain HTTP is on.',
 		},
 		{
 			displayName: 'Allow Plain HTTP',

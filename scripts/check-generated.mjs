@@ -6,7 +6,14 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import os from 'node:os';
 import path from 'node:path';
 
-import { DEFAULT_OUT_DIR, DEFAULT_README, LOCATOR_REPORT, generate, StoredNamesError, writeOutput } from './generate.mjs';
+import {
+	DEFAULT_OUT_DIR,
+	DEFAULT_README,
+	LOCATOR_REPORT,
+	generate,
+	StoredNamesError,
+	writeOutput,
+} from './generate.mjs';
 import { DEFAULT_LOCK_PATH, lockText } from './generator/storedNames.mjs';
 
 function listFiles(dir, prefix = '') {
@@ -25,7 +32,14 @@ const specArg = process.argv[2];
 const readmeText = existsSync(DEFAULT_README) ? readFileSync(DEFAULT_README, 'utf8') : undefined;
 let generated;
 try {
-	generated = generate({ ...(specArg ? { specPath: path.resolve(specArg) } : process.env.DNSFILTER_OPENAPI ? { specPath: process.env.DNSFILTER_OPENAPI } : {}), readmeText });
+	generated = generate({
+		...(specArg
+			? { specPath: path.resolve(specArg) }
+			: process.env.DNSFILTER_OPENAPI
+				? { specPath: process.env.DNSFILTER_OPENAPI }
+				: {}),
+		readmeText,
+	});
 } catch (error) {
 	if (!(error instanceof StoredNamesError)) throw error;
 	console.error(error.message);
@@ -41,14 +55,21 @@ try {
 	for (const file of expected) {
 		const committed = path.join(DEFAULT_OUT_DIR, file);
 		if (!existsSync(committed)) problems.push(`missing: nodes/DnsFilter/generated/${file}`);
-		else if (!readFileSync(committed).equals(readFileSync(path.join(temp, file)))) problems.push(`differs: nodes/DnsFilter/generated/${file}`);
+		else if (!readFileSync(committed).equals(readFileSync(path.join(temp, file))))
+			problems.push(`differs: nodes/DnsFilter/generated/${file}`);
 	}
-	for (const file of actual) if (!expected.includes(file)) problems.push(`stale: nodes/DnsFilter/generated/${file}`);
-	if (readmeText !== undefined && readme !== readmeText) problems.push('differs: docs/operations.md (operations table)');
-	if (!existsSync(LOCATOR_REPORT) || readFileSync(LOCATOR_REPORT, 'utf8') !== locatorReport.text) problems.push('differs: docs/locators.md (record pickers)');
-	if (!existsSync(DEFAULT_LOCK_PATH) || readFileSync(DEFAULT_LOCK_PATH, 'utf8') !== lockText(lock)) problems.push('differs: scripts/generator/stored-names.lock.json');
+	for (const file of actual)
+		if (!expected.includes(file)) problems.push(`stale: nodes/DnsFilter/generated/${file}`);
+	if (readmeText !== undefined && readme !== readmeText)
+		problems.push('differs: docs/operations.md (operations table)');
+	if (!existsSync(LOCATOR_REPORT) || readFileSync(LOCATOR_REPORT, 'utf8') !== locatorReport.text)
+		problems.push('differs: docs/locators.md (record pickers)');
+	if (!existsSync(DEFAULT_LOCK_PATH) || readFileSync(DEFAULT_LOCK_PATH, 'utf8') !== lockText(lock))
+		problems.push('differs: scripts/generator/stored-names.lock.json');
 	if (problems.length) {
-		console.error(`Generated files are out of date; run \`npm run generate\`:\n  ${problems.join('\n  ')}`);
+		console.error(
+			`Generated files are out of date; run \`npm run generate\`:\n  ${problems.join('\n  ')}`,
+		);
 		process.exitCode = 1;
 	} else {
 		console.log(`Generated files are up to date (${expected.length} files).`);

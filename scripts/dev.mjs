@@ -6,11 +6,31 @@
 // The user folder is <tmp>/dnsfilter-dev, rebuilt on every start; Ctrl-C stops all.
 //   DEV_PORT=5678 sets n8n's port.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
+import {
+	copyFileSync,
+	cpSync,
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	rmSync,
+	statSync,
+	watch,
+	writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { CREDENTIAL_NAME, CREDENTIAL_TYPE, loadExample, makeFakeJwt, n8nBin, n8nEnv, nodeBin, PACKAGE_NAME, repoRoot } from './e2e/harness.mjs';
+import {
+	CREDENTIAL_NAME,
+	CREDENTIAL_TYPE,
+	loadExample,
+	makeFakeJwt,
+	n8nBin,
+	n8nEnv,
+	nodeBin,
+	PACKAGE_NAME,
+	repoRoot,
+} from './e2e/harness.mjs';
 import { freePort } from '../test/support/free-port.mjs';
 import { startStandIn } from '../test/e2e/standin.mjs';
 
@@ -41,22 +61,48 @@ cpSync(distDir, path.join(packageDir, 'dist'), { recursive: true });
 const apiKey = makeFakeJwt({ sub: 'dev-user', exp: Math.floor(Date.now() / 1000) + 86_400 });
 const standIn = await startStandIn({ apiKey });
 const port = Number(process.env.DEV_PORT ?? 5678);
-const env = { ...n8nEnv({ userFolder, port, brokerPort: await freePort() }), N8N_DEV_RELOAD: 'true', N8N_LOG_LEVEL: 'info' };
-const n8n = (args) => run(nodeBin, [n8nBin, ...args], { cwd: userFolder, env, stdio: ['ignore', 'ignore', 'inherit'] });
+const env = {
+	...n8nEnv({ userFolder, port, brokerPort: await freePort() }),
+	N8N_DEV_RELOAD: 'true',
+	N8N_LOG_LEVEL: 'info',
+};
+const n8n = (args) =>
+	run(nodeBin, [n8nBin, ...args], { cwd: userFolder, env, stdio: ['ignore', 'ignore', 'inherit'] });
 
 const credentialId = 'dnsfilterDevCred01';
 const credentialsFile = path.join(userFolder, 'credentials.json');
-writeFileSync(credentialsFile, JSON.stringify([{ id: credentialId, name: CREDENTIAL_NAME, type: CREDENTIAL_TYPE, data: { apiKey, baseUrl: standIn.url } }]));
+writeFileSync(
+	credentialsFile,
+	JSON.stringify([
+		{
+			id: credentialId,
+			name: CREDENTIAL_NAME,
+			type: CREDENTIAL_TYPE,
+			data: { apiKey, baseUrl: standIn.url },
+		},
+	]),
+);
 n8n(['import:credentials', `--input=${credentialsFile}`]);
 const workflows = path.join(userFolder, 'examples');
 mkdirSync(workflows);
 readdirSync(path.join(repoRoot, 'examples'))
 	.filter((file) => file.endsWith('.json'))
-	.forEach((file, i) => writeFileSync(path.join(workflows, file), JSON.stringify(loadExample(file, { id: `dnsfilterDevWf${String(i).padStart(2, '0')}`, credentialId }))));
+	.forEach((file, i) =>
+		writeFileSync(
+			path.join(workflows, file),
+			JSON.stringify(
+				loadExample(file, { id: `dnsfilterDevWf${String(i).padStart(2, '0')}`, credentialId }),
+			),
+		),
+	);
 n8n(['import:workflow', '--separate', `--input=${workflows}`]);
 
 const children = [
-	spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--watch', '--preserveWatchOutput'], { cwd: repoRoot, stdio: 'inherit' }),
+	spawn(
+		path.join(repoRoot, 'node_modules', '.bin', 'tsc'),
+		['-p', 'tsconfig.json', '--watch', '--preserveWatchOutput'],
+		{ cwd: repoRoot, stdio: 'inherit' },
+	),
 	spawn(nodeBin, [n8nBin, 'start'], { cwd: userFolder, env, stdio: 'inherit' }),
 ];
 // What tsc rewrites goes on to the installed copy, a moment after the last write of a rebuild.
@@ -70,12 +116,15 @@ watch(distDir, { recursive: true }, (event, file) => {
 	copyTimer = setTimeout(() => {
 		for (const relative of changed) {
 			const from = path.join(distDir, relative);
-			if (existsSync(from) && !statSync(from).isDirectory()) cpSync(from, path.join(packageDir, 'dist', relative));
+			if (existsSync(from) && !statSync(from).isDirectory())
+				cpSync(from, path.join(packageDir, 'dist', relative));
 		}
 		changed.clear();
 	}, 300);
 });
-console.log(`dev: DNSFilter stand-in at ${standIn.url}; n8n at http://127.0.0.1:${port} (create the owner on first visit); edits rebuild and reload the node.`);
+console.log(
+	`dev: DNSFilter stand-in at ${standIn.url}; n8n at http://127.0.0.1:${port} (create the owner on first visit); edits rebuild and reload the node.`,
+);
 const stop = async () => {
 	for (const child of children) child.kill('SIGTERM');
 	await standIn.close();

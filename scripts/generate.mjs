@@ -12,13 +12,32 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { emitDescriptionsIndex, emitFieldsFile, emitOperations, emitResourceFile, emitResources, emitSubtitle, HEADER } from './generator/emitTs.mjs';
+import {
+	emitDescriptionsIndex,
+	emitFieldsFile,
+	emitOperations,
+	emitResourceFile,
+	emitResources,
+	emitSubtitle,
+	HEADER,
+} from './generator/emitTs.mjs';
 import { updateReadme } from './generator/emitReadme.mjs';
 import { buildModel } from './generator/fields.mjs';
 import { emitListSearchTable, emitLocatorReport } from './generator/locators.mjs';
 import { emitSecretFields, findSecretFields } from './generator/secrets.mjs';
 import { DEFAULT_SPEC_PATH, listOperations, loadSpec, REPO_ROOT } from './generator/spec.mjs';
-import { aliasRows, attachAliases, DEFAULT_ALIASES_PATH, DEFAULT_LOCK_PATH, emitAliases, loadAliases, loadLock, reconcile, retiredValues, writeLock } from './generator/storedNames.mjs';
+import {
+	aliasRows,
+	attachAliases,
+	DEFAULT_ALIASES_PATH,
+	DEFAULT_LOCK_PATH,
+	emitAliases,
+	loadAliases,
+	loadLock,
+	reconcile,
+	retiredValues,
+	writeLock,
+} from './generator/storedNames.mjs';
 
 export const DEFAULT_OUT_DIR = path.join(REPO_ROOT, 'nodes/DnsFilter/generated');
 // The operations table lives in its own generated page; the README links to it.
@@ -29,7 +48,9 @@ export const LOCATOR_REPORT = path.join(REPO_ROOT, 'docs', 'locators.md');
 /** Stored names that would break; `problems` lists each with what to do. */
 export class StoredNamesError extends Error {
 	constructor(problems) {
-		super(`Generation stopped: ${problems.length} name(s) saved workflows hold would break:\n  ${problems.join('\n  ')}`);
+		super(
+			`Generation stopped: ${problems.length} name(s) saved workflows hold would break:\n  ${problems.join('\n  ')}`,
+		);
 		this.problems = problems;
 	}
 }
@@ -39,7 +60,13 @@ export class StoredNamesError extends Error {
  * writing anything. Throws StoredNamesError when a stored name would break, unless `allowProblems`
  * (the spec diff reports them instead).
  */
-export function generate({ specPath = DEFAULT_SPEC_PATH, readmeText, lockPath = DEFAULT_LOCK_PATH, aliasesPath = DEFAULT_ALIASES_PATH, allowProblems = false } = {}) {
+export function generate({
+	specPath = DEFAULT_SPEC_PATH,
+	readmeText,
+	lockPath = DEFAULT_LOCK_PATH,
+	aliasesPath = DEFAULT_ALIASES_PATH,
+	allowProblems = false,
+} = {}) {
 	const spec = loadSpec(specPath);
 	const lock = loadLock(lockPath);
 	const aliases = loadAliases(aliasesPath);
@@ -53,14 +80,24 @@ export function generate({ specPath = DEFAULT_SPEC_PATH, readmeText, lockPath = 
 	files.set('resources.ts', emitResources(model.resources));
 	files.set('subtitle.ts', emitSubtitle(model.resources));
 	const secrets = new Map(findSecretFields(spec).map((row) => [row.operationId, row]));
-	for (const resource of model.resources) files.set(`descriptions/${resource.file}.ts`, emitResourceFile(resource, secrets));
+	for (const resource of model.resources)
+		files.set(`descriptions/${resource.file}.ts`, emitResourceFile(resource, secrets));
 	files.set('descriptions/fields.ts', emitFieldsFile(model.resources));
 	files.set('descriptions/index.ts', emitDescriptionsIndex(model.resources));
 	files.set('secretFields.ts', emitSecretFields(spec));
 	files.set('listSearch.ts', emitListSearchTable(HEADER, model.locators.searches));
 	const locatorReport = emitLocatorReport(model.locators.rows);
 	if (!problems.length) files.set('aliases.ts', emitAliases(HEADER, aliasTable));
-	return { files, readme: updateReadme(readmeText, model.resources), locatorReport, model, lock: newLock, problems, kept, aliases };
+	return {
+		files,
+		readme: updateReadme(readmeText, model.resources),
+		locatorReport,
+		model,
+		lock: newLock,
+		problems,
+		kept,
+		aliases,
+	};
 }
 
 /** Writes the files into `outDir`, removing stale generated files there. */
@@ -79,7 +116,13 @@ export function writeOutput(outDir, files) {
 }
 
 export function parseArgs(argv) {
-	const args = { specPath: process.env.DNSFILTER_OPENAPI || DEFAULT_SPEC_PATH, outDir: DEFAULT_OUT_DIR, readme: DEFAULT_README, lockPath: DEFAULT_LOCK_PATH, aliasesPath: DEFAULT_ALIASES_PATH };
+	const args = {
+		specPath: process.env.DNSFILTER_OPENAPI || DEFAULT_SPEC_PATH,
+		outDir: DEFAULT_OUT_DIR,
+		readme: DEFAULT_README,
+		lockPath: DEFAULT_LOCK_PATH,
+		aliasesPath: DEFAULT_ALIASES_PATH,
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
 		if (arg === '--out') args.outDir = path.resolve(argv[++i]);
@@ -95,8 +138,14 @@ export function parseArgs(argv) {
 
 /** Generates, then writes the output, the README table and the lock; returns the generation result. */
 export function run(args) {
-	const readmeText = args.readme && existsSync(args.readme) ? readFileSync(args.readme, 'utf8') : undefined;
-	const result = generate({ specPath: args.specPath, readmeText, lockPath: args.lockPath, aliasesPath: args.aliasesPath });
+	const readmeText =
+		args.readme && existsSync(args.readme) ? readFileSync(args.readme, 'utf8') : undefined;
+	const result = generate({
+		specPath: args.specPath,
+		readmeText,
+		lockPath: args.lockPath,
+		aliasesPath: args.aliasesPath,
+	});
 	writeOutput(args.outDir, result.files);
 	if (args.readme) writeFileSync(args.readme, result.readme);
 	if (args.readme) writeFileSync(LOCATOR_REPORT, result.locatorReport.text);
@@ -108,7 +157,9 @@ function main() {
 	const args = parseArgs(process.argv.slice(2));
 	try {
 		const { model } = run(args);
-		console.log(`Generated ${model.operations.length} operations in ${model.resources.length} resources into ${path.relative(process.cwd(), args.outDir) || '.'}`);
+		console.log(
+			`Generated ${model.operations.length} operations in ${model.resources.length} resources into ${path.relative(process.cwd(), args.outDir) || '.'}`,
+		);
 	} catch (error) {
 		if (!(error instanceof StoredNamesError)) throw error;
 		console.error(error.message);

@@ -9,23 +9,37 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import {
+	analyzePackage,
+	SOURCE_FILE_PATTERNS,
+} from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(path.join(tmpdir(), 'dnsfilter-scan-'));
 try {
-	execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+	execFileSync('npm', ['pack', '--silent', '--pack-destination', work], {
+		cwd: root,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
 	const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
 	execFileSync('tar', ['-xzf', path.join(work, tarball), '-C', work]);
 	const packageDir = path.join(work, 'package');
 
 	const legs = [
-		['packed tarball (dist/**/*.js, package.json)', await analyzePackage(packageDir, ['**/*.js', 'package.json'])],
-		['source (package.json, nodes/, credentials/)', await analyzePackage(root, SOURCE_FILE_PATTERNS)],
+		[
+			'packed tarball (dist/**/*.js, package.json)',
+			await analyzePackage(packageDir, ['**/*.js', 'package.json']),
+		],
+		[
+			'source (package.json, nodes/, credentials/)',
+			await analyzePackage(root, SOURCE_FILE_PATTERNS),
+		],
 	];
 	let failed = false;
 	for (const [name, result] of legs) {
-		console.log(`${result.passed ? 'passed' : 'FAILED'}: ${name}${result.message ? ` — ${result.message}` : ''}`);
+		console.log(
+			`${result.passed ? 'passed' : 'FAILED'}: ${name}${result.message ? ` — ${result.message}` : ''}`,
+		);
 		if (!result.passed) {
 			failed = true;
 			if (result.details) console.log(result.details);

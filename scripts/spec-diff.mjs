@@ -14,27 +14,41 @@ import { DEFAULT_ALIASES_PATH, DEFAULT_LOCK_PATH } from './generator/storedNames
 import { DEFAULT_SPEC_PATH } from './generator/spec.mjs';
 
 function describeField(field) {
-	const enumText = field.enum ? ` [${field.enum.map((value) => JSON.stringify(value)).join(', ')}]` : '';
+	const enumText = field.enum
+		? ` [${field.enum.map((value) => JSON.stringify(value)).join(', ')}]`
+		: '';
 	return `${field.type}${enumText}${field.required ? ', required' : ''}`;
 }
 
 function fieldChanges(before, after) {
 	const changes = [];
 	if (before.type !== after.type) changes.push(`type ${before.type} → ${after.type}`);
-	if (before.required !== after.required) changes.push(after.required ? 'now required' : 'now optional');
+	if (before.required !== after.required)
+		changes.push(after.required ? 'now required' : 'now optional');
 	const oldEnum = before.enum ?? [];
 	const newEnum = after.enum ?? [];
 	const dropped = oldEnum.filter((value) => !newEnum.includes(value));
 	const added = newEnum.filter((value) => !oldEnum.includes(value));
-	if (dropped.length) changes.push(`option values removed: ${dropped.map((value) => JSON.stringify(value)).join(', ')}`);
-	if (added.length) changes.push(`option values added: ${added.map((value) => JSON.stringify(value)).join(', ')}`);
-	if (!dropped.length && !added.length && JSON.stringify(oldEnum) !== JSON.stringify(newEnum)) changes.push('option values reordered');
-	if (parameterPath(before) !== parameterPath(after)) changes.push(`parameter ${parameterPath(before)} → ${parameterPath(after)}`);
+	if (dropped.length)
+		changes.push(
+			`option values removed: ${dropped.map((value) => JSON.stringify(value)).join(', ')}`,
+		);
+	if (added.length)
+		changes.push(`option values added: ${added.map((value) => JSON.stringify(value)).join(', ')}`);
+	if (!dropped.length && !added.length && JSON.stringify(oldEnum) !== JSON.stringify(newEnum))
+		changes.push('option values reordered');
+	if (parameterPath(before) !== parameterPath(after))
+		changes.push(`parameter ${parameterPath(before)} → ${parameterPath(after)}`);
 	return changes;
 }
 
 /** The difference between two documents as the node sees it; `breaks` are the generator's own stored-name problems. */
-export function diffDocuments({ fromPath = process.env.DNSFILTER_OPENAPI || DEFAULT_SPEC_PATH, toPath, lockPath = DEFAULT_LOCK_PATH, aliasesPath = DEFAULT_ALIASES_PATH }) {
+export function diffDocuments({
+	fromPath = process.env.DNSFILTER_OPENAPI || DEFAULT_SPEC_PATH,
+	toPath,
+	lockPath = DEFAULT_LOCK_PATH,
+	aliasesPath = DEFAULT_ALIASES_PATH,
+}) {
 	const before = generate({ specPath: fromPath, lockPath, aliasesPath, allowProblems: true });
 	const after = generate({ specPath: toPath, lockPath, aliasesPath, allowProblems: true });
 	const oldOps = new Map(before.model.operations.map((op) => [op.key, op]));
@@ -59,7 +73,8 @@ export function diffDocuments({ fromPath = process.env.DNSFILTER_OPENAPI || DEFA
 		const old = oldOps.get(key);
 		if (!old) continue;
 		const what = [];
-		if (old.operationId !== op.operationId) what.push(`operationId ${old.operationId} → ${op.operationId}`);
+		if (old.operationId !== op.operationId)
+			what.push(`operationId ${old.operationId} → ${op.operationId}`);
 		if (old.tag !== op.tag) what.push(`tag ${old.tag} → ${op.tag}`);
 		if (old.label !== op.label) what.push(`label "${old.label}" → "${op.label}"`);
 		if (what.length) renamed.push({ key, saved: saved(op), what });
@@ -71,7 +86,8 @@ export function diffDocuments({ fromPath = process.env.DNSFILTER_OPENAPI || DEFA
 		// One parameter lost and one gained where it is sent reads as a rename on DNSFilter's side.
 		for (const field of [...lost]) {
 			const partners = gained.filter((entry) => entry.in === field.in);
-			if (partners.length !== 1 || lost.filter((entry) => entry.in === field.in).length !== 1) continue;
+			if (partners.length !== 1 || lost.filter((entry) => entry.in === field.in).length !== 1)
+				continue;
 			parameters.renamed.push({ key, saved: saved(op), from: field, to: partners[0] });
 			lost.splice(lost.indexOf(field), 1);
 			gained.splice(gained.indexOf(partners[0]), 1);
@@ -108,7 +124,12 @@ function groupKept(kept) {
 		if (!match) rest.push(line);
 		else resources.set(match[2], [...(resources.get(match[2]) ?? []), match[1]]);
 	}
-	return [...[...resources].map(([text, keys]) => `${text}: ${keys.length} operation(s), e.g. ${keys[0]}`), ...rest];
+	return [
+		...[...resources].map(
+			([text, keys]) => `${text}: ${keys.length} operation(s), e.g. ${keys[0]}`,
+		),
+		...rest,
+	];
 }
 
 export function formatDiff(diff) {
@@ -118,19 +139,62 @@ export function formatDiff(diff) {
 		if (!rows.length) lines.push('  none');
 		else lines.push(...rows.map((row) => `  ${row}`));
 	};
-	section('Operations added', diff.added.map((op) => `+ ${op.key}  "${op.label}", saved as ${op.row.resource}:${op.row.operation}`));
-	section('Operations removed', diff.removed.map((op) => `- ${op.key}  "${op.label}", saved as ${op.row.resource}:${op.row.operation}`));
+	section(
+		'Operations added',
+		diff.added.map(
+			(op) => `+ ${op.key}  "${op.label}", saved as ${op.row.resource}:${op.row.operation}`,
+		),
+	);
+	section(
+		'Operations removed',
+		diff.removed.map(
+			(op) => `- ${op.key}  "${op.label}", saved as ${op.row.resource}:${op.row.operation}`,
+		),
+	);
 	section(
 		'Operations moved to another path (same operationId)',
-		diff.moved.map(({ from, to }) => `> ${from.key} → ${to.key}  saved as ${from.row.resource}:${from.row.operation}; rename its key in the lock to keep the saved names`),
+		diff.moved.map(
+			({ from, to }) =>
+				`> ${from.key} → ${to.key}  saved as ${from.row.resource}:${from.row.operation}; rename its key in the lock to keep the saved names`,
+		),
 	);
-	section('Operations renamed (same method and path; saved values kept by the lock)', diff.renamed.map((entry) => `~ ${entry.key}  ${entry.saved}: ${entry.what.join('; ')}`));
-	section('Parameters added', diff.parameters.added.map(({ key, saved, field }) => `+ ${key} ${fieldKey(field)} (${describeField(field)}) → parameter ${parameterPath(field)} of ${saved}`));
-	section('Parameters removed', diff.parameters.removed.map(({ key, saved, field }) => `- ${key} ${fieldKey(field)}, parameter ${parameterPath(field)} of ${saved}`));
-	section('Parameters renamed', diff.parameters.renamed.map(({ key, saved, from, to }) => `~ ${key} ${fieldKey(from)} → ${fieldKey(to)}: saved ${saved} values in ${parameterPath(from)} are not sent any more`));
-	section('Parameters changed', diff.parameters.changed.map(({ key, saved, field, changes }) => `~ ${key} ${fieldKey(field)} (${saved} ${parameterPath(field)}): ${changes.join('; ')}`));
+	section(
+		'Operations renamed (same method and path; saved values kept by the lock)',
+		diff.renamed.map((entry) => `~ ${entry.key}  ${entry.saved}: ${entry.what.join('; ')}`),
+	);
+	section(
+		'Parameters added',
+		diff.parameters.added.map(
+			({ key, saved, field }) =>
+				`+ ${key} ${fieldKey(field)} (${describeField(field)}) → parameter ${parameterPath(field)} of ${saved}`,
+		),
+	);
+	section(
+		'Parameters removed',
+		diff.parameters.removed.map(
+			({ key, saved, field }) =>
+				`- ${key} ${fieldKey(field)}, parameter ${parameterPath(field)} of ${saved}`,
+		),
+	);
+	section(
+		'Parameters renamed',
+		diff.parameters.renamed.map(
+			({ key, saved, from, to }) =>
+				`~ ${key} ${fieldKey(from)} → ${fieldKey(to)}: saved ${saved} values in ${parameterPath(from)} are not sent any more`,
+		),
+	);
+	section(
+		'Parameters changed',
+		diff.parameters.changed.map(
+			({ key, saved, field, changes }) =>
+				`~ ${key} ${fieldKey(field)} (${saved} ${parameterPath(field)}): ${changes.join('; ')}`,
+		),
+	);
 	section('Names the lock keeps (the new document alone would rename them)', groupKept(diff.kept));
-	section('Saved-workflow values that would break (generation stops until each is resolved)', diff.breaks);
+	section(
+		'Saved-workflow values that would break (generation stops until each is resolved)',
+		diff.breaks,
+	);
 	return `${lines.join('\n')}\n`;
 }
 
@@ -144,7 +208,10 @@ function parseArgs(argv) {
 		else if (arg.startsWith('--')) throw new Error(`Unknown option ${arg}`);
 		else args.toPath = path.resolve(arg);
 	}
-	if (!args.toPath) throw new Error('Usage: npm run spec:diff -- <new document.json> [--from <current.json>] [--lock <file>] [--aliases <file>]');
+	if (!args.toPath)
+		throw new Error(
+			'Usage: npm run spec:diff -- <new document.json> [--from <current.json>] [--lock <file>] [--aliases <file>]',
+		);
 	return args;
 }
 

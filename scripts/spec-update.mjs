@@ -34,7 +34,11 @@ export function parseDocument(text, source) {
 	} catch (error) {
 		throw new Error(`${source} is not JSON: ${error.message}`);
 	}
-	if (typeof document?.openapi !== 'string' || !document.paths || typeof document.paths !== 'object') {
+	if (
+		typeof document?.openapi !== 'string' ||
+		!document.paths ||
+		typeof document.paths !== 'object'
+	) {
 		throw new Error(`${source} is not an OpenAPI document (it needs "openapi" and "paths")`);
 	}
 	return document;
@@ -77,7 +81,10 @@ function parseArgs(argv) {
 		else if (arg.startsWith('--')) throw new Error(`Unknown option ${arg}`);
 		else args.source = arg;
 	}
-	if (!args.source) throw new Error('Usage: npm run spec:update -- <url or file> [--spec <document to replace>] [--out <dir>] [--no-readme] [--lock <file>] [--aliases <file>]');
+	if (!args.source)
+		throw new Error(
+			'Usage: npm run spec:update -- <url or file> [--spec <document to replace>] [--out <dir>] [--no-readme] [--lock <file>] [--aliases <file>]',
+		);
 	return args;
 }
 
@@ -85,9 +92,13 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
 	const outcome = await updateSpec(parseArgs(process.argv.slice(2)));
 	process.stdout.write(outcome.report);
 	if (outcome.updated) {
-		console.log(`\nReplaced the document and generated ${outcome.result.model.operations.length} operations. Run npm test and commit the generated files and the lock.`);
+		console.log(
+			`\nReplaced the document and generated ${outcome.result.model.operations.length} operations. Run npm test and commit the generated files and the lock.`,
+		);
 	} else {
-		console.error('\nNothing was replaced: resolve the breaks above first (scripts/generator/stored-names.aliases.json, or a new node version).');
+		console.error(
+			'\nNothing was replaced: resolve the breaks above first (scripts/generator/stored-names.aliases.json, or a new node version).',
+		);
 		process.exitCode = 1;
 	}
 }

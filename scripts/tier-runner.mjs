@@ -18,7 +18,11 @@ export async function runTier({ tier, folder, setupLabel, setup, timeoutMs }) {
 	const log = (message) => console.log(`[${tier}] ${message}`);
 
 	log('build');
-	const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit', timeout: 10 * 60_000 });
+	const build = spawnSync('npm', ['run', '--silent', 'build'], {
+		cwd: repoRoot,
+		stdio: 'inherit',
+		timeout: 10 * 60_000,
+	});
 	if (build.status !== 0) {
 		console.error(`[${tier}] build failed (${build.status ?? build.signal})`);
 		process.exit(build.status || 1);
@@ -43,7 +47,13 @@ export async function runTier({ tier, folder, setupLabel, setup, timeoutMs }) {
 	log(`tests (${secs()}): ${files.join(' ')}`);
 	const result = spawnSync(
 		process.execPath,
-		['--test', `--test-timeout=${timeoutMs}`, '--test-concurrency=1', '--test-reporter=spec', ...files],
+		[
+			'--test',
+			`--test-timeout=${timeoutMs}`,
+			'--test-concurrency=1',
+			'--test-reporter=spec',
+			...files,
+		],
 		{ cwd: repoRoot, stdio: 'inherit', timeout: timeoutMs + 60_000, killSignal: 'SIGKILL' },
 	);
 	log(`finished in ${secs()} (exit ${result.status ?? result.signal})`);

@@ -14,7 +14,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 test('the README table is rendered from docs/compatibility.json', () => {
 	const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-	assert.equal(readme, readmeWithTable(readme, loadCompat()), 'run `node scripts/e2e/compatibility.mjs` and commit README.md');
+	assert.equal(
+		readme,
+		readmeWithTable(readme, loadCompat()),
+		'run `node scripts/e2e/compatibility.mjs` and commit README.md',
+	);
 });
 
 test('docs/compatibility.json covers every matrix entry, each with both install paths', () => {
@@ -24,7 +28,11 @@ test('docs/compatibility.json covers every matrix entry, each with both install 
 		MATRIX.map((e) => `${e.n8n}@node${e.node}`),
 	);
 	for (const entry of entries) {
-		assert.deepEqual(entry.installPaths.map((p) => p.path).sort(), ['editor', 'manual'], `${entry.n8n}: install paths`);
+		assert.deepEqual(
+			entry.installPaths.map((p) => p.path).sort(),
+			['editor', 'manual'],
+			`${entry.n8n}: install paths`,
+		);
 		assert.match(entry.n8nWorkflow, /^\d+\.\d+\.\d+$/);
 	}
 });

@@ -59,9 +59,17 @@ describe('Custom API Call: through the transport', () => {
 		server.setHandler((req, res, record) => {
 			if (record.path !== '/v1/networks') return json(res, 404, {});
 			if (++tries <= 2) return json(res, 429, { error: 'slow down' }, { 'retry-after': '0' });
-			return json(res, 200, { data: [{ id: '1', type: 'networks', attributes: { name: 'a' } }, { id: '2', type: 'networks', attributes: { name: 'b' } }] });
+			return json(res, 200, {
+				data: [
+					{ id: '1', type: 'networks', attributes: { name: 'a' } },
+					{ id: '2', type: 'networks', attributes: { name: 'b' } },
+				],
+			});
 		});
-		const { items, error } = await call({ requestPath: '/v1/networks', requestQuery: JSON.stringify({ filter: { name: 'x', ids: [1, 2] }, sort: 'name' }) });
+		const { items, error } = await call({
+			requestPath: '/v1/networks',
+			requestQuery: JSON.stringify({ filter: { name: 'x', ids: [1, 2] }, sort: 'name' }),
+		});
 		assert.equal(error, undefined, error?.message);
 		assert.equal(server.requests.length, 3, 'two 429s absorbed, then the answer');
 		const last = server.requests.at(-1);
@@ -70,15 +78,24 @@ describe('Custom API Call: through the transport', () => {
 		assert.deepEqual(last.query.getAll('filter[ids][]'), ['1', '2']);
 		assert.equal(last.query.get('sort'), 'name');
 		assert.match(last.headers.authorization ?? '', /Bearer|Token|^ey/i);
-		assert.deepEqual(items.map((item) => item.json.id), ['1', '2']);
+		assert.deepEqual(
+			items.map((item) => item.json.id),
+			['1', '2'],
+		);
 	});
 
 	test('POST sends the JSON body; an API error comes back with its message', async () => {
 		server.requests.length = 0;
 		server.setHandler((req, res, record) =>
-			record.method === 'POST' ? json(res, 422, { errors: [{ detail: 'Name has already been taken' }] }) : json(res, 404, {}),
+			record.method === 'POST'
+				? json(res, 422, { errors: [{ detail: 'Name has already been taken' }] })
+				: json(res, 404, {}),
 		);
-		const { error } = await call({ requestMethod: 'POST', requestPath: '/v1/networks', requestBody: JSON.stringify({ network: { name: 'dup' } }) });
+		const { error } = await call({
+			requestMethod: 'POST',
+			requestPath: '/v1/networks',
+			requestBody: JSON.stringify({ network: { name: 'dup' } }),
+		});
 		assert.ok(error);
 		assert.equal(server.requests.length, 1, 'a POST is not retried');
 		assert.deepEqual(server.requests[0].body, { network: { name: 'dup' } });
@@ -92,22 +109,34 @@ describe('Custom API Call: through the transport', () => {
 			const size = Number(record.query.get('page[size]'));
 			const total = 230;
 			const start = (page - 1) * size;
-			const data = Array.from({ length: Math.max(0, Math.min(size, total - start)) }, (_, i) => ({ id: String(start + i + 1) }));
+			const data = Array.from({ length: Math.max(0, Math.min(size, total - start)) }, (_, i) => ({
+				id: String(start + i + 1),
+			}));
 			return json(res, 200, { data });
 		});
 		const { items, error } = await call({ requestPath: '/v2/things', requestReturnAll: true });
 		assert.equal(error, undefined, error?.message);
 		assert.equal(items.length, 230);
-		assert.deepEqual(server.requests.map((r) => r.query.get('page[number]')), ['1', '2', '3']);
+		assert.deepEqual(
+			server.requests.map((r) => r.query.get('page[number]')),
+			['1', '2', '3'],
+		);
 	});
 
 	test('offered in every resource: Custom API Call under Network runs the same request', async () => {
 		server.requests.length = 0;
 		server.setHandler((req, res) => json(res, 204, undefined));
-		const { items, error } = await call({ resource: 'network', requestMethod: 'DELETE', requestPath: '/v1/networks/7/secret_key' });
+		const { items, error } = await call({
+			resource: 'network',
+			requestMethod: 'DELETE',
+			requestPath: '/v1/networks/7/secret_key',
+		});
 		assert.equal(error, undefined, error?.message);
 		assert.equal(server.requests[0].method, 'DELETE');
 		assert.equal(server.requests[0].path, '/v1/networks/7/secret_key');
-		assert.deepEqual(items.map((item) => item.json), [{ success: true }]);
+		assert.deepEqual(
+			items.map((item) => item.json),
+			[{ success: true }],
+		);
 	});
 });

@@ -19,21 +19,67 @@ after(async () => {
 });
 
 const run = (parameters, extra = {}) =>
-	runNode({ nodeType: loadDnsFilterNode(), parameters, credentials: { apiKey, baseUrl: server.url, ...extra.credentials }, items: extra.items, continueOnFail: extra.continueOnFail });
+	runNode({
+		nodeType: loadDnsFilterNode(),
+		parameters,
+		credentials: { apiKey, baseUrl: server.url, ...extra.credentials },
+		items: extra.items,
+		continueOnFail: extra.continueOnFail,
+	});
 
 describe('API key list/get add expiry fields', () => {
 	const keys = () => {
 		const now = Date.now();
 		return [
-			{ id: '1', type: 'api_keys', attributes: { name: 'ci', status: 'active', expiry: new Date(now + 14 * DAY + 60_000).toISOString(), last_four: 'aaaa' } },
-			{ id: '2', type: 'api_keys', attributes: { name: 'old', status: 'revoked', expiry: new Date(now + 3 * DAY).toISOString(), last_four: 'bbbb' } },
-			{ id: '3', type: 'api_keys', attributes: { name: 'gone', status: 'expired', expiry: new Date(now - 2 * DAY - 60_000).toISOString(), last_four: 'cccc' } },
-			{ id: '4', type: 'api_keys', attributes: { name: 'today', status: 'active', expiry: new Date(now + 3600_000).toISOString(), last_four: 'dddd' } },
+			{
+				id: '1',
+				type: 'api_keys',
+				attributes: {
+					name: 'ci',
+					status: 'active',
+					expiry: new Date(now + 14 * DAY + 60_000).toISOString(),
+					last_four: 'aaaa',
+				},
+			},
+			{
+				id: '2',
+				type: 'api_keys',
+				attributes: {
+					name: 'old',
+					status: 'revoked',
+					expiry: new Date(now + 3 * DAY).toISOString(),
+					last_four: 'bbbb',
+				},
+			},
+			{
+				id: '3',
+				type: 'api_keys',
+				attributes: {
+					name: 'gone',
+					status: 'expired',
+					expiry: new Date(now - 2 * DAY - 60_000).toISOString(),
+					last_four: 'cccc',
+				},
+			},
+			{
+				id: '4',
+				type: 'api_keys',
+				attributes: {
+					name: 'today',
+					status: 'active',
+					expiry: new Date(now + 3600_000).toISOString(),
+					last_four: 'dddd',
+				},
+			},
 		];
 	};
 
 	test('Get Many API Keys: default threshold 14', async () => {
-		server.setHandler((req, res, record) => (record.path === '/v1/api_keys' ? json(res, 200, { data: keys(), links: {} }) : json(res, 404, {})));
+		server.setHandler((req, res, record) =>
+			record.path === '/v1/api_keys'
+				? json(res, 200, { data: keys(), links: {} })
+				: json(res, 404, {}),
+		);
 		const { items, error } = await run({ ...operationFor('V1_Api_Keys-index'), returnAll: true });
 		assert.equal(error, undefined, error?.message);
 		assert.deepEqual(
@@ -48,8 +94,14 @@ describe('API key list/get add expiry fields', () => {
 	});
 
 	test('Get API Key with a threshold of 7', async () => {
-		server.setHandler((req, res, record) => json(res, 200, { data: keys().find((k) => record.path.endsWith(`/${k.id}`)) }));
-		const { items } = await run({ ...operationFor('V1_Api_Keys-show'), id: '1', expiringSoonThresholdDays: 7 });
+		server.setHandler((req, res, record) =>
+			json(res, 200, { data: keys().find((k) => record.path.endsWith(`/${k.id}`)) }),
+		);
+		const { items } = await run({
+			...operationFor('V1_Api_Keys-show'),
+			id: '1',
+			expiringSoonThresholdDays: 7,
+		});
 		assert.deepEqual([items[0].json.expiresInDays, items[0].json.isExpiringSoon], [14, false]);
 	});
 });
@@ -78,20 +130,39 @@ describe('Items in Parallel and the rate-limit hint in the real node', () => {
 			await new Promise((resolve) => setTimeout(resolve, (16 - id) * 20));
 			inFlight--;
 			if (id === 7) return json(res, 404, { error: 'Record not found' });
-			return json(res, 200, { data: { id: String(id), type: 'networks', attributes: { name: `Site ${id}` } } }, { 'RateLimit-Limit': '2000', 'RateLimit-Remaining': String(150 - id), 'RateLimit-Reset': '30' });
+			return json(
+				res,
+				200,
+				{ data: { id: String(id), type: 'networks', attributes: { name: `Site ${id}` } } },
+				{
+					'RateLimit-Limit': '2000',
+					'RateLimit-Remaining': String(150 - id),
+					'RateLimit-Reset': '30',
+				},
+			);
 		});
 		const { items, error, hints } = await run(
-			{ ...operationFor('V1_Networks-show'), id: '={{ $json.id }}', requestOptions: { concurrency: 5 } },
+			{
+				...operationFor('V1_Networks-show'),
+				id: '={{ $json.id }}',
+				requestOptions: { concurrency: 5 },
+			},
 			{ items: Array.from({ length: 15 }, (_, i) => ({ id: i + 1 })), continueOnFail: true },
 		);
 		assert.equal(error, undefined, error?.message);
 		assert.equal(peak, 5);
-		assert.deepEqual(items.map((i) => i.pairedItem.item), Array.from({ length: 15 }, (_, i) => i));
+		assert.deepEqual(
+			items.map((i) => i.pairedItem.item),
+			Array.from({ length: 15 }, (_, i) => i),
+		);
 		assert.match(items[6].json.error, /Record not found/);
 		assert.equal(items[14].json.name, 'Site 15');
 		// 135-149 of 2,000 left is below the pacing mark too, so a pacing hint may come with the warning.
 		assert.equal(hints.filter((h) => h.type === 'warning').length, 1);
-		assert.match(hints.find((h) => h.type === 'warning').message, /of 2,000 requests left, the window resets in 30 s/);
+		assert.match(
+			hints.find((h) => h.type === 'warning').message,
+			/of 2,000 requests left, the window resets in 30 s/,
+		);
 	});
 
 	test('Get operations default to several at once (Reads in Parallel 50); Reads in Parallel 1 is one at a time', async () => {
@@ -104,11 +175,21 @@ describe('Items in Parallel and the rate-limit hint in the real node', () => {
 			inFlight--;
 			json(res, 200, { data: { id: '1' } });
 		});
-		const { items } = await run({ ...operationFor('V1_Networks-show'), id: '={{ $json.id }}' }, { items: [{ id: 1 }, { id: 2 }, { id: 3 }] });
+		const { items } = await run(
+			{ ...operationFor('V1_Networks-show'), id: '={{ $json.id }}' },
+			{ items: [{ id: 1 }, { id: 2 }, { id: 3 }] },
+		);
 		assert.equal(items.length, 3);
 		assert.equal(peak, 3);
 		peak = 0;
-		const one = await run({ ...operationFor('V1_Networks-show'), id: '={{ $json.id }}', requestOptions: { readConcurrency: 1 } }, { items: [{ id: 1 }, { id: 2 }, { id: 3 }] });
+		const one = await run(
+			{
+				...operationFor('V1_Networks-show'),
+				id: '={{ $json.id }}',
+				requestOptions: { readConcurrency: 1 },
+			},
+			{ items: [{ id: 1 }, { id: 2 }, { id: 3 }] },
+		);
 		assert.equal(one.items.length, 3);
 		assert.equal(peak, 1);
 	});

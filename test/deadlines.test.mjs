@@ -30,8 +30,14 @@ describe('shared deadline queue', () => {
 			[1, 3, 4],
 		);
 		for (const { index, at } of fired) {
-			assert.ok(at - started[index] >= ms, `deadline ${index} fired ${at - started[index]} ms after it started, before ${ms} ms`);
-			assert.ok(at - started[index] < ms + 800, `deadline ${index} fired ${at - started[index]} ms after it started`);
+			assert.ok(
+				at - started[index] >= ms,
+				`deadline ${index} fired ${at - started[index]} ms after it started, before ${ms} ms`,
+			);
+			assert.ok(
+				at - started[index] < ms + 800,
+				`deadline ${index} fired ${at - started[index]} ms after it started`,
+			);
 		}
 		assert.equal(deadlines[1].expired, true);
 		assert.equal(deadlines[0].expired, false);
@@ -48,8 +54,14 @@ describe('shared deadline queue', () => {
 		await sleep(20);
 		deadlineAfter(150, () => (shortFired = Date.now()));
 		await sleep(1200);
-		assert.ok(shortFired - startedAt >= 150 && shortFired - startedAt < 700, `short deadline at ${shortFired - startedAt} ms`);
-		assert.ok(longFired - startedAt >= 600 && longFired - startedAt < 1150, `long deadline at ${longFired - startedAt} ms`);
+		assert.ok(
+			shortFired - startedAt >= 150 && shortFired - startedAt < 700,
+			`short deadline at ${shortFired - startedAt} ms`,
+		);
+		assert.ok(
+			longFired - startedAt >= 600 && longFired - startedAt < 1150,
+			`long deadline at ${longFired - startedAt} ms`,
+		);
 	});
 
 	test('thousands of tries that end in time leave nothing held, also behind a slow one', async () => {

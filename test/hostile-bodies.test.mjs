@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { loadBuilt } from './support/engine.mjs';
-import { endlessBody, gzipBomb, leakedFragments, runOperation, standInForFile } from './support/hostile-servers.mjs';
+import {
+	endlessBody,
+	gzipBomb,
+	leakedFragments,
+	runOperation,
+	standInForFile,
+} from './support/hostile-servers.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { json, text } from './support/standin-server.mjs';
 
@@ -17,8 +23,18 @@ standInForFile((server) => {
 
 const NO_RETRY = { requestOptions: { maxRetries: 0, maxWaitSeconds: 0 } };
 const credentials = () => ({ apiKey, baseUrl: api.url });
-const getNetwork = (extra = NO_RETRY, more = {}) => runOperation('V1_Networks-show', { path: { id: '42' }, extra, credentials: credentials(), ...more });
-const listNetworks = (extra = {}) => runOperation('V1_Networks-index', { extra: { ...NO_RETRY, ...extra }, credentials: credentials() });
+const getNetwork = (extra = NO_RETRY, more = {}) =>
+	runOperation('V1_Networks-show', {
+		path: { id: '42' },
+		extra,
+		credentials: credentials(),
+		...more,
+	});
+const listNetworks = (extra = {}) =>
+	runOperation('V1_Networks-index', {
+		extra: { ...NO_RETRY, ...extra },
+		credentials: credentials(),
+	});
 
 const MB = 1024 * 1024;
 const hostileBodies = {
@@ -41,12 +57,20 @@ describe('row 2: hostile error bodies are read in linear time, a bounded prefix'
 			const one = process.hrtime.bigint();
 			const details = extractApiError(body);
 			timings[name] = Number(process.hrtime.bigint() - one) / 1e6;
-			assert.ok((details?.message ?? '').length <= 700, `${name}: message of ${details?.message.length} chars`);
+			assert.ok(
+				(details?.message ?? '').length <= 700,
+				`${name}: message of ${details?.message.length} chars`,
+			);
 		}
 		const totalMs = Number(process.hrtime.bigint() - started) / 1e6;
-		console.log(`# hostile error body parse times (ms): ${JSON.stringify(timings)}; total ${totalMs.toFixed(1)} ms`);
+		console.log(
+			`# hostile error body parse times (ms): ${JSON.stringify(timings)}; total ${totalMs.toFixed(1)} ms`,
+		);
 		// Generous for a busy 2-core machine; the quadratic regex took ~15 minutes for one of these.
-		assert.ok(totalMs < 1000, `parsing ${Object.keys(hostileBodies).length} hostile bodies took ${totalMs} ms`);
+		assert.ok(
+			totalMs < 1000,
+			`parsing ${Object.keys(hostileBodies).length} hostile bodies took ${totalMs} ms`,
+		);
 	});
 
 	for (const [name, body] of Object.entries(hostileBodies)) {
@@ -57,13 +81,23 @@ describe('row 2: hostile error bodies are read in linear time, a bounded prefix'
 			const elapsed = Date.now() - started;
 			assert.ok(result.error, 'the 400 fails the item');
 			assert.match(result.error.message, /\[HTTP 400\]/);
-			assert.ok(result.error.message.length < 800, `message of ${result.error.message.length} chars`);
+			assert.ok(
+				result.error.message.length < 800,
+				`message of ${result.error.message.length} chars`,
+			);
 			assert.ok(elapsed < 5000, `the run took ${elapsed} ms`);
 		});
 	}
 
 	test('an HTML error page still shows its title', async () => {
-		api.setHandler((req, res) => text(res, 502, `<html><head><title>502 Bad Gateway</title></head><body>${'<p>'.repeat(50_000)}</body></html>`, 'text/html'));
+		api.setHandler((req, res) =>
+			text(
+				res,
+				502,
+				`<html><head><title>502 Bad Gateway</title></head><body>${'<p>'.repeat(50_000)}</body></html>`,
+				'text/html',
+			),
+		);
 		const result = await getNetwork();
 		assert.match(result.error.message, /502 Bad Gateway \[HTTP 502\]/);
 	});
@@ -71,18 +105,33 @@ describe('row 2: hostile error bodies are read in linear time, a bounded prefix'
 
 describe('row 5: a 2xx that is not the JSON the operation expects fails, naming what came back', () => {
 	test('invalid JSON on a single-record operation', async () => {
-		api.setHandler((req, res) => text(res, 200, '{"data": {"id": 42, "name": "trunc', 'application/json'));
+		api.setHandler((req, res) =>
+			text(res, 200, '{"data": {"id": 42, "name": "trunc', 'application/json'),
+		);
 		const { error, items } = await getNetwork();
 		assert.equal(items.length, 0);
 		assert.match(error.message, /answered GET \/v1\/networks\/42 with HTTP 200 but not JSON/);
-		assert.match(error.description, /Content-Type: application\/json; first bytes: \{"data": \{"id": 42, "name": "trunc/);
+		assert.match(
+			error.description,
+			/Content-Type: application\/json; first bytes: \{"data": \{"id": 42, "name": "trunc/,
+		);
 	});
 
 	test('an HTML page (captive portal) names its title', async () => {
-		api.setHandler((req, res) => text(res, 200, '<!doctype html><html><head><title>Hotel WiFi Login</title></head><body>Sign in</body></html>', 'text/html; charset=utf-8'));
+		api.setHandler((req, res) =>
+			text(
+				res,
+				200,
+				'<!doctype html><html><head><title>Hotel WiFi Login</title></head><body>Sign in</body></html>',
+				'text/html; charset=utf-8',
+			),
+		);
 		const { error } = await getNetwork();
 		assert.match(error.message, /but not JSON/);
-		assert.match(error.description, /Content-Type: text\/html; charset=utf-8; HTML page titled "Hotel WiFi Login"/);
+		assert.match(
+			error.description,
+			/Content-Type: text\/html; charset=utf-8; HTML page titled "Hotel WiFi Login"/,
+		);
 	});
 
 	test('an empty 200 on an operation that returns a record', async () => {
@@ -132,7 +181,9 @@ describe('row 5: a 2xx that is not the JSON the operation expects fails, naming 
 	});
 
 	test('a 200 with a UTF-8 BOM before valid JSON is read normally', async () => {
-		api.setHandler((req, res) => text(res, 200, '\uFEFF{"data":{"id":42,"name":"bom"}}', 'application/json'));
+		api.setHandler((req, res) =>
+			text(res, 200, '\uFEFF{"data":{"id":42,"name":"bom"}}', 'application/json'),
+		);
 		const { error, items } = await getNetwork();
 		assert.equal(error, undefined);
 		assert.equal(items[0].json.name, 'bom');
@@ -144,7 +195,11 @@ describe('row 5: a 2xx that is not the JSON the operation expects fails, naming 
 				res.writeHead(status);
 				res.end();
 			});
-			const { error, items } = await runOperation('V1_Networks-destroy', { path: { id: '42' }, extra: NO_RETRY, credentials: credentials() });
+			const { error, items } = await runOperation('V1_Networks-destroy', {
+				path: { id: '42' },
+				extra: NO_RETRY,
+				credentials: credentials(),
+			});
 			assert.equal(error, undefined, `HTTP ${status}`);
 			assert.equal(items[0].json.success, true);
 		}
@@ -161,7 +216,12 @@ describe('row 14: the API key is redacted from every message and output', () => 
 	};
 	for (const [name, echoed] of Object.entries(echoes)) {
 		test(`a 400 echoing ${name}: not in the error, its description, cause or Continue-on-Fail output`, async () => {
-			api.setHandler((req, res) => json(res, 400, { error: `Invalid token ${echoed} for this request`, type: `auth ${echoed}` }));
+			api.setHandler((req, res) =>
+				json(res, 400, {
+					error: `Invalid token ${echoed} for this request`,
+					type: `auth ${echoed}`,
+				}),
+			);
 			for (const continueOnFail of [false, true]) {
 				const result = await getNetwork(NO_RETRY, { continueOnFail });
 				const shown = continueOnFail ? result.items[0].json.error : result.error.message;
@@ -191,7 +251,11 @@ describe('row 16: answers above the size bound fail, with bounded memory', () =>
 		const bomb = await gzipBomb(300);
 		assert.ok(bomb.length < 2 * MB, `the bomb is ${bomb.length} bytes compressed`);
 		api.setHandler((req, res) => {
-			res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(bomb.length) });
+			res.writeHead(200, {
+				'content-type': 'application/json',
+				'content-encoding': 'gzip',
+				'content-length': String(bomb.length),
+			});
 			res.end(bomb);
 		});
 		global.gc?.();
@@ -205,7 +269,9 @@ describe('row 16: answers above the size bound fail, with bounded memory', () =>
 		const elapsed = Date.now() - started;
 		clearInterval(sampler);
 		const rssBefore = process.memoryUsage().rss;
-		console.log(`# gzip bomb: failed after ${elapsed} ms; heap growth ${Math.round((process.memoryUsage().heapUsed - heapBefore) / MB)} MB; peak RSS ${Math.round(peakRss / MB)} MB (now ${Math.round(rssBefore / MB)} MB)`);
+		console.log(
+			`# gzip bomb: failed after ${elapsed} ms; heap growth ${Math.round((process.memoryUsage().heapUsed - heapBefore) / MB)} MB; peak RSS ${Math.round(peakRss / MB)} MB (now ${Math.round(rssBefore / MB)} MB)`,
+		);
 		assert.ok(result.error, 'the bomb fails the item');
 		assert.match(result.error.message, /larger than 50 MB; reading stopped there/);
 		assert.match(result.error.description, /Max Response Size \(MB\)/);
@@ -218,14 +284,20 @@ describe('row 16: answers above the size bound fail, with bounded memory', () =>
 		const record = {};
 		api.setHandler(endlessBody(record, { megabytes: 200 }));
 		const started = Date.now();
-		const result = await getNetwork({ requestOptions: { maxRetries: 0, maxWaitSeconds: 0, maxResponseMb: 2 } });
+		const result = await getNetwork({
+			requestOptions: { maxRetries: 0, maxWaitSeconds: 0, maxResponseMb: 2 },
+		});
 		assert.match(result.error.message, /larger than 2 MB/);
 		assert.ok(Date.now() - started < 10_000);
 		// Give the server a moment to notice the closed socket.
-		for (let wait = 0; wait < 50 && record.finished === undefined; wait++) await new Promise((r) => setTimeout(r, 20));
+		for (let wait = 0; wait < 50 && record.finished === undefined; wait++)
+			await new Promise((r) => setTimeout(r, 20));
 		await new Promise((r) => setTimeout(r, 200));
 		assert.equal(record.finished, false, 'the node stopped reading long before the end');
-		assert.ok(record.sentBytes < 100 * MB, `the server sent ${Math.round(record.sentBytes / MB)} MB before the client hung up`);
+		assert.ok(
+			record.sentBytes < 100 * MB,
+			`the server sent ${Math.round(record.sentBytes / MB)} MB before the client hung up`,
+		);
 	});
 
 	test('an answer under the bound is read whole', async () => {
@@ -239,7 +311,10 @@ describe('row 16: answers above the size bound fail, with bounded memory', () =>
 	test('an absurd Max Response Size is refused before anything is sent', async () => {
 		api.setHandler((req, res) => json(res, 200, { data: { id: 42 } }));
 		const result = await getNetwork({ requestOptions: { maxResponseMb: 0 } });
-		assert.match(result.error.message, /"Max Response Size \(MB\)" under Request Options must be a number from 1 to 1,024; it is 0/);
+		assert.match(
+			result.error.message,
+			/"Max Response Size \(MB\)" under Request Options must be a number from 1 to 1,024; it is 0/,
+		);
 		assert.equal(api.requests.length, 0);
 	});
 });

@@ -15,25 +15,44 @@ standInForFile((server) => {
 });
 
 const credentials = () => ({ apiKey, baseUrl: api.url });
-const network = (id, extra = {}) => ({ id: String(id), type: 'networks', attributes: { name: `net-${id}`, ...extra } });
+const network = (id, extra = {}) => ({
+	id: String(id),
+	type: 'networks',
+	attributes: { name: `net-${id}`, ...extra },
+});
 const listNetworks = (requestOptions = {}) =>
-	runOperation('V1_Networks-index', { extra: { returnAll: true, requestOptions: { maxRetries: 0, ...requestOptions } }, credentials: credentials(), timeoutMs: 120_000 });
+	runOperation('V1_Networks-index', {
+		extra: { returnAll: true, requestOptions: { maxRetries: 0, ...requestOptions } },
+		credentials: credentials(),
+		timeoutMs: 120_000,
+	});
 const queryLogs = (requestOptions = {}) =>
-	runOperation('V1_Traffic_Reports-query_logs', { extra: { returnAll: true, requestOptions: { maxRetries: 0, ...requestOptions } }, credentials: credentials(), timeoutMs: 120_000 });
+	runOperation('V1_Traffic_Reports-query_logs', {
+		extra: { returnAll: true, requestOptions: { maxRetries: 0, ...requestOptions } },
+		credentials: credentials(),
+		timeoutMs: 120_000,
+	});
 const pageNumber = (record) => Number(record.query.get('page[number]'));
 
 describe('row 3: lists that never end', () => {
 	test('a server that ignores page[number] (always the same full page) fails on page 2', async () => {
-		api.setHandler((req, res) => json(res, 200, { data: Array.from({ length: 100 }, (_, i) => network(i + 1)) }));
+		api.setHandler((req, res) =>
+			json(res, 200, { data: Array.from({ length: 100 }, (_, i) => network(i + 1)) }),
+		);
 		const { error, items } = await listNetworks();
 		assert.equal(items.length, 0);
-		assert.match(error.message, /sent page 2 of \/v1\/networks with the same records as page 1: the list does not advance/);
+		assert.match(
+			error.message,
+			/sent page 2 of \/v1\/networks with the same records as page 1: the list does not advance/,
+		);
 		assert.match(error.description, /Read 1 page \(100 records\) before the repeat/);
 		assert.equal(api.requests.length, 2);
 	});
 
 	test('with a Limit, a repeated page ends the walk with the distinct records read so far', async () => {
-		api.setHandler((req, res) => json(res, 200, { data: Array.from({ length: 100 }, (_, i) => network(i + 1)) }));
+		api.setHandler((req, res) =>
+			json(res, 200, { data: Array.from({ length: 100 }, (_, i) => network(i + 1)) }),
+		);
 		const { error, items } = await runOperation('V1_Networks-index', {
 			extra: { returnAll: false, limit: 250, requestOptions: { maxRetries: 0 } },
 			credentials: credentials(),
@@ -58,7 +77,11 @@ describe('row 3: lists that never end', () => {
 		api.setHandler((req, res, record) => {
 			const flip = pageNumber(record) % 2 === 0;
 			json(res, 200, {
-				data: Array.from({ length: 100 }, (_, i) => (flip ? { attributes: { name: `net-${i}` }, type: 'networks', id: String(i) } : { id: String(i), type: 'networks', attributes: { name: `net-${i}` } })),
+				data: Array.from({ length: 100 }, (_, i) =>
+					flip
+						? { attributes: { name: `net-${i}` }, type: 'networks', id: String(i) }
+						: { id: String(i), type: 'networks', attributes: { name: `net-${i}` } },
+				),
 			});
 		});
 		const { error } = await listNetworks();
@@ -72,7 +95,10 @@ describe('row 3: lists that never end', () => {
 		});
 		const { error, items } = await listNetworks({ maxPages: 25 });
 		assert.equal(items.length, 0);
-		assert.match(error.message, /did not end after 25 pages \(2,500 records\): stopped at the "Max Pages" limit of 25/);
+		assert.match(
+			error.message,
+			/did not end after 25 pages \(2,500 records\): stopped at the "Max Pages" limit of 25/,
+		);
 		assert.match(error.description, /raise "Max Pages" under Request Options/);
 		assert.equal(api.requests.length, 25);
 	});
@@ -80,7 +106,9 @@ describe('row 3: lists that never end', () => {
 	test('a list exactly Max Pages long still completes', async () => {
 		api.setHandler((req, res, record) => {
 			const page = pageNumber(record);
-			json(res, 200, { data: Array.from({ length: page < 3 ? 100 : 40 }, (_, i) => network(page * 1000 + i)) });
+			json(res, 200, {
+				data: Array.from({ length: page < 3 ? 100 : 40 }, (_, i) => network(page * 1000 + i)),
+			});
 		});
 		const { error, items } = await listNetworks({ maxPages: 3 });
 		assert.equal(error, undefined);
@@ -89,16 +117,29 @@ describe('row 3: lists that never end', () => {
 
 	test('a traffic report whose page.next never ends, with the same values: fails on the repeat', async () => {
 		api.setHandler((req, res, record) =>
-			json(res, 200, { data: { values: [{ domain: 'a.example', total: 1 }], page: { next: pageNumber(record) + 1 } } }),
+			json(res, 200, {
+				data: {
+					values: [{ domain: 'a.example', total: 1 }],
+					page: { next: pageNumber(record) + 1 },
+				},
+			}),
 		);
 		const { error } = await queryLogs();
-		assert.match(error.message, /sent page 2 of \/v1\/traffic_reports\/query_logs with the same records as page 1/);
+		assert.match(
+			error.message,
+			/sent page 2 of \/v1\/traffic_reports\/query_logs with the same records as page 1/,
+		);
 		assert.equal(api.requests.length, 2);
 	});
 
 	test('a traffic report whose page.next never ends, with new values: stops at Max Pages', async () => {
 		api.setHandler((req, res, record) =>
-			json(res, 200, { data: { values: [{ domain: `d${pageNumber(record)}.example`, total: 1 }], page: { next: pageNumber(record) + 1 } } }),
+			json(res, 200, {
+				data: {
+					values: [{ domain: `d${pageNumber(record)}.example`, total: 1 }],
+					page: { next: pageNumber(record) + 1 },
+				},
+			}),
 		);
 		const { error } = await queryLogs({ maxPages: 30 });
 		assert.match(error.message, /did not end after 30 pages \(30 records\)/);
@@ -109,7 +150,10 @@ describe('row 3: lists that never end', () => {
 		api.setHandler((req, res) => json(res, 200, { data: [] }));
 		for (const maxPages of [0, -1, 2_000_000, 1.5]) {
 			const { error } = await listNetworks({ maxPages });
-			assert.match(error.message, /"Max Pages" under Request Options must be a whole number from 1 to 1,000,000/);
+			assert.match(
+				error.message,
+				/"Max Pages" under Request Options must be a whole number from 1 to 1,000,000/,
+			);
 		}
 		assert.equal(api.requests.length, 0);
 	});
@@ -121,14 +165,21 @@ describe('row 4: distinct records are never dropped', () => {
 		api.setHandler((req, res, record) => {
 			const page = pageNumber(record);
 			json(res, 200, {
-				data: Array.from({ length: 100 }, (_, i) => ({ id: '1', type: 'networks', attributes: { note: padding, serial: (page - 1) * 100 + i } })),
+				data: Array.from({ length: 100 }, (_, i) => ({
+					id: '1',
+					type: 'networks',
+					attributes: { note: padding, serial: (page - 1) * 100 + i },
+				})),
 				links: { next: page < 3 ? `/v1/networks?page[number]=${page + 1}` : null },
 			});
 		});
 		const { error, items } = await listNetworks();
 		assert.equal(error, undefined);
 		assert.equal(items.length, 300);
-		assert.deepEqual(items.map((item) => item.json.serial), Array.from({ length: 300 }, (_, i) => i));
+		assert.deepEqual(
+			items.map((item) => item.json.serial),
+			Array.from({ length: 300 }, (_, i) => i),
+		);
 	});
 
 	test('pages whose first record is the same but whose other records differ are all kept', async () => {
@@ -148,8 +199,14 @@ describe('row 4: distinct records are never dropped', () => {
 describe('the Trigger and Fetch Test Event share the bounded walk', () => {
 	for (const mode of ['trigger', 'manual']) {
 		test(`${mode}: a network list that always returns the same full page fails the poll after 2 requests`, async () => {
-			api.setHandler((req, res) => json(res, 200, { data: Array.from({ length: 100 }, (_, i) => network(i + 1)) }));
-			const { error } = await pollOnce({ parameters: { event: 'newNetwork' }, credentials: credentials(), mode });
+			api.setHandler((req, res) =>
+				json(res, 200, { data: Array.from({ length: 100 }, (_, i) => network(i + 1)) }),
+			);
+			const { error } = await pollOnce({
+				parameters: { event: 'newNetwork' },
+				credentials: credentials(),
+				mode,
+			});
 			assert.ok(error, 'the poll fails');
 			assert.match(error.message, /the list does not advance/);
 			assert.equal(api.requests.length, 2);

@@ -14,7 +14,9 @@ let elsewhere;
 
 before(async () => {
 	api = await startStandIn();
-	elsewhere = await startStandIn((req, res) => json(res, 200, { data: { id: 666, name: 'from elsewhere' } }));
+	elsewhere = await startStandIn((req, res) =>
+		json(res, 200, { data: { id: 666, name: 'from elsewhere' } }),
+	);
 });
 after(async () => {
 	await api.close();
@@ -35,7 +37,8 @@ function redirect(status, location) {
 	};
 }
 
-const getNetwork = (extra = NO_RETRY) => runOperation('V1_Networks-show', { path: { id: '42' }, extra, credentials: credentials() });
+const getNetwork = (extra = NO_RETRY) =>
+	runOperation('V1_Networks-show', { path: { id: '42' }, extra, credentials: credentials() });
 const createNetwork = (extra = NO_RETRY) =>
 	runOperation('V1_Networks-create', {
 		extra: { ...extra, name: 'HQ', organizationId: 7 },
@@ -43,11 +46,18 @@ const createNetwork = (extra = NO_RETRY) =>
 	});
 
 function assertNotSentElsewhere(result, target) {
-	assert.equal(elsewhere.requests.length, 0, `the other origin received ${elsewhere.requests.length} request(s)`);
+	assert.equal(
+		elsewhere.requests.length,
+		0,
+		`the other origin received ${elsewhere.requests.length} request(s)`,
+	);
 	assert.ok(result.error, 'the run must fail');
 	assert.equal(result.items.length, 0);
 	assert.match(result.error.message, /redirect that was not followed/);
-	assert.ok(result.error.message.includes(target) || result.error.description.includes(target), `the error names ${target}`);
+	assert.ok(
+		result.error.message.includes(target) || result.error.description.includes(target),
+		`the error names ${target}`,
+	);
 	assert.match(result.error.description, /Base URL/);
 	assert.deepEqual(leakedFragments(result.seen, apiKey), []);
 }
@@ -101,11 +111,16 @@ describe('redirects to another origin are refused, nothing is sent there', () =>
 
 	test('a redirect elsewhere on a later hop is refused too (same-origin first, then away)', async () => {
 		api.setHandler((req, res, record) =>
-			record.path === '/v1/networks/42' ? redirect(302, '/v1/moved/42')(req, res) : redirect(307, `${elsewhere.url}/v1/networks/42`)(req, res),
+			record.path === '/v1/networks/42'
+				? redirect(302, '/v1/moved/42')(req, res)
+				: redirect(307, `${elsewhere.url}/v1/networks/42`)(req, res),
 		);
 		const result = await getNetwork();
 		assertNotSentElsewhere(result, elsewhere.url);
-		assert.deepEqual(api.requests.map((r) => r.path), ['/v1/networks/42', '/v1/moved/42']);
+		assert.deepEqual(
+			api.requests.map((r) => r.path),
+			['/v1/networks/42', '/v1/moved/42'],
+		);
 	});
 
 	test('a Location echoing the key is redacted from the error', async () => {
@@ -119,12 +134,17 @@ describe('redirects to another origin are refused, nothing is sent there', () =>
 describe('same-origin redirects are followed, a few at most', () => {
 	test('GET 301 to another path on the Base URL: followed with the key, the answer used', async () => {
 		api.setHandler((req, res, record) =>
-			record.path === '/v1/networks/42' ? redirect(301, `${api.url}/v1/networks/4200`)(req, res) : json(res, 200, { data: { id: 4200, name: 'moved' } }),
+			record.path === '/v1/networks/42'
+				? redirect(301, `${api.url}/v1/networks/4200`)(req, res)
+				: json(res, 200, { data: { id: 4200, name: 'moved' } }),
 		);
 		const result = await getNetwork();
 		assert.equal(result.error, undefined);
 		assert.equal(result.items[0].json.name, 'moved');
-		assert.deepEqual(api.requests.map((r) => r.path), ['/v1/networks/42', '/v1/networks/4200']);
+		assert.deepEqual(
+			api.requests.map((r) => r.path),
+			['/v1/networks/42', '/v1/networks/4200'],
+		);
 		assert.equal(api.requests[1].headers.authorization, apiKey);
 	});
 
@@ -148,7 +168,9 @@ describe('same-origin redirects are followed, a few at most', () => {
 		]) {
 			api.requests.length = 0;
 			api.setHandler((req, res, record) =>
-				record.path === '/v1/networks' ? redirect(status, '/v1/networks-new')(req, res) : json(res, 200, { data: { id: 9, name: record.method } }),
+				record.path === '/v1/networks'
+					? redirect(status, '/v1/networks-new')(req, res)
+					: json(res, 200, { data: { id: 9, name: record.method } }),
 			);
 			const result = await createNetwork();
 			assert.equal(result.error, undefined, `status ${status}`);
@@ -159,7 +181,9 @@ describe('same-origin redirects are followed, a few at most', () => {
 	});
 
 	test('a redirect loop stops after 5 hops with an error, not a hang', async () => {
-		api.setHandler((req, res, record) => redirect(302, record.path === '/v1/a' ? '/v1/b' : '/v1/a')(req, res));
+		api.setHandler((req, res, record) =>
+			redirect(302, record.path === '/v1/a' ? '/v1/b' : '/v1/a')(req, res),
+		);
 		const result = await getNetwork();
 		assert.match(result.error.message, /more than 5 redirects/);
 		assert.equal(api.requests.length, 6);
@@ -181,7 +205,10 @@ describe('3xx answers that are not usable redirects', () => {
 			});
 			const result = await getNetwork();
 			assert.ok(result.error);
-			assert.match(result.error.message, new RegExp(`redirect that was not followed: HTTP ${status}`));
+			assert.match(
+				result.error.message,
+				new RegExp(`redirect that was not followed: HTTP ${status}`),
+			);
 			assert.equal(api.requests.length, 1);
 			assert.equal(elsewhere.requests.length, 0);
 		});

@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 
 import { runNode } from './support/engine.mjs';
-import { runOperation, standInForFile, trickleBody, trickleHeaders } from './support/hostile-servers.mjs';
+import {
+	runOperation,
+	standInForFile,
+	trickleBody,
+	trickleHeaders,
+} from './support/hostile-servers.mjs';
 import { PROBE_TYPE, probeNode } from './support/probe-node.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { json } from './support/standin-server.mjs';
@@ -24,9 +29,19 @@ standInForFile((server) => {
 
 const credentials = (extra = {}) => ({ apiKey, baseUrl: api.url, ...extra });
 const getNetwork = (requestOptions = {}, more = {}) =>
-	runOperation('V1_Networks-show', { path: { id: '42' }, extra: { requestOptions }, credentials: credentials(more.credentials), timeoutMs: 90_000 });
+	runOperation('V1_Networks-show', {
+		path: { id: '42' },
+		extra: { requestOptions },
+		credentials: credentials(more.credentials),
+		timeoutMs: 90_000,
+	});
 const deleteNetwork = (requestOptions = {}) =>
-	runOperation('V1_Networks-destroy', { path: { id: '42' }, extra: { requestOptions }, credentials: credentials(), timeoutMs: 90_000 });
+	runOperation('V1_Networks-destroy', {
+		path: { id: '42' },
+		extra: { requestOptions },
+		credentials: credentials(),
+		timeoutMs: 90_000,
+	});
 const ok = (req, res) => json(res, 200, { data: { id: 42, name: 'HQ' } });
 
 /** Answers with `steps[i]` for the i-th request, the last one repeating. */
@@ -34,7 +49,8 @@ function sequence(...steps) {
 	let calls = 0;
 	return (req, res, record) => steps[Math.min(calls++, steps.length - 1)](req, res, record);
 }
-const gaps = () => api.requests.slice(1).map((request, index) => request.at - api.requests[index].at);
+const gaps = () =>
+	api.requests.slice(1).map((request, index) => request.at - api.requests[index].at);
 
 describe('row 8: Timeout is a deadline for connect, headers and the whole body', () => {
 	test('a body trickling one byte a second fails at the 2 s Timeout, and the connection is closed', async () => {
@@ -44,11 +60,18 @@ describe('row 8: Timeout is a deadline for connect, headers and the whole body',
 		const { error } = await getNetwork({ timeoutSeconds: 2, maxRetries: 0 });
 		const elapsed = Date.now() - started;
 		console.log(`# trickling body, Timeout 2 s: failed after ${elapsed} ms`);
-		assert.match(error.message, /Could not reach DNSFilter at http:\/\/127\.0\.0\.1:\d+ \(timed out\)/);
+		assert.match(
+			error.message,
+			/Could not reach DNSFilter at http:\/\/127\.0\.0\.1:\d+ \(timed out\)/,
+		);
 		assert.match(error.description, /no complete answer within the 2s Timeout/);
 		assert.ok(elapsed >= 1900 && elapsed < 6000, `took ${elapsed} ms`);
-		for (let wait = 0; wait < 40 && record.closedAt === undefined; wait++) await new Promise((r) => setTimeout(r, 100));
-		assert.ok(record.closedAt !== undefined && record.closedAt - started < 7000, 'the server saw the connection closed soon after the deadline');
+		for (let wait = 0; wait < 40 && record.closedAt === undefined; wait++)
+			await new Promise((r) => setTimeout(r, 100));
+		assert.ok(
+			record.closedAt !== undefined && record.closedAt - started < 7000,
+			'the server saw the connection closed soon after the deadline',
+		);
 	});
 
 	test('headers trickling byte by byte fail at the Timeout too', async () => {
@@ -82,13 +105,23 @@ describe('row 8: Timeout is a deadline for connect, headers and the whole body',
 });
 
 describe('row 9: Retry-After is delay-seconds or an HTTP date; anything else means backoff', () => {
-	for (const value of ['-5', '5, 10', 'soon', '1.5', '0x10', 'Wed, 21 Oct 2015 07:28:00 XYZ', '2001-01-01']) {
+	for (const value of [
+		'-5',
+		'5, 10',
+		'soon',
+		'1.5',
+		'0x10',
+		'Wed, 21 Oct 2015 07:28:00 XYZ',
+		'2001-01-01',
+	]) {
 		test(`429 with Retry-After: ${JSON.stringify(value)} → backoff between tries`, async () => {
-			api.setHandler(sequence(
-				(req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': value }),
-				(req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': value }),
-				ok,
-			));
+			api.setHandler(
+				sequence(
+					(req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': value }),
+					(req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': value }),
+					ok,
+				),
+			);
 			const { error } = await getNetwork({ maxRetries: 3, maxWaitSeconds: 30 });
 			assert.equal(error, undefined);
 			assert.equal(api.requests.length, 3);
@@ -101,19 +134,38 @@ describe('row 9: Retry-After is delay-seconds or an HTTP date; anything else mea
 
 	for (const [form, date] of [
 		['IMF-fixdate', (at) => new Date(at).toUTCString()],
-		['RFC 850', (at) => {
-			const d = new Date(at);
-			const day = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][d.getUTCDay()];
-			const [, dd, mon, yyyy, time] = d.toUTCString().split(' ');
-			return `${day}, ${dd}-${mon}-${yyyy.slice(2)} ${time} GMT`;
-		}],
-		['asctime', (at) => {
-			const [wk, dd, mon, yyyy, time] = new Date(at).toUTCString().replace(',', '').split(' ');
-			return `${wk} ${mon} ${String(Number(dd)).padStart(2, ' ')} ${time} ${yyyy}`;
-		}],
+		[
+			'RFC 850',
+			(at) => {
+				const d = new Date(at);
+				const day = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][
+					d.getUTCDay()
+				];
+				const [, dd, mon, yyyy, time] = d.toUTCString().split(' ');
+				return `${day}, ${dd}-${mon}-${yyyy.slice(2)} ${time} GMT`;
+			},
+		],
+		[
+			'asctime',
+			(at) => {
+				const [wk, dd, mon, yyyy, time] = new Date(at).toUTCString().replace(',', '').split(' ');
+				return `${wk} ${mon} ${String(Number(dd)).padStart(2, ' ')} ${time} ${yyyy}`;
+			},
+		],
 	]) {
 		test(`429 with an HTTP date (${form}) 2 s ahead waits until then`, async () => {
-			api.setHandler(sequence((req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': date(Date.now() + 2500) }), ok));
+			api.setHandler(
+				sequence(
+					(req, res) =>
+						json(
+							res,
+							429,
+							{ error: 'Rate limit exceeded' },
+							{ 'Retry-After': date(Date.now() + 2500) },
+						),
+					ok,
+				),
+			);
 			const { error } = await getNetwork({ maxRetries: 2, maxWaitSeconds: 30 });
 			assert.equal(error, undefined);
 			const [gap] = gaps();
@@ -124,7 +176,9 @@ describe('row 9: Retry-After is delay-seconds or an HTTP date; anything else mea
 
 describe('row 10: 503 with Retry-After is honoured', () => {
 	test('a GET answered 503 Retry-After: 2 waits 2 s, then succeeds', async () => {
-		api.setHandler(sequence((req, res) => json(res, 503, { error: 'maintenance' }, { 'Retry-After': '2' }), ok));
+		api.setHandler(
+			sequence((req, res) => json(res, 503, { error: 'maintenance' }, { 'Retry-After': '2' }), ok),
+		);
 		const { error, items } = await getNetwork({ maxRetries: 3, maxWaitSeconds: 30 });
 		assert.equal(error, undefined);
 		assert.equal(items[0].json.name, 'HQ');
@@ -154,7 +208,9 @@ describe('row 10: 503 with Retry-After is honoured', () => {
 
 describe('row 11: waits are bounded; absurd settings are refused before sending', () => {
 	test('Retry-After of 10^12 seconds with Max Total Wait 60: one try, no timer overflow', async () => {
-		api.setHandler((req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '1000000000000' }));
+		api.setHandler((req, res) =>
+			json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '1000000000000' }),
+		);
 		const started = Date.now();
 		const { error } = await getNetwork({ maxRetries: 5, maxWaitSeconds: 60 });
 		assert.match(error.message, /gave up after 1 try/);
@@ -163,7 +219,9 @@ describe('row 11: waits are bounded; absurd settings are refused before sending'
 	});
 
 	test('Retry-After of 40 days with the largest Max Total Wait: gives up instead of firing at once', async () => {
-		api.setHandler((req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': String(40 * 86400) }));
+		api.setHandler((req, res) =>
+			json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': String(40 * 86400) }),
+		);
 		const { error } = await getNetwork({ maxRetries: 5, maxWaitSeconds: 86400 });
 		assert.match(error.message, /gave up after 1 try/);
 		assert.equal(api.requests.length, 1);
@@ -171,7 +229,9 @@ describe('row 11: waits are bounded; absurd settings are refused before sending'
 
 	test('the transport clamps a wait beyond a timer (34 days asked, limits lifted) instead of firing at once', async () => {
 		// Called directly, without the Request Options bounds: Max Total Wait 10^12 ms.
-		api.setHandler((req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '3000000' }));
+		api.setHandler((req, res) =>
+			json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '3000000' }),
+		);
 		const started = Date.now();
 		const result = await runNode({
 			nodeType: probeNode,
@@ -190,11 +250,23 @@ describe('row 11: waits are bounded; absurd settings are refused before sending'
 	});
 
 	for (const [option, value, pattern] of [
-		['maxWaitSeconds', 1e9, /"Max Total Wait \(Seconds\)" under Request Options must be a number from 0 to 86,400; it is 1000000000/],
+		[
+			'maxWaitSeconds',
+			1e9,
+			/"Max Total Wait \(Seconds\)" under Request Options must be a number from 0 to 86,400; it is 1000000000/,
+		],
 		['maxWaitSeconds', -1, /"Max Total Wait \(Seconds\)"/],
-		['timeoutSeconds', 1e7, /"Timeout \(Seconds\)" under Request Options must be a number from 1 to 86,400/],
+		[
+			'timeoutSeconds',
+			1e7,
+			/"Timeout \(Seconds\)" under Request Options must be a number from 1 to 86,400/,
+		],
 		['timeoutSeconds', 0, /"Timeout \(Seconds\)"/],
-		['maxRetries', 1000, /"Max Retries" under Request Options must be a whole number from 0 to 100/],
+		[
+			'maxRetries',
+			1000,
+			/"Max Retries" under Request Options must be a whole number from 0 to 100/,
+		],
 		['maxRetries', 'abc', /"Max Retries".*it is abc/],
 	]) {
 		test(`Request Options ${option} = ${value} is refused, naming the field`, async () => {
@@ -224,7 +296,10 @@ describe('row 11: waits are bounded; absurd settings are refused before sending'
 		const { loadCredentialType } = await import('./support/engine.mjs');
 		const properties = Object.fromEntries(loadCredentialType().properties.map((p) => [p.name, p]));
 		assert.deepEqual(
-			[properties.throttleRequests.typeOptions.maxValue, properties.throttleWindowSeconds.typeOptions.maxValue],
+			[
+				properties.throttleRequests.typeOptions.maxValue,
+				properties.throttleWindowSeconds.typeOptions.maxValue,
+			],
 			[1_000_000, 86_400],
 		);
 	});
@@ -246,15 +321,27 @@ describe('row 15: a DELETE retried after an unknown outcome, then 404, is done',
 			const { error, items } = await deleteNetwork({ maxRetries: 2, maxWaitSeconds: 10 });
 			assert.equal(error, undefined);
 			assert.equal(items.length, 1);
-			assert.deepEqual({ ...items[0].json, id: String(items[0].json.id) }, { success: true, id: '42', alreadyDeleted: true });
+			assert.deepEqual(
+				{ ...items[0].json, id: String(items[0].json.id) },
+				{ success: true, id: '42', alreadyDeleted: true },
+			);
 			assert.equal(api.requests.length, 2);
 			assert.ok(api.requests.every((request) => request.method === 'DELETE'));
 		});
 	}
 
 	test('a timed-out DELETE, then 404, is done too', async () => {
-		api.setHandler(sequence(() => new Promise(() => {}), (req, res) => json(res, 404, { error: 'Record not found' })));
-		const { error, items } = await deleteNetwork({ maxRetries: 2, maxWaitSeconds: 10, timeoutSeconds: 1 });
+		api.setHandler(
+			sequence(
+				() => new Promise(() => {}),
+				(req, res) => json(res, 404, { error: 'Record not found' }),
+			),
+		);
+		const { error, items } = await deleteNetwork({
+			maxRetries: 2,
+			maxWaitSeconds: 10,
+			timeoutSeconds: 1,
+		});
 		assert.equal(error, undefined);
 		assert.equal(items[0].json.alreadyDeleted, true);
 	});
@@ -267,21 +354,43 @@ describe('row 15: a DELETE retried after an unknown outcome, then 404, is done',
 	});
 
 	test('a 429 (nothing done) then 404 is still "not found"', async () => {
-		api.setHandler(sequence((req, res) => json(res, 429, { error: 'slow down' }, { 'Retry-After': '0' }), (req, res) => json(res, 404, { error: 'Record not found' })));
+		api.setHandler(
+			sequence(
+				(req, res) => json(res, 429, { error: 'slow down' }, { 'Retry-After': '0' }),
+				(req, res) => json(res, 404, { error: 'Record not found' }),
+			),
+		);
 		const { error } = await deleteNetwork({ maxRetries: 2 });
 		assert.match(error.message, /Record not found \[HTTP 404\]/);
 	});
 
 	test('a GET retried after a 504 and then answered 404 is still "not found"', async () => {
-		api.setHandler(sequence((req, res) => json(res, 504, { error: 'gateway timeout' }), (req, res) => json(res, 404, { error: 'Record not found' })));
+		api.setHandler(
+			sequence(
+				(req, res) => json(res, 504, { error: 'gateway timeout' }),
+				(req, res) => json(res, 404, { error: 'Record not found' }),
+			),
+		);
 		const { error } = await getNetwork({ maxRetries: 2 });
 		assert.match(error.message, /Record not found \[HTTP 404\]/);
 	});
 
 	test('a DELETE that returns a record (Revoke Secret Key) gets the same marker', async () => {
-		api.setHandler(sequence((req, res) => json(res, 502, { error: 'bad gateway' }), (req, res) => json(res, 404, { error: 'Record not found' })));
-		const { error, items } = await runOperation('V1_Networks-revoke_secret_key', { path: { id: '42' }, extra: { requestOptions: { maxRetries: 2 } }, credentials: credentials() });
+		api.setHandler(
+			sequence(
+				(req, res) => json(res, 502, { error: 'bad gateway' }),
+				(req, res) => json(res, 404, { error: 'Record not found' }),
+			),
+		);
+		const { error, items } = await runOperation('V1_Networks-revoke_secret_key', {
+			path: { id: '42' },
+			extra: { requestOptions: { maxRetries: 2 } },
+			credentials: credentials(),
+		});
 		assert.equal(error, undefined);
-		assert.deepEqual({ ...items[0].json, id: String(items[0].json.id) }, { success: true, id: '42', alreadyDeleted: true });
+		assert.deepEqual(
+			{ ...items[0].json, id: String(items[0].json.id) },
+			{ success: true, id: '42', alreadyDeleted: true },
+		);
 	});
 });

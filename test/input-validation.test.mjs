@@ -11,12 +11,15 @@ import { json, startStandIn } from './support/standin-server.mjs';
 const apiKey = makeApiKey({ sub: 'input-user' });
 const operations = loadOperations();
 const op = (operationId) => operationById(operations, operationId);
-const fieldOf = (row, wireName, location) => row.fields.find((f) => f.wireName === wireName && (!location || f.in === location));
+const fieldOf = (row, wireName, location) =>
+	row.fields.find((f) => f.wireName === wireName && (!location || f.in === location));
 let server;
 let nodeType;
 
 before(async () => {
-	server = await startStandIn((req, res, record) => json(res, 200, record.method === 'DELETE' ? undefined : { data: [] }));
+	server = await startStandIn((req, res, record) =>
+		json(res, 200, record.method === 'DELETE' ? undefined : { data: [] }),
+	);
 	nodeType = loadDnsFilterNode();
 });
 after(async () => {
@@ -34,7 +37,11 @@ async function run(operationId, values, extra = {}) {
 		const [location, wireName] = key.includes(':') ? key.split(':') : [undefined, key];
 		const field = fieldOf(row, wireName, location);
 		if (!field) throw new Error(`${operationId}: no field ${key}`);
-		if (field.collection) parameters[field.collection] = { ...(parameters[field.collection] ?? {}), [field.field]: value };
+		if (field.collection)
+			parameters[field.collection] = {
+				...(parameters[field.collection] ?? {}),
+				[field.field]: value,
+			};
 		else parameters[field.field] = value;
 	}
 	return await runNode({ nodeType, parameters, credentials: { apiKey, baseUrl: server.url } });
@@ -51,7 +58,11 @@ async function refused(operationId, values, pattern, extra) {
 	}
 	assert.ok(result.error, `${JSON.stringify(values)} must fail`);
 	assert.match(`${result.error.message} ${result.error.description ?? ''}`, pattern);
-	assert.equal(server.requests.length, 0, `nothing may reach the server for ${JSON.stringify(values)}`);
+	assert.equal(
+		server.requests.length,
+		0,
+		`nothing may reach the server for ${JSON.stringify(values)}`,
+	);
 	return result.error;
 }
 
@@ -63,7 +74,22 @@ async function sent(operationId, values, extra) {
 }
 
 describe('path IDs that would change the path are refused (row 12)', () => {
-	const dangerous = ['.', '..', '={{ ".." }}', '={{ "." }}', '12/..', '../12', '12?force=1', '12#x', '%2e%2e', '%2E', '12%2F13', '12\\..', ' .. ', '12\n'];
+	const dangerous = [
+		'.',
+		'..',
+		'={{ ".." }}',
+		'={{ "." }}',
+		'12/..',
+		'../12',
+		'12?force=1',
+		'12#x',
+		'%2e%2e',
+		'%2E',
+		'12%2F13',
+		'12\\..',
+		' .. ',
+		'12\n',
+	];
 	for (const value of dangerous) {
 		test(`Delete User Agent with ID ${JSON.stringify(value)}`, async () => {
 			await refused('V1_User_Agents-destroy', { id: value }, /"Roaming Client ID" field/);
@@ -72,15 +98,38 @@ describe('path IDs that would change the path are refused (row 12)', () => {
 
 	test('option-type path parameter (Domain Notes resource) from an expression', async () => {
 		const row = op('V1_Domain_Notes-batch_update');
-		const error = await refused('V1_Domain_Notes-batch_update', { 'path:id': 5, 'path:resource': '={{ ".." }}', notes: '[]' }, /"Resource" field is not a usable ID/);
-		assert.ok(row.fields.some((f) => f.in === 'path' && f.type === 'options'), 'the row still has an options path parameter');
+		const error = await refused(
+			'V1_Domain_Notes-batch_update',
+			{ 'path:id': 5, 'path:resource': '={{ ".." }}', notes: '[]' },
+			/"Resource" field is not a usable ID/,
+		);
+		assert.ok(
+			row.fields.some((f) => f.in === 'path' && f.type === 'options'),
+			'the row still has an options path parameter',
+		);
 		assert.match(error.description, /Nothing was sent/);
 	});
 
 	test('a numeric path ID: hex, exponent, trailing text, sign, empty are refused; never sent as 0', async () => {
-		for (const value of ['0x1F', '1e2', '12abc', '-1', '+3', '1.5', '', '   ', '={{ "" }}', 'abc']) {
-			const error = await refused('V1_Networks-show', { id: value }, /"Network ID" field (must be a whole number|is required)|Parameter "[\w ]*ID" is required/);
-			if (String(value).trim() === '' || value === '={{ "" }}') assert.match(error.message, /required/);
+		for (const value of [
+			'0x1F',
+			'1e2',
+			'12abc',
+			'-1',
+			'+3',
+			'1.5',
+			'',
+			'   ',
+			'={{ "" }}',
+			'abc',
+		]) {
+			const error = await refused(
+				'V1_Networks-show',
+				{ id: value },
+				/"Network ID" field (must be a whole number|is required)|Parameter "[\w ]*ID" is required/,
+			);
+			if (String(value).trim() === '' || value === '={{ "" }}')
+				assert.match(error.message, /required/);
 		}
 	});
 
@@ -89,16 +138,25 @@ describe('path IDs that would change the path are refused (row 12)', () => {
 		server.requests.length = 0;
 		assert.equal((await sent('V1_Networks-show', { id: 7 })).path, '/v1/networks/7');
 		server.requests.length = 0;
-		assert.equal((await sent('V1_User_Agents-destroy', { id: 'a1b2-c3d4' })).path, '/v1/user_agents/a1b2-c3d4');
+		assert.equal(
+			(await sent('V1_User_Agents-destroy', { id: 'a1b2-c3d4' })).path,
+			'/v1/user_agents/a1b2-c3d4',
+		);
 		server.requests.length = 0;
-		assert.equal((await sent('V1_Distributors-users_show', { id: '42' })).path, '/v1/distributors/users/42');
+		assert.equal(
+			(await sent('V1_Distributors-users_show', { id: '42' })).path,
+			'/v1/distributors/users/42',
+		);
 	});
 });
 
 describe('Limit, numbers and booleans are checked before sending (row 13)', () => {
 	for (const limit of ['abc', 0, -1, '0', '1e2', 1.5, '12abc', '']) {
 		test(`Limit ${JSON.stringify(limit)}`, async () => {
-			await refused('V1_Networks-index', {}, /"Limit" field must be a positive whole number/, { returnAll: false, limit });
+			await refused('V1_Networks-index', {}, /"Limit" field must be a positive whole number/, {
+				returnAll: false,
+				limit,
+			});
 		});
 	}
 
@@ -109,23 +167,48 @@ describe('Limit, numbers and booleans are checked before sending (row 13)', () =
 
 	test('numbers are decimal only', async () => {
 		for (const value of ['0x1F', '1e2', '12abc', 'Infinity', '1,5']) {
-			await refused('V2_Agent_Local_Users-counts', { msp_id: value }, /"MSP ID" field must be a whole number/);
+			await refused(
+				'V2_Agent_Local_Users-counts',
+				{ msp_id: value },
+				/"MSP ID" field must be a whole number/,
+			);
 		}
-		assert.equal((await sent('V2_Agent_Local_Users-counts', { msp_id: ' 12 ' })).query.get('msp_id'), '12');
+		assert.equal(
+			(await sent('V2_Agent_Local_Users-counts', { msp_id: ' 12 ' })).query.get('msp_id'),
+			'12',
+		);
 	});
 
 	test('integer lists are decimal only', async () => {
-		await refused('V2_Agent_Local_Users-counts', { organization_ids: '1, 0x1F' }, /"Organization IDs" field must be a comma-separated list of whole numbers/);
+		await refused(
+			'V2_Agent_Local_Users-counts',
+			{ organization_ids: '1, 0x1F' },
+			/"Organization IDs" field must be a comma-separated list of whole numbers/,
+		);
 		await refused('V2_Agent_Local_Users-counts', { organization_ids: '1e2' }, /whole numbers/);
 	});
 
 	test('booleans are true or false, never guessed', async () => {
 		for (const value of ['yes', 'no', '1', '0', 'on', 1, 0]) {
-			await refused('V1_Networks-show', { id: '3', count_network_ips: value }, /"Count Network IPs" field must be true or false/);
+			await refused(
+				'V1_Networks-show',
+				{ id: '3', count_network_ips: value },
+				/"Count Network IPs" field must be true or false/,
+			);
 		}
-		assert.equal((await sent('V1_Networks-show', { id: '3', count_network_ips: 'TRUE' })).query.get('count_network_ips'), 'true');
+		assert.equal(
+			(await sent('V1_Networks-show', { id: '3', count_network_ips: 'TRUE' })).query.get(
+				'count_network_ips',
+			),
+			'true',
+		);
 		server.requests.length = 0;
-		assert.equal((await sent('V1_Networks-show', { id: '3', count_network_ips: false })).query.get('count_network_ips'), 'false');
+		assert.equal(
+			(await sent('V1_Networks-show', { id: '3', count_network_ips: false })).query.get(
+				'count_network_ips',
+			),
+			'false',
+		);
 	});
 });
 
@@ -166,7 +249,8 @@ describe('errors name a field by its label in the editor', () => {
 		for (const property of nodeType.description.properties) {
 			for (const operation of property.displayOptions?.show?.operation ?? []) {
 				shown.set(`${operation}  ${property.name}`, property.displayName);
-				for (const option of property.type === 'collection' ? property.options : []) shown.set(`${operation} ${property.name} ${option.name}`, option.displayName);
+				for (const option of property.type === 'collection' ? property.options : [])
+					shown.set(`${operation} ${property.name} ${option.name}`, option.displayName);
 			}
 		}
 		let compared = 0;
@@ -176,7 +260,8 @@ describe('errors name a field by its label in the editor', () => {
 				const label = shown.get(`${spec.operation} ${field.collection ?? ''} ${field.field}`);
 				if (label === undefined) continue;
 				compared++;
-				if (fieldLabel(field) !== label) wrong.push(`${spec.operation}.${field.field}: "${fieldLabel(field)}" vs "${label}"`);
+				if (fieldLabel(field) !== label)
+					wrong.push(`${spec.operation}.${field.field}: "${fieldLabel(field)}" vs "${label}"`);
 			}
 		}
 		assert.ok(compared > 500, `compared ${compared} fields`);

@@ -9,7 +9,12 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-const nodeDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'nodes', 'DnsFilter');
+const nodeDir = path.resolve(
+	path.dirname(fileURLToPath(import.meta.url)),
+	'..',
+	'nodes',
+	'DnsFilter',
+);
 
 // Higher rank = higher layer.
 const LAYERS = [
@@ -26,7 +31,8 @@ const LAYERS = [
 function layerOf(file) {
 	const rel = path.relative(nodeDir, file).split(path.sep).join('/');
 	for (const [folder, rank] of LAYERS) {
-		if (folder === '' ? !rel.includes('/') : rel.startsWith(`${folder}/`)) return { folder: folder || '(node)', rank };
+		if (folder === '' ? !rel.includes('/') : rel.startsWith(`${folder}/`))
+			return { folder: folder || '(node)', rank };
 	}
 	throw new Error(`${rel} is in no known layer: add its folder to LAYERS`);
 }
@@ -42,11 +48,17 @@ function sources(dir) {
 function localImports(file) {
 	const text = readFileSync(file, 'utf8');
 	const found = [];
-	for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s+'(\.{1,2}\/[^']+)'/g)) found.push(match[1]);
-	for (const match of text.matchAll(/(?:^|\n)\s*import\s+'(\.{1,2}\/[^']+)'/g)) found.push(match[1]);
+	for (const match of text.matchAll(
+		/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s+'(\.{1,2}\/[^']+)'/g,
+	))
+		found.push(match[1]);
+	for (const match of text.matchAll(/(?:^|\n)\s*import\s+'(\.{1,2}\/[^']+)'/g))
+		found.push(match[1]);
 	return found.map((spec) => {
 		const target = path.resolve(path.dirname(file), spec);
-		return existsSync(target) && statSync(target).isDirectory() ? path.join(target, 'index.ts') : `${target}.ts`;
+		return existsSync(target) && statSync(target).isDirectory()
+			? path.join(target, 'index.ts')
+			: `${target}.ts`;
 	});
 }
 
@@ -58,7 +70,10 @@ test('every local import runs down the layers (node → trigger → actions → 
 		const from = layerOf(file);
 		for (const target of localImports(file)) {
 			const to = layerOf(target);
-			if (to.rank > from.rank) upward.push(`${path.relative(nodeDir, file)} (${from.folder}) imports ${path.relative(nodeDir, target).replace(/\.ts$/, '')} (${to.folder})`);
+			if (to.rank > from.rank)
+				upward.push(
+					`${path.relative(nodeDir, file)} (${from.folder}) imports ${path.relative(nodeDir, target).replace(/\.ts$/, '')} (${to.folder})`,
+				);
 		}
 	}
 	assert.deepEqual(upward, []);

@@ -13,8 +13,12 @@ import { PROBE_TYPE, probeNode, probeSettledAt } from './support/probe-node.mjs'
 import { startOutsideClient, startRateLimitedApi } from './support/ratelimit-standin.mjs';
 import { json, startStandIn } from './support/standin-server.mjs';
 
-const { readRateLimitState, parseRateLimitReset, resetToMs } = loadBuilt('nodes/DnsFilter/transport/rateLimitHeaders.js');
-const { ServerPacer, HIGH_WATER, MIN_RESERVE } = loadBuilt('nodes/DnsFilter/transport/serverPacing.js');
+const { readRateLimitState, parseRateLimitReset, resetToMs } = loadBuilt(
+	'nodes/DnsFilter/transport/rateLimitHeaders.js',
+);
+const { ServerPacer, HIGH_WATER, MIN_RESERVE } = loadBuilt(
+	'nodes/DnsFilter/transport/serverPacing.js',
+);
 const { rateLimitDelay } = loadBuilt('nodes/DnsFilter/transport/retryTiming.js');
 const { pacingHintFor, rateLimitHintFor } = loadBuilt('nodes/DnsFilter/actions/rateLimitHint.js');
 
@@ -22,35 +26,74 @@ const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
 describe('RateLimit headers, every draft form', () => {
 	test('draft 3-5: separate RateLimit-Limit / -Remaining / -Reset', () => {
-		const state = readRateLimitState({ 'ratelimit-limit': '2000', 'ratelimit-remaining': '1500', 'ratelimit-reset': '120' }, NOW);
+		const state = readRateLimitState(
+			{ 'ratelimit-limit': '2000', 'ratelimit-remaining': '1500', 'ratelimit-reset': '120' },
+			NOW,
+		);
 		assert.deepEqual(
 			{ limit: state.limit, remaining: state.remaining, resetMs: state.resetMs, form: state.form },
 			{ limit: 2000, remaining: 1500, resetMs: 120_000, form: 'draft-03' },
 		);
 		// Draft 3 lets the limit carry its policies; mixed-case names as some servers send them.
-		const withPolicy = readRateLimitState({ 'RateLimit-Limit': '100, 100;w=60', 'RateLimit-Remaining': '7', 'RateLimit-Reset': '9' }, NOW);
-		assert.deepEqual([withPolicy.limit, withPolicy.remaining, withPolicy.resetMs, withPolicy.windowMs], [100, 7, 9000, 60_000]);
+		const withPolicy = readRateLimitState(
+			{ 'RateLimit-Limit': '100, 100;w=60', 'RateLimit-Remaining': '7', 'RateLimit-Reset': '9' },
+			NOW,
+		);
+		assert.deepEqual(
+			[withPolicy.limit, withPolicy.remaining, withPolicy.resetMs, withPolicy.windowMs],
+			[100, 7, 9000, 60_000],
+		);
 		// The common X- spelling.
-		assert.equal(readRateLimitState({ 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '5', 'x-ratelimit-reset': '3' }, NOW).remaining, 5);
+		assert.equal(
+			readRateLimitState(
+				{ 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '5', 'x-ratelimit-reset': '3' },
+				NOW,
+			).remaining,
+			5,
+		);
 	});
 
 	test('draft 6-7: RateLimit: limit=, remaining=, reset= with RateLimit-Policy', () => {
-		const state = readRateLimitState({ ratelimit: 'limit=100, remaining=50, reset=5', 'ratelimit-policy': '100;w=60' }, NOW);
-		assert.deepEqual([state.limit, state.remaining, state.resetMs, state.windowMs, state.form], [100, 50, 5000, 60_000, 'draft-06']);
+		const state = readRateLimitState(
+			{ ratelimit: 'limit=100, remaining=50, reset=5', 'ratelimit-policy': '100;w=60' },
+			NOW,
+		);
+		assert.deepEqual(
+			[state.limit, state.remaining, state.resetMs, state.windowMs, state.form],
+			[100, 50, 5000, 60_000, 'draft-06'],
+		);
 	});
 
 	test('draft 8+: structured RateLimit "policy";r=;t= with RateLimit-Policy "policy";q=;w=', () => {
-		const state = readRateLimitState({ ratelimit: '"default";r=50;t=30', 'ratelimit-policy': '"default";q=100;w=60' }, NOW);
-		assert.deepEqual([state.limit, state.remaining, state.resetMs, state.windowMs, state.form, state.policy], [100, 50, 30_000, 60_000, 'draft-08', 'default']);
-		// Two policies at once: the one with the least room left binds.
-		const two = readRateLimitState(
-			{ ratelimit: '"burst";r=90;t=10, "org";r=20;t=200', 'ratelimit-policy': '"burst";q=100;w=60, "org";q=2000;w=300' },
+		const state = readRateLimitState(
+			{ ratelimit: '"default";r=50;t=30', 'ratelimit-policy': '"default";q=100;w=60' },
 			NOW,
 		);
-		assert.deepEqual([two.policy, two.limit, two.remaining, two.resetMs], ['org', 2000, 20, 200_000]);
+		assert.deepEqual(
+			[state.limit, state.remaining, state.resetMs, state.windowMs, state.form, state.policy],
+			[100, 50, 30_000, 60_000, 'draft-08', 'default'],
+		);
+		// Two policies at once: the one with the least room left binds.
+		const two = readRateLimitState(
+			{
+				ratelimit: '"burst";r=90;t=10, "org";r=20;t=200',
+				'ratelimit-policy': '"burst";q=100;w=60, "org";q=2000;w=300',
+			},
+			NOW,
+		);
+		assert.deepEqual(
+			[two.policy, two.limit, two.remaining, two.resetMs],
+			['org', 2000, 20, 200_000],
+		);
 		// No t=: the policy's window bounds the wait; pacing uses it.
-		const noReset = readRateLimitState({ ratelimit: '"default";r=10', 'ratelimit-policy': '"default";q=100;w=60' }, NOW);
-		assert.deepEqual([noReset.remaining, noReset.resetMs, noReset.windowMs], [10, undefined, 60_000]);
+		const noReset = readRateLimitState(
+			{ ratelimit: '"default";r=10', 'ratelimit-policy': '"default";q=100;w=60' },
+			NOW,
+		);
+		assert.deepEqual(
+			[noReset.remaining, noReset.resetMs, noReset.windowMs],
+			[10, undefined, 60_000],
+		);
 	});
 
 	test('reset: delta seconds, or an epoch timestamp (seconds or ms) recognised by its size', () => {
@@ -59,10 +102,13 @@ describe('RateLimit headers, every draft form', () => {
 		assert.equal(resetToMs(String(NOW + 12_000), NOW), 12_000);
 		assert.equal(resetToMs(String(NOW / 1000 - 100), NOW), 0, 'a timestamp in the past means now');
 		assert.equal(parseRateLimitReset({ 'ratelimit-reset': String(NOW / 1000 + 45) }, NOW), 45_000);
-		assert.deepEqual(rateLimitDelay({ ratelimit: '"default";r=0;t=7' }, 0, NOW), { delayMs: 7000, source: 'RateLimit-Reset' });
+		assert.deepEqual(rateLimitDelay({ ratelimit: '"default";r=0;t=7' }, 0, NOW), {
+			delayMs: 7000,
+			source: 'RateLimit-Reset',
+		});
 	});
 
-	test('malformed or absent headers: nothing, so today\'s behaviour applies', () => {
+	test("malformed or absent headers: nothing, so today's behaviour applies", () => {
 		for (const headers of [
 			{},
 			{ 'ratelimit-limit': 'many', 'ratelimit-remaining': 'some' },
@@ -78,15 +124,35 @@ describe('RateLimit headers, every draft form', () => {
 		assert.equal(resetToMs('soon', NOW), undefined);
 		assert.equal(resetToMs('-3', NOW), undefined);
 		// Self-contradicting: more remaining than the limit.
-		assert.equal(readRateLimitState({ 'ratelimit-limit': '10', 'ratelimit-remaining': '50', 'ratelimit-reset': '5' }, NOW).remaining, undefined);
-		assert.equal(readRateLimitState({ 'ratelimit-limit': '10', 'ratelimit-remaining': '4.5', 'ratelimit-reset': '5' }, NOW).remaining, undefined);
+		assert.equal(
+			readRateLimitState(
+				{ 'ratelimit-limit': '10', 'ratelimit-remaining': '50', 'ratelimit-reset': '5' },
+				NOW,
+			).remaining,
+			undefined,
+		);
+		assert.equal(
+			readRateLimitState(
+				{ 'ratelimit-limit': '10', 'ratelimit-remaining': '4.5', 'ratelimit-reset': '5' },
+				NOW,
+			).remaining,
+			undefined,
+		);
 	});
 });
 
 describe('the pacer on a controlled clock', () => {
 	// Far from zero, as Date.now() is: the pacer's "last start" begins at 0.
 	const T0 = 1_000_000;
-	const state = (remaining, resetSeconds, limit = 100) => readRateLimitState({ 'ratelimit-limit': String(limit), 'ratelimit-remaining': String(remaining), 'ratelimit-reset': String(resetSeconds) }, 0);
+	const state = (remaining, resetSeconds, limit = 100) =>
+		readRateLimitState(
+			{
+				'ratelimit-limit': String(limit),
+				'ratelimit-remaining': String(remaining),
+				'ratelimit-reset': String(resetSeconds),
+			},
+			0,
+		);
 
 	test('no headers, or above the high-water mark: full speed', () => {
 		const pacer = new ServerPacer(() => T0);
@@ -122,7 +188,10 @@ describe('the pacer on a controlled clock', () => {
 		assert.equal(alone.othersRate(), 0);
 		const a = alone.delayNow();
 		const s = shared.delayNow();
-		assert.ok(a.delayMs > 0 && s.delayMs > a.delayMs * 1.5, `with others ${s.delayMs} ms, alone ${a.delayMs} ms`);
+		assert.ok(
+			a.delayMs > 0 && s.delayMs > a.delayMs * 1.5,
+			`with others ${s.delayMs} ms, alone ${a.delayMs} ms`,
+		);
 	});
 
 	test('answers are matched to their requests: out of order, late, or from a window already over', async () => {
@@ -138,7 +207,10 @@ describe('the pacer on a controlled clock', () => {
 		assert.equal(pacer.othersRate(), 0);
 		// A late answer from an earlier window does not reset what we know.
 		pacer.observe(state(2, 1), tickets[0]);
-		assert.ok(pacer.delayNow().delayMs < 20_000, 'a stale answer pushed the pacer into the reserve');
+		assert.ok(
+			pacer.delayNow().delayMs < 20_000,
+			'a stale answer pushed the pacer into the reserve',
+		);
 	});
 
 	test('at the reserve: hold until the window resets, then full speed', () => {
@@ -223,11 +295,19 @@ describe('many pacers on one simulated budget (controlled clock, no sockets)', (
 			if (counts[k] >= LIMIT) return undefined;
 			counts[k]++;
 			return readRateLimitState(
-				{ 'ratelimit-limit': String(LIMIT), 'ratelimit-remaining': String(LIMIT - counts[k]), 'ratelimit-reset': String(Math.max(1, Math.ceil((T0 + (k + 1) * WINDOW_MS - t) / 1000))) },
+				{
+					'ratelimit-limit': String(LIMIT),
+					'ratelimit-remaining': String(LIMIT - counts[k]),
+					'ratelimit-reset': String(Math.max(1, Math.ceil((T0 + (k + 1) * WINDOW_MS - t) / 1000))),
+				},
 				0,
 			);
 		};
-		const workers = Array.from({ length: processes }, () => ({ pacer: new ServerPacer(clock), busyUntil: 0, pending: undefined }));
+		const workers = Array.from({ length: processes }, () => ({
+			pacer: new ServerPacer(clock),
+			busyUntil: 0,
+			pending: undefined,
+		}));
 		const outsideEvery = outsideShare ? WINDOW_MS / Math.floor(LIMIT * outsideShare) : Infinity;
 		let nextOutside = T0 + outsideEvery / 2;
 		for (; now < T0 + windows * WINDOW_MS; now += 5) {
@@ -244,7 +324,19 @@ describe('many pacers on one simulated budget (controlled clock, no sockets)', (
 				const ticket = await w.pacer.beforeStart();
 				const answered = arrive(now + LATENCY_MS / 2);
 				if (!answered) rejected++;
-				w.pending = { ticket, state: answered ?? readRateLimitState({ 'ratelimit-limit': String(LIMIT), 'ratelimit-remaining': '0', 'ratelimit-reset': '1' }, 0) };
+				w.pending = {
+					ticket,
+					state:
+						answered ??
+						readRateLimitState(
+							{
+								'ratelimit-limit': String(LIMIT),
+								'ratelimit-remaining': '0',
+								'ratelimit-reset': '1',
+							},
+							0,
+						),
+				};
 				w.busyUntil = now + LATENCY_MS;
 			}
 		}
@@ -264,21 +356,34 @@ describe('many pacers on one simulated budget (controlled clock, no sockets)', (
 			const run = await simulate({ processes, outsideShare });
 			assert.equal(run.rejected, 0, `429s to the pacers (windows ${run.counts})`);
 			assert.equal(run.outsideRejected, 0, `429s to the outside client (windows ${run.counts})`);
-			for (const used of run.counts) assert.ok(used >= LIMIT * 0.9, `windows ${run.counts.join(', ')} of ${LIMIT}`);
+			for (const used of run.counts)
+				assert.ok(used >= LIMIT * 0.9, `windows ${run.counts.join(', ')} of ${LIMIT}`);
 		});
 	}
 });
 
 describe('the execution hint says what was read and how it paced', () => {
 	test('names the limit, the window, the headers and the waits; nothing when nothing waited', () => {
-		const state = readRateLimitState({ ratelimit: '"default";r=300;t=95', 'ratelimit-policy': '"default";q=2000;w=300' }, NOW);
+		const state = readRateLimitState(
+			{ ratelimit: '"default";r=300;t=95', 'ratelimit-policy': '"default";q=2000;w=300' },
+			NOW,
+		);
 		const hint = pacingHintFor({ paced: 3, waitedMs: 4000, longestWaitMs: 2000, state });
 		assert.equal(hint.type, 'info');
-		assert.match(hint.message, /limit of 2,000 requests per 5 min \(RateLimit \/ RateLimit-Policy structured headers \(policy "default"\)\)/);
-		assert.match(hint.message, /less than 50 % of it was left.*3 requests waited 4 s in all, the longest 2 s/);
+		assert.match(
+			hint.message,
+			/limit of 2,000 requests per 5 min \(RateLimit \/ RateLimit-Policy structured headers \(policy "default"\)\)/,
+		);
+		assert.match(
+			hint.message,
+			/less than 50 % of it was left.*3 requests waited 4 s in all, the longest 2 s/,
+		);
 		assert.equal(pacingHintFor({ paced: 0, waitedMs: 0, longestWaitMs: 0, state }), undefined);
 		assert.equal(pacingHintFor(undefined), undefined);
-		assert.match(rateLimitHintFor({ ...state, remaining: 100 }).message, /100 of 2,000 requests left.*read from DNSFilter's RateLimit \/ RateLimit-Policy/);
+		assert.match(
+			rateLimitHintFor({ ...state, remaining: 100 }).message,
+			/100 of 2,000 requests left.*read from DNSFilter's RateLimit \/ RateLimit-Policy/,
+		);
 	});
 });
 
@@ -289,102 +394,182 @@ describe('independent processes converge on one budget', () => {
 	const LIMIT = 80;
 	const WINDOW_MS = 4000;
 
-	test('3 processes, draft 3-5 headers: zero 429s, most of the budget used', { timeout: 240_000 }, async () => {
-		const api = await startRateLimitedApi({ limit: LIMIT, windowMs: WINDOW_MS, form: 'draft-03' });
-		try {
-			const run = await runProcesses(api, { processes: 3, itemsEach: 110 });
-			for (const r of run.results) {
-				assert.deepEqual(r.errors, []);
-				assert.equal(r.items, 110);
+	test(
+		'3 processes, draft 3-5 headers: zero 429s, most of the budget used',
+		{ timeout: 240_000 },
+		async () => {
+			const api = await startRateLimitedApi({
+				limit: LIMIT,
+				windowMs: WINDOW_MS,
+				form: 'draft-03',
+			});
+			try {
+				const run = await runProcesses(api, { processes: 3, itemsEach: 110 });
+				for (const r of run.results) {
+					assert.deepEqual(r.errors, []);
+					assert.equal(r.items, 110);
+				}
+				assert.equal(run.rejected, 0, 'the stand-in answered 429');
+				assert.equal(api.stats.idCounts.size, 330, 'every item requested');
+				assert.ok(
+					[...api.stats.idCounts.values()].every((n) => n === 1),
+					'an item was requested twice',
+				);
+				assert.ok(run.windows.length >= 2, `only ${run.windows.length} full windows`);
+				const used = run.windows.reduce((sum, w) => sum + w.ok, 0) / (run.windows.length * LIMIT);
+				assert.ok(
+					used >= 0.85,
+					`budget used ${Math.round(used * 100)} % (${run.windows.map((w) => w.ok).join(', ')})`,
+				);
+				assert.ok(
+					run.results.some((r) =>
+						r.hints.some((h) => /announced a limit of 80 requests.*spaced its requests/.test(h)),
+					),
+					'no pacing hint',
+				);
+			} finally {
+				await api.close();
 			}
-			assert.equal(run.rejected, 0, 'the stand-in answered 429');
-			assert.equal(api.stats.idCounts.size, 330, 'every item requested');
-			assert.ok([...api.stats.idCounts.values()].every((n) => n === 1), 'an item was requested twice');
-			assert.ok(run.windows.length >= 2, `only ${run.windows.length} full windows`);
-			const used = run.windows.reduce((sum, w) => sum + w.ok, 0) / (run.windows.length * LIMIT);
-			assert.ok(used >= 0.85, `budget used ${Math.round(used * 100)} % (${run.windows.map((w) => w.ok).join(', ')})`);
-			assert.ok(run.results.some((r) => r.hints.some((h) => /announced a limit of 80 requests.*spaced its requests/.test(h))), 'no pacing hint');
-		} finally {
-			await api.close();
-		}
-	});
+		},
+	);
 
-	test('2 processes, draft 8 headers, an outside client eating 30 %: zero 429s for anyone', { timeout: 240_000 }, async () => {
-		const api = await startRateLimitedApi({ limit: LIMIT, windowMs: WINDOW_MS, form: 'draft-08' });
-		const outside = startOutsideClient({ url: api.url, limit: LIMIT, windowMs: WINDOW_MS, share: 0.3 });
-		try {
-			const run = await runProcesses(api, { processes: 2, itemsEach: 110 });
-			await outside.stop();
-			for (const r of run.results) assert.deepEqual(r.errors, []);
-			assert.equal(run.rejected, 0, 'the stand-in answered 429 to the n8n processes');
-			assert.equal(outside.stats.rejected, 0, 'the outside client got 429s');
-			const used = run.windows.reduce((sum, w) => sum + w.ok, 0) / (run.windows.length * LIMIT);
-			assert.ok(used >= 0.85, `budget used ${Math.round(used * 100)} % (${run.windows.map((w) => w.ok).join(', ')})`);
-		} finally {
-			await outside.stop();
-			await api.close();
-		}
-	});
+	test(
+		'2 processes, draft 8 headers, an outside client eating 30 %: zero 429s for anyone',
+		{ timeout: 240_000 },
+		async () => {
+			const api = await startRateLimitedApi({
+				limit: LIMIT,
+				windowMs: WINDOW_MS,
+				form: 'draft-08',
+			});
+			const outside = startOutsideClient({
+				url: api.url,
+				limit: LIMIT,
+				windowMs: WINDOW_MS,
+				share: 0.3,
+			});
+			try {
+				const run = await runProcesses(api, { processes: 2, itemsEach: 110 });
+				await outside.stop();
+				for (const r of run.results) assert.deepEqual(r.errors, []);
+				assert.equal(run.rejected, 0, 'the stand-in answered 429 to the n8n processes');
+				assert.equal(outside.stats.rejected, 0, 'the outside client got 429s');
+				const used = run.windows.reduce((sum, w) => sum + w.ok, 0) / (run.windows.length * LIMIT);
+				assert.ok(
+					used >= 0.85,
+					`budget used ${Math.round(used * 100)} % (${run.windows.map((w) => w.ok).join(', ')})`,
+				);
+			} finally {
+				await outside.stop();
+				await api.close();
+			}
+		},
+	);
 
-	test('control: the same 3 processes with header pacing off get 429s (the test can fail)', { timeout: 240_000 }, async () => {
-		const api = await startRateLimitedApi({ limit: LIMIT, windowMs: WINDOW_MS, form: 'draft-03' });
-		try {
-			const run = await runProcesses(api, { processes: 3, itemsEach: 110, pacing: false });
-			assert.ok(run.rejected > 0, 'no 429 without pacing: the stand-in does not enforce its budget');
-		} finally {
-			await api.close();
-		}
-	});
+	test(
+		'control: the same 3 processes with header pacing off get 429s (the test can fail)',
+		{ timeout: 240_000 },
+		async () => {
+			const api = await startRateLimitedApi({
+				limit: LIMIT,
+				windowMs: WINDOW_MS,
+				form: 'draft-03',
+			});
+			try {
+				const run = await runProcesses(api, { processes: 3, itemsEach: 110, pacing: false });
+				assert.ok(
+					run.rejected > 0,
+					'no 429 without pacing: the stand-in does not enforce its budget',
+				);
+			} finally {
+				await api.close();
+			}
+		},
+	);
 });
 
 describe('one process, no headers', () => {
-	test("the credential's budget alone still holds (no 429) and no pacing hint is shown", { timeout: 120_000 }, async () => {
-		const api = await startRateLimitedApi({ limit: 40, windowMs: 3000, form: 'none' });
-		try {
-			const row = operationById(loadOperations(), 'V1_Networks-show');
-			const idField = row.fields.find((f) => f.in === 'path' && f.wireName === 'id');
-			const result = await runNode({
-				nodeType: loadDnsFilterNode(),
-				parameters: { resource: row.resource, operation: row.operation, [idField.field]: '={{ $json.id }}', requestOptions: { maxRetries: 0, maxWaitSeconds: 0 } },
-				items: Array.from({ length: 90 }, (_, i) => ({ id: i + 1 })),
-				credentials: { apiKey: makeApiKey({ sub: 'pacing-no-headers' }), baseUrl: api.url, throttleRequests: 40, throttleWindowSeconds: 3 },
-				timeoutMs: 60_000,
-			});
-			assert.equal(result.error, undefined, result.error?.message);
-			assert.equal(api.stats.rejected, 0);
-			assert.equal(result.items.length, 90);
-			assert.deepEqual(result.hints, []);
-		} finally {
-			await api.close();
-		}
-	});
+	test(
+		"the credential's budget alone still holds (no 429) and no pacing hint is shown",
+		{ timeout: 120_000 },
+		async () => {
+			const api = await startRateLimitedApi({ limit: 40, windowMs: 3000, form: 'none' });
+			try {
+				const row = operationById(loadOperations(), 'V1_Networks-show');
+				const idField = row.fields.find((f) => f.in === 'path' && f.wireName === 'id');
+				const result = await runNode({
+					nodeType: loadDnsFilterNode(),
+					parameters: {
+						resource: row.resource,
+						operation: row.operation,
+						[idField.field]: '={{ $json.id }}',
+						requestOptions: { maxRetries: 0, maxWaitSeconds: 0 },
+					},
+					items: Array.from({ length: 90 }, (_, i) => ({ id: i + 1 })),
+					credentials: {
+						apiKey: makeApiKey({ sub: 'pacing-no-headers' }),
+						baseUrl: api.url,
+						throttleRequests: 40,
+						throttleWindowSeconds: 3,
+					},
+					timeoutMs: 60_000,
+				});
+				assert.equal(result.error, undefined, result.error?.message);
+				assert.equal(api.stats.rejected, 0);
+				assert.equal(result.items.length, 90);
+				assert.deepEqual(result.hints, []);
+			} finally {
+				await api.close();
+			}
+		},
+	);
 });
 
 describe('waiting for the budget is cancellable', () => {
-	test('a request held for the reset stops when the execution is cancelled', { timeout: 60_000 }, async () => {
-		// 2 of 100 left, reset in 60 s: below the reserve, so the second request waits for the reset.
-		const server = await startStandIn((req, res) =>
-			json(res, 200, { data: { id: '1' } }, { 'ratelimit-limit': '100', 'ratelimit-remaining': '2', 'ratelimit-reset': '60' }),
-		);
-		try {
-			probeSettledAt.length = 0;
-			const started = Date.now();
-			await runNode({
-				nodeType: probeNode,
-				typeName: PROBE_TYPE,
-				parameters: { method: 'GET', path: '/v1/current_user' },
-				items: [{}, {}, {}],
-				credentials: { apiKey: makeApiKey({ sub: 'pacing-cancel' }), baseUrl: server.url, throttleRequests: 0 },
-				cancelAfterMs: 800,
-			});
-			await new Promise((resolve) => setTimeout(resolve, 1500));
-			assert.equal(server.requests.length, 1, 'a request went out although the budget was at the reserve');
-			assert.equal(probeSettledAt.length, 1);
-			assert.ok(probeSettledAt[0] - started < 5000, `the node kept waiting for ${probeSettledAt[0] - started} ms after the cancel`);
-		} finally {
-			await server.close();
-		}
-	});
+	test(
+		'a request held for the reset stops when the execution is cancelled',
+		{ timeout: 60_000 },
+		async () => {
+			// 2 of 100 left, reset in 60 s: below the reserve, so the second request waits for the reset.
+			const server = await startStandIn((req, res) =>
+				json(
+					res,
+					200,
+					{ data: { id: '1' } },
+					{ 'ratelimit-limit': '100', 'ratelimit-remaining': '2', 'ratelimit-reset': '60' },
+				),
+			);
+			try {
+				probeSettledAt.length = 0;
+				const started = Date.now();
+				await runNode({
+					nodeType: probeNode,
+					typeName: PROBE_TYPE,
+					parameters: { method: 'GET', path: '/v1/current_user' },
+					items: [{}, {}, {}],
+					credentials: {
+						apiKey: makeApiKey({ sub: 'pacing-cancel' }),
+						baseUrl: server.url,
+						throttleRequests: 0,
+					},
+					cancelAfterMs: 800,
+				});
+				await new Promise((resolve) => setTimeout(resolve, 1500));
+				assert.equal(
+					server.requests.length,
+					1,
+					'a request went out although the budget was at the reserve',
+				);
+				assert.equal(probeSettledAt.length, 1);
+				assert.ok(
+					probeSettledAt[0] - started < 5000,
+					`the node kept waiting for ${probeSettledAt[0] - started} ms after the cancel`,
+				);
+			} finally {
+				await server.close();
+			}
+		},
+	);
 });
 
 describe('after a 429: the credential waits, then recovers as TCP does (the pacer on its own clock)', () => {
@@ -393,7 +578,7 @@ describe('after a 429: the credential waits, then recovers as TCP does (the pace
 		const clock = { t: 1_000_000 };
 		const pacer = new ServerPacer(() => clock.t);
 		// Answered once, so the first-answer rule is out of the way; then `inFlight` unanswered starts.
-		pacer.observe({}, (await pacer.beforeStart()));
+		pacer.observe({}, await pacer.beforeStart());
 		const open = [];
 		for (let i = 0; i < inFlight; i++) open.push(await pacer.beforeStart());
 		return { clock, pacer, open };
@@ -401,7 +586,8 @@ describe('after a 429: the credential waits, then recovers as TCP does (the pace
 	/** Starts requests until the pacer says wait; returns them. */
 	const startAll = async (pacer) => {
 		const started = [];
-		while (pacer.delayNow().delayMs === 0 && started.length < 500) started.push(await pacer.beforeStart());
+		while (pacer.delayNow().delayMs === 0 && started.length < 500)
+			started.push(await pacer.beforeStart());
 		return started;
 	};
 
@@ -427,7 +613,8 @@ describe('after a 429: the credential waits, then recovers as TCP does (the pace
 		const { clock, pacer } = await setUp(16);
 		pacer.refused(1_000);
 		clock.t += 1_000;
-		for (let round = 0; round < 3; round++) for (const request of await startAll(pacer)) pacer.observe({}, request);
+		for (let round = 0; round < 3; round++)
+			for (const request of await startAll(pacer)) pacer.observe({}, request);
 		// 8 in flight now allowed; 8 start, and the first answer is a 429.
 		const started = await startAll(pacer);
 		assert.equal(started.length, 8);

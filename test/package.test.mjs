@@ -12,15 +12,37 @@ const require_ = createRequire(import.meta.url);
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 test('npm pack contains only dist/, README, LICENSE and package.json', () => {
-	const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: root, encoding: 'utf8' }));
+	const [packed] = JSON.parse(
+		execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], {
+			cwd: root,
+			encoding: 'utf8',
+		}),
+	);
 	const files = packed.files.map((f) => f.path).sort();
-	const unexpected = files.filter((file) => !(file.startsWith('dist/') || ['README.md', 'LICENSE', 'package.json'].includes(file)));
+	const unexpected = files.filter(
+		(file) =>
+			!(file.startsWith('dist/') || ['README.md', 'LICENSE', 'package.json'].includes(file)),
+	);
 	assert.deepEqual(unexpected, []);
-	for (const required of ['README.md', 'LICENSE', 'package.json', ...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
+	for (const required of [
+		'README.md',
+		'LICENSE',
+		'package.json',
+		...pkg.n8n.nodes,
+		...pkg.n8n.credentials,
+	]) {
 		assert.ok(files.includes(required), `${required} is missing from the package`);
 	}
-	assert.equal(files.some((file) => /openapi\.json$/.test(file)), false, 'the spec must not be shipped');
-	assert.equal(files.some((file) => file.startsWith('dist/test/') || file.endsWith('.test.js')), false, 'tests must not be shipped');
+	assert.equal(
+		files.some((file) => /openapi\.json$/.test(file)),
+		false,
+		'the spec must not be shipped',
+	);
+	assert.equal(
+		files.some((file) => file.startsWith('dist/test/') || file.endsWith('.test.js')),
+		false,
+		'tests must not be shipped',
+	);
 });
 
 test('the n8n block follows the community-node rules', () => {
@@ -44,7 +66,10 @@ test('every node and credential n8n loads exists in dist, with its icons beside 
 		const dir = path.dirname(path.join(root, node));
 		const mod = require_(path.join(root, node));
 		const instance = new (Object.values(mod)[0])();
-		const icons = typeof instance.description.icon === 'string' ? [instance.description.icon] : Object.values(instance.description.icon);
+		const icons =
+			typeof instance.description.icon === 'string'
+				? [instance.description.icon]
+				: Object.values(instance.description.icon);
 		for (const icon of icons) {
 			const file = path.join(dir, icon.replace(/^file:/, ''));
 			assert.ok(existsSync(file), `${icon} of ${node} was not copied into dist`);

@@ -9,13 +9,26 @@ import { makeApiKey } from './support/jwt.mjs';
 const { redactorFor, redactJson, REDACTED } = loadBuilt('nodes/DnsFilter/transport/redact.js');
 const key = makeApiKey({ sub: 'redactor-unit', org: 'acme' });
 // Another JWT with the same header, claims of its own and a signature of its own.
-const other = ['eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9', Buffer.from('{"iss":"elsewhere","aud":"x","n":7}').toString('base64url'), 'Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8L9z0X1c'].join('.');
+const other = [
+	'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9',
+	Buffer.from('{"iss":"elsewhere","aud":"x","n":7}').toString('base64url'),
+	'Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8L9z0X1c',
+].join('.');
 const redact = redactorFor(key);
-const chop = (text, size) => Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+const chop = (text, size) =>
+	Array.from({ length: Math.ceil(text.length / size) }, (_, i) =>
+		text.slice(i * size, (i + 1) * size),
+	);
 
 describe('texts', () => {
 	test('the whole key, its encodings and runs of 12 of its characters are redacted', () => {
-		for (const shown of [key, encodeURIComponent(key), Buffer.from(key).toString('base64'), key.slice(50, 62), key.split('.')[2]]) {
+		for (const shown of [
+			key,
+			encodeURIComponent(key),
+			Buffer.from(key).toString('base64'),
+			key.slice(50, 62),
+			key.split('.')[2],
+		]) {
 			const out = redact(`before ${shown} after`);
 			assert.equal(out.includes(shown), false, shown);
 			assert.match(out, /^before .*\[redacted\].* after$/);
@@ -33,7 +46,12 @@ describe('texts', () => {
 	}
 
 	test('another JWT, with the same header, is left alone; so is ordinary text', () => {
-		for (const text of [`token ${other} here`, 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9 alone', 'Network "HQ" updated at 2026-12-03T10:00:00Z', 'a'.repeat(5000)]) {
+		for (const text of [
+			`token ${other} here`,
+			'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9 alone',
+			'Network "HQ" updated at 2026-12-03T10:00:00Z',
+			'a'.repeat(5000),
+		]) {
 			assert.equal(redact(text), text);
 		}
 	});

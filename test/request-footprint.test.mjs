@@ -20,7 +20,11 @@ standInForFile((server) => {
 });
 const credentials = () => ({ apiKey, baseUrl: api.url });
 const pageNumber = (record) => Number(record.query.get('page[number]'));
-const network = (id, extra = {}) => ({ id: String(id), type: 'networks', attributes: { name: `net-${id}`, ...extra } });
+const network = (id, extra = {}) => ({
+	id: String(id),
+	type: 'networks',
+	attributes: { name: `net-${id}`, ...extra },
+});
 
 /** "Network → Get Network" with its ID from each item's `id`, plus `extra` parameters. */
 function showNetwork(extra = {}) {
@@ -30,7 +34,8 @@ function showNetwork(extra = {}) {
 }
 
 /** Answers GET /v1/networks/:id with that network. */
-const answerNetwork = (req, res) => json(res, 200, { data: network(Number(req.url.split('/')[3]?.split('?')[0]) || 1) });
+const answerNetwork = (req, res) =>
+	json(res, 200, { data: network(Number(req.url.split('/')[3]?.split('?')[0]) || 1) });
 
 /**
  * The real node, wrapped only to show the test its Stop signal: `onStart(stop)` before its
@@ -57,12 +62,18 @@ function withStopSignal(onStart, onEnd = () => {}) {
  */
 function attachedTo(signal) {
 	const dependants = (s) => {
-		const symbol = Object.getOwnPropertySymbols(s).find((sym) => String(sym) === 'Symbol(kDependantSignals)');
-		return symbol ? s[symbol]?.size ?? 0 : 0;
+		const symbol = Object.getOwnPropertySymbols(s).find(
+			(sym) => String(sym) === 'Symbol(kDependantSignals)',
+		);
+		return symbol ? (s[symbol]?.size ?? 0) : 0;
 	};
 	const check = new AbortController();
 	AbortSignal.any([check.signal, AbortSignal.timeout(60_000)]);
-	assert.equal(dependants(check.signal), 1, 'this Node keeps AbortSignal.any dependants where the probe looks');
+	assert.equal(
+		dependants(check.signal),
+		1,
+		'this Node keeps AbortSignal.any dependants where the probe looks',
+	);
 	return { listeners: getEventListeners(signal, 'abort').length, dependants: dependants(signal) };
 }
 
@@ -77,7 +88,12 @@ describe('per-request footprint', () => {
 		);
 		const parameters = showNetwork();
 		const items = Array.from({ length: 60 }, (_, i) => ({ id: i + 1 }));
-		const { error, items: output } = await runNode({ nodeType: wrapped, parameters, items, credentials: credentials() });
+		const { error, items: output } = await runNode({
+			nodeType: wrapped,
+			parameters,
+			items,
+			credentials: credentials(),
+		});
 		assert.equal(error, undefined);
 		assert.equal(output.length, 60);
 		assert.equal(api.requests.length, 60);
@@ -115,10 +131,17 @@ describe('per-request footprint', () => {
 			credentials: credentials(),
 		});
 		assert.equal(error, undefined);
-		assert.deepEqual(output.map((item) => item.json.id), items.map((item) => String(item.id)), 'output in item order');
+		assert.deepEqual(
+			output.map((item) => item.json.id),
+			items.map((item) => String(item.id)),
+			'output in item order',
+		);
 		assert.equal(seen.length, 3, 'three rounds of five requests each had all five in flight');
 		for (const during of seen) {
-			assert.ok(during.listeners - idle.listeners <= 1, `Stop held ${during.listeners - idle.listeners} listeners of this node's with five tries running`);
+			assert.ok(
+				during.listeners - idle.listeners <= 1,
+				`Stop held ${during.listeners - idle.listeners} listeners of this node's with five tries running`,
+			);
 			assert.equal(during.dependants, idle.dependants);
 		}
 		assert.deepEqual(attachedTo(stop), idle, 'nothing stays on Stop once the tries are over');
@@ -143,7 +166,8 @@ describe('per-request footprint', () => {
 		const ended = Date.now() - started;
 		assert.equal(api.requests.length, 5, 'five started; none after Stop');
 		assert.ok(ended < 5_000, `the execution ended ${ended} ms after it began (Stop at 700 ms)`);
-		for (let waited = 0; closed.length < 5 && waited < 3_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+		for (let waited = 0; closed.length < 5 && waited < 3_000; waited += 50)
+			await new Promise((resolve) => setTimeout(resolve, 50));
 		assert.equal(closed.length, 5, 'every in-flight connection was closed at Stop');
 		assert.equal(items.length, 0);
 	});
@@ -190,10 +214,17 @@ describe('credential checks done once per execution', () => {
 
 describe('parameters read once per execution unless they hold an expression', () => {
 	test('Simplify and Include Secrets given by expressions still differ per item', async () => {
-		api.setHandler((req, res) => json(res, 200, { data: network(req.url.split('/')[3], { secret_key: 'abcdefghijklmnopqrstuvwxyz' }) }));
+		api.setHandler((req, res) =>
+			json(res, 200, {
+				data: network(req.url.split('/')[3], { secret_key: 'abcdefghijklmnopqrstuvwxyz' }),
+			}),
+		);
 		const { error, items } = await runNode({
 			nodeType: loadDnsFilterNode(),
-			parameters: showNetwork({ simplify: '={{ $json.simple }}', includeSecrets: '={{ $json.secrets }}' }),
+			parameters: showNetwork({
+				simplify: '={{ $json.simple }}',
+				includeSecrets: '={{ $json.secrets }}',
+			}),
 			items: [
 				{ id: 1, simple: true, secrets: false },
 				{ id: 2, simple: false, secrets: true },
@@ -215,7 +246,10 @@ describe('parameters read once per execution unless they hold an expression', ()
 			items: [{ id: 1 }, { id: 2 }, { id: 3 }],
 			credentials: credentials(),
 		});
-		assert.deepEqual(items.map((item) => item.json.attributes?.name), ['net-1', 'net-2', 'net-3']);
+		assert.deepEqual(
+			items.map((item) => item.json.attributes?.name),
+			['net-1', 'net-2', 'net-3'],
+		);
 	});
 });
 
@@ -223,8 +257,13 @@ describe('repeat check on its cheap path', () => {
 	test('pages that share their length, first and last record but differ in between are all read', async () => {
 		api.setHandler((req, res, record) => {
 			const page = pageNumber(record);
-			const data = Array.from({ length: 100 }, (_, i) => (i === 0 || i === 99 ? network(i === 0 ? 'first' : 'last') : network(page * 1000 + i)));
-			json(res, 200, { data, links: { next: page < 3 ? `/v1/networks?page[number]=${page + 1}` : null } });
+			const data = Array.from({ length: 100 }, (_, i) =>
+				i === 0 || i === 99 ? network(i === 0 ? 'first' : 'last') : network(page * 1000 + i),
+			);
+			json(res, 200, {
+				data,
+				links: { next: page < 3 ? `/v1/networks?page[number]=${page + 1}` : null },
+			});
 		});
 		const { error, items } = await runOperation('V1_Networks-index', {
 			extra: { returnAll: true, requestOptions: { maxRetries: 0 } },
@@ -242,8 +281,11 @@ describe('repeat check on its cheap path', () => {
 		api.setHandler((req, res, record) => {
 			const page = pageNumber(record);
 			const middle = page === 2 ? 2000 : 1000;
-			const data = Array.from({ length: 100 }, (_, i) => (i === 0 || i === 99 ? network(i) : network(middle + i)));
-			const shown = page === 3 ? data.map(({ id, type, attributes }) => ({ attributes, type, id })) : data;
+			const data = Array.from({ length: 100 }, (_, i) =>
+				i === 0 || i === 99 ? network(i) : network(middle + i),
+			);
+			const shown =
+				page === 3 ? data.map(({ id, type, attributes }) => ({ attributes, type, id })) : data;
 			json(res, 200, { data: shown, links: { next: `/v1/networks?page[number]=${page + 1}` } });
 		});
 		const { error, items } = await runOperation('V1_Networks-index', {
@@ -266,7 +308,12 @@ describe('secret masking copies only what it masks', () => {
 
 	test('a secret at any depth is masked in a copy; the input and the untouched branches stay as they were', () => {
 		const untouched = { name: 'kept' };
-		const input = { data: [{ id: '1', attributes: { secret_key: 'abcdefghijklmnopqrstuvwxyz', other: untouched } }, { id: '2' }] };
+		const input = {
+			data: [
+				{ id: '1', attributes: { secret_key: 'abcdefghijklmnopqrstuvwxyz', other: untouched } },
+				{ id: '2' },
+			],
+		};
 		const snapshot = JSON.stringify(input);
 		const masked = maskNamed(input, names);
 		assert.equal(JSON.stringify(input), snapshot, 'input unchanged');

@@ -29,15 +29,26 @@ async function getNetwork(requestOptions, handler) {
 test('Timeout (Seconds) ends a request the server never answers, and a GET is retried once per Max Retries', async () => {
 	const hang = () => new Promise(() => {});
 	const started = Date.now();
-	const { error } = await getNetwork({ timeoutSeconds: 1, maxRetries: 1, maxWaitSeconds: 10 }, hang);
+	const { error } = await getNetwork(
+		{ timeoutSeconds: 1, maxRetries: 1, maxWaitSeconds: 10 },
+		hang,
+	);
 	const elapsed = Date.now() - started;
-	assert.match(error.message, /Could not reach DNSFilter at http:\/\/127\.0\.0\.1:\d+ \(timed out\)/);
+	assert.match(
+		error.message,
+		/Could not reach DNSFilter at http:\/\/127\.0\.0\.1:\d+ \(timed out\)/,
+	);
 	assert.equal(server.requests.length, 2);
-	assert.ok(elapsed >= 2000 && elapsed < 10_000, `two 1 s timeouts and a short backoff took ${elapsed} ms`);
+	assert.ok(
+		elapsed >= 2000 && elapsed < 10_000,
+		`two 1 s timeouts and a short backoff took ${elapsed} ms`,
+	);
 });
 
 test('Max Retries 0 surfaces the first 429 at once', async () => {
-	const { error } = await getNetwork({ maxRetries: 0 }, (req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '1' }));
+	const { error } = await getNetwork({ maxRetries: 0 }, (req, res) =>
+		json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '1' }),
+	);
 	assert.equal(server.requests.length, 1);
 	assert.match(error.message, /gave up after 1 try and/);
 });
@@ -45,16 +56,26 @@ test('Max Retries 0 surfaces the first 429 at once', async () => {
 test('without Request Options the defaults retry a 429 and succeed', async () => {
 	let calls = 0;
 	const { error, items } = await getNetwork(undefined, (req, res) =>
-		calls++ === 0 ? json(res, 429, {}, { 'Retry-After': '0' }) : json(res, 200, { data: { id: '42', type: 'networks', attributes: { name: 'HQ' } } }),
+		calls++ === 0
+			? json(res, 429, {}, { 'Retry-After': '0' })
+			: json(res, 200, { data: { id: '42', type: 'networks', attributes: { name: 'HQ' } } }),
 	);
 	assert.equal(error, undefined);
 	assert.equal(server.requests.length, 2);
-	assert.deepEqual(items.map((item) => item.json), [{ id: '42', type: 'networks', name: 'HQ' }]);
+	assert.deepEqual(
+		items.map((item) => item.json),
+		[{ id: '42', type: 'networks', name: 'HQ' }],
+	);
 });
 
 test('a nearly spent organization budget shows as an execution hint', async () => {
 	const { hints, error } = await getNetwork(undefined, (req, res) =>
-		json(res, 200, { data: { id: '42', type: 'networks', attributes: {} } }, { 'RateLimit-Limit': '2000', 'RateLimit-Remaining': '12', 'RateLimit-Reset': '95' }),
+		json(
+			res,
+			200,
+			{ data: { id: '42', type: 'networks', attributes: {} } },
+			{ 'RateLimit-Limit': '2000', 'RateLimit-Remaining': '12', 'RateLimit-Reset': '95' },
+		),
 	);
 	assert.equal(error, undefined);
 	assert.equal(hints.length, 1);
@@ -63,7 +84,12 @@ test('a nearly spent organization budget shows as an execution hint', async () =
 
 test('no hint while plenty of the budget is left', async () => {
 	const { hints } = await getNetwork(undefined, (req, res) =>
-		json(res, 200, { data: { id: '42', type: 'networks', attributes: {} } }, { 'RateLimit-Limit': '2000', 'RateLimit-Remaining': '1500', 'RateLimit-Reset': '95' }),
+		json(
+			res,
+			200,
+			{ data: { id: '42', type: 'networks', attributes: {} } },
+			{ 'RateLimit-Limit': '2000', 'RateLimit-Remaining': '1500', 'RateLimit-Reset': '95' },
+		),
 	);
 	assert.deepEqual(hints, []);
 });

@@ -56,7 +56,10 @@ describe('what a stopped run reports about its other items', () => {
 		assert.match(error.message, /Api key is in use/);
 		assert.deepEqual(indexesOf(deleted), [0, 1, 2]);
 		assert.equal(api.requests.length, 4);
-		assert.match(error.description, /This run of 10 items stopped at item 3: items 0–2 succeeded \(their requests were made; a failed node passes no output on\); items 4–9 were not sent\./);
+		assert.match(
+			error.description,
+			/This run of 10 items stopped at item 3: items 0–2 succeeded \(their requests were made; a failed node passes no output on\); items 4–9 were not sent\./,
+		);
 		assert.match(error.description, /"On Error"/);
 	});
 
@@ -67,14 +70,20 @@ describe('what a stopped run reports about its other items', () => {
 		assert.match(error.message, /Api key is in use/);
 		const sent = new Set(api.requests.map((r) => Number(r.path.split('/').pop())));
 		const succeeded = indexesOf(deleted);
-		assert.ok(succeeded.some((index) => index > 4), `an item after the failure was deleted too: ${succeeded}`);
+		assert.ok(
+			succeeded.some((index) => index > 4),
+			`an item after the failure was deleted too: ${succeeded}`,
+		);
 		const notSent = Array.from({ length: 12 }, (_, i) => i).filter((i) => !sent.has(100 + i));
 		assert.ok(notSent.length > 0, 'the run stopped before the end');
 		assert.ok(
 			error.description.includes(`items ${describeIndexes(succeeded)} succeeded`),
 			`the summary names the deleted items ${describeIndexes(succeeded)}: ${error.description}`,
 		);
-		assert.ok(error.description.includes(`${describeIndexes(notSent)} were not sent`), error.description);
+		assert.ok(
+			error.description.includes(`${describeIndexes(notSent)} were not sent`),
+			error.description,
+		);
 	});
 
 	test('two failures in flight: the first is thrown, the other named as failed too', async () => {
@@ -88,11 +97,23 @@ describe('what a stopped run reports about its other items', () => {
 			res.end();
 		});
 		const { error } = await deleteKeys({ count: 8, concurrency: 3 });
-		assert.match(`${error.message} ${error.description}`, /101/, 'the lowest failing item is the one thrown');
+		assert.match(
+			`${error.message} ${error.description}`,
+			/101/,
+			'the lowest failing item is the one thrown',
+		);
 		assert.doesNotMatch(error.message, /102/);
 		const succeeded = indexesOf(deleted);
-		assert.ok(succeeded.length >= 2, `items after the slow failure went through meanwhile: ${succeeded}`);
-		assert.ok(error.description.includes(`stopped at item 1: items ${describeIndexes(succeeded)} succeeded`), error.description);
+		assert.ok(
+			succeeded.length >= 2,
+			`items after the slow failure went through meanwhile: ${succeeded}`,
+		);
+		assert.ok(
+			error.description.includes(
+				`stopped at item 1: items ${describeIndexes(succeeded)} succeeded`,
+			),
+			error.description,
+		);
 		assert.match(error.description, /; item 2 failed too;/);
 	});
 
@@ -103,7 +124,10 @@ describe('what a stopped run reports about its other items', () => {
 		deletingServer({ failing: 102 });
 		const kept = await deleteKeys({ count: 4, concurrency: 2, continueOnFail: true });
 		assert.equal(kept.error, undefined);
-		assert.deepEqual(kept.items.map((item) => item.pairedItem.item), [0, 1, 2, 3]);
+		assert.deepEqual(
+			kept.items.map((item) => item.pairedItem.item),
+			[0, 1, 2, 3],
+		);
 		assert.match(String(kept.items[2].json.error), /Api key is in use/);
 		assert.doesNotMatch(JSON.stringify(kept.items), /This run of/);
 	});

@@ -20,7 +20,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = JSON.parse(readFileSync(CORPUS_PATH, 'utf8'));
 const EXAMPLES = readdirSync(path.join(root, 'examples'))
 	.filter((name) => name.endsWith('.json'))
-	.flatMap((name) => JSON.parse(readFileSync(path.join(root, 'examples', name), 'utf8')).nodes.filter((node) => node.type === 'n8n-nodes-dnsfilter.dnsFilter').map((node) => ({ file: name, node })));
+	.flatMap((name) =>
+		JSON.parse(readFileSync(path.join(root, 'examples', name), 'utf8'))
+			.nodes.filter((node) => node.type === 'n8n-nodes-dnsfilter.dnsFilter')
+			.map((node) => ({ file: name, node })),
+	);
 const apiKey = makeApiKey({ sub: 'saved-workflows' });
 
 let nodeType;
@@ -43,9 +47,27 @@ after(async () => {
 
 /** The node as n8n loads a saved one: parameters resolved against the description, defaults filled in. */
 function load(parameters, typeVersion = 1) {
-	const node = { id: '1', name: 'DNSFilter', type: 'n8n-nodes-dnsfilter.dnsFilter', typeVersion, position: [0, 0], parameters };
-	const resolved = NodeHelpers.getNodeParameters(description.properties, parameters, true, false, node, description);
-	const issues = NodeHelpers.getNodeParametersIssues(description.properties, { ...node, parameters: resolved }, description);
+	const node = {
+		id: '1',
+		name: 'DNSFilter',
+		type: 'n8n-nodes-dnsfilter.dnsFilter',
+		typeVersion,
+		position: [0, 0],
+		parameters,
+	};
+	const resolved = NodeHelpers.getNodeParameters(
+		description.properties,
+		parameters,
+		true,
+		false,
+		node,
+		description,
+	);
+	const issues = NodeHelpers.getNodeParametersIssues(
+		description.properties,
+		{ ...node, parameters: resolved },
+		description,
+	);
 	return { resolved, issues };
 }
 
@@ -55,7 +77,10 @@ function lostValues(meant, resolved) {
 	for (const [name, value] of Object.entries(meant)) {
 		if (value && typeof value === 'object' && !Array.isArray(value)) {
 			for (const [child, childValue] of Object.entries(value)) {
-				if (JSON.stringify(resolved[name]?.[child]) !== JSON.stringify(childValue)) lost.push(`${name}.${child}: ${JSON.stringify(childValue)} → ${JSON.stringify(resolved[name]?.[child])}`);
+				if (JSON.stringify(resolved[name]?.[child]) !== JSON.stringify(childValue))
+					lost.push(
+						`${name}.${child}: ${JSON.stringify(childValue)} → ${JSON.stringify(resolved[name]?.[child])}`,
+					);
 			}
 		} else if (JSON.stringify(resolved[name]) !== JSON.stringify(value)) {
 			lost.push(`${name}: ${JSON.stringify(value)} → ${JSON.stringify(resolved[name])}`);
@@ -70,10 +95,17 @@ function rowFor(resolved) {
 }
 
 test('the corpus holds one saved node per operation of the lock', () => {
-	const lock = JSON.parse(readFileSync(path.join(root, 'scripts/generator/stored-names.lock.json'), 'utf8'));
+	const lock = JSON.parse(
+		readFileSync(path.join(root, 'scripts/generator/stored-names.lock.json'), 'utf8'),
+	);
 	assert.deepEqual(CORPUS.map((entry) => entry.key).sort(), Object.keys(lock.operations).sort());
 	// Nodes that rely on defaults are part of it: no resource or operation stored at all.
-	assert.ok(CORPUS.some((entry) => entry.parameters.resource === undefined && entry.parameters.operation === undefined));
+	assert.ok(
+		CORPUS.some(
+			(entry) =>
+				entry.parameters.resource === undefined && entry.parameters.operation === undefined,
+		),
+	);
 });
 
 test('every saved node of the corpus loads without issues, keeps what it meant and resolves to the operation it was saved for', () => {
@@ -84,8 +116,10 @@ test('every saved node of the corpus loads without issues, keeps what it meant a
 		const lost = lostValues(entry.meant, resolved);
 		if (lost.length) problems.push(`${entry.key}: ${lost.join(', ')}`);
 		const row = rowFor(resolved);
-		if (!row) problems.push(`${entry.key}: ${resolved.resource}:${resolved.operation} runs no operation`);
-		else if (`${row.method} ${row.path}` !== entry.key) problems.push(`${entry.key}: now runs ${row.method} ${row.path}`);
+		if (!row)
+			problems.push(`${entry.key}: ${resolved.resource}:${resolved.operation} runs no operation`);
+		else if (`${row.method} ${row.path}` !== entry.key)
+			problems.push(`${entry.key}: now runs ${row.method} ${row.path}`);
 	}
 	assert.deepEqual(problems, []);
 });
@@ -96,8 +130,12 @@ test('every DNSFilter node of the examples loads without issues and keeps its va
 		const { resolved, issues } = load(node.parameters, node.typeVersion);
 		assert.equal(issues, null, `${file} ${node.name}`);
 		assert.deepEqual(lostValues(node.parameters, resolved), [], `${file} ${node.name}`);
-		const custom = registry.registry.operations[registry.operationKey(resolved.resource, resolved.operation)];
-		assert.ok(custom || rowFor(resolved), `${file} ${node.name}: ${resolved.resource}:${resolved.operation}`);
+		const custom =
+			registry.registry.operations[registry.operationKey(resolved.resource, resolved.operation)];
+		assert.ok(
+			custom || rowFor(resolved),
+			`${file} ${node.name}: ${resolved.resource}:${resolved.operation}`,
+		);
 	}
 });
 
@@ -118,7 +156,13 @@ function answerFor(row) {
 }
 
 async function runSaved(parameters, typeVersion = 1) {
-	return await runNode({ nodeType, typeVersion, parameters, credentials: { apiKey, baseUrl: server.url }, timeoutMs: 30_000 });
+	return await runNode({
+		nodeType,
+		typeVersion,
+		parameters,
+		credentials: { apiKey, baseUrl: server.url },
+		timeoutMs: 30_000,
+	});
 }
 
 test('one saved node per resource runs through the engine and sends the request it was saved for', async () => {
@@ -150,8 +194,23 @@ test('the examples whose values come from their input items run through the engi
 		const row = rowFor(resolved);
 		server.setHandler(row ? answerFor(row) : (req, res) => json(res, 200, { data: [{ id: 1 }] }));
 		server.requests.length = 0;
-		const items = [{ networkId: 7, keyId: 3, expiringWithinDays: 7, from: '2026-07-13T00:00:00Z', to: '2026-07-14T00:00:00Z' }];
-		const result = await runNode({ nodeType, typeVersion: node.typeVersion, parameters: node.parameters, items, credentials: { apiKey, baseUrl: server.url }, timeoutMs: 30_000 });
+		const items = [
+			{
+				networkId: 7,
+				keyId: 3,
+				expiringWithinDays: 7,
+				from: '2026-07-13T00:00:00Z',
+				to: '2026-07-14T00:00:00Z',
+			},
+		];
+		const result = await runNode({
+			nodeType,
+			typeVersion: node.typeVersion,
+			parameters: node.parameters,
+			items,
+			credentials: { apiKey, baseUrl: server.url },
+			timeoutMs: 30_000,
+		});
 		assert.equal(result.error, undefined, `${file} ${node.name}: ${result.error?.message}`);
 		assert.ok(server.requests.length >= 1, `${file} ${node.name}: nothing sent`);
 		if (row) assert.match(server.requests[0].path, pathPattern(row.path), `${file} ${node.name}`);
@@ -160,9 +219,15 @@ test('the examples whose values come from their input items run through the engi
 
 test('a renamed operation value runs the operation it became, and a removed one fails naming what replaced it', async (t) => {
 	// The aliases table is empty for the current document; entries are put into the built table for this test.
-	const target = operations.OPERATIONS.find((row) => row.fields.length === 0 && row.method === 'GET' && row.output === 'record');
-	aliases[`${target.resource}:oldSpelling`] = { resource: target.resource, operation: target.operation };
-	const message = 'DNSFilter removed the operation "Legacy Lookup" (GET /v1/legacy): no longer offered. Use "Get Network by IP" (resource Network) instead.';
+	const target = operations.OPERATIONS.find(
+		(row) => row.fields.length === 0 && row.method === 'GET' && row.output === 'record',
+	);
+	aliases[`${target.resource}:oldSpelling`] = {
+		resource: target.resource,
+		operation: target.operation,
+	};
+	const message =
+		'DNSFilter removed the operation "Legacy Lookup" (GET /v1/legacy): no longer offered. Use "Get Network by IP" (resource Network) instead.';
 	aliases['network:legacyLookup'] = { removed: message };
 	t.after(() => {
 		delete aliases[`${target.resource}:oldSpelling`];
@@ -181,5 +246,8 @@ test('a renamed operation value runs the operation it became, and a removed one 
 	assert.equal(server.requests.length, 0, 'nothing is sent for a removed operation');
 
 	const unknown = await runSaved({ resource: 'network', operation: 'neverExisted' });
-	assert.match(unknown.error?.message ?? '', /The operation "neverExisted" is not known for resource "network"/);
+	assert.match(
+		unknown.error?.message ?? '',
+		/The operation "neverExisted" is not known for resource "network"/,
+	);
 });

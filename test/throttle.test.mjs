@@ -10,13 +10,19 @@ import { operationFor } from './support/node-params.mjs';
 import { PROBE_TYPE, probeNode } from './support/probe-node.mjs';
 import { json, startStandIn } from './support/standin-server.mjs';
 
-const { RollingWindowBudget, budgetFor: budgetOf, credentialDigest } = loadBuilt('nodes/DnsFilter/transport/throttle.js');
-const budgetFor = (baseUrl, apiKey, limit, windowSeconds) => budgetOf(credentialDigest(baseUrl, apiKey), limit, windowSeconds);
+const {
+	RollingWindowBudget,
+	budgetFor: budgetOf,
+	credentialDigest,
+} = loadBuilt('nodes/DnsFilter/transport/throttle.js');
+const budgetFor = (baseUrl, apiKey, limit, windowSeconds) =>
+	budgetOf(credentialDigest(baseUrl, apiKey), limit, windowSeconds);
 const { dnsFilterApiRequest } = loadBuilt('nodes/DnsFilter/transport/index.js');
-const { addRateLimitHint, rateLimitHintFor } = loadBuilt('nodes/DnsFilter/actions/rateLimitHint.js');
-const { clampConcurrency, concurrencyOption, mapWithConcurrency, runItemsWithConcurrency } = loadBuilt(
-	'nodes/DnsFilter/actions/boundedConcurrency.js',
+const { addRateLimitHint, rateLimitHintFor } = loadBuilt(
+	'nodes/DnsFilter/actions/rateLimitHint.js',
 );
+const { clampConcurrency, concurrencyOption, mapWithConcurrency, runItemsWithConcurrency } =
+	loadBuilt('nodes/DnsFilter/actions/boundedConcurrency.js');
 
 /** A sliding-window limiter like DNSFilter's: `limit` requests per `windowMs`, 429 beyond. */
 function enforcingLimiter({ limit, windowMs, headers = true }) {
@@ -28,18 +34,33 @@ function enforcingLimiter({ limit, windowMs, headers = true }) {
 		if (arrivals.length >= limit) {
 			stats.rejected++;
 			const retryAfter = Math.max(1, Math.ceil((arrivals[0] + windowMs - now) / 1000));
-			return json(res, 429, { error: 'Rate limit exceeded' }, { 'retry-after': String(retryAfter), 'ratelimit-limit': String(limit), 'ratelimit-remaining': '0' });
+			return json(
+				res,
+				429,
+				{ error: 'Rate limit exceeded' },
+				{
+					'retry-after': String(retryAfter),
+					'ratelimit-limit': String(limit),
+					'ratelimit-remaining': '0',
+				},
+			);
 		}
 		arrivals.push(now);
 		stats.ok++;
 		stats.maxInWindow = Math.max(stats.maxInWindow, arrivals.length);
 		const resetSeconds = Math.ceil((arrivals[0] + windowMs - now) / 1000);
-		if (!headers) return json(res, 200, { data: { id: record.path.split('/').pop(), type: 'networks' } });
-		return json(res, 200, { data: { id: record.path.split('/').pop(), type: 'networks' } }, {
-			'ratelimit-limit': String(limit),
-			'ratelimit-remaining': String(limit - arrivals.length),
-			'ratelimit-reset': String(resetSeconds),
-		});
+		if (!headers)
+			return json(res, 200, { data: { id: record.path.split('/').pop(), type: 'networks' } });
+		return json(
+			res,
+			200,
+			{ data: { id: record.path.split('/').pop(), type: 'networks' } },
+			{
+				'ratelimit-limit': String(limit),
+				'ratelimit-remaining': String(limit - arrivals.length),
+				'ratelimit-reset': String(resetSeconds),
+			},
+		);
 	};
 	return { handler, stats };
 }
@@ -63,7 +84,10 @@ describe('RollingWindowBudget', () => {
 			ticket.settle();
 		}
 		for (let i = 5; i < starts.length; i++) {
-			assert.ok(starts[i] - starts[i - 5] >= 200, `request ${i} started ${starts[i] - starts[i - 5]} ms after request ${i - 5}`);
+			assert.ok(
+				starts[i] - starts[i - 5] >= 200,
+				`request ${i} started ${starts[i] - starts[i - 5]} ms after request ${i - 5}`,
+			);
 		}
 		// Bursting the first five is allowed; the 15th needs two full windows.
 		assert.ok(starts[14] - starts[0] >= 400);
@@ -76,7 +100,10 @@ describe('RollingWindowBudget', () => {
 		const answeredAt = Date.now();
 		first.settle();
 		await budget.take();
-		assert.ok(Date.now() - answeredAt >= 100, `second request started ${Date.now() - answeredAt} ms after the first was answered`);
+		assert.ok(
+			Date.now() - answeredAt >= 100,
+			`second request started ${Date.now() - answeredAt} ms after the first was answered`,
+		);
 	});
 
 	test('concurrent callers are served in arrival order and share one budget', async () => {
@@ -106,9 +133,19 @@ describe('a 3,000-request run against a server that enforces the limit', () => {
 			typeName: PROBE_TYPE,
 			// No retries: a single 429 fails the run instead of being hidden by the backstop. Max Total
 			// Wait also bounds the waits for the server's budget, which the headers ask for here.
-			parameters: { method: 'GET', path: '={{ "/v1/networks/" + $json.id }}', maxRetries: 0, maxWaitMs: 60_000 },
+			parameters: {
+				method: 'GET',
+				path: '={{ "/v1/networks/" + $json.id }}',
+				maxRetries: 0,
+				maxWaitMs: 60_000,
+			},
 			items,
-			credentials: { apiKey: makeApiKey({ sub: 'throttle-3000' }), baseUrl: server.url, throttleRequests: 1000, throttleWindowSeconds: 3 },
+			credentials: {
+				apiKey: makeApiKey({ sub: 'throttle-3000' }),
+				baseUrl: server.url,
+				throttleRequests: 1000,
+				throttleWindowSeconds: 3,
+			},
 			timeoutMs: 120_000,
 		});
 		assert.equal(result.error, undefined, result.error?.message);
@@ -128,15 +165,31 @@ describe('a 3,000-request run against a server that enforces the limit', () => {
 		server.setHandler(limiter.handler);
 		const result = await runNode({
 			nodeType: loadDnsFilterNode(),
-			parameters: { ...operationFor('V1_Networks-show'), id: '={{ $json.id }}', requestOptions: { maxRetries: 0, maxWaitSeconds: 60, concurrency: 5 } },
+			parameters: {
+				...operationFor('V1_Networks-show'),
+				id: '={{ $json.id }}',
+				requestOptions: { maxRetries: 0, maxWaitSeconds: 60, concurrency: 5 },
+			},
 			items: Array.from({ length: 3000 }, (_, i) => ({ id: i + 1 })),
-			credentials: { apiKey: makeApiKey({ sub: 'throttle-real-node' }), baseUrl: server.url, throttleRequests: 1000, throttleWindowSeconds: 3 },
+			credentials: {
+				apiKey: makeApiKey({ sub: 'throttle-real-node' }),
+				baseUrl: server.url,
+				throttleRequests: 1000,
+				throttleWindowSeconds: 3,
+			},
 			timeoutMs: 120_000,
 		});
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.equal(limiter.stats.rejected, 0, 'the server answered 429');
 		assert.equal(limiter.stats.ok, 3000);
-		assert.deepEqual(result.items.slice(0, 3).map((i) => [i.pairedItem.item, i.json.id]), [[0, '1'], [1, '2'], [2, '3']]);
+		assert.deepEqual(
+			result.items.slice(0, 3).map((i) => [i.pairedItem.item, i.json.id]),
+			[
+				[0, '1'],
+				[1, '2'],
+				[2, '3'],
+			],
+		);
 		assert.equal(result.items[2999].json.id, '3000');
 		assert.ok(result.durationMs >= 6000, `finished in ${result.durationMs} ms`);
 	});
@@ -148,9 +201,18 @@ describe('a 3,000-request run against a server that enforces the limit', () => {
 		const result = await runNode({
 			nodeType: probeNode,
 			typeName: PROBE_TYPE,
-			parameters: { method: 'GET', path: '={{ "/v1/networks/" + $json.id }}', maxRetries: 0, maxWaitMs: 0 },
+			parameters: {
+				method: 'GET',
+				path: '={{ "/v1/networks/" + $json.id }}',
+				maxRetries: 0,
+				maxWaitMs: 0,
+			},
 			items: Array.from({ length: 60 }, (_, i) => ({ id: i + 1 })),
-			credentials: { apiKey: makeApiKey({ sub: 'throttle-off' }), baseUrl: server.url, throttleRequests: 0 },
+			credentials: {
+				apiKey: makeApiKey({ sub: 'throttle-off' }),
+				baseUrl: server.url,
+				throttleRequests: 0,
+			},
 		});
 		assert.ok(limiter.stats.rejected > 0);
 		assert.match(result.error.message, /rate limit/i);
@@ -175,7 +237,11 @@ const bulkNode = {
 		const items = this.getInputData();
 		const concurrency = clampConcurrency(this.getNodeParameter('concurrency', 0));
 		const output = await runItemsWithConcurrency(this, items.length, concurrency, async (i) => {
-			const response = await dnsFilterApiRequest.call(this, { method: 'GET', path: `/v1/networks/${items[i].json.id}` }, { itemIndex: i });
+			const response = await dnsFilterApiRequest.call(
+				this,
+				{ method: 'GET', path: `/v1/networks/${items[i].json.id}` },
+				{ itemIndex: i },
+			);
 			return [{ json: response.body.data }];
 		});
 		addRateLimitHint(this);
@@ -195,7 +261,12 @@ describe('rate-limit hint', () => {
 
 	test('through the engine: low RateLimit-Remaining becomes an execution hint', async () => {
 		server.setHandler((req, res, record) =>
-			json(res, 200, { data: { id: record.path.split('/').pop() } }, { 'RateLimit-Limit': '2000', 'RateLimit-Remaining': '37', 'RateLimit-Reset': '120' }),
+			json(
+				res,
+				200,
+				{ data: { id: record.path.split('/').pop() } },
+				{ 'RateLimit-Limit': '2000', 'RateLimit-Remaining': '37', 'RateLimit-Reset': '120' },
+			),
 		);
 		const result = await runNode({
 			nodeType: bulkNode,
@@ -210,7 +281,14 @@ describe('rate-limit hint', () => {
 	});
 
 	test('no hint when plenty is left', async () => {
-		server.setHandler((req, res) => json(res, 200, { data: { id: 1 } }, { 'RateLimit-Limit': '2000', 'RateLimit-Remaining': '1900' }));
+		server.setHandler((req, res) =>
+			json(
+				res,
+				200,
+				{ data: { id: 1 } },
+				{ 'RateLimit-Limit': '2000', 'RateLimit-Remaining': '1900' },
+			),
+		);
 		const result = await runNode({
 			nodeType: bulkNode,
 			typeName: bulkType,
@@ -224,7 +302,10 @@ describe('rate-limit hint', () => {
 
 describe('bounded concurrency', () => {
 	test('clamps to 1…100', () => {
-		assert.deepEqual([undefined, 0, -3, 1, 3, 5, 6, 50, 99, 100, 101, 5000, 'x'].map(clampConcurrency), [1, 1, 1, 1, 3, 5, 6, 50, 99, 100, 100, 100, 1]);
+		assert.deepEqual(
+			[undefined, 0, -3, 1, 3, 5, 6, 50, 99, 100, 101, 5000, 'x'].map(clampConcurrency),
+			[1, 1, 1, 1, 3, 5, 6, 50, 99, 100, 100, 100, 1],
+		);
 	});
 
 	test('never more than N in flight, results in index order, errors kept per item', async () => {
@@ -239,19 +320,30 @@ describe('bounded concurrency', () => {
 			return i * 10;
 		});
 		assert.equal(peak, 3);
-		assert.deepEqual(outcomes.map((o) => o.index), Array.from({ length: 20 }, (_, i) => i));
-		assert.deepEqual(outcomes.filter((o) => !o.ok).map((o) => o.error.message), ['item 3 failed', 'item 10 failed', 'item 17 failed']);
+		assert.deepEqual(
+			outcomes.map((o) => o.index),
+			Array.from({ length: 20 }, (_, i) => i),
+		);
+		assert.deepEqual(
+			outcomes.filter((o) => !o.ok).map((o) => o.error.message),
+			['item 3 failed', 'item 10 failed', 'item 17 failed'],
+		);
 		assert.equal(outcomes[4].value, 40);
 	});
 
 	test('stopOnError starts nothing after the first failure', async () => {
 		const started = [];
-		const outcomes = await mapWithConcurrency(10, 2, async (i) => {
-			started.push(i);
-			await new Promise((resolve) => setTimeout(resolve, 5));
-			if (i === 2) throw new Error('boom');
-			return i;
-		}, { stopOnError: true });
+		const outcomes = await mapWithConcurrency(
+			10,
+			2,
+			async (i) => {
+				started.push(i);
+				await new Promise((resolve) => setTimeout(resolve, 5));
+				if (i === 2) throw new Error('boom');
+				return i;
+			},
+			{ stopOnError: true },
+		);
 		assert.ok(started.length <= 4, `started ${started}`);
 		assert.equal(outcomes.find((o) => !o.ok).index, 2);
 	});
@@ -284,7 +376,10 @@ describe('bounded concurrency', () => {
 		});
 		assert.equal(result.error, undefined);
 		assert.equal(stats.peak, 4);
-		assert.deepEqual(result.items.map((i) => i.pairedItem.item), Array.from({ length: 12 }, (_, i) => i));
+		assert.deepEqual(
+			result.items.map((i) => i.pairedItem.item),
+			Array.from({ length: 12 }, (_, i) => i),
+		);
 		assert.match(result.items[5].json.error, /Record not found/);
 		assert.equal(result.items[6].json.id, '6');
 	});

@@ -33,7 +33,13 @@ async function probe(parameters, { items, continueOnFail, credentials } = {}) {
 	const result = await runNode({
 		nodeType: probeNode,
 		typeName: PROBE_TYPE,
-		parameters: { method: 'GET', path: '/v1/current_user', maxRetries: 5, maxWaitMs: 120000, ...parameters },
+		parameters: {
+			method: 'GET',
+			path: '/v1/current_user',
+			maxRetries: 5,
+			maxWaitMs: 120000,
+			...parameters,
+		},
 		items,
 		continueOnFail,
 		credentials: { apiKey, baseUrl: server.url, ...credentials },
@@ -66,7 +72,10 @@ describe('authentication', () => {
 		const expiredAt = Math.floor(Date.parse('2026-01-02T03:04:05Z') / 1000);
 		const { error } = await probe({}, { credentials: { apiKey: makeApiKey({ exp: expiredAt }) } });
 		assert.equal(server.requests.length, 0);
-		assert.match(error.message, /DNSFilter API key expired on 2026-01-02T03:04:05\.000Z: generate a new key under Account Settings → Security → API Keys/);
+		assert.match(
+			error.message,
+			/DNSFilter API key expired on 2026-01-02T03:04:05\.000Z: generate a new key under Account Settings → Security → API Keys/,
+		);
 	});
 
 	test('a malformed key fails with a clear message and no request', async () => {
@@ -79,7 +88,12 @@ describe('authentication', () => {
 
 describe('HTTP 429', () => {
 	test('waits as long as Retry-After (seconds) says, then succeeds', async () => {
-		server.setHandler(sequence((req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '1' }), ok));
+		server.setHandler(
+			sequence(
+				(req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '1' }),
+				ok,
+			),
+		);
 		const { items, error } = await probe({});
 		assert.equal(error, undefined);
 		assert.equal(server.requests.length, 2);
@@ -91,7 +105,16 @@ describe('HTTP 429', () => {
 
 	test('understands Retry-After as an HTTP date', async () => {
 		server.setHandler(
-			sequence((req, res) => json(res, 429, { error: 'slow down' }, { 'Retry-After': new Date(Date.now() + 2000).toUTCString() }), ok),
+			sequence(
+				(req, res) =>
+					json(
+						res,
+						429,
+						{ error: 'slow down' },
+						{ 'Retry-After': new Date(Date.now() + 2000).toUTCString() },
+					),
+				ok,
+			),
 		);
 		const { error } = await probe({});
 		assert.equal(error, undefined);
@@ -104,7 +127,17 @@ describe('HTTP 429', () => {
 		server.setHandler(
 			sequence(
 				(req, res) =>
-					json(res, 429, { error: 'slow down' }, { 'RateLimit-Limit': '2000', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '1', 'RateLimit-Policy': '2000;w=300' }),
+					json(
+						res,
+						429,
+						{ error: 'slow down' },
+						{
+							'RateLimit-Limit': '2000',
+							'RateLimit-Remaining': '0',
+							'RateLimit-Reset': '1',
+							'RateLimit-Policy': '2000;w=300',
+						},
+					),
 				ok,
 			),
 		);
@@ -115,7 +148,9 @@ describe('HTTP 429', () => {
 	});
 
 	test('gives up after Max Retries, saying how many tries and how long to wait', async () => {
-		server.setHandler((req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '1' }));
+		server.setHandler((req, res) =>
+			json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '1' }),
+		);
 		const { error } = await probe({ maxRetries: 2 });
 		assert.equal(server.requests.length, 3);
 		assert.match(error.message, /gave up after 3 tries/);
@@ -124,7 +159,9 @@ describe('HTTP 429', () => {
 	});
 
 	test('gives up when the next wait would pass Max Total Wait', async () => {
-		server.setHandler((req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '30' }));
+		server.setHandler((req, res) =>
+			json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '30' }),
+		);
 		const { error } = await probe({ maxRetries: 5, maxWaitMs: 5000 });
 		assert.equal(server.requests.length, 1);
 		assert.match(error.message, /gave up after 1 try and/);
@@ -132,7 +169,9 @@ describe('HTTP 429', () => {
 	});
 
 	test('stops waiting when the execution is cancelled', async () => {
-		server.setHandler((req, res) => json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '2' }));
+		server.setHandler((req, res) =>
+			json(res, 429, { error: 'Rate limit exceeded' }, { 'Retry-After': '2' }),
+		);
 		server.requests.length = 0;
 		probeSettledAt.length = 0;
 		const started = Date.now();
@@ -147,12 +186,24 @@ describe('HTTP 429', () => {
 		await new Promise((resolve) => setTimeout(resolve, 2600));
 		assert.equal(server.requests.length, 1);
 		assert.equal(probeSettledAt.length, 1);
-		assert.ok(probeSettledAt[0] - started < 1500, `the node kept waiting for ${probeSettledAt[0] - started} ms after the cancel`);
+		assert.ok(
+			probeSettledAt[0] - started < 1500,
+			`the node kept waiting for ${probeSettledAt[0] - started} ms after the cancel`,
+		);
 	});
 
 	test('retries a POST after 429, which means nothing was done', async () => {
-		server.setHandler(sequence((req, res) => json(res, 429, {}, { 'Retry-After': '0' }), (req, res) => json(res, 201, { data: { id: '9' } })));
-		const { error, items } = await probe({ method: 'POST', path: '/v1/networks', body: '{"network":{"name":"HQ"}}' });
+		server.setHandler(
+			sequence(
+				(req, res) => json(res, 429, {}, { 'Retry-After': '0' }),
+				(req, res) => json(res, 201, { data: { id: '9' } }),
+			),
+		);
+		const { error, items } = await probe({
+			method: 'POST',
+			path: '/v1/networks',
+			body: '{"network":{"name":"HQ"}}',
+		});
 		assert.equal(error, undefined);
 		assert.equal(server.requests.length, 2);
 		assert.deepEqual(server.requests[1].body, { network: { name: 'HQ' } });
@@ -162,7 +213,13 @@ describe('HTTP 429', () => {
 
 describe('5xx and connection errors', () => {
 	test('a GET answered 503 is retried with backoff', async () => {
-		server.setHandler(sequence((req, res) => json(res, 503, { error: 'down' }), (req, res) => json(res, 503, { error: 'down' }), ok));
+		server.setHandler(
+			sequence(
+				(req, res) => json(res, 503, { error: 'down' }),
+				(req, res) => json(res, 503, { error: 'down' }),
+				ok,
+			),
+		);
 		const { error, items } = await probe({});
 		assert.equal(error, undefined);
 		assert.equal(server.requests.length, 3);
@@ -171,7 +228,11 @@ describe('5xx and connection errors', () => {
 
 	test('a POST answered 503 is not sent twice', async () => {
 		server.setHandler((req, res) => json(res, 503, { error: 'Service unavailable' }));
-		const { error } = await probe({ method: 'POST', path: '/v1/networks', body: '{"network":{"name":"HQ"}}' });
+		const { error } = await probe({
+			method: 'POST',
+			path: '/v1/networks',
+			body: '{"network":{"name":"HQ"}}',
+		});
 		assert.equal(server.requests.length, 1);
 		assert.match(error.message, /Service unavailable \[HTTP 503\]/);
 	});
@@ -181,17 +242,44 @@ describe('5xx and connection errors', () => {
 		const deadUrl = closed.url;
 		await closed.close();
 		const { error } = await probe({ maxRetries: 1 }, { credentials: { baseUrl: deadUrl } });
-		assert.match(error.message, /Could not reach DNSFilter at http:\/\/127\.0\.0\.1:\d+ \(connection refused\)/);
+		assert.match(
+			error.message,
+			/Could not reach DNSFilter at http:\/\/127\.0\.0\.1:\d+ \(connection refused\)/,
+		);
 		assert.match(error.description, /failed \(ECONNREFUSED\) after 2 tries/);
 	});
 });
 
 describe('error bodies become clear NodeApiErrors', () => {
 	const cases = [
-		['V1', 400, { error: 'Name has already been taken', type: 'validation' }, /^Name has already been taken \[HTTP 400\]$/, /Type: validation\./],
-		['V2', 400, { error: { message: 'Invalid date range', type: 'bad_request' } }, /^Invalid date range \[HTTP 400\]$/, /Type: bad_request\./],
-		['422 array', 422, ['Name can\'t be blank', 'Organization must exist'], /^Name can't be blank; Organization must exist \[HTTP 422\]$/, /Fix the fields/],
-		['401', 401, { error: 'Unauthorized' }, /^Unauthorized \[HTTP 401\]$/, /invalid, expired or revoked/],
+		[
+			'V1',
+			400,
+			{ error: 'Name has already been taken', type: 'validation' },
+			/^Name has already been taken \[HTTP 400\]$/,
+			/Type: validation\./,
+		],
+		[
+			'V2',
+			400,
+			{ error: { message: 'Invalid date range', type: 'bad_request' } },
+			/^Invalid date range \[HTTP 400\]$/,
+			/Type: bad_request\./,
+		],
+		[
+			'422 array',
+			422,
+			["Name can't be blank", 'Organization must exist'],
+			/^Name can't be blank; Organization must exist \[HTTP 422\]$/,
+			/Fix the fields/,
+		],
+		[
+			'401',
+			401,
+			{ error: 'Unauthorized' },
+			/^Unauthorized \[HTTP 401\]$/,
+			/invalid, expired or revoked/,
+		],
 		['403', 403, { error: 'Forbidden' }, /^Forbidden \[HTTP 403\]$/, /lacks the permission/],
 	];
 	for (const [name, status, body, message, description] of cases) {
@@ -218,7 +306,14 @@ describe('error bodies become clear NodeApiErrors', () => {
 	});
 
 	test('an HTML error page is reduced to its title', async () => {
-		server.setHandler((req, res) => text(res, 502, '<html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>', 'text/html'));
+		server.setHandler((req, res) =>
+			text(
+				res,
+				502,
+				'<html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>',
+				'text/html',
+			),
+		);
 		const { error } = await probe({ method: 'POST', path: '/v1/networks', body: '{}' });
 		assert.match(error.message, /^502 Bad Gateway \[HTTP 502\]$/);
 	});
@@ -250,7 +345,8 @@ describe('pagination', () => {
 			const size = Number(record.query.get('page[size]'));
 			const start = (number - 1) * size;
 			const data = [];
-			for (let i = start; i < Math.min(total, start + size); i++) data.push({ id: String(i + 1), type: 'networks', attributes: { name: `net-${i + 1}` } });
+			for (let i = start; i < Math.min(total, start + size); i++)
+				data.push({ id: String(i + 1), type: 'networks', attributes: { name: `net-${i + 1}` } });
 			json(res, 200, { data, links: { self: record.search } });
 		};
 	}
@@ -260,21 +356,41 @@ describe('pagination', () => {
 		const { items, error } = await probe({ path: '/v1/networks', paged: 'v1', returnAll: true });
 		assert.equal(error, undefined);
 		assert.equal(items.length, 237);
-		assert.deepEqual(server.requests.map((r) => [r.query.get('page[number]'), r.query.get('page[size]')]), [['1', '100'], ['2', '100'], ['3', '100']]);
-		assert.match(server.requests[0].search, /page%5Bnumber%5D=1&page%5Bsize%5D=100|page\[number\]=1&page\[size\]=100/);
+		assert.deepEqual(
+			server.requests.map((r) => [r.query.get('page[number]'), r.query.get('page[size]')]),
+			[
+				['1', '100'],
+				['2', '100'],
+				['3', '100'],
+			],
+		);
+		assert.match(
+			server.requests[0].search,
+			/page%5Bnumber%5D=1&page%5Bsize%5D=100|page\[number\]=1&page\[size\]=100/,
+		);
 		assert.equal(items[236].json.id, '237');
 	});
 
 	test('Limit stops early without fetching extra pages', async () => {
 		server.setHandler(pagedList(237));
-		const { items } = await probe({ path: '/v1/networks', paged: 'v1', returnAll: false, limit: 150 });
+		const { items } = await probe({
+			path: '/v1/networks',
+			paged: 'v1',
+			returnAll: false,
+			limit: 150,
+		});
 		assert.equal(items.length, 150);
 		assert.equal(server.requests.length, 2);
 	});
 
 	test('a small Limit asks for a small page', async () => {
 		server.setHandler(pagedList(237));
-		const { items } = await probe({ path: '/v1/networks', paged: 'v1', returnAll: false, limit: 7 });
+		const { items } = await probe({
+			path: '/v1/networks',
+			paged: 'v1',
+			returnAll: false,
+			limit: 7,
+		});
 		assert.equal(items.length, 7);
 		assert.equal(server.requests.length, 1);
 		assert.equal(server.requests[0].query.get('page[size]'), '7');
@@ -283,19 +399,44 @@ describe('pagination', () => {
 	test('a bare-array list is paged too', async () => {
 		server.setHandler((req, res, record) => {
 			const number = Number(record.query.get('page[number]'));
-			json(res, 200, number === 1 ? Array.from({ length: 100 }, (_, i) => ({ id: i })) : [{ id: 100 }]);
+			json(
+				res,
+				200,
+				number === 1 ? Array.from({ length: 100 }, (_, i) => ({ id: i })) : [{ id: 100 }],
+			);
 		});
-		const { items } = await probe({ path: '/v1/agent_local_users/all', paged: 'v1', returnAll: true });
+		const { items } = await probe({
+			path: '/v1/agent_local_users/all',
+			paged: 'v1',
+			returnAll: true,
+		});
 		assert.equal(items.length, 101);
 	});
 
 	test('traffic reports follow page.next until it is absent', async () => {
 		server.setHandler((req, res, record) => {
 			const number = Number(record.query.get('page[number]'));
-			const values = Array.from({ length: number < 3 ? 100 : 100 }, (_, i) => ({ fqdn: `d${number}-${i}.example` }));
-			json(res, 200, { data: { organization_id: 1, values, page: { size: 100, total: 300, self: number, ...(number < 3 ? { next: number + 1 } : {}) } } });
+			const values = Array.from({ length: number < 3 ? 100 : 100 }, (_, i) => ({
+				fqdn: `d${number}-${i}.example`,
+			}));
+			json(res, 200, {
+				data: {
+					organization_id: 1,
+					values,
+					page: {
+						size: 100,
+						total: 300,
+						self: number,
+						...(number < 3 ? { next: number + 1 } : {}),
+					},
+				},
+			});
 		});
-		const { items } = await probe({ path: '/v1/traffic_reports/query_logs', paged: 'trafficReport', returnAll: true });
+		const { items } = await probe({
+			path: '/v1/traffic_reports/query_logs',
+			paged: 'trafficReport',
+			returnAll: true,
+		});
 		assert.equal(items.length, 300);
 		assert.equal(server.requests.length, 3);
 	});
@@ -303,14 +444,21 @@ describe('pagination', () => {
 
 describe('continueOnFail', () => {
 	test('a failed item keeps the other items and their pairedItem', async () => {
-		server.setHandler((req, res, record) => (record.path.endsWith('/2') ? json(res, 404, { error: 'Record not found' }) : json(res, 200, { data: { id: record.path.split('/').pop() } })));
+		server.setHandler((req, res, record) =>
+			record.path.endsWith('/2')
+				? json(res, 404, { error: 'Record not found' })
+				: json(res, 200, { data: { id: record.path.split('/').pop() } }),
+		);
 		const { items, error } = await probe(
 			{ path: '={{ "/v1/networks/" + $json.id }}' },
 			{ items: [{ id: 1 }, { id: 2 }, { id: 3 }], continueOnFail: true },
 		);
 		assert.equal(error, undefined);
 		assert.equal(items.length, 3);
-		assert.deepEqual(items.map((i) => i.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
+		assert.deepEqual(
+			items.map((i) => i.pairedItem),
+			[{ item: 0 }, { item: 1 }, { item: 2 }],
+		);
 		assert.match(items[1].json.error, /Record not found/);
 		assert.equal(items[2].json.body.data.id, '3');
 	});

@@ -16,7 +16,16 @@ import { json, startStandIn, text } from './support/standin-server.mjs';
 const apiKey = makeApiKey({ sub: 'trigger-hostile-user' });
 const STATE = 'node:DNSFilter Trigger';
 const events = loadBuilt('nodes/DnsFilter/trigger/triggerEvents.js');
-const { DIGEST_CHARS, GONE_IDS_LIMIT, LISTED_DIGESTS_LIMIT, SHRINK_CONFIRM_LISTINGS, SHRINK_CONFIRM_MS, STATE_VERSION, decodeIdRuns, idDigest } = events;
+const {
+	DIGEST_CHARS,
+	GONE_IDS_LIMIT,
+	LISTED_DIGESTS_LIMIT,
+	SHRINK_CONFIRM_LISTINGS,
+	SHRINK_CONFIRM_MS,
+	STATE_VERSION,
+	decodeIdRuns,
+	idDigest,
+} = events;
 const { TOO_DEEP, MAX_OUTPUT_DEPTH } = loadBuilt('nodes/DnsFilter/actions/shapeOutput.js');
 const DAY = 86_400_000;
 let server;
@@ -30,9 +39,14 @@ after(async () => {
 	await server.close();
 });
 
-const network = (id, attributes = {}) => ({ id: String(id), type: 'networks', attributes: { name: `Site ${id}`, ...attributes } });
+const network = (id, attributes = {}) => ({
+	id: String(id),
+	type: 'networks',
+	attributes: { name: `Site ${id}`, ...attributes },
+});
 const uuid = (n) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-const range = (from, count, make = network) => Array.from({ length: count }, (_, i) => make(from + i));
+const range = (from, count, make = network) =>
+	Array.from({ length: count }, (_, i) => make(from + i));
 const ids = (items) => items?.map((item) => item.id) ?? null;
 
 /**
@@ -42,7 +56,10 @@ const ids = (items) => items?.map((item) => item.id) ?? null;
 function serveAll(path, records) {
 	server.setHandler((req, res, record) => {
 		if (record.path !== path) return json(res, 404, { error: `No route for ${record.path}` });
-		json(res, 200, { data: Number(record.query.get('page[number]') ?? 1) === 1 ? records() : [], links: {} });
+		json(res, 200, {
+			data: Number(record.query.get('page[number]') ?? 1) === 1 ? records() : [],
+			links: {},
+		});
 	});
 }
 
@@ -60,7 +77,13 @@ function poller(parameters, { typeVersion = 2, staticData = {} } = {}) {
 	return {
 		async poll(mode = 'trigger') {
 			server.requests.length = 0;
-			const result = await pollOnce({ parameters: { minimumListingMinutes: 0, ...parameters }, credentials, staticData: data, mode, typeVersion });
+			const result = await pollOnce({
+				parameters: { minimumListingMinutes: 0, ...parameters },
+				credentials,
+				staticData: data,
+				mode,
+				typeVersion,
+			});
 			if (mode !== 'manual') data = result.staticData;
 			return result;
 		},
@@ -78,7 +101,10 @@ function poller(parameters, { typeVersion = 2, staticData = {} } = {}) {
 
 /** Moves the start of an unconfirmed shrink back in time, as if the first shrunken listing came `ms` earlier. */
 function backdateShrink(trigger, ms) {
-	const state = { ...trigger.state, shrinkingSince: new Date(Date.parse(trigger.state.shrinkingSince) - ms).toISOString() };
+	const state = {
+		...trigger.state,
+		shrinkingSince: new Date(Date.parse(trigger.state.shrinkingSince) - ms).toISOString(),
+	};
 	trigger.staticData = { ...trigger.staticData, [STATE]: state };
 }
 
@@ -92,7 +118,11 @@ describe('an empty or sharply smaller listing forgets nothing', () => {
 		const empty = await trigger.poll();
 		assert.equal(empty.error, undefined);
 		assert.equal(empty.items, null);
-		assert.deepEqual(decodeIdRuns(trigger.state.listedNumeric), [[1, 12_000]], 'the 12,000 stay remembered as listed');
+		assert.deepEqual(
+			decodeIdRuns(trigger.state.listedNumeric),
+			[[1, 12_000]],
+			'the 12,000 stay remembered as listed',
+		);
 		assert.equal(trigger.state.shrinkingListings, 1);
 		networks = range(1, 12_000);
 		assert.equal((await trigger.poll()).items, null, 'not one of the 12,000 is new');
@@ -102,15 +132,27 @@ describe('an empty or sharply smaller listing forgets nothing', () => {
 	});
 
 	test('UUID roaming clients: a listing with a tenth of them, then all again; a client added meanwhile is reported once', async () => {
-		const agent = (n) => ({ id: uuid(n), type: 'user_agents', attributes: { hostname: `host-${n}` } });
+		const agent = (n) => ({
+			id: uuid(n),
+			type: 'user_agents',
+			attributes: { hostname: `host-${n}` },
+		});
 		let agents = range(1, 12_000, agent);
 		serveAll('/v1/user_agents', () => agents);
 		const trigger = poller({ event: 'newRoamingClient' });
 		await trigger.poll();
 		agents = [...range(1, 1_200, agent), agent(50_000)];
-		assert.deepEqual(ids((await trigger.poll()).items), [uuid(50_000)], 'a new client during the shrink is still new');
+		assert.deepEqual(
+			ids((await trigger.poll()).items),
+			[uuid(50_000)],
+			'a new client during the shrink is still new',
+		);
 		agents = [...range(1, 12_000, agent), agent(50_000)];
-		assert.equal((await trigger.poll()).items, null, 'neither the 10,800 that came back nor the one already reported');
+		assert.equal(
+			(await trigger.poll()).items,
+			null,
+			'neither the 10,800 that came back nor the one already reported',
+		);
 	});
 
 	test('a shrink to under half is kept for consecutive listings within an hour; confirmed after an hour, the ids move to the bounded memory', async () => {
@@ -123,18 +165,29 @@ describe('an empty or sharply smaller listing forgets nothing', () => {
 		networks = range(1, 100);
 		for (let listing = 1; listing <= SHRINK_CONFIRM_LISTINGS + 1; listing++) {
 			assert.equal((await trigger.poll()).items, null);
-			assert.equal(trigger.state.shrinkingListings, listing, 'still unconfirmed: less than an hour');
+			assert.equal(
+				trigger.state.shrinkingListings,
+				listing,
+				'still unconfirmed: less than an hour',
+			);
 			assert.deepEqual(decodeIdRuns(trigger.state.listedNumeric), [[1, 12_000]]);
 		}
 		backdateShrink(trigger, SHRINK_CONFIRM_MS);
 		assert.equal((await trigger.poll()).items, null);
 		assert.equal(trigger.state.shrinkingListings, undefined, 'confirmed');
 		assert.deepEqual(decodeIdRuns(trigger.state.listedNumeric), [[1, 100]]);
-		assert.equal(trigger.state.goneDigests.length, GONE_IDS_LIMIT * DIGEST_CHARS, 'the 11,900 that left, bounded at 10,000');
+		assert.equal(
+			trigger.state.goneDigests.length,
+			GONE_IDS_LIMIT * DIGEST_CHARS,
+			'the 11,900 that left, bounded at 10,000',
+		);
 		// The documented cost of a confirmed shrink past the bound: the 1,900 that left first are forgotten.
 		networks = range(1, 12_000);
 		const back = await trigger.poll();
-		assert.deepEqual(ids(back.items), range(101, 1_900).map((n) => n.id));
+		assert.deepEqual(
+			ids(back.items),
+			range(101, 1_900).map((n) => n.id),
+		);
 	});
 
 	test('an hour of shrunken listings is not enough on its own: it takes 3 in a row', async () => {
@@ -154,7 +207,11 @@ describe('an empty or sharply smaller listing forgets nothing', () => {
 		networks = [];
 		await trigger.poll();
 		assert.equal(trigger.state.shrinkingListings, 1);
-		assert.equal(trigger.state.shrinkingSince > new Date(Date.now() - 60_000).toISOString(), true, 'a new shrink starts now');
+		assert.equal(
+			trigger.state.shrinkingSince > new Date(Date.now() - 60_000).toISOString(),
+			true,
+			'a new shrink starts now',
+		);
 		networks = range(1, 1_001);
 		assert.deepEqual(ids((await trigger.poll()).items), ['1001']);
 	});
@@ -165,7 +222,15 @@ describe('an empty or sharply smaller listing forgets nothing', () => {
 		serveAll('/v1/organizations', () => orgs);
 		// A version 2 state as earlier versions saved it: ids as text, some gone.
 		const v2 = {
-			[STATE]: { version: 2, event: 'newOrganization', baselineAt: '2026-01-01T00:00:00.000Z', listedAt: '2026-01-01T00:00:00.000Z', listedNumeric: '1+8b', listedIds: ['org-a'], gone: ['500', 'org-b'] },
+			[STATE]: {
+				version: 2,
+				event: 'newOrganization',
+				baselineAt: '2026-01-01T00:00:00.000Z',
+				listedAt: '2026-01-01T00:00:00.000Z',
+				listedNumeric: '1+8b',
+				listedIds: ['org-a'],
+				gone: ['500', 'org-b'],
+			},
 		};
 		const trigger = poller({ event: 'newOrganization' }, { staticData: v2 });
 		orgs = [];
@@ -173,34 +238,53 @@ describe('an empty or sharply smaller listing forgets nothing', () => {
 		assert.equal(trigger.state.version, STATE_VERSION);
 		assert.equal(trigger.state.baselineAt, '2026-01-01T00:00:00.000Z');
 		orgs = [...range(1, 300, org), org('org-a'), org('org-b'), org(500), org(501)];
-		assert.deepEqual(ids((await trigger.poll()).items), ['501'], 'what version 2 knew, listed or gone, is still known');
+		assert.deepEqual(
+			ids((await trigger.poll()).items),
+			['501'],
+			'what version 2 knew, listed or gone, is still known',
+		);
 	});
 });
 
 describe('the stored state is compact and bounded', () => {
-	test('100,000 UUID ids: 8 characters each, no id as text; the next listing reports only the new one', { timeout: 120_000 }, async () => {
-		const agent = (n) => ({ id: uuid(n), type: 'user_agents' });
-		let agents = range(1, 100_000, agent);
-		serveAll('/v1/user_agents', () => agents);
-		const trigger = poller({ event: 'newRoamingClient' });
-		const started = Date.now();
-		assert.equal((await trigger.poll()).error, undefined);
-		const stored = JSON.stringify(trigger.staticData);
-		assert.ok(stored.length <= 100_000 * DIGEST_CHARS + 1_000, `${stored.length} characters of static data`);
-		assert.equal(trigger.state.listedDigests.length, 100_000 * DIGEST_CHARS);
-		assert.equal(stored.includes('00000000-0000'), false, 'no UUID is stored as text');
-		agents = [...agents, agent(100_001)];
-		assert.deepEqual(ids((await trigger.poll()).items), [uuid(100_001)]);
-		assert.equal((await trigger.poll()).items, null);
-		assert.ok(Date.now() - started < 60_000, 'three listings of 100,000 records within a minute');
-	});
+	test(
+		'100,000 UUID ids: 8 characters each, no id as text; the next listing reports only the new one',
+		{ timeout: 120_000 },
+		async () => {
+			const agent = (n) => ({ id: uuid(n), type: 'user_agents' });
+			let agents = range(1, 100_000, agent);
+			serveAll('/v1/user_agents', () => agents);
+			const trigger = poller({ event: 'newRoamingClient' });
+			const started = Date.now();
+			assert.equal((await trigger.poll()).error, undefined);
+			const stored = JSON.stringify(trigger.staticData);
+			assert.ok(
+				stored.length <= 100_000 * DIGEST_CHARS + 1_000,
+				`${stored.length} characters of static data`,
+			);
+			assert.equal(trigger.state.listedDigests.length, 100_000 * DIGEST_CHARS);
+			assert.equal(stored.includes('00000000-0000'), false, 'no UUID is stored as text');
+			agents = [...agents, agent(100_001)];
+			assert.deepEqual(ids((await trigger.poll()).items), [uuid(100_001)]);
+			assert.equal((await trigger.poll()).items, null);
+			assert.ok(Date.now() - started < 60_000, 'three listings of 100,000 records within a minute');
+		},
+	);
 
 	test('a version 2 state with ids as text is upgraded in place: nothing reported again, and it shrinks', async () => {
 		const agent = (n) => ({ id: uuid(n), type: 'user_agents' });
 		const agents = range(1, 2_000, agent);
 		serveAll('/v1/user_agents', () => agents);
 		const listedIds = agents.slice(0, 1_999).map((a) => a.id);
-		const v2 = { [STATE]: { version: 2, event: 'newRoamingClient', baselineAt: '2026-01-01T00:00:00.000Z', listedIds, gone: [uuid(2_000)] } };
+		const v2 = {
+			[STATE]: {
+				version: 2,
+				event: 'newRoamingClient',
+				baselineAt: '2026-01-01T00:00:00.000Z',
+				listedIds,
+				gone: [uuid(2_000)],
+			},
+		};
 		const before = JSON.stringify(v2).length;
 		const trigger = poller({ event: 'newRoamingClient' }, { staticData: v2 });
 		assert.equal((await trigger.poll()).items, null, 'the one in "gone" came back: not new either');
@@ -208,28 +292,57 @@ describe('the stored state is compact and bounded', () => {
 		assert.ok(JSON.stringify(trigger.staticData).length * 4 < before, 'at least 4 times smaller');
 	});
 
-	test(`more than ${LISTED_DIGESTS_LIMIT.toLocaleString('en-US')} non-numeric ids: the poll fails saying so, and the state is untouched`, { timeout: 120_000 }, async () => {
-		let agents = range(1, 10, (n) => ({ id: uuid(n) }));
-		serveAll('/v1/user_agents', () => agents);
-		const trigger = poller({ event: 'newRoamingClient' });
-		await trigger.poll();
-		const remembered = structuredClone(trigger.staticData);
-		agents = range(1, LISTED_DIGESTS_LIMIT + 1, (n) => ({ id: uuid(n) }));
-		const failed = await trigger.poll();
-		assert.match(failed.error?.message ?? '', /GET \/v1\/user_agents: the listing has 200,001 records with non-numeric ids, more than the 200,000/);
-		assert.match(failed.error.description, /unchanged/);
-		assert.deepEqual(trigger.staticData, remembered);
-	});
+	test(
+		`more than ${LISTED_DIGESTS_LIMIT.toLocaleString('en-US')} non-numeric ids: the poll fails saying so, and the state is untouched`,
+		{ timeout: 120_000 },
+		async () => {
+			let agents = range(1, 10, (n) => ({ id: uuid(n) }));
+			serveAll('/v1/user_agents', () => agents);
+			const trigger = poller({ event: 'newRoamingClient' });
+			await trigger.poll();
+			const remembered = structuredClone(trigger.staticData);
+			agents = range(1, LISTED_DIGESTS_LIMIT + 1, (n) => ({ id: uuid(n) }));
+			const failed = await trigger.poll();
+			assert.match(
+				failed.error?.message ?? '',
+				/GET \/v1\/user_agents: the listing has 200,001 records with non-numeric ids, more than the 200,000/,
+			);
+			assert.match(failed.error.description, /unchanged/);
+			assert.deepEqual(trigger.staticData, remembered);
+		},
+	);
 });
 
 describe('ids that are JavaScript object members are ordinary ids', () => {
-	const MEMBERS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'prototype'];
-	const key = (id, attributes) => ({ id, type: 'api_keys', attributes: { name: `key ${id}`, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', ...attributes } });
+	const MEMBERS = [
+		'__proto__',
+		'constructor',
+		'toString',
+		'hasOwnProperty',
+		'valueOf',
+		'__defineGetter__',
+		'prototype',
+	];
+	const key = (id, attributes) => ({
+		id,
+		type: 'api_keys',
+		attributes: {
+			name: `key ${id}`,
+			created_at: '2026-01-01T00:00:00Z',
+			updated_at: '2026-01-01T00:00:00Z',
+			...attributes,
+		},
+	});
 	let keys = [];
-	const serveKeys = () => server.setHandler((req, res, record) => (record.path === '/v1/api_keys' ? json(res, 200, { data: keys }) : json(res, 404, {})));
+	const serveKeys = () =>
+		server.setHandler((req, res, record) =>
+			record.path === '/v1/api_keys' ? json(res, 200, { data: keys }) : json(res, 404, {}),
+		);
 
 	test('API Key Revoked or Expired: each revocation is reported once', async () => {
-		keys = MEMBERS.map((id) => key(id, { status: 'active', expiry: new Date(Date.now() + 90 * DAY).toISOString() }));
+		keys = MEMBERS.map((id) =>
+			key(id, { status: 'active', expiry: new Date(Date.now() + 90 * DAY).toISOString() }),
+		);
 		serveKeys();
 		const trigger = poller({ event: 'apiKeyRevokedOrExpired' });
 		assert.equal((await trigger.poll()).items, null);
@@ -251,7 +364,11 @@ describe('ids that are JavaScript object members are ordinary ids', () => {
 		assert.equal((await trigger.poll()).items, null);
 		const later = new Date(Date.now() + 5 * DAY).toISOString();
 		keys = MEMBERS.map((id) => key(id, { status: 'active', expiry: later }));
-		assert.deepEqual(ids((await trigger.poll()).items).sort(), [...MEMBERS].sort(), 'a renewed expiry is a new event');
+		assert.deepEqual(
+			ids((await trigger.poll()).items).sort(),
+			[...MEMBERS].sort(),
+			'a renewed expiry is a new event',
+		);
 		assert.equal((await trigger.poll()).items, null);
 	});
 
@@ -263,25 +380,54 @@ describe('ids that are JavaScript object members are ordinary ids', () => {
 			`{"${STATE}": {"version": 2, "event": "apiKeyRevokedOrExpired", "baselineAt": "2026-01-01T00:00:00.000Z", "ended": {"__proto__": "revoked", "constructor": "revoked"}}}`,
 		);
 		const trigger = poller({ event: 'apiKeyRevokedOrExpired' }, { staticData: v2 });
-		assert.deepEqual(ids((await trigger.poll()).items).sort(), MEMBERS.filter((id) => id !== '__proto__' && id !== 'constructor').sort());
+		assert.deepEqual(
+			ids((await trigger.poll()).items).sort(),
+			MEMBERS.filter((id) => id !== '__proto__' && id !== 'constructor').sort(),
+		);
 		assert.equal((await trigger.poll()).items, null);
 	});
 
 	test('version 1 and 2 key states are upgraded: what they reported is not reported again', async () => {
 		const expiry = new Date(Date.now() + 3 * DAY).toISOString();
-		keys = [key('5', { status: 'active', expiry }), key('6', { status: 'active', expiry }), key('7', { status: 'revoked' })];
+		keys = [
+			key('5', { status: 'active', expiry }),
+			key('6', { status: 'active', expiry }),
+			key('7', { status: 'revoked' }),
+		];
 		serveKeys();
 		for (const version of [1, 2]) {
 			const soon = poller(
 				{ event: 'apiKeyExpiringSoon' },
-				{ staticData: { [STATE]: { version, event: 'apiKeyExpiringSoon', baselineAt: '2026-01-01T00:00:00.000Z', notified: { 5: expiry } } } },
+				{
+					staticData: {
+						[STATE]: {
+							version,
+							event: 'apiKeyExpiringSoon',
+							baselineAt: '2026-01-01T00:00:00.000Z',
+							notified: { 5: expiry },
+						},
+					},
+				},
 			);
-			assert.deepEqual(ids((await soon.poll()).items), ['6'], `version ${version}: key 5 was reported for this expiry`);
+			assert.deepEqual(
+				ids((await soon.poll()).items),
+				['6'],
+				`version ${version}: key 5 was reported for this expiry`,
+			);
 			assert.equal(soon.state.version, STATE_VERSION);
 			assert.equal((await soon.poll()).items, null);
 			const ended = poller(
 				{ event: 'apiKeyRevokedOrExpired' },
-				{ staticData: { [STATE]: { version, event: 'apiKeyRevokedOrExpired', baselineAt: '2026-01-01T00:00:00.000Z', ended: { 7: 'revoked' } } } },
+				{
+					staticData: {
+						[STATE]: {
+							version,
+							event: 'apiKeyRevokedOrExpired',
+							baselineAt: '2026-01-01T00:00:00.000Z',
+							ended: { 7: 'revoked' },
+						},
+					},
+				},
 			);
 			assert.equal((await ended.poll()).items, null, `version ${version}: key 7 was reported`);
 		}
@@ -299,22 +445,35 @@ describe('ids that are JavaScript object members are ordinary ids', () => {
 });
 
 describe('trigger errors never carry the key', () => {
-	const visible = (error) => JSON.stringify({ message: error?.message, description: error?.description, stack: error?.stack });
+	const visible = (error) =>
+		JSON.stringify({
+			message: error?.message,
+			description: error?.description,
+			stack: error?.stack,
+		});
 	const noLeak = (error, label) => {
 		assert.ok(error, `${label}: the poll fails`);
-		assert.deepEqual(leakedFragments(visible(error), apiKey), [], `${label}: no run of 16 characters of the key`);
+		assert.deepEqual(
+			leakedFragments(visible(error), apiKey),
+			[],
+			`${label}: no run of 16 characters of the key`,
+		);
 	};
 	const signature = apiKey.split('.')[2];
 	const bodies = {
 		'the key as an object key': () => JSON.stringify({ [apiKey]: 1, other: 2 }),
 		'a key fragment as an object key': () => JSON.stringify({ [`x${signature.slice(0, 30)}`]: 1 }),
-		'the key in an HTML title inside a JSON string': () => JSON.stringify(`<html><head><title>Session ${apiKey}</title></head></html>`),
-		"the key's first 80 characters in a title": () => JSON.stringify(`<title>${apiKey.slice(0, 80)}</title>`),
+		'the key in an HTML title inside a JSON string': () =>
+			JSON.stringify(`<html><head><title>Session ${apiKey}</title></head></html>`),
+		"the key's first 80 characters in a title": () =>
+			JSON.stringify(`<title>${apiKey.slice(0, 80)}</title>`),
 		'the key as text in a JSON string': () => JSON.stringify(`denied for ${apiKey}`),
 		'data holding the key': () => JSON.stringify({ data: apiKey }),
 		// Shorter than the runs of token characters elided from titles and keys: only the redactor catches these.
-		'18 characters of the key in a title': () => JSON.stringify(`<title>a ${signature.slice(3, 21)} b</title>`),
-		'18 characters of the key as an object key': () => JSON.stringify({ [`${signature.slice(5, 23)} `]: 1 }),
+		'18 characters of the key in a title': () =>
+			JSON.stringify(`<title>a ${signature.slice(3, 21)} b</title>`),
+		'18 characters of the key as an object key': () =>
+			JSON.stringify({ [`${signature.slice(5, 23)} `]: 1 }),
 	};
 	for (const [label, body] of Object.entries(bodies)) {
 		for (const event of ['apiKeyRevokedOrExpired', 'newNetwork']) {
@@ -329,10 +488,16 @@ describe('trigger errors never carry the key', () => {
 
 	test('other secrets a server echoes (a network secret key, a session token) are elided from titles and keys', async () => {
 		const networkSecret = 'nsk_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
-		for (const body of [JSON.stringify(`<title>Proxy login ${networkSecret}</title>`), JSON.stringify({ [networkSecret]: true })]) {
+		for (const body of [
+			JSON.stringify(`<title>Proxy login ${networkSecret}</title>`),
+			JSON.stringify({ [networkSecret]: true }),
+		]) {
 			serveText('/v1/api_keys', () => body);
 			const failed = await poller({ event: 'apiKeyExpiringSoon' }).poll();
-			assert.match(failed.error.message, /DNSFilter answered GET \/v1\/api_keys with an (HTML page titled "Proxy login …"|object without "data" \(keys: …\))/);
+			assert.match(
+				failed.error.message,
+				/DNSFilter answered GET \/v1\/api_keys with an (HTML page titled "Proxy login …"|object without "data" \(keys: …\))/,
+			);
 			assert.equal(visible(failed.error).includes(networkSecret.slice(4, 24)), false);
 		}
 	});
@@ -345,7 +510,9 @@ describe('trigger errors never carry the key', () => {
 		networks = [network(1), network(apiKey)];
 		assert.equal((await trigger.poll()).items.length, 1);
 		assert.deepEqual(leakedFragments(JSON.stringify(trigger.staticData), apiKey), []);
-		server.setHandler((req, res) => json(res, 200, { data: [{ id: apiKey, attributes: { status: 'revoked' } }] }));
+		server.setHandler((req, res) =>
+			json(res, 200, { data: [{ id: apiKey, attributes: { status: 'revoked' } }] }),
+		);
 		const keyTrigger = poller({ event: 'apiKeyRevokedOrExpired' });
 		await keyTrigger.poll();
 		assert.ok(keyTrigger.state.marks, 'the revoked key is marked');
@@ -354,7 +521,8 @@ describe('trigger errors never carry the key', () => {
 });
 
 describe('records nested thousands of levels deep', () => {
-	const deepText = (levels, inner = '1') => `${'{"a":'.repeat(levels)}${inner}${'}'.repeat(levels)}`;
+	const deepText = (levels, inner = '1') =>
+		`${'{"a":'.repeat(levels)}${inner}${'}'.repeat(levels)}`;
 	/** A listing whose last record nests `levels` deep, with a secret_key halfway down and at the bottom. */
 	const listing = (levels, ids) =>
 		`{"data":[${ids
@@ -391,11 +559,19 @@ describe('records nested thousands of levels deep', () => {
 			const attributes = simplify ? item : item.attributes;
 			assert.match(attributes.secret_key, /^•+cdef$/, 'the top-level secret is masked');
 			const serialised = JSON.stringify(item);
-			assert.equal(serialised.includes('sk-mid-0123456789abcdef'), false, 'a secret 40 levels down is masked');
+			assert.equal(
+				serialised.includes('sk-mid-0123456789abcdef'),
+				false,
+				'a secret 40 levels down is masked',
+			);
 			assert.equal(serialised.includes('sk-bottom'), false);
 			assert.ok(serialised.includes(TOO_DEEP), 'the part past the bound is replaced by a marker');
 			assert.ok(depthOf(item) <= MAX_OUTPUT_DEPTH + 1, `${depthOf(item)} levels`);
-			assert.equal((await trigger.poll()).items, null, 'not reported again: the poll does not fail while the record is listed');
+			assert.equal(
+				(await trigger.poll()).items,
+				null,
+				'not reported again: the poll does not fail while the record is listed',
+			);
 			body = listing(6_000, ['1', '2', '3']);
 			assert.deepEqual(ids((await trigger.poll()).items), ['3']);
 		});
@@ -424,7 +600,8 @@ describe('masking and Simplify, shared with the DNSFilter node, at any depth', (
 		while (stack.length) {
 			const current = stack.pop();
 			if (typeof current === 'string') found.push(current);
-			else if (current !== null && typeof current === 'object') stack.push(...Object.values(current));
+			else if (current !== null && typeof current === 'object')
+				stack.push(...Object.values(current));
 		}
 		return found;
 	};
@@ -439,19 +616,34 @@ describe('masking and Simplify, shared with the DNSFilter node, at any depth', (
 			const result = await runNode({ nodeType: loadDnsFilterNode(), parameters, credentials });
 			// The node's items go on to n8n, whose own copies and JSON overflow at such depths: the
 			// transport refuses the answer (the trigger reads any depth and cuts what it emits).
-			assert.match(result.error?.message ?? '', /answer to GET \/v1\/networks\/42 nests deeper than 200 levels/);
+			assert.match(
+				result.error?.message ?? '',
+				/answer to GET \/v1\/networks\/42 nests deeper than 200 levels/,
+			);
 			assert.equal(result.items.length, 0);
-			assert.equal(`${result.error.message} ${result.error.description}`.includes('sk-'), false, 'no secret in the error');
+			assert.equal(
+				`${result.error.message} ${result.error.description}`.includes('sk-'),
+				false,
+				'no secret in the error',
+			);
 		});
 	}
 
 	test('masking, cutting and the depth check take a 100,000-level value without recursion and leave it unchanged', () => {
 		const { maskNamed } = loadBuilt('nodes/DnsFilter/actions/maskSecrets.js');
-		const { cutDeeperThan, nestsDeeperThan, simplifyRecord } = loadBuilt('nodes/DnsFilter/actions/shapeOutput.js');
-		const value = JSON.parse(`{"id":"1","type":"networks","attributes":{"x":${'[{"a":'.repeat(50_000)}{"secret_key":"bottom-0123456789abcdef"}${'}]'.repeat(50_000)}}}`);
+		const { cutDeeperThan, nestsDeeperThan, simplifyRecord } = loadBuilt(
+			'nodes/DnsFilter/actions/shapeOutput.js',
+		);
+		const value = JSON.parse(
+			`{"id":"1","type":"networks","attributes":{"x":${'[{"a":'.repeat(50_000)}{"secret_key":"bottom-0123456789abcdef"}${'}]'.repeat(50_000)}}}`,
+		);
 		const snapshot = stringsIn(value);
 		const masked = maskNamed(simplifyRecord(value), new Set(['secret_key']));
-		assert.deepEqual(stringsIn(masked).filter((s) => s.includes('bottom')), [], 'masked 100,000 levels down');
+		assert.deepEqual(
+			stringsIn(masked).filter((s) => s.includes('bottom')),
+			[],
+			'masked 100,000 levels down',
+		);
 		assert.deepEqual(stringsIn(value), snapshot, 'the input is not changed');
 		assert.equal(nestsDeeperThan(value, MAX_OUTPUT_DEPTH), true);
 		const cut = cutDeeperThan(value);
@@ -459,6 +651,10 @@ describe('masking and Simplify, shared with the DNSFilter node, at any depth', (
 		assert.ok(JSON.stringify(cut).includes(TOO_DEEP));
 		const shallow = { id: '1', attributes: { a: [{ b: 1 }] } };
 		assert.equal(cutDeeperThan(shallow), shallow, 'nothing to cut: the same object, not a copy');
-		assert.equal(maskNamed(shallow, new Set(['secret_key'])), shallow, 'nothing to mask: the same object');
+		assert.equal(
+			maskNamed(shallow, new Set(['secret_key'])),
+			shallow,
+			'nothing to mask: the same object',
+		);
 	});
 });

@@ -12,7 +12,9 @@ import { json, startStandIn, text } from './support/standin-server.mjs';
 
 const apiKey = makeApiKey({ sub: 'trigger-state-user' });
 const STATE = 'node:DNSFilter Trigger';
-const { decodeIdRuns, encodeIdRuns, GONE_IDS_LIMIT, idDigest, STATE_VERSION } = loadBuilt('nodes/DnsFilter/trigger/triggerEvents.js');
+const { decodeIdRuns, encodeIdRuns, GONE_IDS_LIMIT, idDigest, STATE_VERSION } = loadBuilt(
+	'nodes/DnsFilter/trigger/triggerEvents.js',
+);
 let server;
 let credentials;
 
@@ -42,7 +44,13 @@ function poller(parameters, { typeVersion = 1, staticData = {} } = {}) {
 	return {
 		async poll(mode = 'trigger') {
 			server.requests.length = 0;
-			const result = await pollOnce({ parameters, credentials, staticData: data, mode, typeVersion });
+			const result = await pollOnce({
+				parameters,
+				credentials,
+				staticData: data,
+				mode,
+				typeVersion,
+			});
 			if (mode !== 'manual') data = result.staticData;
 			return result;
 		},
@@ -56,7 +64,13 @@ const ids = (items) => items?.map((item) => item.id) ?? null;
 
 describe('a bad poll errors and keeps the state (row 6)', () => {
 	const garbage = {
-		'an HTML page': (res) => text(res, 200, '<html><head><title>Proxy login</title></head><body>sign in</body></html>', 'text/html'),
+		'an HTML page': (res) =>
+			text(
+				res,
+				200,
+				'<html><head><title>Proxy login</title></head><body>sign in</body></html>',
+				'text/html',
+			),
 		'invalid JSON': (res) => text(res, 200, '{"data": [ {"id": 1', 'application/json'),
 		'an empty body': (res) => text(res, 200, '', 'application/json'),
 		'an object without data': (res) => json(res, 200, { links: {} }),
@@ -69,7 +83,11 @@ describe('a bad poll errors and keeps the state (row 6)', () => {
 		test(`${kind} on page 2: error naming what came back; nothing lost, nothing repeated`, async () => {
 			let networks = Array.from({ length: 150 }, (_, i) => network(i + 1));
 			let bad = false;
-			serve('/v1/networks', () => networks, (page, res) => (bad && page === 2 ? (answer(res), true) : false));
+			serve(
+				'/v1/networks',
+				() => networks,
+				(page, res) => (bad && page === 2 ? (answer(res), true) : false),
+			);
 			const trigger = poller({ event: 'newNetwork' });
 			assert.equal((await trigger.poll()).items, null);
 			const remembered = structuredClone(trigger.staticData);
@@ -85,7 +103,11 @@ describe('a bad poll errors and keeps the state (row 6)', () => {
 
 			bad = false;
 			assert.deepEqual(ids((await trigger.poll()).items), ['151'], 'the new network is not lost');
-			assert.equal((await trigger.poll()).items, null, 'and not repeated; nothing earlier is replayed');
+			assert.equal(
+				(await trigger.poll()).items,
+				null,
+				'and not repeated; nothing earlier is replayed',
+			);
 		});
 	}
 
@@ -93,13 +115,29 @@ describe('a bad poll errors and keeps the state (row 6)', () => {
 		serve('/v1/networks', () => [network(1)]);
 		const trigger = poller({ event: 'newNetwork' });
 		await trigger.poll();
-		serve('/v1/networks', () => [], (page, res) => (text(res, 200, '<html><title>Proxy login</title></html>', 'text/html'), true));
+		serve(
+			'/v1/networks',
+			() => [],
+			(page, res) => (text(res, 200, '<html><title>Proxy login</title></html>', 'text/html'), true),
+		);
 		const html = await trigger.poll();
-		assert.match(`${html.error.message} ${html.error.description}`, /HTML page titled "Proxy login"/);
-		serve('/v1/networks', () => [], (page, res) => (text(res, 200, `oops ${apiKey} trailing`, 'text/plain'), true));
+		assert.match(
+			`${html.error.message} ${html.error.description}`,
+			/HTML page titled "Proxy login"/,
+		);
+		serve(
+			'/v1/networks',
+			() => [],
+			(page, res) => (text(res, 200, `oops ${apiKey} trailing`, 'text/plain'), true),
+		);
 		const echoed = await trigger.poll();
 		assert.match(echoed.error.message, /DNSFilter answered GET \/v1\/networks\b/);
-		assert.equal(JSON.stringify({ m: echoed.error.message, d: echoed.error.description }).includes(apiKey.split('.')[1]), false);
+		assert.equal(
+			JSON.stringify({ m: echoed.error.message, d: echoed.error.description }).includes(
+				apiKey.split('.')[1],
+			),
+			false,
+		);
 	});
 
 	test('a valid but empty listing forgets nothing: the networks coming back are not new', async () => {
@@ -115,9 +153,17 @@ describe('a bad poll errors and keeps the state (row 6)', () => {
 
 	test('API key list: garbage keeps what was reported; recovery repeats nothing', async () => {
 		const DAY = 86_400_000;
-		const keys = [{ id: '1', type: 'api_keys', attributes: { status: 'active', expiry: new Date(Date.now() + 3 * DAY).toISOString() } }];
+		const keys = [
+			{
+				id: '1',
+				type: 'api_keys',
+				attributes: { status: 'active', expiry: new Date(Date.now() + 3 * DAY).toISOString() },
+			},
+		];
 		let answer = (res) => json(res, 200, { data: keys });
-		server.setHandler((req, res, record) => (record.path === '/v1/api_keys' ? answer(res) : json(res, 404, {})));
+		server.setHandler((req, res, record) =>
+			record.path === '/v1/api_keys' ? answer(res) : json(res, 404, {}),
+		);
 		const trigger = poller({ event: 'apiKeyExpiringSoon', options: { includeExisting: true } });
 		assert.deepEqual(ids((await trigger.poll()).items), ['1']);
 		const remembered = structuredClone(trigger.staticData);
@@ -137,10 +183,28 @@ describe('a bad poll errors and keeps the state (row 6)', () => {
 
 describe('stored ids stay small', () => {
 	test('runs round-trip; 20,000 scattered ids cost a few bytes each', () => {
-		for (const ranges of [[], [[0, 0]], [[1, 150], [152, 152]], [[5, 9], [100, 100], [101_000_000, 101_000_500]]]) {
+		for (const ranges of [
+			[],
+			[[0, 0]],
+			[
+				[1, 150],
+				[152, 152],
+			],
+			[
+				[5, 9],
+				[100, 100],
+				[101_000_000, 101_000_500],
+			],
+		]) {
 			assert.deepEqual(decodeIdRuns(encodeIdRuns(ranges)), ranges);
 		}
-		assert.equal(encodeIdRuns([[1, 150], [152, 152]]), '1+45,2');
+		assert.equal(
+			encodeIdRuns([
+				[1, 150],
+				[152, 152],
+			]),
+			'1+45,2',
+		);
 		let id = 1_000_000;
 		const scattered = Array.from({ length: 20_000 }, (_, i) => {
 			id += 2 + ((i * 7919) % 1000);
@@ -167,7 +231,11 @@ describe('every record not seen before is emitted once, whatever its id (row 7)'
 	});
 
 	test('an older organization becomes visible (the user joined it)', async () => {
-		const org = (id) => ({ id: String(id), type: 'organizations', attributes: { name: `Org ${id}` } });
+		const org = (id) => ({
+			id: String(id),
+			type: 'organizations',
+			attributes: { name: `Org ${id}` },
+		});
 		let orgs = [org(500), org(510)];
 		serve('/v1/organizations', () => orgs);
 		const trigger = poller({ event: 'newOrganization' });
@@ -188,24 +256,54 @@ describe('every record not seen before is emitted once, whatever its id (row 7)'
 	});
 
 	test('a version 1 state (highest id) is migrated: nothing replayed, later out-of-order ids reported', async () => {
-		let networks = Array.from({ length: 151 }, (_, i) => network(i + 1)).filter((n) => n.id !== '40');
+		let networks = Array.from({ length: 151 }, (_, i) => network(i + 1)).filter(
+			(n) => n.id !== '40',
+		);
 		serve('/v1/networks', () => networks);
-		const v1 = { [STATE]: { version: 1, event: 'newNetwork', baselineAt: '2026-01-01T00:00:00.000Z', maxId: 150 } };
+		const v1 = {
+			[STATE]: {
+				version: 1,
+				event: 'newNetwork',
+				baselineAt: '2026-01-01T00:00:00.000Z',
+				maxId: 150,
+			},
+		};
 		const trigger = poller({ event: 'newNetwork' }, { staticData: v1 });
-		assert.deepEqual(ids((await trigger.poll()).items), ['151'], 'only what the old state had not seen');
+		assert.deepEqual(
+			ids((await trigger.poll()).items),
+			['151'],
+			'only what the old state had not seen',
+		);
 		const state = trigger.staticData[STATE];
 		assert.equal(state.version, STATE_VERSION);
 		assert.equal(state.baselineAt, '2026-01-01T00:00:00.000Z', 'the baseline is kept');
-		assert.deepEqual(decodeIdRuns(state.listedNumeric), [[1, 39], [41, 151]]);
+		assert.deepEqual(decodeIdRuns(state.listedNumeric), [
+			[1, 39],
+			[41, 151],
+		]);
 		networks = [...networks, network(40)];
-		assert.deepEqual(ids((await trigger.poll()).items), ['40'], 'now an id below the old maximum is new');
+		assert.deepEqual(
+			ids((await trigger.poll()).items),
+			['40'],
+			'now an id below the old maximum is new',
+		);
 		assert.equal((await trigger.poll()).items, null);
 	});
 
 	test('a version 1 state of non-numeric ids is migrated too', async () => {
-		let pages = [{ id: 'u-1', name: 'A' }, { id: 'u-2', name: 'B' }];
+		let pages = [
+			{ id: 'u-1', name: 'A' },
+			{ id: 'u-2', name: 'B' },
+		];
 		serve('/v1/block_pages', () => pages);
-		const v1 = { [STATE]: { version: 1, event: 'newBlockPage', baselineAt: '2026-01-01T00:00:00.000Z', ids: ['u-1', 'u-2'] } };
+		const v1 = {
+			[STATE]: {
+				version: 1,
+				event: 'newBlockPage',
+				baselineAt: '2026-01-01T00:00:00.000Z',
+				ids: ['u-1', 'u-2'],
+			},
+		};
 		const trigger = poller({ event: 'newBlockPage' }, { staticData: v1 });
 		assert.equal((await trigger.poll()).items, null);
 		pages = [...pages, { id: 'u-0', name: 'C' }];
@@ -217,7 +315,9 @@ describe('every record not seen before is emitted once, whatever its id (row 7)'
 		const range = (from, count) => Array.from({ length: count }, (_, i) => network(from + i));
 		// Everything on page 1: the walk asks for page 2, gets nothing and ends (two requests a poll).
 		let networks = range(1, 10_000);
-		server.setHandler((req, res, record) => json(res, 200, { data: Number(record.query.get('page[number]')) === 1 ? networks : [] }));
+		server.setHandler((req, res, record) =>
+			json(res, 200, { data: Number(record.query.get('page[number]')) === 1 ? networks : [] }),
+		);
 		const trigger = poller({ event: 'newNetwork' });
 		await trigger.poll();
 		assert.deepEqual(decodeIdRuns(trigger.staticData[STATE].listedNumeric), [[1, 10_000]]);
@@ -234,10 +334,18 @@ describe('every record not seen before is emitted once, whatever its id (row 7)'
 		await trigger.poll();
 		const gone = goneAt();
 		assert.equal(gone.length, GONE_IDS_LIMIT, 'bounded');
-		assert.deepEqual(gone.slice(0, 2), [idDigest('6'), idDigest('7')], 'the five that left first were dropped');
+		assert.deepEqual(
+			gone.slice(0, 2),
+			[idDigest('6'), idDigest('7')],
+			'the five that left first were dropped',
+		);
 		assert.deepEqual(gone.slice(-1), [idDigest('20005')]);
 		assert.ok(JSON.stringify(trigger.staticData).length < 120_000, 'static data stays small');
 		networks = [...range(1, 10), ...range(10_001, 10_000)];
-		assert.deepEqual(ids((await trigger.poll()).items), ['1', '2', '3', '4', '5'], 'only the forgotten ones come back as new');
+		assert.deepEqual(
+			ids((await trigger.poll()).items),
+			['1', '2', '3', '4', '5'],
+			'only the forgotten ones come back as new',
+		);
 	});
 });

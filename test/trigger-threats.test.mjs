@@ -16,7 +16,9 @@ const apiKey = makeApiKey({ sub: 'trigger-threat-user' });
 const STATE = 'node:DNSFilter Trigger';
 const PATH = '/v1/traffic_reports/query_logs';
 const MINUTE = 60_000;
-const { THREAT_SEEN_LIMIT, decodeSeen, entryIdentity } = loadBuilt('nodes/DnsFilter/trigger/triggerEvents.js');
+const { THREAT_SEEN_LIMIT, decodeSeen, entryIdentity } = loadBuilt(
+	'nodes/DnsFilter/trigger/triggerEvents.js',
+);
 let server;
 let credentials;
 
@@ -68,8 +70,10 @@ function route(req, res, record) {
 	const to = q.get('to');
 	if (from) rows = rows.filter((r) => Date.parse(r.time) >= parseApiTime(from));
 	if (to) rows = rows.filter((r) => Date.parse(r.time) < parseApiTime(to) + 1000);
-	if (q.get('organization_id')) rows = rows.filter((r) => String(r.organization_id) === q.get('organization_id'));
-	if (q.get('network_ids')) rows = rows.filter((r) => q.get('network_ids').split(',').includes(String(r.networkid)));
+	if (q.get('organization_id'))
+		rows = rows.filter((r) => String(r.organization_id) === q.get('organization_id'));
+	if (q.get('network_ids'))
+		rows = rows.filter((r) => q.get('network_ids').split(',').includes(String(r.networkid)));
 	// Newest first, as the DNSFilter console lists them.
 	rows = [...rows].sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
 	const number = Number(q.get('page[number]') ?? 1);
@@ -77,7 +81,13 @@ function route(req, res, record) {
 	const values = rows.slice((number - 1) * size, number * size);
 	store.served += values.length;
 	const next = number * size < rows.length ? number + 1 : null;
-	json(res, 200, { data: { organization_id: 11, values, page: { size, self: number, next, ...(store.withTotal ? { total: rows.length } : {}) } } });
+	json(res, 200, {
+		data: {
+			organization_id: 11,
+			values,
+			page: { size, self: number, next, ...(store.withTotal ? { total: rows.length } : {}) },
+		},
+	});
 }
 
 before(async () => {
@@ -99,7 +109,13 @@ function poller({ filters = {}, options = {} } = {}, staticData = {}) {
 	return {
 		async poll(mode = 'trigger') {
 			server.requests.length = 0;
-			const result = await pollOnce({ parameters: { event: 'threatBlocked', threatFilters: filters, threatOptions: options }, credentials, staticData: data, mode, typeVersion: 2 });
+			const result = await pollOnce({
+				parameters: { event: 'threatBlocked', threatFilters: filters, threatOptions: options },
+				credentials,
+				staticData: data,
+				mode,
+				typeVersion: 2,
+			});
 			if (mode !== 'manual') data = result.staticData;
 			return result;
 		},
@@ -115,7 +131,8 @@ function poller({ filters = {}, options = {} } = {}, staticData = {}) {
 		/** As if the last poll had ended `ms` earlier (the window and what it remembers move back). */
 		backdate(ms) {
 			const state = { ...data[STATE] };
-			for (const field of ['cursor', 'windowFrom']) state[field] = new Date(Date.parse(state[field]) - ms).toISOString();
+			for (const field of ['cursor', 'windowFrom'])
+				state[field] = new Date(Date.parse(state[field]) - ms).toISOString();
 			data = { ...data, [STATE]: state };
 		},
 	};
@@ -145,10 +162,21 @@ describe('description', () => {
 		assert.equal(option.action, 'Threat blocked');
 		assert.equal(event.default, 'apiKeyExpiringSoon', 'the default event is unchanged');
 		for (const name of ['threatNotice', 'threatFilters', 'threatOptions']) {
-			assert.deepEqual(description.properties.find((p) => p.name === name).displayOptions.show.event, ['threatBlocked'], name);
+			assert.deepEqual(
+				description.properties.find((p) => p.name === name).displayOptions.show.event,
+				['threatBlocked'],
+				name,
+			);
 		}
-		const filters = description.properties.find((p) => p.name === 'threatFilters').options.map((o) => o.displayName);
-		assert.deepEqual(filters, ['Category IDs', 'Network IDs', 'Organization IDs', 'Roaming Client IDs']);
+		const filters = description.properties
+			.find((p) => p.name === 'threatFilters')
+			.options.map((o) => o.displayName);
+		assert.deepEqual(filters, [
+			'Category IDs',
+			'Network IDs',
+			'Organization IDs',
+			'Roaming Client IDs',
+		]);
 		const options = description.properties.find((p) => p.name === 'threatOptions').options;
 		assert.deepEqual(
 			options.map((o) => [o.name, o.default]),
@@ -177,15 +205,31 @@ describe('entries across polls', () => {
 		assert.equal(q.get('result'), 'blocked');
 		assert.equal(q.get('security_report'), 'true');
 		assert.match(q.get('from'), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-		assert.equal(parseApiTime(q.get('to')) - parseApiTime(q.get('from')), 10 * MINUTE, 'the baseline reads the overlap');
+		assert.equal(
+			parseApiTime(q.get('to')) - parseApiTime(q.get('from')),
+			10 * MINUTE,
+			'the baseline reads the overlap',
+		);
 		const baselineTo = parseApiTime(q.get('to'));
 
 		await nextSecond();
-		store.log.push(entry(Date.now() - 300), entry(Date.now() - 200, { result: 'allowed', threat: false }), entry(Date.now() - 100, { threat: false }));
+		store.log.push(
+			entry(Date.now() - 300),
+			entry(Date.now() - 200, { result: 'allowed', threat: false }),
+			entry(Date.now() - 100, { threat: false }),
+		);
 		await nextSecond();
 		const second = await trigger.poll();
-		assert.deepEqual(serials(second.items), [3], 'only the blocked threat, not allowed or non-threat traffic');
-		assert.equal(parseApiTime(server.requests[0].query.get('from')), baselineTo - 10 * MINUTE, 'from: the last window\'s end minus the overlap');
+		assert.deepEqual(
+			serials(second.items),
+			[3],
+			'only the blocked threat, not allowed or non-threat traffic',
+		);
+		assert.equal(
+			parseApiTime(server.requests[0].query.get('from')),
+			baselineTo - 10 * MINUTE,
+			"from: the last window's end minus the overlap",
+		);
 
 		await nextSecond();
 		assert.equal((await trigger.poll()).items, null, 'nothing new: nothing again');
@@ -204,16 +248,24 @@ describe('entries across polls', () => {
 		store.log.push(entry(now - 4 * MINUTE), entry(now - 11 * MINUTE), entry(now - 100));
 		await nextSecond();
 		const late = await trigger.poll();
-		assert.deepEqual(serials(late.items), [seq - 2, seq], 'the 4-minute-late entry and the new one, in time order');
+		assert.deepEqual(
+			serials(late.items),
+			[seq - 2, seq],
+			'the 4-minute-late entry and the new one, in time order',
+		);
 		await nextSecond();
 		store.log.push(entry(Date.now() - 9 * MINUTE));
 		await nextSecond();
-		assert.deepEqual(serials((await trigger.poll()).items), [seq], 'a later late arrival, still within the overlap');
+		assert.deepEqual(
+			serials((await trigger.poll()).items),
+			[seq],
+			'a later late arrival, still within the overlap',
+		);
 		await nextSecond();
 		assert.equal((await trigger.poll()).items, null, 'none of them again');
 	});
 
-	test('the key is the entry\'s own fields: renamed networks or categories, another order, an extra field are the same entry; two equal queries are two', async () => {
+	test("the key is the entry's own fields: renamed networks or categories, another order, an extra field are the same entry; two equal queries are two", async () => {
 		const t = Math.floor(Date.now() / 1000) * 1000 - 3000;
 		const trigger = poller();
 		await trigger.poll();
@@ -221,23 +273,50 @@ describe('entries across polls', () => {
 		const twin = entry(t, { serial: 'twin' });
 		store.log.push(twin, { ...twin }, entry(t - 1000));
 		await nextSecond();
-		assert.deepEqual(serials((await trigger.poll()).items), [seq, 'twin', 'twin'], 'two equal queries in the same second are two events');
-		store.log = store.log.map((e) => ({ ...e, network_name: 'Renamed', categories_names: ['Renamed'], agentname: 'renamed', enriched: true }));
+		assert.deepEqual(
+			serials((await trigger.poll()).items),
+			[seq, 'twin', 'twin'],
+			'two equal queries in the same second are two events',
+		);
+		store.log = store.log.map((e) => ({
+			...e,
+			network_name: 'Renamed',
+			categories_names: ['Renamed'],
+			agentname: 'renamed',
+			enriched: true,
+		}));
 		store.log.reverse();
 		await nextSecond();
 		assert.equal((await trigger.poll()).items, null, 'enriched or reordered: not new');
-		assert.equal(entryIdentity({ ...twin, network_name: 'x' }, ''), entryIdentity(twin, ''), 'names are not part of the key');
+		assert.equal(
+			entryIdentity({ ...twin, network_name: 'x' }, ''),
+			entryIdentity(twin, ''),
+			'names are not part of the key',
+		);
 		assert.notEqual(entryIdentity({ ...twin, fqdn: 'other.example' }, ''), entryIdentity(twin, ''));
-		assert.notEqual(entryIdentity(twin, '11'), entryIdentity(twin, '12'), 'the organization read under is');
+		assert.notEqual(
+			entryIdentity(twin, '11'),
+			entryIdentity(twin, '12'),
+			'the organization read under is',
+		);
 	});
 
 	test('Report Last N Minutes on First Poll reports that stretch, then goes on without repeats', async () => {
 		const t0 = Date.now();
-		store.log = [entry(t0 - 40 * MINUTE), entry(t0 - 20 * MINUTE), entry(t0 - 10 * MINUTE), entry(t0 - MINUTE)];
+		store.log = [
+			entry(t0 - 40 * MINUTE),
+			entry(t0 - 20 * MINUTE),
+			entry(t0 - 10 * MINUTE),
+			entry(t0 - MINUTE),
+		];
 		const trigger = poller({ options: { reportLastMinutes: 15 } });
 		const first = await trigger.poll();
 		assert.deepEqual(serials(first.items), [seq - 1, seq]);
-		assert.equal(parseApiTime(server.requests[0].query.get('to')) - parseApiTime(server.requests[0].query.get('from')), 15 * MINUTE);
+		assert.equal(
+			parseApiTime(server.requests[0].query.get('to')) -
+				parseApiTime(server.requests[0].query.get('from')),
+			15 * MINUTE,
+		);
 		await nextSecond();
 		assert.equal((await trigger.poll()).items, null);
 	});
@@ -245,13 +324,27 @@ describe('entries across polls', () => {
 	test('state: digests grouped by second, no entry text, only those within the next overlap kept', async () => {
 		const now = Date.now();
 		// The last poll ended 30 minutes ago; 1,000 entries came 25 minutes ago, 1,000 in the last two minutes.
-		store.log = [...Array.from({ length: 1_000 }, (_, i) => entry(now - 25 * MINUTE - i * 100)), ...Array.from({ length: 1_000 }, (_, i) => entry(now - 1000 - i * 100))];
-		const trigger = poller({ options: { overlapMinutes: 5, maxEntriesPerPoll: 5_000 } }, savedState(30, 5));
+		store.log = [
+			...Array.from({ length: 1_000 }, (_, i) => entry(now - 25 * MINUTE - i * 100)),
+			...Array.from({ length: 1_000 }, (_, i) => entry(now - 1000 - i * 100)),
+		];
+		const trigger = poller(
+			{ options: { overlapMinutes: 5, maxEntriesPerPoll: 5_000 } },
+			savedState(30, 5),
+		);
 		assert.equal((await trigger.poll()).items.length, 2_000);
 		const stored = JSON.stringify(trigger.staticData);
 		assert.ok(stored.length < 1_000 * 8 + 1_500, `${stored.length} characters`);
-		assert.equal(/bad\d\.example|198\.51|Head office/.test(stored), false, 'no entry text in the static data');
-		assert.equal([...decodeSeen(trigger.state.seenEntries).values()].flat().length, 1_000, 'the 1,000 of 25 minutes ago lie before the next window: forgotten');
+		assert.equal(
+			/bad\d\.example|198\.51|Head office/.test(stored),
+			false,
+			'no entry text in the static data',
+		);
+		assert.equal(
+			[...decodeSeen(trigger.state.seenEntries).values()].flat().length,
+			1_000,
+			'the 1,000 of 25 minutes ago lie before the next window: forgotten',
+		);
 		await nextSecond();
 		assert.equal((await trigger.poll()).items, null, 'nothing repeated');
 		assert.ok(THREAT_SEEN_LIMIT >= 100_000);
@@ -261,19 +354,43 @@ describe('entries across polls', () => {
 describe('filters', () => {
 	test('organizations are read one by one; networks, roaming clients and categories go as lists', async () => {
 		const now = Date.now();
-		const trigger = poller({ filters: { organizationIds: '11, 12', networkIds: '2001,2002', agentIds: 'aa-1, bb-2', categoryIds: '62' } });
+		const trigger = poller({
+			filters: {
+				organizationIds: '11, 12',
+				networkIds: '2001,2002',
+				agentIds: 'aa-1, bb-2',
+				categoryIds: '62',
+			},
+		});
 		await trigger.poll();
-		assert.deepEqual(server.requests.map((r) => r.query.get('organization_id')), ['11', '12']);
+		assert.deepEqual(
+			server.requests.map((r) => r.query.get('organization_id')),
+			['11', '12'],
+		);
 		for (const request of server.requests) {
 			assert.equal(request.query.get('network_ids'), '2001,2002');
 			assert.equal(request.query.get('agent_ids'), 'aa-1,bb-2');
 			assert.equal(request.query.get('category_ids'), '62');
 		}
 		await nextSecond();
-		const shared = { time: new Date(now).toISOString(), fqdn: 'x.bad.example', domain: 'bad.example', networkid: 2001, result: 'blocked', threat: true };
-		store.log = [{ ...shared, organization_id: 11, serial: 'a' }, { ...shared, organization_id: 12, serial: 'b' }];
+		const shared = {
+			time: new Date(now).toISOString(),
+			fqdn: 'x.bad.example',
+			domain: 'bad.example',
+			networkid: 2001,
+			result: 'blocked',
+			threat: true,
+		};
+		store.log = [
+			{ ...shared, organization_id: 11, serial: 'a' },
+			{ ...shared, organization_id: 12, serial: 'b' },
+		];
 		await nextSecond();
-		assert.deepEqual(serials((await trigger.poll()).items).sort(), ['a', 'b'], 'the same query in two organizations is two events');
+		assert.deepEqual(
+			serials((await trigger.poll()).items).sort(),
+			['a', 'b'],
+			'the same query in two organizations is two events',
+		);
 	});
 
 	for (const [field, value, message] of [
@@ -307,7 +424,9 @@ describe('bursts', () => {
 	/** A saved state 30 minutes old and 2,500 entries spread over those 30 minutes. */
 	function burst(count = 2_500) {
 		const now = Date.now();
-		store.log = Array.from({ length: count }, (_, i) => entry(now - 1000 - Math.floor((i * 29 * MINUTE) / count)));
+		store.log = Array.from({ length: count }, (_, i) =>
+			entry(now - 1000 - Math.floor((i * 29 * MINUTE) / count)),
+		);
 		return new Set(store.log.map((e) => e.serial));
 	}
 
@@ -326,7 +445,10 @@ describe('bursts', () => {
 				assert.equal(result.error, undefined, result.error?.message);
 				const got = serials(result.items) ?? [];
 				assert.ok(got.length <= 1_000, `poll ${polls + 1} emitted ${got.length}`);
-				assert.ok(server.requests.length <= 45, `poll ${polls + 1} sent ${server.requests.length} requests`);
+				assert.ok(
+					server.requests.length <= 45,
+					`poll ${polls + 1} sent ${server.requests.length} requests`,
+				);
 				perPoll.push(got.length);
 				seen.push(...got);
 				if (!got.length) break;
@@ -337,9 +459,16 @@ describe('bursts', () => {
 			assert.ok(Math.max(...served) <= bound, `entries sent per poll: ${served.join(', ')}`);
 			assert.equal(seen.length, expected.size, `polls emitted ${perPoll.join(', ')}`);
 			assert.deepEqual(new Set(seen), expected, 'every entry, none twice');
-			assert.ok(perPoll.filter((n) => n > 0).length >= 3, `spread over polls: ${perPoll.join(', ')}`);
+			assert.ok(
+				perPoll.filter((n) => n > 0).length >= 3,
+				`spread over polls: ${perPoll.join(', ')}`,
+			);
 			const times = seen.map((s) => Date.parse(store.log.find((e) => e.serial === s).time));
-			assert.deepEqual(times, [...times].sort((a, b) => a - b), 'oldest first across polls');
+			assert.deepEqual(
+				times,
+				[...times].sort((a, b) => a - b),
+				'oldest first across polls',
+			);
 		});
 	}
 
@@ -361,7 +490,10 @@ describe('bursts', () => {
 	});
 
 	test('One Summary per Domain: one item per domain with counts, first and last seen; nothing again', async () => {
-		const trigger = poller({ options: { output: 'summaryByDomain', maxEntriesPerPoll: 5_000 } }, savedState(30));
+		const trigger = poller(
+			{ options: { output: 'summaryByDomain', maxEntriesPerPoll: 5_000 } },
+			savedState(30),
+		);
 		burst(1_500);
 		const byDomain = {};
 		for (const e of store.log) (byDomain[e.domain] ??= []).push(e);
@@ -371,12 +503,24 @@ describe('bursts', () => {
 		for (const summary of result.items) {
 			const group = byDomain[summary.domain];
 			assert.equal(summary.count, group.length);
-			assert.equal(summary.firstSeen, new Date(Math.min(...group.map((e) => Date.parse(e.time)))).toISOString());
-			assert.equal(summary.lastSeen, new Date(Math.max(...group.map((e) => Date.parse(e.time)))).toISOString());
-			assert.deepEqual(summary.networkIds.sort(), [...new Set(group.map((e) => e.networkid))].sort());
+			assert.equal(
+				summary.firstSeen,
+				new Date(Math.min(...group.map((e) => Date.parse(e.time)))).toISOString(),
+			);
+			assert.equal(
+				summary.lastSeen,
+				new Date(Math.max(...group.map((e) => Date.parse(e.time)))).toISOString(),
+			);
+			assert.deepEqual(
+				summary.networkIds.sort(),
+				[...new Set(group.map((e) => e.networkid))].sort(),
+			);
 			assert.deepEqual(summary.categories, ['Phishing & Deception']);
 		}
-		assert.equal(result.items.reduce((sum, s) => sum + s.count, 0), 1_500);
+		assert.equal(
+			result.items.reduce((sum, s) => sum + s.count, 0),
+			1_500,
+		);
 		await nextSecond();
 		assert.equal((await trigger.poll()).items, null);
 	});
@@ -384,17 +528,29 @@ describe('bursts', () => {
 	test('One Summary per Domain and Roaming Client splits by agent', async () => {
 		const trigger = poller({ options: { output: 'summaryByDomainAndAgent' } }, savedState(5));
 		const now = Date.now();
-		store.log = [entry(now - 3000, { domain: 'd.example', agentid: 'a1', agentname: 'one' }), entry(now - 2000, { domain: 'd.example', agentid: 'a1' }), entry(now - 1000, { domain: 'd.example', agentid: 'a2' })];
+		store.log = [
+			entry(now - 3000, { domain: 'd.example', agentid: 'a1', agentname: 'one' }),
+			entry(now - 2000, { domain: 'd.example', agentid: 'a1' }),
+			entry(now - 1000, { domain: 'd.example', agentid: 'a2' }),
+		];
 		const result = await trigger.poll();
-		assert.deepEqual(result.items.map((s) => [s.domain, s.agentId, s.count]), [['d.example', 'a1', 2], ['d.example', 'a2', 1]]);
+		assert.deepEqual(
+			result.items.map((s) => [s.domain, s.agentId, s.count]),
+			[
+				['d.example', 'a1', 2],
+				['d.example', 'a2', 1],
+			],
+		);
 	});
 });
 
 describe('failed polls change nothing', () => {
 	const failures = {
-		'an HTML page': (req, res) => text(res, 200, '<html><head><title>Maintenance</title></head></html>', 'text/html'),
+		'an HTML page': (req, res) =>
+			text(res, 200, '<html><head><title>Maintenance</title></head></html>', 'text/html'),
 		'a list that is not one': (req, res) => json(res, 200, { data: { values: 'none' } }),
-		'entries that are not objects': (req, res) => json(res, 200, { data: { values: [1, 2], page: { size: 100, self: 1, next: null } } }),
+		'entries that are not objects': (req, res) =>
+			json(res, 200, { data: { values: [1, 2], page: { size: 100, self: 1, next: null } } }),
 		'a bare array': (req, res) => json(res, 200, []),
 		'a 401': (req, res) => json(res, 401, { error: 'Unauthorized' }),
 		'page 2 failing after page 1': (req, res, record) => {
@@ -404,7 +560,17 @@ describe('failed polls change nothing', () => {
 			store.fail = failures['page 2 failing after page 1'];
 		},
 		'a listing shorter than its total': (req, res, record) =>
-			json(res, 200, { data: { values: record.query.get('page[number]') === '1' ? store.log.slice(0, 3) : [], page: { size: 100, self: Number(record.query.get('page[number]')), next: null, total: 500 } } }),
+			json(res, 200, {
+				data: {
+					values: record.query.get('page[number]') === '1' ? store.log.slice(0, 3) : [],
+					page: {
+						size: 100,
+						self: Number(record.query.get('page[number]')),
+						next: null,
+						total: 500,
+					},
+				},
+			}),
 	};
 	for (const [label, fail] of Object.entries(failures)) {
 		test(`${label} between two good polls: state unchanged, then every entry once`, async () => {
@@ -431,26 +597,43 @@ describe('failed polls change nothing', () => {
 	}
 
 	test('errors never carry the key', async () => {
-		store.fail = (req, res) => text(res, 200, JSON.stringify({ [apiKey]: 1, data: { values: `<title>${apiKey}</title>` } }), 'application/json');
+		store.fail = (req, res) =>
+			text(
+				res,
+				200,
+				JSON.stringify({ [apiKey]: 1, data: { values: `<title>${apiKey}</title>` } }),
+				'application/json',
+			);
 		const failed = await poller().poll();
-		assert.match(failed.error?.message ?? '', /DNSFilter answered GET \/v1\/traffic_reports\/query_logs/);
-		const visible = JSON.stringify({ message: failed.error.message, description: failed.error.description, stack: failed.error.stack });
+		assert.match(
+			failed.error?.message ?? '',
+			/DNSFilter answered GET \/v1\/traffic_reports\/query_logs/,
+		);
+		const visible = JSON.stringify({
+			message: failed.error.message,
+			description: failed.error.description,
+			stack: failed.error.stack,
+		});
 		assert.deepEqual(leakedFragments(visible, apiKey), []);
 	});
 
-	test('a server that never answers: Timeout bounds the poll, and nothing changes', { timeout: 120_000 }, async () => {
-		const trigger = poller({ options: { timeoutSeconds: 1 } });
-		await trigger.poll();
-		const remembered = structuredClone(trigger.staticData);
-		store.fail = (req, res) => new Promise((resolve) => res.on('close', resolve)); // never answers
-		await nextSecond();
-		const started = Date.now();
-		const failed = await trigger.poll();
-		assert.match(failed.error?.message ?? '', /timed out/);
-		assert.ok(Date.now() - started < 90_000, `${Date.now() - started} ms`);
-		assert.deepEqual(trigger.staticData, remembered);
-		store.fail = undefined;
-	});
+	test(
+		'a server that never answers: Timeout bounds the poll, and nothing changes',
+		{ timeout: 120_000 },
+		async () => {
+			const trigger = poller({ options: { timeoutSeconds: 1 } });
+			await trigger.poll();
+			const remembered = structuredClone(trigger.staticData);
+			store.fail = (req, res) => new Promise((resolve) => res.on('close', resolve)); // never answers
+			await nextSecond();
+			const started = Date.now();
+			const failed = await trigger.poll();
+			assert.match(failed.error?.message ?? '', /timed out/);
+			assert.ok(Date.now() - started < 90_000, `${Date.now() - started} ms`);
+			assert.deepEqual(trigger.staticData, remembered);
+			store.fail = undefined;
+		},
+	);
 
 	test('429 with Retry-After: the poll waits through the shared transport and completes', async () => {
 		const trigger = poller();
@@ -459,7 +642,8 @@ describe('failed polls change nothing', () => {
 		store.log.push(entry(Date.now() - 300));
 		let limited = 0;
 		store.fail = (req, res, record) => {
-			if (limited++ < 1) return json(res, 429, { error: 'Rate limit exceeded' }, { 'retry-after': '1' });
+			if (limited++ < 1)
+				return json(res, 429, { error: 'Rate limit exceeded' }, { 'retry-after': '1' });
 			store.fail = undefined;
 			route(req, res, record);
 		};
@@ -481,6 +665,10 @@ describe('Fetch Test Event', () => {
 		assert.deepEqual(serials(manual.items), [seq - 1]);
 		assert.deepEqual(trigger.staticData, {});
 		assert.equal(server.requests.length, 1, 'one page');
-		assert.equal(parseApiTime(server.requests[0].query.get('to')) - parseApiTime(server.requests[0].query.get('from')), 24 * 3_600_000);
+		assert.equal(
+			parseApiTime(server.requests[0].query.get('to')) -
+				parseApiTime(server.requests[0].query.get('from')),
+			24 * 3_600_000,
+		);
 	});
 });

@@ -23,7 +23,12 @@ after(async () => {
 
 const { description } = loadTriggerNode();
 const property = (name, version = 2) =>
-	description.properties.find((p) => p.name === name && (!p.displayOptions?.show?.['@version'] || p.displayOptions.show['@version'].includes(version)));
+	description.properties.find(
+		(p) =>
+			p.name === name &&
+			(!p.displayOptions?.show?.['@version'] ||
+				p.displayOptions.show['@version'].includes(version)),
+	);
 
 describe('description', () => {
 	test('version 2 is the default for new nodes; version 1 stays loadable', () => {
@@ -40,7 +45,10 @@ describe('description', () => {
 			assert.equal(option.action.toLowerCase(), option.name.toLowerCase(), option.action);
 			assert.doesNotMatch(option.action, /\bapi\b/, 'API stays in capitals');
 		}
-		assert.equal(events.find((o) => o.value === 'apiKeyExpiringSoon').action, 'API key expiring soon');
+		assert.equal(
+			events.find((o) => o.value === 'apiKeyExpiringSoon').action,
+			'API key expiring soon',
+		);
 	});
 
 	test('Simplify is shown from version 2 on and defaults to true, as in the DNSFilter node', () => {
@@ -57,14 +65,22 @@ describe('description', () => {
 		const notice = property('listingNotice');
 		assert.match(notice.displayName, new RegExp(`at most every ${interval.default} minutes`));
 		assert.deepEqual(interval.displayOptions.show.event, notice.displayOptions.show.event);
-		assert.deepEqual([...interval.displayOptions.show.event].sort(), ['newBlockPage', 'newNetwork', 'newOrganization', 'newPolicy', 'newRoamingClient']);
+		assert.deepEqual([...interval.displayOptions.show.event].sort(), [
+			'newBlockPage',
+			'newNetwork',
+			'newOrganization',
+			'newPolicy',
+			'newRoamingClient',
+		]);
 	});
 });
 
 const network = (id) => ({ id: String(id), type: 'networks', attributes: { name: `Site ${id}` } });
 function serveNetworks(records) {
 	server.setHandler((req, res, record) =>
-		record.path === '/v1/networks' ? json(res, 200, { data: Number(record.query.get('page[number]')) === 1 ? records() : [] }) : json(res, 404, {}),
+		record.path === '/v1/networks'
+			? json(res, 200, { data: Number(record.query.get('page[number]')) === 1 ? records() : [] })
+			: json(res, 404, {}),
 	);
 }
 
@@ -78,7 +94,11 @@ describe('version 2 polls', () => {
 			[false, { id: '2', type: 'networks', attributes: { name: 'Site 2' } }],
 		]) {
 			networks = [network(1)];
-			const parameters = { event: 'newNetwork', minimumListingMinutes: 0, ...(simplify === undefined ? {} : { simplify }) };
+			const parameters = {
+				event: 'newNetwork',
+				minimumListingMinutes: 0,
+				...(simplify === undefined ? {} : { simplify }),
+			};
 			let state = (await pollOnce({ parameters, credentials, typeVersion: 2 })).staticData;
 			networks = [network(1), network(2)];
 			const result = await pollOnce({ parameters, credentials, staticData: state, typeVersion: 2 });
@@ -86,10 +106,20 @@ describe('version 2 polls', () => {
 			state = result.staticData;
 		}
 		// Fetch Test Event follows the same setting.
-		const manual = await pollOnce({ parameters: { event: 'newNetwork' }, credentials, typeVersion: 2, mode: 'manual' });
+		const manual = await pollOnce({
+			parameters: { event: 'newNetwork' },
+			credentials,
+			typeVersion: 2,
+			mode: 'manual',
+		});
 		assert.deepEqual(manual.items, [{ id: '2', type: 'networks', name: 'Site 2' }]);
 		// Version 1 keeps its raw output.
-		const v1 = await pollOnce({ parameters: { event: 'newNetwork' }, credentials, typeVersion: 1, mode: 'manual' });
+		const v1 = await pollOnce({
+			parameters: { event: 'newNetwork' },
+			credentials,
+			typeVersion: 1,
+			mode: 'manual',
+		});
 		assert.deepEqual(v1.items, [{ id: '2', type: 'networks', attributes: { name: 'Site 2' } }]);
 	});
 
@@ -102,12 +132,23 @@ describe('version 2 polls', () => {
 		assert.equal(server.requests.length, 1);
 		networks = [network(1), network(2)];
 		server.requests.length = 0;
-		const soon = await pollOnce({ parameters, credentials, staticData: first.staticData, typeVersion: 2 });
+		const soon = await pollOnce({
+			parameters,
+			credentials,
+			staticData: first.staticData,
+			typeVersion: 2,
+		});
 		assert.equal(server.requests.length, 0, 'the default of 15 minutes has not passed');
 		assert.equal(soon.items, null);
 		assert.deepEqual(soon.staticData, first.staticData);
 		// Manual "Fetch Test Event" always lists.
-		await pollOnce({ parameters, credentials, staticData: first.staticData, typeVersion: 2, mode: 'manual' });
+		await pollOnce({
+			parameters,
+			credentials,
+			staticData: first.staticData,
+			typeVersion: 2,
+			mode: 'manual',
+		});
 		assert.equal(server.requests.length, 1);
 		// 16 minutes later (the stored time moved back), the new network is reported.
 		const state = structuredClone(first.staticData);
@@ -115,7 +156,10 @@ describe('version 2 polls', () => {
 		server.requests.length = 0;
 		const later = await pollOnce({ parameters, credentials, staticData: state, typeVersion: 2 });
 		assert.equal(server.requests.length, 1);
-		assert.deepEqual(later.items.map((n) => n.id), ['2']);
+		assert.deepEqual(
+			later.items.map((n) => n.id),
+			['2'],
+		);
 		// Version 1 lists at every poll, as before.
 		server.requests.length = 0;
 		await pollOnce({ parameters, credentials, staticData: first.staticData, typeVersion: 1 });
@@ -124,9 +168,21 @@ describe('version 2 polls', () => {
 
 	test('a key 2 days 23 hours from expiry: expiresInDays 2 with the exact expiresAt and expiresInHours 71', async () => {
 		const expiry = new Date(Date.now() + 71 * HOUR + 30 * 60_000);
-		const keys = [{ id: '8', type: 'api_keys', attributes: { name: 'ci', status: 'active', expiry: expiry.toISOString() } }];
-		server.setHandler((req, res, record) => (record.path === '/v1/api_keys' ? json(res, 200, { data: keys }) : json(res, 404, {})));
-		const result = await pollOnce({ parameters: { event: 'apiKeyExpiringSoon', options: { includeExisting: true } }, credentials, typeVersion: 2 });
+		const keys = [
+			{
+				id: '8',
+				type: 'api_keys',
+				attributes: { name: 'ci', status: 'active', expiry: expiry.toISOString() },
+			},
+		];
+		server.setHandler((req, res, record) =>
+			record.path === '/v1/api_keys' ? json(res, 200, { data: keys }) : json(res, 404, {}),
+		);
+		const result = await pollOnce({
+			parameters: { event: 'apiKeyExpiringSoon', options: { includeExisting: true } },
+			credentials,
+			typeVersion: 2,
+		});
 		assert.equal(result.error, undefined);
 		const [item] = result.items;
 		assert.equal(item.expiresInDays, 2);

@@ -30,7 +30,10 @@ function pagedList(path, records) {
 		const number = Number(record.query.get('page[number]') ?? 1);
 		const size = Number(record.query.get('page[size]') ?? 100);
 		const all = records();
-		json(res, 200, { data: all.slice((number - 1) * size, number * size), links: { self: record.search } });
+		json(res, 200, {
+			data: all.slice((number - 1) * size, number * size),
+			links: { self: record.search },
+		});
 	};
 }
 
@@ -63,9 +66,23 @@ describe('node description', () => {
 		assert.deepEqual(description.inputs, []);
 		assert.equal(description.usableAsTool, undefined);
 		assert.deepEqual(description.credentials, [{ name: 'dnsFilterApi', required: true }]);
-		assert.deepEqual(description.icon, { light: 'file:dnsfilter.svg', dark: 'file:dnsfilter.dark.svg' });
-		const events = description.properties.find((p) => p.name === 'event').options.map((o) => o.name);
-		assert.deepEqual(events, ['API Key Expiring Soon', 'API Key Revoked or Expired', 'New Block Page', 'New Network', 'New Organization', 'New Policy', 'New Roaming Client (User Agent)', 'Threat Blocked']);
+		assert.deepEqual(description.icon, {
+			light: 'file:dnsfilter.svg',
+			dark: 'file:dnsfilter.dark.svg',
+		});
+		const events = description.properties
+			.find((p) => p.name === 'event')
+			.options.map((o) => o.name);
+		assert.deepEqual(events, [
+			'API Key Expiring Soon',
+			'API Key Revoked or Expired',
+			'New Block Page',
+			'New Network',
+			'New Organization',
+			'New Policy',
+			'New Roaming Client (User Agent)',
+			'Threat Blocked',
+		]);
 	});
 });
 
@@ -80,7 +97,11 @@ describe('New Network', () => {
 		assert.equal(first.items, null, 'the first activation must not flood with history');
 		// 100 + 50: a last page of exactly half a page costs one more (empty) page to prove the end.
 		assert.equal(server.requests.length, 3, 'all pages are read for the baseline');
-		assert.deepEqual(trigger.staticData['node:DNSFilter Trigger'].listedNumeric, '1+45', 'consecutive ids 1 to 150 stored as one run');
+		assert.deepEqual(
+			trigger.staticData['node:DNSFilter Trigger'].listedNumeric,
+			'1+45',
+			'consecutive ids 1 to 150 stored as one run',
+		);
 
 		assert.equal((await trigger.poll()).items, null, 'nothing changed');
 
@@ -94,7 +115,11 @@ describe('New Network', () => {
 		// Two new ones (listed newest first by the server) while an old one is deleted.
 		networks = [network(153), network(152), ...networks.filter((n) => n.id !== '7')];
 		const sixth = await trigger.poll();
-		assert.deepEqual(sixth.items.map((n) => n.id), ['152', '153'], 'oldest first');
+		assert.deepEqual(
+			sixth.items.map((n) => n.id),
+			['152', '153'],
+			'oldest first',
+		);
 		assert.equal((await trigger.poll()).items, null);
 	});
 
@@ -122,7 +147,9 @@ describe('New Network', () => {
 		let networks = [network(1)];
 		let failing = false;
 		const list = pagedList('/v1/networks', () => networks);
-		server.setHandler((req, res, record) => (failing ? json(res, 401, { error: 'Unauthorized' }) : list(req, res, record)));
+		server.setHandler((req, res, record) =>
+			failing ? json(res, 401, { error: 'Unauthorized' }) : list(req, res, record),
+		);
 		const trigger = poller({ event: 'newNetwork' });
 		await trigger.poll();
 		networks = [network(1), network(2)];
@@ -145,12 +172,21 @@ describe('New Network', () => {
 	test('switching the event starts a new baseline instead of flooding', async () => {
 		server.setHandler((req, res, record) =>
 			record.path === '/v1/policies'
-				? json(res, 200, { data: [{ id: '1', type: 'policies' }, { id: '2', type: 'policies' }] })
+				? json(res, 200, {
+						data: [
+							{ id: '1', type: 'policies' },
+							{ id: '2', type: 'policies' },
+						],
+					})
 				: pagedList('/v1/networks', () => [network(1)])(req, res, record),
 		);
 		const trigger = poller({ event: 'newNetwork' });
 		await trigger.poll();
-		const switched = await pollOnce({ parameters: { event: 'newPolicy' }, credentials, staticData: trigger.staticData });
+		const switched = await pollOnce({
+			parameters: { event: 'newPolicy' },
+			credentials,
+			staticData: trigger.staticData,
+		});
 		assert.equal(switched.items, null);
 		assert.equal(switched.staticData['node:DNSFilter Trigger'].event, 'newPolicy');
 	});
@@ -158,14 +194,21 @@ describe('New Network', () => {
 
 describe('New Roaming Client (User Agent)', () => {
 	test('500 existing roaming clients are not replayed; a new one is emitted once', async () => {
-		const agent = (id) => ({ id: String(id), type: 'user_agents', attributes: { hostname: `host-${id}`, status: 'active', agent_type: 'windows' } });
+		const agent = (id) => ({
+			id: String(id),
+			type: 'user_agents',
+			attributes: { hostname: `host-${id}`, status: 'active', agent_type: 'windows' },
+		});
 		let agents = Array.from({ length: 500 }, (_, i) => agent(1000 + i));
 		server.setHandler(pagedList('/v1/user_agents', () => agents));
 		const trigger = poller({ event: 'newRoamingClient' });
 		assert.equal((await trigger.poll()).items, null);
 		assert.equal(server.requests.length, 6, 'five full pages, then an empty one ends the list');
 		agents = [...agents, agent(2000)];
-		assert.deepEqual((await trigger.poll()).items.map((a) => a.attributes.hostname), ['host-2000']);
+		assert.deepEqual(
+			(await trigger.poll()).items.map((a) => a.attributes.hostname),
+			['host-2000'],
+		);
 		assert.equal((await trigger.poll()).items, null);
 	});
 });
@@ -174,22 +217,47 @@ describe('New Block Page (a bare array, ids not numeric)', () => {
 	test('tracks non-numeric identities as a set', async () => {
 		const page = (uuid, name) => ({ id: uuid, name, organization_id: 3, created_at: '2026-01-01' });
 		let pages = [page('a1b2-c3', 'Default'), page('d4e5-f6', 'School')];
-		server.setHandler((req, res, record) => (record.path === '/v1/block_pages' ? json(res, 200, Number(record.query.get('page[number]')) === 1 ? pages : []) : json(res, 404, {})));
+		server.setHandler((req, res, record) =>
+			record.path === '/v1/block_pages'
+				? json(res, 200, Number(record.query.get('page[number]')) === 1 ? pages : [])
+				: json(res, 404, {}),
+		);
 		const trigger = poller({ event: 'newBlockPage' });
 		assert.equal((await trigger.poll()).items, null);
 		pages = [...pages, page('0fff-aa', 'Guests')];
-		assert.deepEqual((await trigger.poll()).items.map((p) => p.name), ['Guests']);
+		assert.deepEqual(
+			(await trigger.poll()).items.map((p) => p.name),
+			['Guests'],
+		);
 		assert.equal((await trigger.poll()).items, null);
 		// Stored as 8-character digests, not as the ids themselves.
 		const { idDigest } = loadBuilt('nodes/DnsFilter/trigger/triggerEvents.js');
-		assert.equal(trigger.staticData['node:DNSFilter Trigger'].listedDigests, ['a1b2-c3', 'd4e5-f6', '0fff-aa'].map(idDigest).sort().join(''));
+		assert.equal(
+			trigger.staticData['node:DNSFilter Trigger'].listedDigests,
+			['a1b2-c3', 'd4e5-f6', '0fff-aa'].map(idDigest).sort().join(''),
+		);
 	});
 });
 
 describe('API key events', () => {
-	const key = (id, attributes) => ({ id: String(id), type: 'api_keys', attributes: { name: `key-${id}`, last_four: `k${id}00`.slice(0, 4), created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', ...attributes } });
+	const key = (id, attributes) => ({
+		id: String(id),
+		type: 'api_keys',
+		attributes: {
+			name: `key-${id}`,
+			last_four: `k${id}00`.slice(0, 4),
+			created_at: '2026-01-01T00:00:00Z',
+			updated_at: '2026-01-01T00:00:00Z',
+			...attributes,
+		},
+	});
 	let keys = [];
-	const serveKeys = () => server.setHandler((req, res, record) => (record.path === '/v1/api_keys' ? json(res, 200, { data: keys, links: {} }) : json(res, 404, {})));
+	const serveKeys = () =>
+		server.setHandler((req, res, record) =>
+			record.path === '/v1/api_keys'
+				? json(res, 200, { data: keys, links: {} })
+				: json(res, 404, {}),
+		);
 
 	test('API Key Expiring Soon: baseline, then the key that crosses the threshold is emitted once', async () => {
 		const t0 = Date.now();
@@ -200,7 +268,10 @@ describe('API key events', () => {
 			key(3, { status: 'revoked', expiry: new Date(t0 + 2 * 3600_000).toISOString() }),
 		];
 		serveKeys();
-		const trigger = poller({ event: 'apiKeyExpiringSoon', options: { expiringSoonThresholdDays: 0 } });
+		const trigger = poller({
+			event: 'apiKeyExpiringSoon',
+			options: { expiringSoonThresholdDays: 0 },
+		});
 		assert.equal((await trigger.poll()).items, null);
 		assert.equal(server.requests[0].search, '', 'the key list is not paged');
 		assert.equal((await trigger.poll()).items, null);
@@ -220,14 +291,28 @@ describe('API key events', () => {
 		keys = [key(1, { status: 'active', expiry: new Date(t0 + 5 * DAY).toISOString() })];
 		serveKeys();
 		const quiet = poller({ event: 'apiKeyExpiringSoon' });
-		assert.equal((await quiet.poll()).items, null, 'default threshold 14: already expiring at activation, recorded only');
-		keys = [...keys, key(2, { status: 'active', expiry: new Date(t0 + 14 * DAY).toISOString() }), key(4, { status: 'active', expiry: new Date(t0 + 40 * DAY).toISOString() })];
+		assert.equal(
+			(await quiet.poll()).items,
+			null,
+			'default threshold 14: already expiring at activation, recorded only',
+		);
+		keys = [
+			...keys,
+			key(2, { status: 'active', expiry: new Date(t0 + 14 * DAY).toISOString() }),
+			key(4, { status: 'active', expiry: new Date(t0 + 40 * DAY).toISOString() }),
+		];
 		const added = await quiet.poll();
-		assert.deepEqual(added.items.map((k) => [k.id, k.expiresInDays]), [['2', 13]]);
+		assert.deepEqual(
+			added.items.map((k) => [k.id, k.expiresInDays]),
+			[['2', 13]],
+		);
 		assert.equal((await quiet.poll()).items, null);
 
 		const eager = poller({ event: 'apiKeyExpiringSoon', options: { includeExisting: true } });
-		assert.deepEqual((await eager.poll()).items.map((k) => k.id), ['1', '2']);
+		assert.deepEqual(
+			(await eager.poll()).items.map((k) => k.id),
+			['1', '2'],
+		);
 		assert.equal((await eager.poll()).items, null);
 	});
 
@@ -241,18 +326,32 @@ describe('API key events', () => {
 		];
 		serveKeys();
 		const trigger = poller({ event: 'apiKeyRevokedOrExpired' });
-		assert.equal((await trigger.poll()).items, null, 'already revoked/expired keys are the baseline');
+		assert.equal(
+			(await trigger.poll()).items,
+			null,
+			'already revoked/expired keys are the baseline',
+		);
 
-		keys = keys.map((k) => (k.id === '1' ? { ...k, attributes: { ...k.attributes, status: 'revoked' } } : k));
+		keys = keys.map((k) =>
+			k.id === '1' ? { ...k, attributes: { ...k.attributes, status: 'revoked' } } : k,
+		);
 		const revoked = await trigger.poll();
-		assert.deepEqual(revoked.items.map((k) => [k.id, k.reason]), [['1', 'revoked']]);
+		assert.deepEqual(
+			revoked.items.map((k) => [k.id, k.reason]),
+			[['1', 'revoked']],
+		);
 		assert.equal((await trigger.poll()).items, null);
 
 		await sleep(1400);
 		const expired = await trigger.poll();
-		assert.deepEqual(expired.items.map((k) => [k.id, k.reason, k.isExpired]), [['2', 'expired', true]]);
+		assert.deepEqual(
+			expired.items.map((k) => [k.id, k.reason, k.isExpired]),
+			[['2', 'expired', true]],
+		);
 		// The API catching up with the status later is not a second event.
-		keys = keys.map((k) => (k.id === '2' ? { ...k, attributes: { ...k.attributes, status: 'expired' } } : k));
+		keys = keys.map((k) =>
+			k.id === '2' ? { ...k, attributes: { ...k.attributes, status: 'expired' } } : k,
+		);
 		assert.equal((await trigger.poll()).items, null);
 		// A deleted key simply disappears.
 		keys = keys.filter((k) => k.id !== '3');
@@ -264,13 +363,35 @@ describe('API key events', () => {
 		keys = [
 			key(1, { status: 'active', expiry: new Date(t0 + 9 * DAY + 3600_000).toISOString() }),
 			key(2, { status: 'active', expiry: new Date(t0 + 3 * DAY + 3600_000).toISOString() }),
-			key(3, { status: 'revoked', expiry: new Date(t0 + 30 * DAY).toISOString(), updated_at: '2026-02-01T00:00:00Z' }),
-			key(4, { status: 'revoked', expiry: new Date(t0 + 30 * DAY).toISOString(), updated_at: '2026-03-01T00:00:00Z' }),
+			key(3, {
+				status: 'revoked',
+				expiry: new Date(t0 + 30 * DAY).toISOString(),
+				updated_at: '2026-02-01T00:00:00Z',
+			}),
+			key(4, {
+				status: 'revoked',
+				expiry: new Date(t0 + 30 * DAY).toISOString(),
+				updated_at: '2026-03-01T00:00:00Z',
+			}),
 		];
 		serveKeys();
-		const soon = await pollOnce({ parameters: { event: 'apiKeyExpiringSoon' }, credentials, mode: 'manual' });
-		assert.deepEqual(soon.items.map((k) => [k.id, k.expiresInDays, k.isExpiringSoon]), [['2', 3, true]]);
-		const ended = await pollOnce({ parameters: { event: 'apiKeyRevokedOrExpired' }, credentials, mode: 'manual' });
-		assert.deepEqual(ended.items.map((k) => [k.id, k.reason]), [['4', 'revoked']]);
+		const soon = await pollOnce({
+			parameters: { event: 'apiKeyExpiringSoon' },
+			credentials,
+			mode: 'manual',
+		});
+		assert.deepEqual(
+			soon.items.map((k) => [k.id, k.expiresInDays, k.isExpiringSoon]),
+			[['2', 3, true]],
+		);
+		const ended = await pollOnce({
+			parameters: { event: 'apiKeyRevokedOrExpired' },
+			credentials,
+			mode: 'manual',
+		});
+		assert.deepEqual(
+			ended.items.map((k) => [k.id, k.reason]),
+			[['4', 'revoked']],
+		);
 	});
 });

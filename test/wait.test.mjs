@@ -14,10 +14,14 @@ import {
 	waitsTheFullTimeWithoutStop,
 } from './support/wait-checks.mjs';
 
-const subject = { wait: loadBuilt('nodes/DnsFilter/transport/wait.js'), workflow: createRequire(import.meta.url)('n8n-workflow') };
+const subject = {
+	wait: loadBuilt('nodes/DnsFilter/transport/wait.js'),
+	workflow: createRequire(import.meta.url)('n8n-workflow'),
+};
 
 describe('cancellableSleep with n8n-workflow 2.x', () => {
-	test('Stop ends the wait at once and the abort listener is removed', () => stopEndsTheWait(subject));
+	test('Stop ends the wait at once and the abort listener is removed', () =>
+		stopEndsTheWait(subject));
 	test('rejects with the abort reason, as 2.x sleep does', () => stopReasonIsKept(subject));
 	test('an execution already stopped does not wait', () => alreadyStoppedDoesNotWait(subject));
 	test('without Stop it waits the full time', () => waitsTheFullTimeWithoutStop(subject));

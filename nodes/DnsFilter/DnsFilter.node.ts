@@ -17,7 +17,9 @@ import { resourceProperty } from './generated/resources';
 import { OPERATION_SUBTITLE } from './generated/subtitle';
 
 /** Options and Additional Fields go after every field of the operation, the hand-written ones included. */
-const isCollection = (property: INodeProperties) => property.type === 'collection' && (property.name === 'options' || property.name === 'additionalFields');
+const isCollection = (property: INodeProperties) =>
+	property.type === 'collection' &&
+	(property.name === 'options' || property.name === 'additionalFields');
 
 export class DnsFilter implements INodeType {
 	description: INodeTypeDescription = {

@@ -9,7 +9,10 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { MAIN_CONNECTION } from './connectionTypes';
-import { DEFAULT_EXPIRING_SOON_DAYS, normaliseThreshold } from './actions/handwritten/apiKeyInsight';
+import {
+	DEFAULT_EXPIRING_SOON_DAYS,
+	normaliseThreshold,
+} from './actions/handwritten/apiKeyInsight';
 import type { NewRecordEvent, PollOutcome, TriggerEvent } from './trigger/triggerEvents';
 import { pollThreats } from './trigger/threatPoll';
 import {
@@ -34,7 +37,13 @@ import {
 import { maskNamed, secretNamesOf } from './actions/maskSecrets';
 import { cutDeeperThan, MAX_OUTPUT_DEPTH } from './actions/shapeOutput';
 import type { Redactor } from './transport';
-import { CREDENTIAL_TYPE, dnsFilterApiRequest, dnsFilterApiRequestPaged, redactError, redactorFor } from './transport';
+import {
+	CREDENTIAL_TYPE,
+	dnsFilterApiRequest,
+	dnsFilterApiRequestPaged,
+	redactError,
+	redactorFor,
+} from './transport';
 
 const NEW_RECORD_EVENTS = Object.keys(NEW_RECORD_SOURCES);
 
@@ -46,56 +55,57 @@ const LISTING = { maxJsonDepth: Number.POSITIVE_INFINITY };
 
 /** The events as the Event list offers them; the canvas subtitle names the chosen one the same way. */
 const EVENT_OPTIONS: INodePropertyOptions[] = [
-		{
-			name: 'API Key Expiring Soon',
-			value: 'apiKeyExpiringSoon',
-			action: 'API key expiring soon',
-			description:
-				"One of the credential user's API keys has at most the threshold of days left (DNSFilter sends no warning itself)",
-		},
-		{
-			name: 'API Key Revoked or Expired',
-			value: 'apiKeyRevokedOrExpired',
-			action: 'API key revoked or expired',
-			description: "One of the credential user's API keys was revoked or passed its expiry",
-		},
-		{
-			name: 'New Block Page',
-			value: 'newBlockPage',
-			action: 'New block page',
-			description: 'A block page was added',
-		},
-		{
-			name: 'New Network',
-			value: 'newNetwork',
-			action: 'New network',
-			description: 'A network (site) was added',
-		},
-		{
-			name: 'New Organization',
-			value: 'newOrganization',
-			action: 'New organization',
-			description: 'An organization the user can see was added, e.g. an MSP sub-organization',
-		},
-		{
-			name: 'New Policy',
-			value: 'newPolicy',
-			action: 'New policy',
-			description: 'A filtering policy was added',
-		},
-		{
-			name: 'New Roaming Client (User Agent)',
-			value: 'newRoamingClient',
-			action: 'New roaming client (user agent)',
-			description: 'A roaming client registered',
-		},
-		{
-			name: 'Threat Blocked',
-			value: 'threatBlocked',
-			action: 'Threat blocked',
-			description: 'DNSFilter blocked a query to a security threat (phishing, malware, …): each query-log entry once',
-		},
-	];
+	{
+		name: 'API Key Expiring Soon',
+		value: 'apiKeyExpiringSoon',
+		action: 'API key expiring soon',
+		description:
+			"One of the credential user's API keys has at most the threshold of days left (DNSFilter sends no warning itself)",
+	},
+	{
+		name: 'API Key Revoked or Expired',
+		value: 'apiKeyRevokedOrExpired',
+		action: 'API key revoked or expired',
+		description: "One of the credential user's API keys was revoked or passed its expiry",
+	},
+	{
+		name: 'New Block Page',
+		value: 'newBlockPage',
+		action: 'New block page',
+		description: 'A block page was added',
+	},
+	{
+		name: 'New Network',
+		value: 'newNetwork',
+		action: 'New network',
+		description: 'A network (site) was added',
+	},
+	{
+		name: 'New Organization',
+		value: 'newOrganization',
+		action: 'New organization',
+		description: 'An organization the user can see was added, e.g. an MSP sub-organization',
+	},
+	{
+		name: 'New Policy',
+		value: 'newPolicy',
+		action: 'New policy',
+		description: 'A filtering policy was added',
+	},
+	{
+		name: 'New Roaming Client (User Agent)',
+		value: 'newRoamingClient',
+		action: 'New roaming client (user agent)',
+		description: 'A roaming client registered',
+	},
+	{
+		name: 'Threat Blocked',
+		value: 'threatBlocked',
+		action: 'Threat blocked',
+		description:
+			'DNSFilter blocked a query to a security threat (phishing, malware, …): each query-log entry once',
+	},
+];
 
 /** "Threat Blocked", not `threatBlocked`, under the node on the canvas. */
 const EVENT_SUBTITLE = `={{ ${JSON.stringify(Object.fromEntries(EVENT_OPTIONS.map((option) => [option.value, option.name])))}[$parameter["event"]] ?? $parameter["event"] }}`;
@@ -129,7 +139,7 @@ export class DnsFilterTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'Each poll reads the blocked security entries of the query logs since the last complete poll, starting the Overlap earlier for logs that arrive late, and reports each entry once. The first poll after activation only records what is there, unless Report Last N Minutes on First Poll is set. A busy poll reads 100 entries per request out of the organization\'s rate limit (about 2,000 requests per 300 s) and takes at most Max Entries per Poll; the rest come on the next polls.',
+					"Each poll reads the blocked security entries of the query logs since the last complete poll, starting the Overlap earlier for logs that arrive late, and reports each entry once. The first poll after activation only records what is there, unless Report Last N Minutes on First Poll is set. A busy poll reads 100 entries per request out of the organization's rate limit (about 2,000 requests per 300 s) and takes at most Max Entries per Poll; the rest come on the next polls.",
 				name: 'threatNotice',
 				type: 'notice',
 				default: '',
@@ -174,7 +184,8 @@ export class DnsFilterTrigger implements INodeType {
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. 6f1c…, 9a2e…',
-						description: 'Only entries from these roaming clients (user agents), UUIDs separated by commas',
+						description:
+							'Only entries from these roaming clients (user agents), UUIDs separated by commas',
 					},
 				],
 			},
@@ -201,16 +212,22 @@ export class DnsFilterTrigger implements INodeType {
 						type: 'options',
 						default: 'entries',
 						options: [
-							{ name: 'One Item per Entry', value: 'entries', description: 'Each query-log entry as an item' },
+							{
+								name: 'One Item per Entry',
+								value: 'entries',
+								description: 'Each query-log entry as an item',
+							},
 							{
 								name: 'One Summary per Domain',
 								value: 'summaryByDomain',
-								description: "Per domain: how many entries this poll took, first and last seen, the FQDNs, networks and categories",
+								description:
+									'Per domain: how many entries this poll took, first and last seen, the FQDNs, networks and categories',
 							},
 							{
 								name: 'One Summary per Domain and Roaming Client',
 								value: 'summaryByDomainAndAgent',
-								description: 'As One Summary per Domain, once per roaming client (entries from networks share one)',
+								description:
+									'As One Summary per Domain, once per roaming client (entries from networks share one)',
 							},
 						],
 					},
@@ -229,7 +246,8 @@ export class DnsFilterTrigger implements INodeType {
 						type: 'number',
 						default: 0,
 						typeOptions: { minValue: 0, maxValue: MAX_REPORT_LAST_MINUTES, numberPrecision: 0 },
-						description: 'The first poll after activation also reports the entries of this many minutes before it; 0 only records them',
+						description:
+							'The first poll after activation also reports the entries of this many minutes before it; 0 only records them',
 					},
 					{
 						displayName: 'Timeout (Seconds)',
@@ -244,7 +262,7 @@ export class DnsFilterTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'The first poll after activation only records what exists; later polls report each change once. Every poll lists the whole collection, which counts against the organization\'s rate limit (about 2,000 requests per 300 s, 100 records per request): poll large collections, such as roaming clients, less often.',
+					"The first poll after activation only records what exists; later polls report each change once. Every poll lists the whole collection, which counts against the organization's rate limit (about 2,000 requests per 300 s, 100 records per request): poll large collections, such as roaming clients, less often.",
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -252,7 +270,7 @@ export class DnsFilterTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'The first poll after activation only records what exists; later polls report each new record once. Each listing reads the whole collection, 100 records per request, out of the organization\'s rate limit (about 2,000 requests per 300 s): by default a collection is listed at most every 15 minutes, whatever the Poll Times say.',
+					"The first poll after activation only records what exists; later polls report each new record once. Each listing reads the whole collection, 100 records per request, out of the organization's rate limit (about 2,000 requests per 300 s): by default a collection is listed at most every 15 minutes, whatever the Poll Times say.",
 				name: 'listingNotice',
 				type: 'notice',
 				default: '',
@@ -318,11 +336,16 @@ export class DnsFilterTrigger implements INodeType {
 	}
 }
 
-async function pollEvent(this: IPollFunctions, redact: Redactor): Promise<INodeExecutionData[][] | null> {
+async function pollEvent(
+	this: IPollFunctions,
+	redact: Redactor,
+): Promise<INodeExecutionData[][] | null> {
 	const event = this.getNodeParameter('event') as TriggerEvent;
 	if (event === 'threatBlocked') return pollThreats.call(this, redact);
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const thresholdDays = normaliseThreshold(options.expiringSoonThresholdDays ?? DEFAULT_EXPIRING_SOON_DAYS);
+	const thresholdDays = normaliseThreshold(
+		options.expiringSoonThresholdDays ?? DEFAULT_EXPIRING_SOON_DAYS,
+	);
 	const version = this.getNode().typeVersion;
 	const simplify = version >= 2 && this.getNodeParameter('simplify', true) === true;
 	const now = new Date();
@@ -331,9 +354,12 @@ async function pollEvent(this: IPollFunctions, redact: Redactor): Promise<INodeE
 	const previous = usableState(staticData, event);
 
 	if (!manual && previous && !isKeyEvent(event) && version >= 2) {
-		const minutes = Number(this.getNodeParameter('minimumListingMinutes', DEFAULT_MINIMUM_LISTING_MINUTES));
+		const minutes = Number(
+			this.getNodeParameter('minimumListingMinutes', DEFAULT_MINIMUM_LISTING_MINUTES),
+		);
 		const listedAt = typeof previous.listedAt === 'string' ? Date.parse(previous.listedAt) : NaN;
-		if (Number.isFinite(minutes) && minutes > 0 && now.getTime() - listedAt < minutes * 60_000) return null;
+		if (Number.isFinite(minutes) && minutes > 0 && now.getTime() - listedAt < minutes * 60_000)
+			return null;
 	}
 
 	// Throws on anything but a complete, well-formed listing, before the state is touched.
@@ -348,7 +374,11 @@ async function pollEvent(this: IPollFunctions, redact: Redactor): Promise<INodeE
 		// would fail every poll while it is listed, after the state has moved on.
 		const bounded = cutDeeperThan(masked) as IDataObject;
 		if (bounded !== masked) {
-			this.logger.warn(redact(`DNSFilter GET ${source.path}: one ${source.noun} nests more than ${MAX_OUTPUT_DEPTH} levels deep; the deeper values are left out of its item`));
+			this.logger.warn(
+				redact(
+					`DNSFilter GET ${source.path}: one ${source.noun} nests more than ${MAX_OUTPUT_DEPTH} levels deep; the deeper values are left out of its item`,
+				),
+			);
 		}
 		return bounded;
 	};
@@ -360,8 +390,10 @@ async function pollEvent(this: IPollFunctions, redact: Redactor): Promise<INodeE
 
 	const keyOptions = { thresholdDays, includeExisting: options.includeExisting === true };
 	let outcome: PollOutcome;
-	if (event === 'apiKeyExpiringSoon') outcome = diffExpiringKeys(records, previous, now, keyOptions);
-	else if (event === 'apiKeyRevokedOrExpired') outcome = diffEndedKeys(records, previous, now, keyOptions);
+	if (event === 'apiKeyExpiringSoon')
+		outcome = diffExpiringKeys(records, previous, now, keyOptions);
+	else if (event === 'apiKeyRevokedOrExpired')
+		outcome = diffEndedKeys(records, previous, now, keyOptions);
 	else outcome = newRecordsOrRefuse.call(this, event, records, previous, now);
 
 	// Items first: nothing is remembered as reported unless its item was made.
@@ -380,20 +412,30 @@ function newRecordsOrRefuse(
 ): PollOutcome {
 	const outcome = diffNewRecords(event, records, previous, now);
 	if (!('problem' in outcome)) return outcome;
-	throw new NodeOperationError(this.getNode(), `The trigger cannot follow GET ${NEW_RECORD_SOURCES[event].path}: ${outcome.problem}`, {
-		description: `Ids other than whole numbers are stored as 8-character digests, at most ${LISTED_DIGESTS_LIMIT.toLocaleString('en-US')} of them, so the workflow's static data stays bounded. Nothing was emitted and what the trigger remembers is unchanged. Watch this collection with a scheduled workflow and the DNSFilter node instead.`,
-	});
+	throw new NodeOperationError(
+		this.getNode(),
+		`The trigger cannot follow GET ${NEW_RECORD_SOURCES[event].path}: ${outcome.problem}`,
+		{
+			description: `Ids other than whole numbers are stored as 8-character digests, at most ${LISTED_DIGESTS_LIMIT.toLocaleString('en-US')} of them, so the workflow's static data stays bounded. Nothing was emitted and what the trigger remembers is unchanged. Watch this collection with a scheduled workflow and the DNSFilter node instead.`,
+		},
+	);
 }
 
-async function listRecords(this: IPollFunctions, event: Exclude<TriggerEvent, 'threatBlocked'>, redact: Redactor): Promise<unknown[]> {
+async function listRecords(
+	this: IPollFunctions,
+	event: Exclude<TriggerEvent, 'threatBlocked'>,
+	redact: Redactor,
+): Promise<unknown[]> {
 	const path = (isKeyEvent(event) ? EXPIRY_EVENTS_SOURCE : NEW_RECORD_SOURCES[event]).path;
 	const refuse = (problem: string, page?: number): never => {
 		throw new NodeOperationError(
 			this.getNode(),
-			redact(`DNSFilter answered GET ${path}${page ? ` (page ${page})` : ''} with ${problem}, not a list`),
+			redact(
+				`DNSFilter answered GET ${path}${page ? ` (page ${page})` : ''} with ${problem}, not a list`,
+			),
 			{
 				description:
-					'The trigger acts only on a complete, well-formed listing: nothing was emitted and what it remembers is unchanged, so the next good poll neither repeats nor loses an event. Check the credential\'s Base URL if this persists.',
+					"The trigger acts only on a complete, well-formed listing: nothing was emitted and what it remembers is unchanged, so the next good poll neither repeats nor loses an event. Check the credential's Base URL if this persists.",
 			},
 		);
 	};

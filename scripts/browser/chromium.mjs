@@ -34,18 +34,22 @@ function apt(args) {
 		env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
 		timeout: 20 * 60_000,
 	});
-	if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (${result.status ?? result.signal})`);
+	if (result.status !== 0)
+		throw new Error(`apt-get ${args.join(' ')} failed (${result.status ?? result.signal})`);
 }
 
 export function ensureChromium() {
 	if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
 	if (process.getuid?.() !== 0) {
-		throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (sudo apt-get install -y chromium)`);
+		throw new Error(
+			`${CHROMIUM_PATH} is missing: install Debian's chromium (sudo apt-get install -y chromium)`,
+		);
 	}
 	log(`${CHROMIUM_PATH} missing: apt-get install chromium`);
 	apt(['update']);
 	apt(['install', '-y', 'chromium']);
-	if (!existsSync(CHROMIUM_PATH)) throw new Error(`apt installed chromium but ${CHROMIUM_PATH} is still missing`);
+	if (!existsSync(CHROMIUM_PATH))
+		throw new Error(`apt installed chromium but ${CHROMIUM_PATH} is still missing`);
 	return CHROMIUM_PATH;
 }
 
@@ -70,7 +74,9 @@ export async function launchChromium({ viewport = { width: 1440, height: 900 } }
 	});
 	const outbound = [];
 	await context.route(
-		(url) => !['127.0.0.1', 'localhost'].includes(url.hostname) && !['data:', 'blob:', 'about:'].includes(url.protocol),
+		(url) =>
+			!['127.0.0.1', 'localhost'].includes(url.hostname) &&
+			!['data:', 'blob:', 'about:'].includes(url.protocol),
 		(route) => {
 			outbound.push(`${route.request().method()} ${route.request().url()}`);
 			return route.abort('blockedbyclient');

@@ -48,7 +48,8 @@ export async function startEditorInstance({ extraEnv = {} } = {}) {
 		log(`n8n start ready in ${Math.round((Date.now() - t0) / 1000)} s at ${server.base}`);
 		const rest = restSession(server.base);
 		const setup = await rest.post('/owner/setup', OWNER);
-		if (setup.status !== 200) throw new Error(`POST /rest/owner/setup: ${setup.status} ${setup.text}`);
+		if (setup.status !== 200)
+			throw new Error(`POST /rest/owner/setup: ${setup.status} ${setup.text}`);
 		return {
 			base: server.base,
 			rest,

@@ -26,7 +26,10 @@ const INSTALLER_SOURCES = {
 	// n8n 1.82 to 1.88 (checked): `npm install <name>@<version>` in ~/.n8n/nodes, peers resolved by npm.
 	'npm-install': {
 		file: 'dist/services/community-packages.service.js',
-		mustContain: ['`npm install ${packageName}@${packageVersion} --registry=${this.getNpmRegistry()}`', "'npm init -y'"],
+		mustContain: [
+			'`npm install ${packageName}@${packageVersion} --registry=${this.getNpmRegistry()}`',
+			"'npm init -y'",
+		],
 	},
 };
 
@@ -36,7 +39,10 @@ export function installerMatches(n8nPackageDir, installer) {
 	const file = path.join(n8nPackageDir, spec.file);
 	const source = readFileSync(file, 'utf8');
 	const missing = spec.mustContain.filter((needle) => !source.includes(needle));
-	if (missing.length) throw new Error(`${file} no longer contains ${missing.join(', ')}: update scripts/e2e/community-install.mjs`);
+	if (missing.length)
+		throw new Error(
+			`${file} no longer contains ${missing.join(', ')}: update scripts/e2e/community-install.mjs`,
+		);
 	return file;
 }
 
@@ -46,14 +52,22 @@ export function installerMatches(n8nPackageDir, installer) {
  * `mkdir -p ~/.n8n/nodes && cd ~/.n8n/nodes && npm install <package>`). `runProcess` as in
  * harness.mjs; `pathDirs` go first on PATH (the entry's Node). Returns the npm results.
  */
-export async function installPackage({ tarball, nodesDir, how, pathDirs, runProcess, packageName }) {
+export async function installPackage({
+	tarball,
+	nodesDir,
+	how,
+	pathDirs,
+	runProcess,
+	packageName,
+}) {
 	const PATH = [...pathDirs, process.env.PATH].join(path.delimiter);
 	// n8n 1.82 runs npm with a bare environment (NODE_PATH, PATH, APPDATA); a user's shell has more.
 	// The machine's own network settings (a proxy and its CA) are kept: they are not what is tested,
 	// and without them npm spends minutes retrying the registry metadata it reads for the peer.
 	const bareEnv = { PATH, HOME: process.env.HOME };
 	for (const [key, value] of Object.entries(process.env)) {
-		if (/^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|https?_proxy|no_proxy)$/i.test(key)) bareEnv[key] = value;
+		if (/^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|https?_proxy|no_proxy)$/i.test(key))
+			bareEnv[key] = value;
 	}
 	const userEnv = { ...process.env, PATH };
 	for (const key of Object.keys(userEnv)) if (key.startsWith('npm_')) delete userEnv[key];
@@ -62,7 +76,9 @@ export async function installPackage({ tarball, nodesDir, how, pathDirs, runProc
 		const result = await runProcess('npm', args, { cwd, env, timeoutMs: 180_000 });
 		steps.push({ command: `npm ${args.join(' ')}`, cwd, ...result });
 		if (result.code !== 0) {
-			const error = new Error(`npm ${args.join(' ')} failed (exit ${result.code}) in ${cwd}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+			const error = new Error(
+				`npm ${args.join(' ')} failed (exit ${result.code}) in ${cwd}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`,
+			);
 			error.steps = steps;
 			throw error;
 		}
@@ -85,10 +101,16 @@ export async function installPackage({ tarball, nodesDir, how, pathDirs, runProc
 		);
 		const packageDir = path.join(nodesDir, 'node_modules', packageName);
 		mkdirSync(packageDir, { recursive: true });
-		const untar = await runProcess('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1'], { cwd: nodesDir });
+		const untar = await runProcess(
+			'tar',
+			['-xzf', tarball, '-C', packageDir, '--strip-components=1'],
+			{ cwd: nodesDir },
+		);
 		if (untar.code !== 0) throw new Error(`tar failed: ${untar.stderr}`);
 		const packageJsonPath = path.join(packageDir, 'package.json');
-		const { devDependencies, peerDependencies, optionalDependencies, ...packageJson } = JSON.parse(readFileSync(packageJsonPath, 'utf8'));
+		const { devDependencies, peerDependencies, optionalDependencies, ...packageJson } = JSON.parse(
+			readFileSync(packageJsonPath, 'utf8'),
+		);
 		writeFileSync(packageJsonPath, JSON.stringify(packageJson, null, 2), 'utf8');
 		await npm(
 			[
@@ -106,7 +128,11 @@ export async function installPackage({ tarball, nodesDir, how, pathDirs, runProc
 		);
 		const nodesPackageJson = JSON.parse(readFileSync(path.join(nodesDir, 'package.json'), 'utf8'));
 		nodesPackageJson.dependencies[packageName] = packageJson.version;
-		writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify(nodesPackageJson, null, 2), 'utf8');
+		writeFileSync(
+			path.join(nodesDir, 'package.json'),
+			JSON.stringify(nodesPackageJson, null, 2),
+			'utf8',
+		);
 	} else {
 		throw new Error(`unknown install path ${how}`);
 	}

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const COMPAT_FILE = 'docs/compatibility.json';
-export const START = '<!-- compatibility-table:start (generated from docs/compatibility.json by `npm run test:e2e`) -->';
+export const START =
+	'<!-- compatibility-table:start (generated from docs/compatibility.json by `npm run test:e2e`) -->';
 export const END = '<!-- compatibility-table:end -->';
 
 const PATH_LABELS = {
@@ -60,11 +61,15 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
 	if (process.argv.includes('--check')) {
 		const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
 		if (readmeWithTable(readme, loadCompat()) !== readme) {
-			console.error('README.md compatibility table differs from docs/compatibility.json: run node scripts/e2e/compatibility.mjs');
+			console.error(
+				'README.md compatibility table differs from docs/compatibility.json: run node scripts/e2e/compatibility.mjs',
+			);
 			process.exit(1);
 		}
 		console.log('README.md compatibility table matches docs/compatibility.json');
 	} else {
-		console.log(renderReadme() ? 'README.md table rewritten' : 'README.md table already up to date');
+		console.log(
+			renderReadme() ? 'README.md table rewritten' : 'README.md table already up to date',
+		);
 	}
 }

@@ -9,7 +9,15 @@ import path from 'node:path';
 
 import { freePort } from '../../test/support/free-port.mjs';
 import { installPackage } from './community-install.mjs';
-import { cacheDir, n8nBin, nodeBin, repoRoot, N8N_VERSION, NODE_VERSION, TARGET } from './install-n8n.mjs';
+import {
+	cacheDir,
+	n8nBin,
+	nodeBin,
+	repoRoot,
+	N8N_VERSION,
+	NODE_VERSION,
+	TARGET,
+} from './install-n8n.mjs';
 
 export { cacheDir, n8nBin, nodeBin, repoRoot, N8N_VERSION, NODE_VERSION, TARGET };
 
@@ -27,8 +35,16 @@ const b64url = (value) => Buffer.from(JSON.stringify(value)).toString('base64url
 /** A well-formed, unsigned DNSFilter-style key (JWT) whose `exp` is in the future. */
 export function makeFakeJwt(claims = {}) {
 	const now = Math.floor(Date.now() / 1000);
-	const payload = { sub: '4242', iat: now - 60, exp: now + 30 * 86400, jti: `e2e-${process.pid}-${now}`, ...claims };
-	const signature = Buffer.from(`e2e-signature-${payload.jti}-not-a-real-key`).toString('base64url');
+	const payload = {
+		sub: '4242',
+		iat: now - 60,
+		exp: now + 30 * 86400,
+		jti: `e2e-${process.pid}-${now}`,
+		...claims,
+	};
+	const signature = Buffer.from(`e2e-signature-${payload.jti}-not-a-real-key`).toString(
+		'base64url',
+	);
 	return `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url(payload)}.${signature}`;
 }
 
@@ -40,7 +56,11 @@ export function log(message) {
  * Runs a command; resolves (never rejects on a non-zero exit) with code, signal, stdout,
  * stderr, timedOut. The child leads its own process group so a timeout kills its children too.
  */
-export function runProcess(cmd, args, { cwd = repoRoot, env = process.env, timeoutMs = 120_000, input } = {}) {
+export function runProcess(
+	cmd,
+	args,
+	{ cwd = repoRoot, env = process.env, timeoutMs = 120_000, input } = {},
+) {
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
 		const child = spawn(cmd, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
@@ -78,9 +98,13 @@ export async function packPackage(destDir) {
 	if (!existsSync(path.join(repoRoot, 'dist', 'nodes', 'DnsFilter', 'DnsFilter.node.js'))) {
 		throw new Error('dist/nodes/DnsFilter/DnsFilter.node.js is missing: run `npm run build` first');
 	}
-	const result = await runProcess('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', destDir], {
-		timeoutMs: 120_000,
-	});
+	const result = await runProcess(
+		'npm',
+		['pack', '--json', '--ignore-scripts', '--pack-destination', destDir],
+		{
+			timeoutMs: 120_000,
+		},
+	);
 	if (result.code !== 0) throw new Error(`npm pack failed:\n${result.stderr}`);
 	const [info] = JSON.parse(result.stdout.slice(result.stdout.indexOf('[')));
 	return path.join(destDir, info.filename);
@@ -90,7 +114,12 @@ export async function packPackage(destDir) {
 export function n8nEnv({ userFolder, port, brokerPort }) {
 	const env = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (/^(N8N_|DB_|NODE_OPTIONS$|NODE_PATH$|npm_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) continue;
+		if (
+			/^(N8N_|DB_|NODE_OPTIONS$|NODE_PATH$|npm_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(
+				key,
+			)
+		)
+			continue;
 		env[key] = value;
 	}
 	Object.assign(env, {
@@ -139,7 +168,9 @@ export async function createInstance({
 	installPath = TARGET.installer,
 } = {}) {
 	if (!existsSync(nodeBin) || !existsSync(n8nBin)) {
-		throw new Error(`n8n is not installed in ${cacheDir}: run \`node scripts/e2e/install-n8n.mjs\``);
+		throw new Error(
+			`n8n is not installed in ${cacheDir}: run \`node scripts/e2e/install-n8n.mjs\``,
+		);
 	}
 	const userFolder = mkdtempSync(path.join(os.tmpdir(), 'dnsfilter-e2e-'));
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
@@ -166,7 +197,11 @@ export async function createInstance({
 	const children = new Set();
 
 	async function n8n(args, { timeoutMs = 180_000, extraEnv = {} } = {}) {
-		const result = await runProcess(nodeBin, [n8nBin, ...args], { cwd: userFolder, env: { ...env, ...extraEnv }, timeoutMs });
+		const result = await runProcess(nodeBin, [n8nBin, ...args], {
+			cwd: userFolder,
+			env: { ...env, ...extraEnv },
+			timeoutMs,
+		});
 		transcript.push(`$ n8n ${args.join(' ')}\n${result.stdout}\n${result.stderr}`);
 		if (result.timedOut) log(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms`);
 		return result;
@@ -181,7 +216,9 @@ export async function createInstance({
 	async function mustSucceed(args, opts) {
 		const result = await n8n(args, opts);
 		if (result.code !== 0) {
-			throw new Error(`n8n ${args.join(' ')} exited ${result.code}${result.timedOut ? ' (timed out)' : ''}:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+			throw new Error(
+				`n8n ${args.join(' ')} exited ${result.code}${result.timedOut ? ' (timed out)' : ''}:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`,
+			);
 		}
 		return result;
 	}
@@ -196,16 +233,28 @@ export async function createInstance({
 		transcript,
 		n8n,
 		async importCredentials(credentials) {
-			return mustSucceed(['import:credentials', `--input=${writeInput('credentials.json', credentials)}`]);
+			return mustSucceed([
+				'import:credentials',
+				`--input=${writeInput('credentials.json', credentials)}`,
+			]);
 		},
 		async importWorkflows(workflows) {
 			const dir = path.join(userFolder, 'workflows-to-import');
 			mkdirSync(dir, { recursive: true });
-			workflows.forEach((wf, i) => writeFileSync(path.join(dir, `${String(i).padStart(2, '0')}-${wf.id}.json`), JSON.stringify(wf, null, 2)));
+			workflows.forEach((wf, i) =>
+				writeFileSync(
+					path.join(dir, `${String(i).padStart(2, '0')}-${wf.id}.json`),
+					JSON.stringify(wf, null, 2),
+				),
+			);
 			return mustSucceed(['import:workflow', '--separate', `--input=${dir}`]);
 		},
 		async publish(id) {
-			return mustSucceed(N8N_MAJOR >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
+			return mustSucceed(
+				N8N_MAJOR >= 2
+					? ['publish:workflow', `--id=${id}`]
+					: ['update:workflow', `--id=${id}`, '--active=true'],
+			);
 		},
 		/** `n8n execute --id --rawOutput`; parsed is the run data when it printed JSON. */
 		async execute(id, { timeoutMs = 240_000, extraEnv } = {}) {
@@ -214,7 +263,12 @@ export async function createInstance({
 		},
 		/** `n8n start` on 127.0.0.1; resolves once /healthz answers. */
 		async startServer({ timeoutMs = 120_000 } = {}) {
-			const child = spawn(nodeBin, [n8nBin, 'start'], { cwd: userFolder, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+			const child = spawn(nodeBin, [n8nBin, 'start'], {
+				cwd: userFolder,
+				env,
+				stdio: ['ignore', 'pipe', 'pipe'],
+				detached: true,
+			});
 			children.add(child);
 			let out = '';
 			child.stdout.on('data', (c) => (out += c));
@@ -230,9 +284,13 @@ export async function createInstance({
 			let ready = false;
 			while (Date.now() < deadline && child.exitCode === null) {
 				try {
-					const res = await fetch(`${base}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
+					const res = await fetch(`${base}/healthz/readiness`, {
+						signal: AbortSignal.timeout(2000),
+					});
 					// n8n 1.x answers readiness before its REST routes are mounted: wait for those too.
-					const rest = res.ok ? await fetch(`${base}/rest/settings`, { signal: AbortSignal.timeout(2000) }) : undefined;
+					const rest = res.ok
+						? await fetch(`${base}/rest/settings`, { signal: AbortSignal.timeout(2000) })
+						: undefined;
 					if (rest && rest.status !== 404) {
 						ready = true;
 						break;
@@ -260,12 +318,18 @@ export async function createInstance({
 			};
 			if (!ready) {
 				const output = await stop();
-				throw new Error(`n8n start did not become ready within ${timeoutMs} ms:\n${output.slice(-6000)}`);
+				throw new Error(
+					`n8n start did not become ready within ${timeoutMs} ms:\n${output.slice(-6000)}`,
+				);
 			}
 			return { base, stop, output: () => out };
 		},
 		async unpublish(id) {
-			return mustSucceed(N8N_MAJOR >= 2 ? ['unpublish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=false']);
+			return mustSucceed(
+				N8N_MAJOR >= 2
+					? ['unpublish:workflow', `--id=${id}`]
+					: ['update:workflow', `--id=${id}`, '--active=false'],
+			);
 		},
 		/** Rows of a read-only SQL query on the instance's SQLite database (run with n8n's sqlite3). */
 		async queryDb(sql) {
@@ -274,10 +338,14 @@ export async function createInstance({
 				const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY, (e) => { if (e) { console.error(e.message); process.exit(2); } });
 				db.all(process.argv[2], (e, rows) => { if (e) { console.error(e.message); process.exit(3); } process.stdout.write(JSON.stringify(rows)); db.close(); });
 			`;
-			const result = await runProcess(nodeBin, ['-e', script, path.join(userFolder, '.n8n', 'database.sqlite'), sql], {
-				cwd: userFolder,
-				timeoutMs: 30_000,
-			});
+			const result = await runProcess(
+				nodeBin,
+				['-e', script, path.join(userFolder, '.n8n', 'database.sqlite'), sql],
+				{
+					cwd: userFolder,
+					timeoutMs: 30_000,
+				},
+			);
 			if (result.code !== 0) throw new Error(`query failed (${result.code}): ${result.stderr}`);
 			return JSON.parse(result.stdout);
 		},
@@ -328,7 +396,8 @@ export function parseRawOutput(stdout) {
  * an error is a success.
  */
 export function runStatus(run) {
-	if (run?.status === 'running' && run.finished === true) return run.data?.resultData?.error ? 'error' : 'success';
+	if (run?.status === 'running' && run.finished === true)
+		return run.data?.resultData?.error ? 'error' : 'success';
 	return run?.status;
 }
 
@@ -358,7 +427,10 @@ export function loadExample(file, { id, credentialId }) {
  * across calls, as the editor UI does. Every request has a timeout; a fixed `browser-id`
  * header is sent because n8n binds the auth cookie to it.
  */
-export function restSession(base, { timeoutMs = 60_000, browserId = `dnsfilter-e2e-${process.pid}` } = {}) {
+export function restSession(
+	base,
+	{ timeoutMs = 60_000, browserId = `dnsfilter-e2e-${process.pid}` } = {},
+) {
 	const cookies = new Map();
 	async function request(method, route, body) {
 		const headers = { accept: 'application/json', 'browser-id': browserId };

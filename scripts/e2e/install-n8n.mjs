@@ -23,7 +23,17 @@
 //   n8n under test is otherwise what npm resolves for that version.
 // - n8n 1.123 on Node 20 cannot start its expression engine: it runs on Node 22.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,7 +56,10 @@ export const MATRIX = [
 function targetEntry() {
 	const wanted = process.env.DNSFILTER_E2E_TARGET;
 	const base = wanted ? MATRIX.find((e) => e.n8n === wanted) : MATRIX[0];
-	if (!base) throw new Error(`DNSFILTER_E2E_TARGET=${wanted} is not in the matrix (${MATRIX.map((e) => e.n8n).join(', ')})`);
+	if (!base)
+		throw new Error(
+			`DNSFILTER_E2E_TARGET=${wanted} is not in the matrix (${MATRIX.map((e) => e.n8n).join(', ')})`,
+		);
 	return {
 		...base,
 		n8n: process.env.DNSFILTER_E2E_N8N_VERSION || base.n8n,
@@ -61,7 +74,9 @@ export const N8N_VERSION = TARGET.n8n;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..');
-export const cacheDir = path.resolve(process.env.DNSFILTER_E2E_CACHE || path.join(repoRoot, '.cache', 'e2e'));
+export const cacheDir = path.resolve(
+	process.env.DNSFILTER_E2E_CACHE || path.join(repoRoot, '.cache', 'e2e'),
+);
 
 /** Where an entry's Node and n8n live in the cache. */
 export function entryPaths(entry) {
@@ -159,7 +174,11 @@ function freshPartial(dir, extra = {}) {
 	mkdirSync(partial, { recursive: true });
 	writeFileSync(
 		path.join(partial, 'package.json'),
-		JSON.stringify({ name: `e2e-${path.basename(dir)}`, private: true, version: '0.0.0', ...extra }, null, 2) + '\n',
+		JSON.stringify(
+			{ name: `e2e-${path.basename(dir)}`, private: true, version: '0.0.0', ...extra },
+			null,
+			2,
+		) + '\n',
 	);
 	return partial;
 }
@@ -281,7 +300,9 @@ async function installN8n(entry) {
 
 function sqlite3Version(dir) {
 	try {
-		return JSON.parse(readFileSync(path.join(dir, 'node_modules', 'sqlite3', 'package.json'), 'utf8')).version;
+		return JSON.parse(
+			readFileSync(path.join(dir, 'node_modules', 'sqlite3', 'package.json'), 'utf8'),
+		).version;
 	} catch {
 		return undefined;
 	}
@@ -296,11 +317,14 @@ function sqlite3Version(dir) {
  */
 export async function ensureSqlite3(dir, node, env, entry) {
 	const version = sqlite3Version(dir);
-	const addon = (root) => path.join(root, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
+	const addon = (root) =>
+		path.join(root, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
 	const donors = readdirSync(cacheDir)
 		.filter((name) => name.startsWith('n8n-') && !name.endsWith('.partial'))
 		.map((name) => path.join(cacheDir, name))
-		.filter((other) => other !== dir && sqlite3Version(other) === version && existsSync(addon(other)));
+		.filter(
+			(other) => other !== dir && sqlite3Version(other) === version && existsSync(addon(other)),
+		);
 	for (const donor of donors) {
 		const target = path.join(dir, 'node_modules', 'sqlite3', 'build');
 		rmSync(target, { recursive: true, force: true });
@@ -330,7 +354,10 @@ export function selectedEntries(spec = process.env.DNSFILTER_E2E_MATRIX) {
 	if (spec === 'all') return MATRIX;
 	return spec.split(',').map((version) => {
 		const entry = MATRIX.find((e) => e.n8n === version.trim());
-		if (!entry) throw new Error(`DNSFILTER_E2E_MATRIX names ${version}, not in the matrix (${MATRIX.map((e) => e.n8n).join(', ')})`);
+		if (!entry)
+			throw new Error(
+				`DNSFILTER_E2E_MATRIX names ${version}, not in the matrix (${MATRIX.map((e) => e.n8n).join(', ')})`,
+			);
 		return entry;
 	});
 }

@@ -9,29 +9,54 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { MATRIX, ensureN8n, entryPaths, repoRoot, selectedEntries, cacheDir } from './install-n8n.mjs';
+import {
+	MATRIX,
+	ensureN8n,
+	entryPaths,
+	repoRoot,
+	selectedEntries,
+	cacheDir,
+} from './install-n8n.mjs';
 import { COMPAT_FILE, renderReadme } from './compatibility.mjs';
 
 const t0 = Date.now();
 const secs = (from = t0) => Math.round((Date.now() - from) / 1000);
 
 /** On 1.x the tier runs what does not depend on 2.x-only features (MCP, the 2.x editor). */
-const PORTABLE_TESTS = ['examples-static', 'examples', 'credential-test', 'install-paths', 'stop-during-wait'];
+const PORTABLE_TESTS = [
+	'examples-static',
+	'examples',
+	'credential-test',
+	'install-paths',
+	'stop-during-wait',
+];
 
 const only = process.argv.slice(2);
-const entries = only.length && !process.env.DNSFILTER_E2E_MATRIX ? selectedEntries(MATRIX[0].n8n) : selectedEntries(process.env.DNSFILTER_E2E_MATRIX || 'all');
+const entries =
+	only.length && !process.env.DNSFILTER_E2E_MATRIX
+		? selectedEntries(MATRIX[0].n8n)
+		: selectedEntries(process.env.DNSFILTER_E2E_MATRIX || 'all');
 
 function testFiles(entry) {
 	if (only.length) return only;
 	const all = readdirSync(path.join(repoRoot, 'test', 'e2e'))
 		.filter((name) => name.endsWith('.test.mjs'))
 		.sort();
-	const chosen = entry === MATRIX[0] ? all : all.filter((name) => PORTABLE_TESTS.includes(name.replace(/\.test\.mjs$/, '')));
+	const chosen =
+		entry === MATRIX[0]
+			? all
+			: all.filter((name) => PORTABLE_TESTS.includes(name.replace(/\.test\.mjs$/, '')));
 	return chosen.map((name) => path.join('test', 'e2e', name));
 }
 
-console.log(`[test:e2e] build; matrix: ${entries.map((e) => `n8n ${e.n8n} on Node ${e.node}`).join(', ')}`);
-const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit', timeout: 10 * 60_000 });
+console.log(
+	`[test:e2e] build; matrix: ${entries.map((e) => `n8n ${e.n8n} on Node ${e.node}`).join(', ')}`,
+);
+const build = spawnSync('npm', ['run', '--silent', 'build'], {
+	cwd: repoRoot,
+	stdio: 'inherit',
+	timeout: 10 * 60_000,
+});
 if (build.status !== 0) {
 	console.error(`[test:e2e] build failed (${build.status ?? build.signal})`);
 	process.exit(build.status || 1);
@@ -55,7 +80,9 @@ for (const entry of entries) {
 	const started = Date.now();
 	const reportFile = path.join(cacheDir, `report-${entry.n8n}.json`);
 	mkdirSync(cacheDir, { recursive: true });
-	console.log(`[test:e2e] n8n ${entry.n8n} on Node ${entry.node} (${secs()} s): ${files.join(' ')}`);
+	console.log(
+		`[test:e2e] n8n ${entry.n8n} on Node ${entry.node} (${secs()} s): ${files.join(' ')}`,
+	);
 	const result = spawnSync(
 		process.execPath,
 		[
@@ -81,16 +108,29 @@ for (const entry of entries) {
 		report = JSON.parse(readFileSync(reportFile, 'utf8'));
 	} catch {}
 	const workflowPackage = JSON.parse(
-		readFileSync(path.join(entryPaths(entry).n8nDir, 'node_modules', 'n8n-workflow', 'package.json'), 'utf8'),
+		readFileSync(
+			path.join(entryPaths(entry).n8nDir, 'node_modules', 'n8n-workflow', 'package.json'),
+			'utf8',
+		),
 	);
-	results.push({ entry, status: result.status, seconds: secs(started), report, n8nWorkflow: workflowPackage.version });
-	console.log(`[test:e2e] n8n ${entry.n8n}: exit ${result.status ?? result.signal} in ${secs(started)} s`);
+	results.push({
+		entry,
+		status: result.status,
+		seconds: secs(started),
+		report,
+		n8nWorkflow: workflowPackage.version,
+	});
+	console.log(
+		`[test:e2e] n8n ${entry.n8n}: exit ${result.status ?? result.signal} in ${secs(started)} s`,
+	);
 }
 
 const failed = results.filter((r) => r.status !== 0);
 console.log(`[test:e2e] finished in ${secs()} s (installs ${installSeconds} s)`);
 for (const r of results) {
-	console.log(`  n8n ${r.entry.n8n} (n8n-workflow ${r.n8nWorkflow}) on Node ${r.entry.node}: ${r.status === 0 ? 'pass' : 'FAIL'} — ${r.report.passed.length} passed, ${r.report.failed.length} failed, ${r.seconds} s`);
+	console.log(
+		`  n8n ${r.entry.n8n} (n8n-workflow ${r.n8nWorkflow}) on Node ${r.entry.node}: ${r.status === 0 ? 'pass' : 'FAIL'} — ${r.report.passed.length} passed, ${r.report.failed.length} failed, ${r.seconds} s`,
+	);
 }
 
 if (!only.length) {
@@ -114,7 +154,9 @@ if (!only.length) {
 			},
 		]),
 	);
-	const rows = MATRIX.map((e) => ran.get(e.n8n) ?? previous.find((p) => p.n8n === e.n8n && p.node === e.node));
+	const rows = MATRIX.map(
+		(e) => ran.get(e.n8n) ?? previous.find((p) => p.n8n === e.n8n && p.node === e.node),
+	);
 	if (rows.every(Boolean)) {
 		const compat = {
 			note: 'Written by `npm run test:e2e` from what the matrix ran; the README table is rendered from it.',
@@ -124,11 +166,19 @@ if (!only.length) {
 		if (text !== before) writeFileSync(file, text);
 		const readmeChanged = renderReadme(compat);
 		if (text !== before || readmeChanged) {
-			console.log(`[test:e2e] the compatibility table changed: ${COMPAT_FILE} and README.md rewritten; commit them`);
+			console.log(
+				`[test:e2e] the compatibility table changed: ${COMPAT_FILE} and README.md rewritten; commit them`,
+			);
 			if (process.env.CI === 'true' && !failed.length) process.exit(1);
 		}
 	} else {
-		console.log(`[test:e2e] ${COMPAT_FILE} not written: run the whole matrix once (entries without a result: ${MATRIX.filter((e, i) => !rows[i]).map((e) => e.n8n).join(', ')})`);
+		console.log(
+			`[test:e2e] ${COMPAT_FILE} not written: run the whole matrix once (entries without a result: ${MATRIX.filter(
+				(e, i) => !rows[i],
+			)
+				.map((e) => e.n8n)
+				.join(', ')})`,
+		);
 	}
 }
 process.exit(failed.length ? 1 : 0);

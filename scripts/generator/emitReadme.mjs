@@ -8,9 +8,15 @@ function cell(text) {
 
 export function operationsTable(resources) {
 	const lines = ['| Resource | Operation | Method | Path |', '| --- | --- | --- | --- |'];
-	for (const resource of [...resources].sort((a, b) => a.singular.localeCompare(b.singular, 'en'))) {
-		for (const op of [...resource.operations].sort((a, b) => a.label.localeCompare(b.label, 'en'))) {
-			lines.push(`| ${cell(resource.singular)} | ${cell(op.label)} | ${op.method} | \`${cell(op.path)}\` |`);
+	for (const resource of [...resources].sort((a, b) =>
+		a.singular.localeCompare(b.singular, 'en'),
+	)) {
+		for (const op of [...resource.operations].sort((a, b) =>
+			a.label.localeCompare(b.label, 'en'),
+		)) {
+			lines.push(
+				`| ${cell(resource.singular)} | ${cell(op.label)} | ${op.method} | \`${cell(op.path)}\` |`,
+			);
 		}
 	}
 	return lines.join('\n');
@@ -23,6 +29,7 @@ export function updateReadme(existing, resources) {
 	if (existing === undefined) return `# n8n-nodes-dnsfilter\n\n## Operations\n\n${block}\n`;
 	const start = existing.indexOf(START);
 	const end = existing.indexOf(END);
-	if (start < 0 || end < start) return `${existing.replace(/\n*$/, '\n')}\n## Operations\n\n${block}\n`;
+	if (start < 0 || end < start)
+		return `${existing.replace(/\n*$/, '\n')}\n## Operations\n\n${block}\n`;
 	return `${existing.slice(0, start)}${block}${existing.slice(end + END.length)}`;
 }

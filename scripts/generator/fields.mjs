@@ -51,7 +51,9 @@ function isPrimitive(schema) {
 
 function enumValues(schema) {
 	if (!Array.isArray(schema?.enum)) return undefined;
-	const values = schema.enum.filter((value) => ['string', 'number', 'boolean'].includes(typeof value));
+	const values = schema.enum.filter((value) =>
+		['string', 'number', 'boolean'].includes(typeof value),
+	);
 	return values.length ? values : undefined;
 }
 
@@ -68,8 +70,12 @@ export function classifySchema(schema) {
 	if (!schema || typeof schema !== 'object') return { type: 'json', jsonShape: 'any' };
 	const variants = schema.oneOf ?? schema.anyOf;
 	if (Array.isArray(variants)) {
-		const hasInteger = variants.some((variant) => ['integer', 'number'].includes(schemaType(variant)));
-		const selfOnly = variants.some((variant) => schemaType(variant) === 'string' && enumValues(variant)?.length === 1);
+		const hasInteger = variants.some((variant) =>
+			['integer', 'number'].includes(schemaType(variant)),
+		);
+		const selfOnly = variants.some(
+			(variant) => schemaType(variant) === 'string' && enumValues(variant)?.length === 1,
+		);
 		if (variants.length === 2 && hasInteger && selfOnly) return { type: 'idOrSelf' };
 		if (variants.every(isPrimitive)) return { type: 'string' };
 		return { type: 'json', jsonShape: 'any' };
@@ -97,7 +103,10 @@ export function classifySchema(schema) {
 				const values = enumValues(items);
 				if (values) return { type: 'multiOptions', enum: values };
 				const itemType = schemaType(items);
-				return { type: 'stringList', integer: itemType === 'integer' || itemType === 'number' ? true : undefined };
+				return {
+					type: 'stringList',
+					integer: itemType === 'integer' || itemType === 'number' ? true : undefined,
+				};
 			}
 			return { type: 'json', jsonShape: 'array' };
 		}
@@ -115,7 +124,10 @@ function firstSuccess(responses) {
 	if (codes.length === 0) return { code: undefined, schema: undefined };
 	const code = codes[0];
 	const content = responses[code]?.content ?? {};
-	const type = Object.keys(content).sort().find((key) => key.includes('json')) ?? Object.keys(content).sort()[0];
+	const type =
+		Object.keys(content)
+			.sort()
+			.find((key) => key.includes('json')) ?? Object.keys(content).sort()[0];
 	return { code, schema: type ? content[type]?.schema : undefined };
 }
 
@@ -140,7 +152,10 @@ function paginationStyle(op) {
 
 function requestBodySchema(requestBody) {
 	const content = requestBody?.content ?? {};
-	const type = Object.keys(content).sort().find((key) => key.includes('json')) ?? Object.keys(content).sort()[0];
+	const type =
+		Object.keys(content)
+			.sort()
+			.find((key) => key.includes('json')) ?? Object.keys(content).sort()[0];
 	return type ? content[type]?.schema : undefined;
 }
 
@@ -161,8 +176,17 @@ function analyseBody(schema) {
 	const keys = Object.keys(schema.properties);
 	if (keys.length === 1) {
 		const inner = schema.properties[keys[0]];
-		if (schemaType(inner) === 'object' && inner.properties && Object.keys(inner.properties).length > 0) {
-			return { kind: 'object', rootKey: keys[0], properties: inner.properties, required: inner.required ?? [] };
+		if (
+			schemaType(inner) === 'object' &&
+			inner.properties &&
+			Object.keys(inner.properties).length > 0
+		) {
+			return {
+				kind: 'object',
+				rootKey: keys[0],
+				properties: inner.properties,
+				required: inner.required ?? [],
+			};
 		}
 	}
 	return { kind: 'object', properties: schema.properties, required: schema.required ?? [] };
@@ -206,7 +230,8 @@ export function isTimeName(name) {
 
 function makeField({ wireName, location, schema, required, hints }) {
 	const mapped = classifySchema(schema);
-	if (mapped.type === 'string' && !schema?.format && isTimeName(wireName.toLowerCase())) mapped.type = 'dateTime';
+	if (mapped.type === 'string' && !schema?.format && isTimeName(wireName.toLowerCase()))
+		mapped.type = 'dateTime';
 	const field = {
 		wireName,
 		field: fieldName(wireName),
@@ -290,7 +315,8 @@ function placeFields(fields, locked = {}) {
 			field.displayName = `${title(field.in)} ${field.displayName}`;
 			field.hints.renamed = true;
 		}
-		for (let n = 2; used[place].has(name); n++) name = `${camel(`${field.in} ${field.wireName}`)}${n}`;
+		for (let n = 2; used[place].has(name); n++)
+			name = `${camel(`${field.in} ${field.wireName}`)}${n}`;
 		used[place].add(name);
 		field.field = name;
 	}
@@ -311,14 +337,20 @@ function placeFields(fields, locked = {}) {
 /** Prefers a read operation as the default: Get Many, then Get All, then Get, then any GET. */
 function defaultOperation(operations) {
 	for (const action of ['index', 'all', 'show']) {
-		const found = operations.find((op) => op.method === 'GET' && actionOf(op.operationId) === action && !op.path.includes('{'));
+		const found = operations.find(
+			(op) => op.method === 'GET' && actionOf(op.operationId) === action && !op.path.includes('{'),
+		);
 		if (found) return found;
 	}
 	for (const action of ['index', 'all', 'show']) {
-		const found = operations.find((op) => op.method === 'GET' && actionOf(op.operationId) === action);
+		const found = operations.find(
+			(op) => op.method === 'GET' && actionOf(op.operationId) === action,
+		);
 		if (found) return found;
 	}
-	return [...operations].sort((a, b) => a.label.localeCompare(b.label, 'en')).find((op) => op.method === 'GET');
+	return [...operations]
+		.sort((a, b) => a.label.localeCompare(b.label, 'en'))
+		.find((op) => op.method === 'GET');
 }
 
 /** `ip_addresses` → `IP address`, `lan_ip` → `LAN IP`: a noun for a sentence, acronyms kept. */
@@ -348,7 +380,11 @@ function nameFields(fields, op, resource) {
 				const segment = field.hints.segment;
 				const named = segment ? OVERRIDES.idSegments[segment] : 'record';
 				const segmentWords = segment ? words(segment) : [];
-				noun = named ?? (segmentWords.length && singularWord(segmentWords.at(-1)) !== segmentWords.at(-1) ? nounPhrase([...segmentWords.slice(0, -1), singularWord(segmentWords.at(-1))]) : nounPhrase(words(resource.singular)));
+				noun =
+					named ??
+					(segmentWords.length && singularWord(segmentWords.at(-1)) !== segmentWords.at(-1)
+						? nounPhrase([...segmentWords.slice(0, -1), singularWord(segmentWords.at(-1))])
+						: nounPhrase(words(resource.singular)));
 			} else if (name === 'id') {
 				noun = nounPhrase(words(resource.singular));
 			} else {
@@ -356,7 +392,8 @@ function nameFields(fields, op, resource) {
 			}
 			field.hints.idOf = noun;
 			if (name === 'id' && !field.hints.renamed) field.displayName = `${title(noun)} ID`;
-			if ((field.in === 'path' || field.required) && field.type === 'number') field.hints.requiredId = true;
+			if ((field.in === 'path' || field.required) && field.type === 'number')
+				field.hints.requiredId = true;
 		}
 		const override = OVERRIDES.fields[op.tag]?.[`${field.in} ${field.wireName}`];
 		if (override?.name) field.displayName = override.name;
@@ -384,14 +421,22 @@ export function buildModel(rawOperations, { lock = NO_LOCK, retired = new Set() 
 	// A tag whose operations are locked keeps their resource value when it is renamed.
 	const targetOf = (tag) => OVERRIDES.resources[tag]?.mergeInto ?? tag;
 	const lockedResource = new Map();
-	for (const op of [...rawOperations].sort((x, y) => operationKey(x).localeCompare(operationKey(y)))) {
+	for (const op of [...rawOperations].sort((x, y) =>
+		operationKey(x).localeCompare(operationKey(y)),
+	)) {
 		const locked = lock.operations[operationKey(op)]?.resource;
-		if (locked && !lockedResource.has(targetOf(op.tag))) lockedResource.set(targetOf(op.tag), locked);
+		if (locked && !lockedResource.has(targetOf(op.tag)))
+			lockedResource.set(targetOf(op.tag), locked);
 	}
-	const resourceOf = (op) => lock.operations[operationKey(op)]?.resource ?? lockedResource.get(targetOf(op.tag)) ?? resourceNaming(targetOf(op.tag)).value;
+	const resourceOf = (op) =>
+		lock.operations[operationKey(op)]?.resource ??
+		lockedResource.get(targetOf(op.tag)) ??
+		resourceNaming(targetOf(op.tag)).value;
 	const byResource = new Map();
 	for (const tag of [...new Set(rawOperations.map((op) => op.tag))].sort()) {
-		for (const value of [...new Set(rawOperations.filter((op) => op.tag === tag).map(resourceOf))].sort()) {
+		for (const value of [
+			...new Set(rawOperations.filter((op) => op.tag === tag).map(resourceOf)),
+		].sort()) {
 			if (!byResource.has(value)) byResource.set(value, { targets: [], tags: [] });
 			const entry = byResource.get(value);
 			if (targetOf(tag) === tag) entry.primary = tag;
@@ -401,7 +446,9 @@ export function buildModel(rawOperations, { lock = NO_LOCK, retired = new Set() 
 	}
 	for (const [value, entry] of byResource) {
 		// Labels come from the tag (they may change); the value is the stored one.
-		const target = entry.targets.find((tag) => resourceNaming(tag).value === value) ?? [...entry.targets].sort()[0];
+		const target =
+			entry.targets.find((tag) => resourceNaming(tag).value === value) ??
+			[...entry.targets].sort()[0];
 		entry.naming = { ...resourceNaming(target), value };
 	}
 
@@ -414,23 +461,32 @@ export function buildModel(rawOperations, { lock = NO_LOCK, retired = new Set() 
 		const locked = lock.operations[operationKey(op)]?.operation;
 		if (locked) values.set(locked, op.operationId);
 	}
-	for (const [value, { naming, tags, primary }] of [...byResource.entries()].sort((a, b) => a[1].naming.singular.localeCompare(b[1].naming.singular, 'en'))) {
+	for (const [value, { naming, tags, primary }] of [...byResource.entries()].sort((a, b) =>
+		a[1].naming.singular.localeCompare(b[1].naming.singular, 'en'),
+	)) {
 		if (!primary) throw new Error(`mergeInto: no tag of its own for resource "${value}"`);
 		const resource = { tag: primary, tags, ...naming, file: pascal(naming.value), operations: [] };
 		resources.push(resource);
 
 		const labels = new Set();
-		const tagOps = rawOperations.filter((op) => tags.includes(op.tag) && resourceOf(op) === value).sort((a, b) => a.operationId.localeCompare(b.operationId));
+		const tagOps = rawOperations
+			.filter((op) => tags.includes(op.tag) && resourceOf(op) === value)
+			.sort((a, b) => a.operationId.localeCompare(b.operationId));
 		for (const op of tagOps) {
 			const label = operationLabel(op, naming);
-			if (labels.has(label)) throw new Error(`Operation label "${label}" repeats in resource ${naming.value}; add an override`);
+			if (labels.has(label))
+				throw new Error(
+					`Operation label "${label}" repeats in resource ${naming.value}; add an override`,
+				);
 			labels.add(label);
 			const stored = lock.operations[operationKey(op)];
 			let opValue = stored?.operation;
 			if (!opValue) {
 				opValue = operationValue(op, label);
 				if (taken(opValue)) {
-					throw new Error(`Operation value "${opValue}" of ${op.operationId} repeats ${values.get(opValue) ?? 'a retired operation (stored-names.aliases.json)'}; add an override`);
+					throw new Error(
+						`Operation value "${opValue}" of ${op.operationId} repeats ${values.get(opValue) ?? 'a retired operation (stored-names.aliases.json)'}; add an override`,
+					);
 				}
 				values.set(opValue, op.operationId);
 			}
@@ -443,17 +499,26 @@ export function buildModel(rawOperations, { lock = NO_LOCK, retired = new Set() 
 		resource.operations.sort((a, b) => a.value.localeCompare(b.value));
 		// The default operation is stored too: n8n leaves a parameter equal to its default out of a saved workflow.
 		const lockedDefault = lock.resources[value]?.defaultOperation;
-		const preferred = resource.operations.find((op) => op.value === lockedDefault) ?? defaultOperation(resource.operations);
-		if (!preferred) throw new Error(`Resource ${naming.value} has no read operation to open on; merge it into another (overrides.resources.mergeInto)`);
+		const preferred =
+			resource.operations.find((op) => op.value === lockedDefault) ??
+			defaultOperation(resource.operations);
+		if (!preferred)
+			throw new Error(
+				`Resource ${naming.value} has no read operation to open on; merge it into another (overrides.resources.mergeInto)`,
+			);
 		resource.defaultOperation = preferred.value;
 	}
 
 	for (const extra of OVERRIDES.customOperations) {
 		const resource = resources.find((entry) => entry.value === extra.resource);
-		if (!resource && !extra.ownResource) throw new Error(`customOperations: unknown resource ${extra.resource}`);
-		if (values.has(extra.value)) throw new Error(`customOperations: ${extra.value} clashes with a generated operation`);
+		if (!resource && !extra.ownResource)
+			throw new Error(`customOperations: unknown resource ${extra.resource}`);
+		if (values.has(extra.value))
+			throw new Error(`customOperations: ${extra.value} clashes with a generated operation`);
 		if (resource?.operations.some((op) => op.label === extra.name)) {
-			throw new Error(`customOperations: ${extra.resource}/${extra.name} clashes with a generated operation`);
+			throw new Error(
+				`customOperations: ${extra.resource}/${extra.name} clashes with a generated operation`,
+			);
 		}
 		values.set(extra.value, extra.resource);
 	}
@@ -477,7 +542,9 @@ function linkExports(resources) {
 				continue;
 			}
 			if (!/csv export/i.test(op.tag) || actionOf(op.operationId) !== 'create') continue;
-			const status = resource.operations.find((candidate) => candidate.tag === op.tag && actionOf(candidate.operationId) === 'show');
+			const status = resource.operations.find(
+				(candidate) => candidate.tag === op.tag && actionOf(candidate.operationId) === 'show',
+			);
 			if (status) op.row.exportStatusOperationId = status.operationId;
 		}
 	}
@@ -506,7 +573,11 @@ function buildOperation(op, resource, value, label, lockedFields) {
 		// query string is not what the API reads, so it is treated as the request body.
 		if (parameter.in === 'query' && parameter.name === 'body' && schemaType(schema) === 'object') {
 			const shape = analyseBody(schema);
-			body = { kind: shape.kind, required: Boolean(parameter.required), declaredAsQueryParam: true };
+			body = {
+				kind: shape.kind,
+				required: Boolean(parameter.required),
+				declaredAsQueryParam: true,
+			};
 			if (shape.rootKey) body.rootKey = shape.rootKey;
 			fields.push(...bodyFields(shape));
 			continue;

@@ -45,7 +45,9 @@ export function literal(value, depth = 0, compactWidth = 140) {
 	}
 	const entries = Object.entries(value).filter(([, entry]) => entry !== undefined);
 	if (entries.length === 0) return '{}';
-	const compactable = entries.every(([, entry]) => isPlain(entry) || (Array.isArray(entry) && entry.every(isPlain)));
+	const compactable = entries.every(
+		([, entry]) => isPlain(entry) || (Array.isArray(entry) && entry.every(isPlain)),
+	);
 	if (compactable) {
 		const line = `{ ${entries.map(([name, entry]) => `${key(name)}: ${literal(entry, 0, Infinity)}`).join(', ')} }`;
 		if (line.length <= compactWidth) return line;

@@ -52,9 +52,16 @@ export function methodName(listOp) {
 
 /** What By ID accepts: digits for numeric IDs, else one path segment's worth (as buildRequest checks it). */
 function pattern(field, numeric) {
-	if (field.type === 'idOrSelf') return { regex: '^([0-9]+|self)$', sample: '12', message: 'digits or self' };
-	if (field.type === 'number' || numeric) return { regex: '^[0-9]+$', sample: '12', message: 'digits only' };
-	if (field.hints.format === 'uuid') return { regex: '^[0-9a-fA-F-]{36}$', sample: '3f2b8c1e-0a6d-4e7f-9b21-5c4d3e2f1a0b', message: 'a UUID' };
+	if (field.type === 'idOrSelf')
+		return { regex: '^([0-9]+|self)$', sample: '12', message: 'digits or self' };
+	if (field.type === 'number' || numeric)
+		return { regex: '^[0-9]+$', sample: '12', message: 'digits only' };
+	if (field.hints.format === 'uuid')
+		return {
+			regex: '^[0-9a-fA-F-]{36}$',
+			sample: '3f2b8c1e-0a6d-4e7f-9b21-5c4d3e2f1a0b',
+			message: 'a UUID',
+		};
 	return { regex: '^[^\\s/\\\\?#%]+$', sample: 'abc123', message: 'no spaces, /, \\, ?, # or %' };
 }
 
@@ -71,19 +78,29 @@ export function assignLocators(operations) {
 	for (const op of operations) {
 		for (const field of op.fields) {
 			if (!isIdField(field)) continue;
-			const row = { operation: op.key, label: field.displayName, field: field.field, in: field.in, wireName: field.wireName };
+			const row = {
+				operation: op.key,
+				label: field.displayName,
+				field: field.field,
+				in: field.in,
+				wireName: field.wireName,
+			};
 			rows.push(row);
-			const override = OVERRIDES.locators[`${field.in} ${field.wireName}`] ?? OVERRIDES.locators[`${op.key} ${field.in} ${field.wireName}`];
+			const override =
+				OVERRIDES.locators[`${field.in} ${field.wireName}`] ??
+				OVERRIDES.locators[`${op.key} ${field.in} ${field.wireName}`];
 			if (override?.skip) {
 				row.reason = override.skip;
 				continue;
 			}
-			const listPath = override?.list ?? candidatePaths(field, op).find((candidate) => lists.has(candidate));
+			const listPath =
+				override?.list ?? candidatePaths(field, op).find((candidate) => lists.has(candidate));
 			const listOp = listPath ? lists.get(listPath) : undefined;
 			if (!listOp) {
-				row.reason = field.in === 'path' && /\{/.test(op.path.slice(0, op.path.indexOf(`{${field.wireName}}`)))
-					? 'its records are listed only under a parent record (the list needs another ID first)'
-					: 'the document has no list operation for these records';
+				row.reason =
+					field.in === 'path' && /\{/.test(op.path.slice(0, op.path.indexOf(`{${field.wireName}}`)))
+						? 'its records are listed only under a parent record (the list needs another ID first)'
+						: 'the document has no list operation for these records';
 				continue;
 			}
 			if (field.collection) {
@@ -94,9 +111,17 @@ export function assignLocators(operations) {
 				continue;
 			}
 			const method = methodName(listOp);
-			const searchParam = SEARCH_PARAMS.find((name) => listOp.fields.some((entry) => entry.in === 'query' && entry.wireName === name && entry.type === 'string'));
+			const searchParam = SEARCH_PARAMS.find((name) =>
+				listOp.fields.some(
+					(entry) => entry.in === 'query' && entry.wireName === name && entry.type === 'string',
+				),
+			);
 			if (!searches.has(method)) {
-				const spec = { operationId: listOp.operationId, path: listOp.path, paged: listOp.row.pagination === 'v1' };
+				const spec = {
+					operationId: listOp.operationId,
+					path: listOp.path,
+					paged: listOp.row.pagination === 'v1',
+				};
 				if (searchParam) spec.searchParam = searchParam;
 				searches.set(method, spec);
 			}
@@ -108,8 +133,11 @@ export function assignLocators(operations) {
 	}
 	// One record has one kind of ID, however each operation declares it: where any operation
 	// picking from a list declares it an integer, By ID checks digits for all of them.
-	const numeric = new Set(picked.filter((field) => field.type === 'number').map((field) => field.locator.method));
-	for (const field of picked) Object.assign(field.locator, pattern(field, numeric.has(field.locator.method)));
+	const numeric = new Set(
+		picked.filter((field) => field.type === 'number').map((field) => field.locator.method),
+	);
+	for (const field of picked)
+		Object.assign(field.locator, pattern(field, numeric.has(field.locator.method)));
 	// Records carry `id` (integer or UUID) and, where they have one, `uuid` (the document's IdType):
 	// a list whose every picker takes a UUID hands over the record's uuid.
 	for (const [method, spec] of searches) {
@@ -151,13 +179,20 @@ export function emitLocatorReport(rows) {
 		'',
 		'| Why not a picker | Parameters |',
 		'| --- | --- |',
-		...[...reasons].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([reason, count]) => `| ${cell(reason)} | ${count} |`),
+		...[...reasons]
+			.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+			.map(([reason, count]) => `| ${cell(reason)} | ${count} |`),
 		'',
 		'| Operation | Field | Sent in | Picker | List operation / reason |',
 		'| --- | --- | --- | --- | --- |',
-		...rows.map((row) => `| ${cell(row.operation)} | ${cell(row.label)} | ${row.in} ${cell(row.wireName)} | ${row.method ? 'yes' : 'no'} | ${cell(row.method ? `GET ${row.list}` : row.list ? `${row.reason} (GET ${row.list})` : row.reason)} |`),
+		...rows.map(
+			(row) =>
+				`| ${cell(row.operation)} | ${cell(row.label)} | ${row.in} ${cell(row.wireName)} | ${row.method ? 'yes' : 'no'} | ${cell(row.method ? `GET ${row.list}` : row.list ? `${row.reason} (GET ${row.list})` : row.reason)} |`,
+		),
 		'',
 	];
-	return { text: lines.join('\n'), counts: { total: rows.length, pickers: withPicker.length, text: without.length } };
+	return {
+		text: lines.join('\n'),
+		counts: { total: rows.length, pickers: withPicker.length, text: without.length },
+	};
 }
-

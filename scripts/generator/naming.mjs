@@ -62,7 +62,9 @@ export function title(text) {
 export function camel(text) {
 	const parts = words(text);
 	if (parts.length === 0) return 'value';
-	const joined = parts.map((word, index) => (index === 0 ? word : word.charAt(0).toUpperCase() + word.slice(1))).join('');
+	const joined = parts
+		.map((word, index) => (index === 0 ? word : word.charAt(0).toUpperCase() + word.slice(1)))
+		.join('');
 	return /^[0-9]/.test(joined) ? `n${joined}` : joined;
 }
 
@@ -73,7 +75,8 @@ export function pascal(text) {
 
 export function singularWord(word) {
 	const lower = word.toLowerCase();
-	if (lower.endsWith('ies') && lower.length > 4) return `${word.slice(0, -3)}${word.at(-3) === 'I' ? 'Y' : 'y'}`;
+	if (lower.endsWith('ies') && lower.length > 4)
+		return `${word.slice(0, -3)}${word.at(-3) === 'I' ? 'Y' : 'y'}`;
 	if (/(ss|x|ch|sh)es$/i.test(lower)) return word.slice(0, -2);
 	if (/(ss|us|is)$/i.test(lower)) return word;
 	if (lower.endsWith('s') && lower.length > 2) return word.slice(0, -1);
@@ -98,7 +101,9 @@ function replaceLast(list, fn) {
 export function resourceNaming(tag) {
 	const override = OVERRIDES.resources[tag] ?? {};
 	const tagWords = words(tag);
-	const singularWords = override.singular ? words(override.singular) : replaceLast(tagWords, singularWord);
+	const singularWords = override.singular
+		? words(override.singular)
+		: replaceLast(tagWords, singularWord);
 	const singular = singularWords.map(titleWord).join(' ');
 	const plural = override.plural ?? replaceLast(singularWords, pluralWord).map(titleWord).join(' ');
 	return { value: override.value ?? camel(singularWords.join(' ')), singular, plural };
@@ -142,7 +147,18 @@ const LEADING_VERBS = {
 };
 
 // Rails-style action names that end a `noun_action` pair (`msps_index`, `address_show`).
-const TRAILING_ACTIONS = new Set(['all', 'cancel', 'counts', 'create', 'destroy', 'index', 'reactivate', 'show', 'status', 'update']);
+const TRAILING_ACTIONS = new Set([
+	'all',
+	'cancel',
+	'counts',
+	'create',
+	'destroy',
+	'index',
+	'reactivate',
+	'show',
+	'status',
+	'update',
+]);
 
 function phrase(list) {
 	return list.map(titleWord).join(' ');
@@ -208,10 +224,14 @@ function reportLabel(w) {
 		if (rest.at(-1) === 'requests') return `Get Top ${phrase(rest.slice(0, -1))} by Requests`;
 		return `Get Top ${phrase(rest)}`;
 	}
-	if (first === 'total' && (rest[0] === 'requests' || rest[0] === 'threats')) return `Get Total ${titleWord(rest[0])}${byGroup(rest[1])}`;
-	if (first === 'total' && rest[0] === 'applications' && rest.at(-1) === 'stats') return `Get Application Requests${byGroup(rest.length === 3 ? rest[1] : undefined)}`;
-	if (first === 'total' && ['categories', 'collections', 'domains'].includes(rest[0])) return `Get ${titleWord(singularWord(rest[0]))} Requests${byGroup(rest[1])}`;
-	if (first === 'total' && rest.at(-1) === 'stats') return `Get ${singularPhrase(rest.slice(0, -1))} Stats`;
+	if (first === 'total' && (rest[0] === 'requests' || rest[0] === 'threats'))
+		return `Get Total ${titleWord(rest[0])}${byGroup(rest[1])}`;
+	if (first === 'total' && rest[0] === 'applications' && rest.at(-1) === 'stats')
+		return `Get Application Requests${byGroup(rest.length === 3 ? rest[1] : undefined)}`;
+	if (first === 'total' && ['categories', 'collections', 'domains'].includes(rest[0]))
+		return `Get ${titleWord(singularWord(rest[0]))} Requests${byGroup(rest[1])}`;
+	if (first === 'total' && rest.at(-1) === 'stats')
+		return `Get ${singularPhrase(rest.slice(0, -1))} Stats`;
 	return `Get ${phrase(w)}`;
 }
 
@@ -256,7 +276,9 @@ export function operationLabel(op, resource) {
 	}
 
 	if (w.length >= 2 && LEADING_VERBS[w[1]]) {
-		return [LEADING_VERBS[w[1]], S, singularPhrase([w[0]]), phrase(w.slice(2))].filter(Boolean).join(' ');
+		return [LEADING_VERBS[w[1]], S, singularPhrase([w[0]]), phrase(w.slice(2))]
+			.filter(Boolean)
+			.join(' ');
 	}
 
 	if (OVERRIDES.reportResources.includes(op.tag)) return reportLabel(w);

@@ -16,10 +16,19 @@ export const OVERRIDES = {
 		'User (Current)': { value: 'currentUser', singular: 'Current User', plural: 'Current Users' },
 		// The API says user agent; the dashboard and the traffic reports say roaming client.
 		'User Agents': { value: 'userAgent', singular: 'Roaming Client' },
-		'User Agent Bulk Deletes': { value: 'userAgentBulkDelete', singular: 'Roaming Client Bulk Delete' },
-		'User Agent Bulk Updates': { value: 'userAgentBulkUpdate', singular: 'Roaming Client Bulk Update' },
+		'User Agent Bulk Deletes': {
+			value: 'userAgentBulkDelete',
+			singular: 'Roaming Client Bulk Delete',
+		},
+		'User Agent Bulk Updates': {
+			value: 'userAgentBulkUpdate',
+			singular: 'Roaming Client Bulk Update',
+		},
 		'User Agent Cleanups': { value: 'userAgentCleanup', singular: 'Roaming Client Cleanup' },
-		'User Agent CSV Exports': { value: 'userAgentCsvExport', singular: 'Roaming Client CSV Export' },
+		'User Agent CSV Exports': {
+			value: 'userAgentCsvExport',
+			singular: 'Roaming Client CSV Export',
+		},
 		'User Agent Releases': { value: 'userAgentRelease', singular: 'Roaming Client Release' },
 		Metrics: { singular: 'Metric' },
 	},
@@ -33,7 +42,9 @@ export const OVERRIDES = {
 		// One object (the distributor and its parent organization), not a list.
 		'V1_Distributors-distributors_index': { name: 'Get Distributor' },
 		'V1_Distributors-distributors_update': { name: 'Update Distributor' },
-		'V1_Distributors-reports_covered_users_summary_by_organization': { name: 'Get Covered Users Summary by Organization' },
+		'V1_Distributors-reports_covered_users_summary_by_organization': {
+			name: 'Get Covered Users Summary by Organization',
+		},
 		'V1_Distributors-reports_usage_by_organization': { name: 'Get Usage by Organization' },
 		'V1_Distributors-reports_usage_by_sku': { name: 'Get Usage by SKU' },
 		'V1_Distributors-skus_available': { name: 'Get Available SKUs' },
@@ -71,7 +82,9 @@ export const OVERRIDES = {
 		'V2_Dictionary_Lookups-ai_applications': { name: 'Get AI Applications' },
 		'V2_Dictionary_Lookups-cyber_sight_activity_types': { name: 'Get CyberSight Activity Types' },
 		'V2_Dictionary_Lookups-vpn_settings_state_types': { name: 'Get VPN Settings State Types' },
-		'V2_User_Organization_UI_Settings-suppress_license_warning': { name: 'Suppress License Warning' },
+		'V2_User_Organization_UI_Settings-suppress_license_warning': {
+			name: 'Suppress License Warning',
+		},
 	},
 
 	/**
@@ -96,19 +109,37 @@ export const OVERRIDES = {
 	/** Per tag, per `<in> <wireName>`: a field label (`name`) and/or `description`. */
 	fields: {
 		'Collection Users': {
-			'body collection_id': { name: 'Collection ID in Body', description: 'ID of the collection, sent in the body; usually the same as Collection ID' },
+			'body collection_id': {
+				name: 'Collection ID in Body',
+				description: 'ID of the collection, sent in the body; usually the same as Collection ID',
+			},
 		},
 		'Domain Notes': {
-			'path resource': { name: 'Record Type', description: 'Kind of record the domain notes belong to' },
-			'path id': { name: 'Record ID', description: 'ID of the policy, MSP or organization the notes belong to' },
+			'path resource': {
+				name: 'Record Type',
+				description: 'Kind of record the domain notes belong to',
+			},
+			'path id': {
+				name: 'Record ID',
+				description: 'ID of the policy, MSP or organization the notes belong to',
+			},
 			'path domain': { name: 'Domain', description: 'Domain whose note is read or changed' },
-			'body domain': { name: 'Note Domain', description: 'Domain the note is saved for, sent as domain in the body' },
+			'body domain': {
+				name: 'Note Domain',
+				description: 'Domain the note is saved for, sent as domain in the body',
+			},
 		},
 		'Enterprise Connections': {
-			'body options': { name: 'Connection Options', description: 'JSON object sent as options in the body' },
+			'body options': {
+				name: 'Connection Options',
+				description: 'JSON object sent as options in the body',
+			},
 		},
 		'Traffic Reports': {
-			'query limit': { name: 'Max Locations', description: 'Max number of locations in the report, sent as limit' },
+			'query limit': {
+				name: 'Max Locations',
+				description: 'Max number of locations in the report, sent as limit',
+			},
 		},
 	},
 
@@ -123,7 +154,8 @@ export const OVERRIDES = {
 			value: 'checkCurrentKey',
 			name: 'Check Current Key',
 			action: 'Check the current API key',
-			description: "Reads the credential's own key (no request unless the key count is asked for); returns one item",
+			description:
+				"Reads the credential's own key (no request unless the key count is asked for); returns one item",
 		},
 	],
 
@@ -131,7 +163,11 @@ export const OVERRIDES = {
 	 * The node's own "Custom API Call" (options and fields in nodes/DnsFilter/descriptions/customApiCall.ts, handler in nodes/DnsFilter/actions/handwritten/customApiCall.ts): a resource
 	 * and, last in every operation selector, an operation. The identifiers name its exported options.
 	 */
-	customApiCall: { value: 'customApiCall', resourceOption: 'customApiCallResource', operationOption: 'customApiCallOperation' },
+	customApiCall: {
+		value: 'customApiCall',
+		resourceOption: 'customApiCallResource',
+		operationOption: 'customApiCallOperation',
+	},
 
 	/**
 	 * CSV export jobs: create operationId → the operationId that reads the job state. Pairs are
@@ -146,8 +182,12 @@ export const OVERRIDES = {
 	 */
 	locators: {
 		// Distributor records: the MSP and organization lists of a distributor key, not the key's own.
-		'query distributor_id': { skip: 'a distributor ID (a string the distributor assigns), not listed by the API' },
-		'body distributor_id': { skip: 'a distributor ID (a string the distributor assigns), not listed by the API' },
+		'query distributor_id': {
+			skip: 'a distributor ID (a string the distributor assigns), not listed by the API',
+		},
+		'body distributor_id': {
+			skip: 'a distributor ID (a string the distributor assigns), not listed by the API',
+		},
 		'query external_id': { skip: 'an ID from another system, not a DNSFilter record' },
 		'body external_id': { skip: 'an ID from another system, not a DNSFilter record' },
 		'body unique_id': { skip: 'an ID from another system, not a DNSFilter record' },

@@ -19,24 +19,38 @@ const SHOWN_ON_CREATE = /initial create|on creat|only once/i;
 /** Every `{name, path, description}` of a secret-named property in `schema` (already dereferenced). */
 function secretProperties(schema, path, out, depth = 0) {
 	if (!schema || typeof schema !== 'object' || depth > 12) return out;
-	for (const key of ['oneOf', 'anyOf']) if (Array.isArray(schema[key])) for (const part of schema[key]) secretProperties(part, path, out, depth + 1);
+	for (const key of ['oneOf', 'anyOf'])
+		if (Array.isArray(schema[key]))
+			for (const part of schema[key]) secretProperties(part, path, out, depth + 1);
 	if (schema.items) secretProperties(schema.items, `${path}[]`, out, depth + 1);
 	for (const [name, property] of Object.entries(schema.properties ?? {})) {
 		const propertyPath = path ? `${path}.${name}` : name;
-		if (SECRET_NAME.test(name)) out.push({ name, path: propertyPath, description: String(property?.description ?? '') });
+		if (SECRET_NAME.test(name))
+			out.push({ name, path: propertyPath, description: String(property?.description ?? '') });
 		secretProperties(property, propertyPath, out, depth + 1);
 	}
-	if (schema.additionalProperties && typeof schema.additionalProperties === 'object') secretProperties(schema.additionalProperties, `${path}.*`, out, depth + 1);
+	if (schema.additionalProperties && typeof schema.additionalProperties === 'object')
+		secretProperties(schema.additionalProperties, `${path}.*`, out, depth + 1);
 	return out;
 }
 
 function lastLiteralSegment(pathTemplate) {
-	return pathTemplate.split('/').filter((segment) => segment && !segment.startsWith('{')).pop() ?? '';
+	return (
+		pathTemplate
+			.split('/')
+			.filter((segment) => segment && !segment.startsWith('{'))
+			.pop() ?? ''
+	);
 }
 
 function returnsByPurpose(operation, secret) {
-	if (operation.method !== 'DELETE' && lastLiteralSegment(operation.path) === secret.name) return true;
-	return SHOWN_ON_CREATE.test(secret.description) && operation.method === 'POST' && !operation.path.includes('{');
+	if (operation.method !== 'DELETE' && lastLiteralSegment(operation.path) === secret.name)
+		return true;
+	return (
+		SHOWN_ON_CREATE.test(secret.description) &&
+		operation.method === 'POST' &&
+		!operation.path.includes('{')
+	);
 }
 
 /** `[{operationId, names, paths, returnsSecret}]`, sorted by operationId. */
@@ -46,7 +60,8 @@ export function findSecretFields(spec) {
 		const found = [];
 		for (const [status, response] of Object.entries(operation.responses ?? {})) {
 			if (!/^2\d\d$/.test(status)) continue;
-			for (const media of Object.values(response?.content ?? {})) secretProperties(media?.schema, '', found);
+			for (const media of Object.values(response?.content ?? {}))
+				secretProperties(media?.schema, '', found);
 		}
 		if (!found.length) continue;
 		const names = [...new Set(found.map((secret) => secret.name))].sort();
@@ -54,12 +69,19 @@ export function findSecretFields(spec) {
 		const returnsSecret = found.some((secret) => returnsByPurpose(operation, secret));
 		rows.push({ operationId: operation.operationId, names, paths, returnsSecret });
 	}
-	return rows.sort((a, b) => (a.operationId < b.operationId ? -1 : a.operationId > b.operationId ? 1 : 0));
+	return rows.sort((a, b) =>
+		a.operationId < b.operationId ? -1 : a.operationId > b.operationId ? 1 : 0,
+	);
 }
 
 export function emitSecretFields(spec) {
 	const table = {};
-	for (const row of findSecretFields(spec)) table[row.operationId] = { names: row.names, paths: row.paths, returnsSecret: row.returnsSecret };
+	for (const row of findSecretFields(spec))
+		table[row.operationId] = {
+			names: row.names,
+			paths: row.paths,
+			returnsSecret: row.returnsSecret,
+		};
 	return `${HEADER}// Secret-bearing attributes of each operation's answer (scripts/generator/secrets.mjs).
 
 export interface SecretFields {

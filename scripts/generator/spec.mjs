@@ -53,8 +53,10 @@ function mergeAllOf(schema) {
 		if (!part || typeof part !== 'object') continue;
 		if (part.type && !merged.type) merged.type = part.type;
 		if (part.properties) merged.properties = { ...(merged.properties ?? {}), ...part.properties };
-		if (Array.isArray(part.required)) merged.required = [...(merged.required ?? []), ...part.required];
-		for (const key of ['items', 'enum', 'format']) if (part[key] !== undefined && merged[key] === undefined) merged[key] = part[key];
+		if (Array.isArray(part.required))
+			merged.required = [...(merged.required ?? []), ...part.required];
+		for (const key of ['items', 'enum', 'format'])
+			if (part[key] !== undefined && merged[key] === undefined) merged[key] = part[key];
 	}
 	if (merged.properties && !merged.type) merged.type = 'object';
 	return merged;

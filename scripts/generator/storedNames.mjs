@@ -35,7 +35,12 @@ export function loadLock(lockPath = DEFAULT_LOCK_PATH) {
 export function loadAliases(aliasesPath = DEFAULT_ALIASES_PATH) {
 	if (!existsSync(aliasesPath)) return emptyAliases();
 	const aliases = JSON.parse(readFileSync(aliasesPath, 'utf8'));
-	return { ...emptyAliases(), ...aliases, operations: aliases.operations ?? {}, fields: aliases.fields ?? {} };
+	return {
+		...emptyAliases(),
+		...aliases,
+		operations: aliases.operations ?? {},
+		fields: aliases.fields ?? {},
+	};
 }
 
 /** Operation values the aliases table keeps for saved workflows: no new operation may take one. */
@@ -49,7 +54,13 @@ function sortedObject(entries) {
 
 /** An empty record picker and the empty text ID it replaced leave the same thing unsaved: no ID. */
 function emptyId(value) {
-	return value === '' || (value !== null && typeof value === 'object' && value.value === '' && Object.keys(value).every((key) => ['mode', 'value'].includes(key)));
+	return (
+		value === '' ||
+		(value !== null &&
+			typeof value === 'object' &&
+			value.value === '' &&
+			Object.keys(value).every((key) => ['mode', 'value'].includes(key)))
+	);
 }
 
 function same(a, b) {
@@ -72,7 +83,12 @@ function fieldEntry(field) {
 
 /** The lock for a model: every operation's stored names, and each resource's default operation. */
 export function lockOf(model) {
-	const resources = sortedObject(model.resources.map((resource) => [resource.value, { defaultOperation: resource.defaultOperation }]));
+	const resources = sortedObject(
+		model.resources.map((resource) => [
+			resource.value,
+			{ defaultOperation: resource.defaultOperation },
+		]),
+	);
 	const operations = sortedObject(
 		model.operations.map((op) => [
 			op.key,
@@ -90,7 +106,10 @@ export function lockOf(model) {
 export function lockText(lock) {
 	const compact = (object, depth) =>
 		`{\n${Object.entries(object)
-			.map(([name, value]) => `${'\t'.repeat(depth + 1)}${JSON.stringify(name)}: ${JSON.stringify(value)}`)
+			.map(
+				([name, value]) =>
+					`${'\t'.repeat(depth + 1)}${JSON.stringify(name)}: ${JSON.stringify(value)}`,
+			)
 			.join(',\n')}\n${'\t'.repeat(depth)}}`;
 	const operations = Object.entries(lock.operations).map(
 		([key, entry]) =>
@@ -112,7 +131,9 @@ export function writeLock(lockPath, lock) {
 export function reconcile(model, lock, aliases) {
 	const problems = [];
 	const byKey = new Map(model.operations.map((op) => [op.key, op]));
-	const byValue = new Map(model.operations.map((op) => [`${op.row.resource}:${op.row.operation}`, op]));
+	const byValue = new Map(
+		model.operations.map((op) => [`${op.row.resource}:${op.row.operation}`, op]),
+	);
 
 	for (const [key, stored] of Object.entries(lock.operations)) {
 		const saved = `${stored.resource}:${stored.operation}`;
@@ -131,22 +152,33 @@ export function reconcile(model, lock, aliases) {
 			const field = current.get(name);
 			const where = `${saved} parameter ${entry.parameter} (${name})`;
 			if (!field) {
-				if (retiredFields[name] === undefined) problems.push(`${where} is gone from the document. Retire it in the aliases table (fields["${key}"]["${name}"]: why) or keep it in the document.`);
+				if (retiredFields[name] === undefined)
+					problems.push(
+						`${where} is gone from the document. Retire it in the aliases table (fields["${key}"]["${name}"]: why) or keep it in the document.`,
+					);
 				continue;
 			}
 			if (parameterPath(field) !== entry.parameter) {
-				problems.push(`${where} would move to ${parameterPath(field)}: saved values would stay behind. This is a breaking change: it needs a new node version.`);
+				problems.push(
+					`${where} would move to ${parameterPath(field)}: saved values would stay behind. This is a breaking change: it needs a new node version.`,
+				);
 				continue;
 			}
 			if (entry.values) {
 				const now = isOptions(field) ? field.enum : [];
 				const lost = entry.values.filter((value) => !now.includes(value));
-				if (lost.length) problems.push(`${where} would lose the option value(s) ${lost.map((value) => JSON.stringify(value)).join(', ')} that saved workflows may hold. This is a breaking change: it needs a new node version.`);
+				if (lost.length)
+					problems.push(
+						`${where} would lose the option value(s) ${lost.map((value) => JSON.stringify(value)).join(', ')} that saved workflows may hold. This is a breaking change: it needs a new node version.`,
+					);
 			}
 			if ('default' in entry && !field.collection) {
-				if (field.type === 'options' && field.enum.includes(entry.default)) field.storedDefault = entry.default;
+				if (field.type === 'options' && field.enum.includes(entry.default))
+					field.storedDefault = entry.default;
 				if (!same(fieldDefault(field), entry.default)) {
-					problems.push(`${where} would change its default from ${JSON.stringify(entry.default)} to ${JSON.stringify(fieldDefault(field))}; saved workflows that left it at the default would change. This is a breaking change: it needs a new node version.`);
+					problems.push(
+						`${where} would change its default from ${JSON.stringify(entry.default)} to ${JSON.stringify(fieldDefault(field))}; saved workflows that left it at the default would change. This is a breaking change: it needs a new node version.`,
+					);
 				}
 			}
 		}
@@ -155,15 +187,27 @@ export function reconcile(model, lock, aliases) {
 	for (const [value, stored] of Object.entries(lock.resources)) {
 		const resource = model.resources.find((entry) => entry.value === value);
 		if (resource && resource.defaultOperation !== stored.defaultOperation) {
-			problems.push(`resource ${value} would open on ${resource.defaultOperation} instead of ${stored.defaultOperation}; saved workflows that left the operation at its default would run another operation. This is a breaking change: it needs a new node version.`);
+			problems.push(
+				`resource ${value} would open on ${resource.defaultOperation} instead of ${stored.defaultOperation}; saved workflows that left the operation at its default would run another operation. This is a breaking change: it needs a new node version.`,
+			);
 		}
 	}
 
 	for (const [saved, alias] of Object.entries(aliases.operations)) {
-		if (byValue.has(saved)) problems.push(`aliases table: ${saved} is the value of a current operation (${byValue.get(saved).key}); an alias may only name a retired value.`);
-		if (alias.to && !byKey.has(alias.to)) problems.push(`aliases table: ${saved} runs ${alias.to}, which is not in the document.`);
-		if (alias.replacedBy && !byKey.has(alias.replacedBy)) problems.push(`aliases table: ${saved} names ${alias.replacedBy} as its replacement, which is not in the document.`);
-		if (!alias.to && typeof alias.removed !== 'string') problems.push(`aliases table: ${saved} needs "to" (the method and path it runs) or "removed" (a sentence saying it is gone).`);
+		if (byValue.has(saved))
+			problems.push(
+				`aliases table: ${saved} is the value of a current operation (${byValue.get(saved).key}); an alias may only name a retired value.`,
+			);
+		if (alias.to && !byKey.has(alias.to))
+			problems.push(`aliases table: ${saved} runs ${alias.to}, which is not in the document.`);
+		if (alias.replacedBy && !byKey.has(alias.replacedBy))
+			problems.push(
+				`aliases table: ${saved} names ${alias.replacedBy} as its replacement, which is not in the document.`,
+			);
+		if (!alias.to && typeof alias.removed !== 'string')
+			problems.push(
+				`aliases table: ${saved} needs "to" (the method and path it runs) or "removed" (a sentence saying it is gone).`,
+			);
 	}
 
 	const derived = lockOf(model);
@@ -171,15 +215,33 @@ export function reconcile(model, lock, aliases) {
 	for (const [key, stored] of Object.entries(lock.operations)) {
 		const op = byKey.get(key);
 		if (!op) continue;
-		if (op.derivedValue && op.derivedValue !== stored.operation) kept.push(`${key}: operation ${stored.operation} (the document now derives ${op.derivedValue})`);
-		if (op.derivedResource && op.derivedResource !== stored.resource) kept.push(`${key}: resource ${stored.resource} (the document now derives ${op.derivedResource})`);
+		if (op.derivedValue && op.derivedValue !== stored.operation)
+			kept.push(
+				`${key}: operation ${stored.operation} (the document now derives ${op.derivedValue})`,
+			);
+		if (op.derivedResource && op.derivedResource !== stored.resource)
+			kept.push(
+				`${key}: resource ${stored.resource} (the document now derives ${op.derivedResource})`,
+			);
 		for (const field of op.fields) {
 			if (stored.fields?.[fieldKey(field)] && field.hints.derivedField !== field.field) {
-				kept.push(`${key}: parameter ${parameterPath(field)} (the document now derives ${field.hints.derivedField})`);
+				kept.push(
+					`${key}: parameter ${parameterPath(field)} (the document now derives ${field.hints.derivedField})`,
+				);
 			}
 		}
 	}
-	return { problems, kept, lock: { ...derived, resources: sortedObject([...Object.entries(lock.resources), ...Object.entries(derived.resources)]) } };
+	return {
+		problems,
+		kept,
+		lock: {
+			...derived,
+			resources: sortedObject([
+				...Object.entries(lock.resources),
+				...Object.entries(derived.resources),
+			]),
+		},
+	};
 }
 
 /**
@@ -189,7 +251,9 @@ export function reconcile(model, lock, aliases) {
 export function aliasRows(model, aliases) {
 	const byKey = new Map(model.operations.map((op) => [op.key, op]));
 	const rows = {};
-	for (const [saved, alias] of Object.entries(aliases.operations).sort((a, b) => a[0].localeCompare(b[0]))) {
+	for (const [saved, alias] of Object.entries(aliases.operations).sort((a, b) =>
+		a[0].localeCompare(b[0]),
+	)) {
 		if (alias.to) {
 			const target = byKey.get(alias.to);
 			rows[saved] = { resource: target.row.resource, operation: target.row.operation };
@@ -197,9 +261,15 @@ export function aliasRows(model, aliases) {
 		}
 		const replacement = alias.replacedBy ? byKey.get(alias.replacedBy) : undefined;
 		const label = alias.label ? `"${alias.label}"` : `"${saved.slice(saved.indexOf(':') + 1)}"`;
-		const resourceLabel = replacement ? model.resources.find((entry) => entry.value === replacement.row.resource)?.singular : undefined;
-		const instead = replacement ? ` Use "${replacement.label}" (resource ${resourceLabel}) instead.` : ' It has no replacement.';
-		rows[saved] = { removed: `DNSFilter removed the operation ${label}${alias.key ? ` (${alias.key})` : ''}: ${alias.removed}.${instead}` };
+		const resourceLabel = replacement
+			? model.resources.find((entry) => entry.value === replacement.row.resource)?.singular
+			: undefined;
+		const instead = replacement
+			? ` Use "${replacement.label}" (resource ${resourceLabel}) instead.`
+			: ' It has no replacement.';
+		rows[saved] = {
+			removed: `DNSFilter removed the operation ${label}${alias.key ? ` (${alias.key})` : ''}: ${alias.removed}.${instead}`,
+		};
 	}
 	return rows;
 }
@@ -221,7 +291,9 @@ export const OPERATION_ALIASES: Record<string, { resource: string; operation: st
  */
 export function attachAliases(model, aliases) {
 	const byKey = new Map(model.operations.map((op) => [op.key, op]));
-	for (const [saved, alias] of Object.entries(aliases.operations).sort((a, b) => a[0].localeCompare(b[0]))) {
+	for (const [saved, alias] of Object.entries(aliases.operations).sort((a, b) =>
+		a[0].localeCompare(b[0]),
+	)) {
 		const resourceValue = saved.slice(0, saved.indexOf(':'));
 		const value = saved.slice(saved.indexOf(':') + 1);
 		const resource = model.resources.find((entry) => entry.value === resourceValue);
@@ -231,8 +303,13 @@ export function attachAliases(model, aliases) {
 		const label = alias.label ?? value;
 		// One sentence for the panel (the lint's rules for option text); the run's error has the whole message.
 		const replacement = alias.replacedBy ? byKey.get(alias.replacedBy) : undefined;
-		const description = target ? `Renamed: runs ${target.label}` : `Removed by DNSFilter; ${replacement ? `use ${replacement.label} instead` : 'it has no replacement'}`;
+		const description = target
+			? `Renamed: runs ${target.label}`
+			: `Removed by DNSFilter; ${replacement ? `use ${replacement.label} instead` : 'it has no replacement'}`;
 		const name = `${label} (${target ? 'Renamed' : 'Removed'})`;
-		resource.retired = [...(resource.retired ?? []), { value, name, action: actionSentence(label), description }];
+		resource.retired = [
+			...(resource.retired ?? []),
+			{ value, name, action: actionSentence(label), description },
+		];
 	}
 }

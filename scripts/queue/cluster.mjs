@@ -34,7 +34,12 @@ function queueEnv(instance, services) {
 }
 
 function startProcess(args, env, name) {
-	const child = spawn(nodeBin, [n8nBin, ...args], { cwd: env.N8N_USER_FOLDER, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	const child = spawn(nodeBin, [n8nBin, ...args], {
+		cwd: env.N8N_USER_FOLDER,
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
 	const proc = { name, child, out: '', exited: undefined };
 	const keep = (chunk) => {
 		proc.out += chunk;
@@ -61,14 +66,19 @@ function startProcess(args, env, name) {
 async function waitHealthy(proc, url, timeoutMs) {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited ${proc.child.exitCode} while starting:\n${proc.out.slice(-6000)}`);
+		if (proc.child.exitCode !== null)
+			throw new Error(
+				`${proc.name} exited ${proc.child.exitCode} while starting:\n${proc.out.slice(-6000)}`,
+			);
 		try {
 			const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
 			if (res.ok) return;
 		} catch {}
 		await new Promise((r) => setTimeout(r, 500));
 	}
-	throw new Error(`${proc.name} not healthy at ${url} within ${timeoutMs} ms:\n${proc.out.slice(-6000)}`);
+	throw new Error(
+		`${proc.name} not healthy at ${url} within ${timeoutMs} ms:\n${proc.out.slice(-6000)}`,
+	);
 }
 
 /**
@@ -80,7 +90,10 @@ export async function startCluster({ services, tarball, credentials, workflows }
 	const env = queueEnv(instance, services);
 	const cli = async (args) => {
 		const result = await instance.n8n(args, { extraEnv: env, timeoutMs: 240_000 });
-		if (result.code !== 0) throw new Error(`n8n ${args.join(' ')} exited ${result.code}:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+		if (result.code !== 0)
+			throw new Error(
+				`n8n ${args.join(' ')} exited ${result.code}:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`,
+			);
 		return result;
 	};
 	const workers = [];
@@ -101,14 +114,18 @@ export async function startCluster({ services, tarball, credentials, workflows }
 			for (let i = 0; i < count; i++) {
 				const index = workers.length;
 				const healthPort = await freePort();
-				const proc = startProcess(['worker', '--concurrency=5'], {
-					...env,
-					N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-					QUEUE_HEALTH_CHECK_PORT: String(healthPort),
-					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-					N8N_EVENTBUS_LOGWRITER_LOGBASENAME: `n8nEventLog-worker-${index}`,
-				}, `worker ${index}`);
+				const proc = startProcess(
+					['worker', '--concurrency=5'],
+					{
+						...env,
+						N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+						N8N_EVENTBUS_LOGWRITER_LOGBASENAME: `n8nEventLog-worker-${index}`,
+					},
+					`worker ${index}`,
+				);
 				proc.index = index;
 				proc.healthUrl = `http://127.0.0.1:${healthPort}/healthz/readiness`;
 				workers.push(proc);
@@ -134,18 +151,29 @@ export async function startCluster({ services, tarball, credentials, workflows }
 			await instance.cleanup();
 		},
 		output() {
-			return [main, ...workers].filter(Boolean).map((p) => `--- ${p.name}\n${p.out}`).join('\n');
+			return [main, ...workers]
+				.filter(Boolean)
+				.map((p) => `--- ${p.name}\n${p.out}`)
+				.join('\n');
 		},
 	};
 	try {
-		await cli(['import:credentials', `--input=${writeJson(instance, 'credentials.json', credentials)}`]);
+		await cli([
+			'import:credentials',
+			`--input=${writeJson(instance, 'credentials.json', credentials)}`,
+		]);
 		const dir = path.join(instance.userFolder, 'queue-workflows');
 		mkdirSync(dir, { recursive: true });
-		for (const wf of workflows) writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
+		for (const wf of workflows)
+			writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
 		await cli(['import:workflow', '--separate', `--input=${dir}`]);
 		// Each CLI call is a full n8n start-up; they touch different rows, so run them side by side.
 		await Promise.all(workflows.map((wf) => cli(['publish:workflow', `--id=${wf.id}`])));
-		main = startProcess(['start'], { ...env, N8N_EVENTBUS_LOGWRITER_LOGBASENAME: 'n8nEventLog-main' }, 'main');
+		main = startProcess(
+			['start'],
+			{ ...env, N8N_EVENTBUS_LOGWRITER_LOGBASENAME: 'n8nEventLog-main' },
+			'main',
+		);
 		await waitHealthy(main, `${cluster.base}/healthz/readiness`, 180_000);
 		log(`main on ${cluster.base}`);
 		cluster.main = main;

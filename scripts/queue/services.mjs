@@ -23,19 +23,31 @@ function which(bin) {
 function postgresBinDir() {
 	const root = '/usr/lib/postgresql';
 	if (!existsSync(root)) return undefined;
-	const majors = readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+	const majors = readdirSync(root)
+		.filter((v) => existsSync(path.join(root, v, 'bin', 'initdb')))
+		.sort((a, b) => Number(b) - Number(a));
 	return majors.length ? path.join(root, majors[0], 'bin') : undefined;
 }
 
 function aptInstall(packages) {
 	if (process.getuid?.() !== 0) {
-		throw new Error(`${packages.join(' and ')} missing and this is not root: install them (apt-get install -y ${packages.join(' ')}) and run again`);
+		throw new Error(
+			`${packages.join(' and ')} missing and this is not root: install them (apt-get install -y ${packages.join(' ')}) and run again`,
+		);
 	}
 	log(`installing ${packages.join(' ')} (apt-get)`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...packages]]) {
-		const result = spawnSync('apt-get', args, { env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 15 * 60_000 });
-		if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed:\n${result.stdout?.slice(-3000)}\n${result.stderr?.slice(-3000)}`);
+		const result = spawnSync('apt-get', args, {
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			encoding: 'utf8',
+			timeout: 15 * 60_000,
+		});
+		if (result.status !== 0)
+			throw new Error(
+				`apt-get ${args.join(' ')} failed:\n${result.stdout?.slice(-3000)}\n${result.stderr?.slice(-3000)}`,
+			);
 	}
 }
 
@@ -46,7 +58,8 @@ export function ensureServicePackages() {
 	if (!postgresBinDir()) missing.push('postgresql');
 	if (missing.length) aptInstall(missing);
 	const pgBin = postgresBinDir();
-	if (!which('redis-server') || !pgBin) throw new Error('redis-server or PostgreSQL still missing after apt-get install');
+	if (!which('redis-server') || !pgBin)
+		throw new Error('redis-server or PostgreSQL still missing after apt-get install');
 	return { redisServer: which('redis-server'), pgBin };
 }
 
@@ -61,7 +74,8 @@ function waitForPort(port, timeoutMs) {
 			});
 			socket.once('error', () => {
 				socket.destroy();
-				if (Date.now() > deadline) reject(new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`));
+				if (Date.now() > deadline)
+					reject(new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`));
 				else setTimeout(attempt, 200);
 			});
 		};
@@ -118,7 +132,22 @@ export async function startServices() {
 		mkdirSync(redisDir);
 		const redis = daemon(
 			redisServer,
-			['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', redisDir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'yes'],
+			[
+				'--port',
+				String(redisPort),
+				'--bind',
+				'127.0.0.1',
+				'--dir',
+				redisDir,
+				'--save',
+				'',
+				'--appendonly',
+				'no',
+				'--daemonize',
+				'no',
+				'--protected-mode',
+				'yes',
+			],
 			{ cwd: redisDir, name: 'redis-server' },
 		);
 		stops.push(() => redis.stop());
@@ -134,19 +163,48 @@ export async function startServices() {
 		const socketDir = path.join(pgDir, 'socket');
 		mkdirSync(socketDir, { recursive: true });
 		const owner = asRoot ? spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }) : undefined;
-		const ownerGroup = asRoot ? spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }) : undefined;
+		const ownerGroup = asRoot
+			? spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' })
+			: undefined;
 		if (asRoot) {
 			const uid = Number(owner.stdout.trim());
 			const gid = Number(ownerGroup.stdout.trim());
-			if (!Number.isInteger(uid)) throw new Error('no postgres system user: reinstall the postgresql package');
+			if (!Number.isInteger(uid))
+				throw new Error('no postgres system user: reinstall the postgresql package');
 			for (const dir of [root, pgDir, socketDir]) chownSync(dir, uid, gid);
 		}
-		const asPostgres = (bin, args) => (asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(pgBin, bin), ...args]] : [path.join(pgBin, bin), args]);
-		const [initCmd, initArgs] = asPostgres('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
+		const asPostgres = (bin, args) =>
+			asRoot
+				? ['runuser', ['-u', 'postgres', '--', path.join(pgBin, bin), ...args]]
+				: [path.join(pgBin, bin), args];
+		const [initCmd, initArgs] = asPostgres('initdb', [
+			'-D',
+			dataDir,
+			'-A',
+			'trust',
+			'-U',
+			'postgres',
+			'-E',
+			'UTF8',
+			'--no-sync',
+		]);
 		const init = spawnSync(initCmd, initArgs, { cwd: pgDir, encoding: 'utf8', timeout: 120_000 });
 		if (init.status !== 0) throw new Error(`initdb failed:\n${init.stdout}\n${init.stderr}`);
 		const pgPort = await freePort();
-		const [pgCmd, pgArgs] = asPostgres('postgres', ['-D', dataDir, '-k', socketDir, '-p', String(pgPort), '-h', '127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200']);
+		const [pgCmd, pgArgs] = asPostgres('postgres', [
+			'-D',
+			dataDir,
+			'-k',
+			socketDir,
+			'-p',
+			String(pgPort),
+			'-h',
+			'127.0.0.1',
+			'-c',
+			'fsync=off',
+			'-c',
+			'max_connections=200',
+		]);
 		const postgres = daemon(pgCmd, pgArgs, { cwd: pgDir, name: 'postgres' });
 		// SIGINT is Postgres's "fast" shutdown: no waiting for clients to disconnect.
 		stops.push(() => postgres.stop('SIGINT'));
@@ -155,7 +213,24 @@ export async function startServices() {
 		});
 		const password = `n8n-queue-${process.pid}`;
 		const psql = (sql) => {
-			const result = spawnSync(path.join(pgBin, 'psql'), ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8', timeout: 30_000 });
+			const result = spawnSync(
+				path.join(pgBin, 'psql'),
+				[
+					'-h',
+					'127.0.0.1',
+					'-p',
+					String(pgPort),
+					'-U',
+					'postgres',
+					'-d',
+					'postgres',
+					'-v',
+					'ON_ERROR_STOP=1',
+					'-c',
+					sql,
+				],
+				{ encoding: 'utf8', timeout: 30_000 },
+			);
 			if (result.status !== 0) throw new Error(`psql ${sql}: ${result.stderr}`);
 			return result.stdout;
 		};
@@ -180,7 +255,21 @@ export async function startServices() {
 			query(sql) {
 				const result = spawnSync(
 					path.join(pgBin, 'psql'),
-					['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-d', 'n8n', '-At', '-v', 'ON_ERROR_STOP=1', '-c', `select coalesce(json_agg(t), '[]'::json) from (${sql}) t`],
+					[
+						'-h',
+						'127.0.0.1',
+						'-p',
+						String(pgPort),
+						'-U',
+						'postgres',
+						'-d',
+						'n8n',
+						'-At',
+						'-v',
+						'ON_ERROR_STOP=1',
+						'-c',
+						`select coalesce(json_agg(t), '[]'::json) from (${sql}) t`,
+					],
 					{ encoding: 'utf8', timeout: 60_000 },
 				);
 				if (result.status !== 0) throw new Error(`query failed: ${result.stderr}`);

@@ -8,7 +8,9 @@ import { CREDENTIAL_TYPE, NODE_TYPE, makeFakeJwt, repoRoot } from '../e2e/harnes
 const require = createRequire(import.meta.url);
 
 function operationRow(operationId) {
-	const { OPERATIONS } = require(path.join(repoRoot, 'dist', 'nodes', 'DnsFilter', 'generated', 'operations.js'));
+	const { OPERATIONS } = require(
+		path.join(repoRoot, 'dist', 'nodes', 'DnsFilter', 'generated', 'operations.js'),
+	);
 	const row = OPERATIONS.find((r) => r.operationId === operationId);
 	if (!row) throw new Error(`no operation ${operationId} in the built table: run npm run build`);
 	return row;
@@ -20,7 +22,12 @@ export function credential({ id, name, baseUrl, throttleRequests, windowSeconds,
 		id,
 		name,
 		type: CREDENTIAL_TYPE,
-		data: { apiKey: makeFakeJwt({ sub }), baseUrl, throttleRequests, throttleWindowSeconds: windowSeconds },
+		data: {
+			apiKey: makeFakeJwt({ sub }),
+			baseUrl,
+			throttleRequests,
+			throttleWindowSeconds: windowSeconds,
+		},
 	};
 }
 
@@ -28,7 +35,14 @@ export function credential({ id, name, baseUrl, throttleRequests, windowSeconds,
  * Webhook (POST /webhook/<path>, body { items: [{ id }, …] }) → Split Out → DNSFilter Get Network
  * per item. Answers at once ("Workflow was started"); a worker runs it.
  */
-export function getNetworksWorkflow({ id, name, webhookPath, credentialId, credentialName, concurrency = 1 }) {
+export function getNetworksWorkflow({
+	id,
+	name,
+	webhookPath,
+	credentialId,
+	credentialName,
+	concurrency = 1,
+}) {
 	const row = operationRow('V1_Networks-show');
 	const idField = row.fields.find((f) => f.in === 'path' && f.wireName === 'id');
 	return {
@@ -44,7 +58,12 @@ export function getNetworksWorkflow({ id, name, webhookPath, credentialId, crede
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: `${id}-hook`,
-				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
+				parameters: {
+					httpMethod: 'POST',
+					path: webhookPath,
+					responseMode: 'onReceived',
+					options: {},
+				},
 			},
 			{
 				id: `${id}-split`,

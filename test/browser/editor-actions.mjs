@@ -27,20 +27,34 @@ export async function chooseOption(page, container, parameterName, optionText) {
 	await page.keyboard.type(optionText);
 	const options = visibleOptions(page);
 	await options.filter({ hasText: optionText }).first().waitFor();
-	const names = await options.evaluateAll((els) => els.map((el) => el.innerText.split('\n')[0].trim()));
+	const names = await options.evaluateAll((els) =>
+		els.map((el) => el.innerText.split('\n')[0].trim()),
+	);
 	const index = names.indexOf(optionText);
-	if (index < 0) throw new Error(`no option "${optionText}" in ${parameterName}: ${JSON.stringify(names)}`);
+	if (index < 0)
+		throw new Error(`no option "${optionText}" in ${parameterName}: ${JSON.stringify(names)}`);
 	await options.nth(index).click();
-	await waitForValue(container.getByTestId(`parameter-input-${parameterName}`).locator('input').first(), optionText);
+	await waitForValue(
+		container.getByTestId(`parameter-input-${parameterName}`).locator('input').first(),
+		optionText,
+	);
 }
 
 export async function waitForValue(input, value, timeout = 30_000) {
-	await input.page().waitForFunction(([el, want]) => el.value === want, [await input.elementHandle(), value], { timeout });
+	await input
+		.page()
+		.waitForFunction(([el, want]) => el.value === want, [await input.elementHandle(), value], {
+			timeout,
+		});
 }
 
 /** The text a select parameter shows. */
 export async function selectedText(container, parameterName) {
-	return container.getByTestId(`parameter-input-${parameterName}`).locator('input').first().inputValue();
+	return container
+		.getByTestId(`parameter-input-${parameterName}`)
+		.locator('input')
+		.first()
+		.inputValue();
 }
 
 export function escapeRegExp(text) {
@@ -52,7 +66,11 @@ export async function openDnsFilterInNodePanel(page) {
 	await page.getByTestId('node-creator-plus-button').click();
 	await page.getByTestId('node-creator-search-bar').fill('DNSFilter');
 	const panel = page.getByTestId('node-creator');
-	await panel.getByTestId('item-iterator-item').filter({ hasText: /^DNSFilter/ }).first().click();
+	await panel
+		.getByTestId('item-iterator-item')
+		.filter({ hasText: /^DNSFilter/ })
+		.first()
+		.click();
 	await panel.getByTestId('node-creator-category-item').first().waitFor();
 	return panel;
 }
@@ -75,7 +93,8 @@ export async function assertKeyNotOnPage(page, key, where) {
 	const haystack = await pageTextForLeakScan(page);
 	const parts = { key, payload: key.split('.')[1], signature: key.split('.')[2] };
 	for (const [name, value] of Object.entries(parts)) {
-		if (haystack.includes(value)) throw new Error(`the API key's ${name} is on the page (${where})`);
+		if (haystack.includes(value))
+			throw new Error(`the API key's ${name} is on the page (${where})`);
 	}
 }
 
@@ -111,7 +130,10 @@ export function recordPicker(page, container, parameterName) {
 		async mode(label) {
 			await root.getByTestId('rlc-mode-selector').click();
 			// n8n spells the standard modes its own way ("From list", "By ID").
-			await visibleOptions(page).filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`, 'i') }).first().click();
+			await visibleOptions(page)
+				.filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`, 'i') })
+				.first()
+				.click();
 		},
 		dropdown: page.getByTestId('resource-locator-dropdown').filter({ visible: true }).first(),
 		items() {
@@ -121,7 +143,9 @@ export function recordPicker(page, container, parameterName) {
 		async scrollToEnd() {
 			await page.getByTestId('rlc-item').filter({ visible: true }).last().scrollIntoViewIfNeeded();
 			await page.evaluate(() => {
-				for (const el of document.querySelectorAll('[data-test-id="resource-locator-dropdown"] *')) {
+				for (const el of document.querySelectorAll(
+					'[data-test-id="resource-locator-dropdown"] *',
+				)) {
 					if (el.scrollHeight > el.clientHeight + 4) {
 						el.scrollTop = el.scrollHeight;
 						el.dispatchEvent(new Event('scroll'));

@@ -11,23 +11,30 @@ import { log } from '../../scripts/e2e/harness.mjs';
 
 let editor;
 
-describe('real n8n: the outbound sentinel catches the catalogue fetch when it is not disabled', { timeout: 5 * 60_000 }, () => {
-	before(async () => {
-		editor = await startEditorInstance({ extraEnv: { N8N_VERIFIED_PACKAGES_ENABLED: 'true' } });
-	});
+describe(
+	'real n8n: the outbound sentinel catches the catalogue fetch when it is not disabled',
+	{ timeout: 5 * 60_000 },
+	() => {
+		before(async () => {
+			editor = await startEditorInstance({ extraEnv: { N8N_VERIFIED_PACKAGES_ENABLED: 'true' } });
+		});
 
-	after(async () => {
-		await editor?.stop();
-	});
+		after(async () => {
+			await editor?.stop();
+		});
 
-	test('with N8N_VERIFIED_PACKAGES_ENABLED=true, n8n calls out to n8n.io and the sentinel refuses it', async () => {
-		const login = await editor.rest.post('/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
-		assert.equal(login.status, 200, login.text);
-		const types = await editor.rest.get('/community-node-types');
-		assert.equal(types.status, 200, types.text);
-		const attempt = await editor.sentinel.firstAttempt(60_000);
-		log(`outbound attempts with the catalogue on: ${JSON.stringify(editor.sentinel.attempts)}`);
-		assert.ok(attempt, 'n8n made no outbound call within 60 s');
-		assert.match(attempt, /n8n\.io/);
-	});
-});
+		test('with N8N_VERIFIED_PACKAGES_ENABLED=true, n8n calls out to n8n.io and the sentinel refuses it', async () => {
+			const login = await editor.rest.post('/login', {
+				emailOrLdapLoginId: OWNER.email,
+				password: OWNER.password,
+			});
+			assert.equal(login.status, 200, login.text);
+			const types = await editor.rest.get('/community-node-types');
+			assert.equal(types.status, 200, types.text);
+			const attempt = await editor.sentinel.firstAttempt(60_000);
+			log(`outbound attempts with the catalogue on: ${JSON.stringify(editor.sentinel.attempts)}`);
+			assert.ok(attempt, 'n8n made no outbound call within 60 s');
+			assert.match(attempt, /n8n\.io/);
+		});
+	},
+);

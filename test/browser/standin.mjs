@@ -34,7 +34,11 @@ function seedApiKeys(now) {
 export const SITE_COUNT = 130;
 
 function seedNetworks() {
-	const sites = Array.from({ length: SITE_COUNT }, (_, index) => ({ id: 3001 + index, name: `Site ${String(index + 1).padStart(3, '0')}`, secret_key: null }));
+	const sites = Array.from({ length: SITE_COUNT }, (_, index) => ({
+		id: 3001 + index,
+		name: `Site ${String(index + 1).padStart(3, '0')}`,
+		secret_key: null,
+	}));
 	return [
 		{ id: 2001, name: 'Head office', secret_key: 'nsk_head_office_secret' },
 		{ id: 2002, name: 'Branch Leeds', secret_key: 'nsk_branch_leeds_secret' },
@@ -45,28 +49,42 @@ function seedNetworks() {
 /** A V1 list answer: `search` filters by name, page[number]/page[size] page it, links.next while more follow. */
 function networkPage(networks, query, path) {
 	const search = query.get('search')?.toLowerCase();
-	const matching = search ? networks.filter((n) => n.name.toLowerCase().includes(search)) : networks;
-	if (!query.has('page[number]') && !query.has('page[size]')) return { data: matching.map(networkRecord), links: { self: path, next: null } };
+	const matching = search
+		? networks.filter((n) => n.name.toLowerCase().includes(search))
+		: networks;
+	if (!query.has('page[number]') && !query.has('page[size]'))
+		return { data: matching.map(networkRecord), links: { self: path, next: null } };
 	const number = Math.max(1, Number(query.get('page[number]')) || 1);
 	const size = Math.min(100, Math.max(1, Number(query.get('page[size]')) || 20));
 	const more = number * size < matching.length;
 	return {
 		data: matching.slice((number - 1) * size, number * size).map(networkRecord),
-		links: { self: `${path}?page[number]=${number}`, next: more ? `${path}?page[number]=${number + 1}` : null },
+		links: {
+			self: `${path}?page[number]=${number}`,
+			next: more ? `${path}?page[number]=${number + 1}` : null,
+		},
 	};
 }
 
 const networkRecord = (n) => ({
 	id: String(n.id),
 	type: 'networks',
-	attributes: { name: n.name, secret_key: n.secret_key, secret_key_updated_at: n.updated_at ?? null },
+	attributes: {
+		name: n.name,
+		secret_key: n.secret_key,
+		secret_key_updated_at: n.updated_at ?? null,
+	},
 });
 
 /**
  * `apiKey` is the only accepted Authorization value; `revokedApiKeys` get a 401 with
  * REVOKED_KEY_MESSAGE. Every answer is recorded in `requests[i].status`.
  */
-export async function startDnsFilterStandIn({ apiKey, revokedApiKeys = [], retryAfterSeconds = 1 }) {
+export async function startDnsFilterStandIn({
+	apiKey,
+	revokedApiKeys = [],
+	retryAfterSeconds = 1,
+}) {
 	const good = digest(apiKey);
 	const revoked = new Set(revokedApiKeys.map(digest));
 	let state;
@@ -92,17 +110,25 @@ export async function startDnsFilterStandIn({ apiKey, revokedApiKeys = [], retry
 			return json(res, status, body, headers);
 		};
 
-		if (revoked.has(authDigest)) return reply(401, { error: REVOKED_KEY_MESSAGE, type: 'unauthorized' });
-		if (!record.authorized) return reply(401, { error: 'Invalid or expired API token', type: 'unauthorized' });
+		if (revoked.has(authDigest))
+			return reply(401, { error: REVOKED_KEY_MESSAGE, type: 'unauthorized' });
+		if (!record.authorized)
+			return reply(401, { error: 'Invalid or expired API token', type: 'unauthorized' });
 		if (pending429 > 0) {
 			pending429--;
-			return reply(429, { error: 'Rate limit exceeded' }, { 'retry-after': String(retryAfterSeconds) });
+			return reply(
+				429,
+				{ error: 'Rate limit exceeded' },
+				{ 'retry-after': String(retryAfterSeconds) },
+			);
 		}
 
 		const { method, path } = record;
 		let m;
 		if (method === 'GET' && path === '/v1/current_user') {
-			return reply(200, { data: { id: '4242', type: 'users', attributes: { email: 'msp-admin@example.com' } } });
+			return reply(200, {
+				data: { id: '4242', type: 'users', attributes: { email: 'msp-admin@example.com' } },
+			});
 		}
 		if (method === 'GET' && path === '/v1/api_keys') {
 			return reply(200, { data: state.apiKeys, links: { self: path, next: null } });
@@ -113,10 +139,13 @@ export async function startDnsFilterStandIn({ apiKey, revokedApiKeys = [], retry
 			state.apiKeys.splice(index, 1);
 			return reply(204);
 		}
-		if (method === 'GET' && path === '/v1/networks') return reply(200, networkPage(state.networks, record.query, path));
+		if (method === 'GET' && path === '/v1/networks')
+			return reply(200, networkPage(state.networks, record.query, path));
 		if (method === 'GET' && (m = /^\/v1\/networks\/(\d+)$/.exec(path))) {
 			const network = state.networks.find((n) => String(n.id) === m[1]);
-			return network ? reply(200, { data: networkRecord(network) }) : reply(404, { error: `Network ${m[1]} not found`, type: 'not_found' });
+			return network
+				? reply(200, { data: networkRecord(network) })
+				: reply(404, { error: `Network ${m[1]} not found`, type: 'not_found' });
 		}
 		if (method === 'DELETE' && (m = /^\/v1\/networks\/([^/]+)\/secret_key$/.exec(path))) {
 			const network = state.networks.find((n) => String(n.id) === m[1]);

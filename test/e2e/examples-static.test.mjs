@@ -7,23 +7,40 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 
-import { CREDENTIAL_NAME, CREDENTIAL_TYPE, NODE_TYPE, n8nBin, repoRoot } from '../../scripts/e2e/harness.mjs';
+import {
+	CREDENTIAL_NAME,
+	CREDENTIAL_TYPE,
+	NODE_TYPE,
+	n8nBin,
+	repoRoot,
+} from '../../scripts/e2e/harness.mjs';
 
 const require = createRequire(import.meta.url);
 const examplesDir = path.join(repoRoot, 'examples');
-const files = readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(examplesDir)
+	.filter((f) => f.endsWith('.json'))
+	.sort();
 
 const n8nModules = path.resolve(path.dirname(n8nBin), '..', '..');
-const baseTypes = JSON.parse(readFileSync(path.join(n8nModules, 'n8n-nodes-base', 'dist', 'types', 'nodes.json'), 'utf8'));
+const baseTypes = JSON.parse(
+	readFileSync(path.join(n8nModules, 'n8n-nodes-base', 'dist', 'types', 'nodes.json'), 'utf8'),
+);
 const baseVersions = new Map();
 for (const type of baseTypes) {
 	const versions = [type.version].flat();
-	baseVersions.set(`n8n-nodes-base.${type.name}`, new Set([...(baseVersions.get(`n8n-nodes-base.${type.name}`) ?? []), ...versions]));
+	baseVersions.set(
+		`n8n-nodes-base.${type.name}`,
+		new Set([...(baseVersions.get(`n8n-nodes-base.${type.name}`) ?? []), ...versions]),
+	);
 }
 
-const { DnsFilter } = require(path.join(repoRoot, 'dist', 'nodes', 'DnsFilter', 'DnsFilter.node.js'));
+const { DnsFilter } = require(
+	path.join(repoRoot, 'dist', 'nodes', 'DnsFilter', 'DnsFilter.node.js'),
+);
 const description = new DnsFilter().description;
-const { DnsFilterTrigger } = require(path.join(repoRoot, 'dist', 'nodes', 'DnsFilter', 'DnsFilterTrigger.node.js'));
+const { DnsFilterTrigger } = require(
+	path.join(repoRoot, 'dist', 'nodes', 'DnsFilter', 'DnsFilterTrigger.node.js'),
+);
 const triggerDescription = new DnsFilterTrigger().description;
 const TRIGGER_TYPE = `${NODE_TYPE}Trigger`;
 
@@ -80,7 +97,8 @@ describe('example workflows (static)', () => {
 			assert.equal(names.size, wf.nodes.length, 'node names are unique');
 			for (const [from, outputs] of Object.entries(wf.connections)) {
 				assert.ok(names.has(from), `connection from unknown node ${from}`);
-				for (const target of outputs.main.flat()) assert.ok(names.has(target.node), `connection to unknown node ${target.node}`);
+				for (const target of outputs.main.flat())
+					assert.ok(names.has(target.node), `connection to unknown node ${target.node}`);
 			}
 			let dnsFilterNodes = 0;
 			for (const node of wf.nodes) {
@@ -88,32 +106,56 @@ describe('example workflows (static)', () => {
 					dnsFilterNodes++;
 					assert.equal(node.typeVersion, description.version);
 					const { resource, operation } = node.parameters;
-					assert.ok(operationValues(resource).includes(operation), `${node.name}: ${resource}/${operation} exists`);
+					assert.ok(
+						operationValues(resource).includes(operation),
+						`${node.name}: ${resource}/${operation} exists`,
+					);
 					const known = new Set(visibleParameters(resource, operation));
 					for (const key of Object.keys(node.parameters)) {
-						assert.ok(known.has(key), `${node.name}: parameter "${key}" is shown for ${resource}/${operation}`);
+						assert.ok(
+							known.has(key),
+							`${node.name}: parameter "${key}" is shown for ${resource}/${operation}`,
+						);
 					}
 					assert.deepEqual(Object.keys(node.credentials), [CREDENTIAL_TYPE]);
 					assert.equal(node.credentials[CREDENTIAL_TYPE].name, CREDENTIAL_NAME);
 				} else if (node.type === TRIGGER_TYPE) {
 					dnsFilterNodes++;
-					assert.ok(triggerDescription.version.includes(node.typeVersion), `${node.name}: trigger version ${node.typeVersion} exists`);
+					assert.ok(
+						triggerDescription.version.includes(node.typeVersion),
+						`${node.name}: trigger version ${node.typeVersion} exists`,
+					);
 					const { event } = node.parameters;
-					const events = triggerDescription.properties.find((p) => p.name === 'event').options.map((o) => o.value);
+					const events = triggerDescription.properties
+						.find((p) => p.name === 'event')
+						.options.map((o) => o.value);
 					assert.ok(events.includes(event), `${node.name}: event ${event} exists`);
 					const known = new Set(visibleTriggerParameters(event, node.typeVersion));
-					for (const key of Object.keys(node.parameters)) assert.ok(known.has(key), `${node.name}: parameter "${key}" is shown for ${event}`);
+					for (const key of Object.keys(node.parameters))
+						assert.ok(known.has(key), `${node.name}: parameter "${key}" is shown for ${event}`);
 					for (const collection of ['threatFilters', 'threatOptions']) {
-						const names = new Set((triggerDescription.properties.find((p) => p.name === collection)?.options ?? []).map((o) => o.name));
-						for (const key of Object.keys(node.parameters[collection] ?? {})) assert.ok(names.has(key), `${node.name}: ${collection}.${key} exists`);
+						const names = new Set(
+							(triggerDescription.properties.find((p) => p.name === collection)?.options ?? []).map(
+								(o) => o.name,
+							),
+						);
+						for (const key of Object.keys(node.parameters[collection] ?? {}))
+							assert.ok(names.has(key), `${node.name}: ${collection}.${key} exists`);
 					}
 					assert.deepEqual(Object.keys(node.credentials), [CREDENTIAL_TYPE]);
 					assert.equal(node.credentials[CREDENTIAL_TYPE].name, CREDENTIAL_NAME);
 				} else {
 					const versions = baseVersions.get(node.type);
 					assert.ok(versions, `${node.name}: ${node.type} exists in n8n`);
-					assert.ok(versions.has(node.typeVersion), `${node.name}: ${node.type} v${node.typeVersion} exists`);
-					assert.equal(node.credentials, undefined, `${node.name}: no other credentials are shipped`);
+					assert.ok(
+						versions.has(node.typeVersion),
+						`${node.name}: ${node.type} v${node.typeVersion} exists`,
+					);
+					assert.equal(
+						node.credentials,
+						undefined,
+						`${node.name}: no other credentials are shipped`,
+					);
 				}
 			}
 			assert.ok(dnsFilterNodes >= 1);

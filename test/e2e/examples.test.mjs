@@ -21,7 +21,12 @@ import {
 	runStatus,
 } from '../../scripts/e2e/harness.mjs';
 import { operationFor } from '../support/node-params.mjs';
-import { NOT_FOUND_NETWORK, UNPROCESSABLE_MESSAGE, UNPROCESSABLE_NETWORK, startStandIn } from './standin.mjs';
+import {
+	NOT_FOUND_NETWORK,
+	UNPROCESSABLE_MESSAGE,
+	UNPROCESSABLE_NETWORK,
+	startStandIn,
+} from './standin.mjs';
 
 const API_KEY = makeFakeJwt();
 const CREDENTIAL_ID = 'dnsfE2eCredent01';
@@ -58,7 +63,14 @@ function networkWorkflow(id, value, name) {
 		id,
 		name,
 		nodes: [
-			{ id: 'e2e-manual', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'e2e-manual',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'e2e-dnsfilter',
 				name: 'Create new secret key',
@@ -78,7 +90,8 @@ function networkWorkflow(id, value, name) {
 /** The hygiene example with another "expiring within N days" threshold in its Settings node. */
 function withThreshold(wf, days) {
 	const settings = wf.nodes.find((n) => n.name === 'Settings');
-	settings.parameters.assignments.assignments.find((a) => a.name === 'expiringWithinDays').value = days;
+	settings.parameters.assignments.assignments.find((a) => a.name === 'expiringWithinDays').value =
+		days;
 	wf.name = `${wf.name} (${days} days)`;
 	return wf;
 }
@@ -94,7 +107,8 @@ function everyFewSeconds(wf) {
 async function waitFor(predicate, timeoutMs, what) {
 	const deadline = Date.now() + timeoutMs;
 	while (!predicate()) {
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }
@@ -144,22 +158,54 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 				id: CREDENTIAL_ID,
 				name: CREDENTIAL_NAME,
 				type: CREDENTIAL_TYPE,
-				data: { apiKey: API_KEY, baseUrl: standIn.url, throttleRequests: 2000, throttleWindowSeconds: 300 },
+				data: {
+					apiKey: API_KEY,
+					baseUrl: standIn.url,
+					throttleRequests: 2000,
+					throttleWindowSeconds: 300,
+				},
 			},
 		]);
 		const examples = [
 			loadExample('api-key-hygiene.json', { id: IDS.hygiene, credentialId: CREDENTIAL_ID }),
-			loadExample('webhook-network-secret-key-revocation.json', { id: IDS.webhook, credentialId: CREDENTIAL_ID }),
+			loadExample('webhook-network-secret-key-revocation.json', {
+				id: IDS.webhook,
+				credentialId: CREDENTIAL_ID,
+			}),
 			loadExample('traffic-report-to-siem.json', { id: IDS.siem, credentialId: CREDENTIAL_ID }),
-			loadExample('bulk-rotate-under-rate-limit.json', { id: IDS.storm, credentialId: CREDENTIAL_ID }),
-			withThreshold(loadExample('api-key-hygiene.json', { id: IDS.hygiene14, credentialId: CREDENTIAL_ID }), 14),
-			everyFewSeconds(loadExample('api-key-hygiene.json', { id: IDS.hygieneScheduled, credentialId: CREDENTIAL_ID })),
-			everyFewSeconds(loadExample('traffic-report-to-siem.json', { id: IDS.siemScheduled, credentialId: CREDENTIAL_ID })),
+			loadExample('bulk-rotate-under-rate-limit.json', {
+				id: IDS.storm,
+				credentialId: CREDENTIAL_ID,
+			}),
+			withThreshold(
+				loadExample('api-key-hygiene.json', { id: IDS.hygiene14, credentialId: CREDENTIAL_ID }),
+				14,
+			),
+			everyFewSeconds(
+				loadExample('api-key-hygiene.json', {
+					id: IDS.hygieneScheduled,
+					credentialId: CREDENTIAL_ID,
+				}),
+			),
+			everyFewSeconds(
+				loadExample('traffic-report-to-siem.json', {
+					id: IDS.siemScheduled,
+					credentialId: CREDENTIAL_ID,
+				}),
+			),
 			errorWorkflow(IDS.error422, UNPROCESSABLE_NETWORK),
 			errorWorkflow(IDS.error404, NOT_FOUND_NETWORK),
 			networkWorkflow(IDS.plainId, '2001', 'e2e: Network ID saved as a plain ID'),
-			networkWorkflow(IDS.pickedId, { __rl: true, mode: 'list', value: '2001', cachedResultName: 'Head office (2001)' }, 'e2e: Network ID picked From List'),
-			networkWorkflow(IDS.typedId, { __rl: true, mode: 'id', value: '2001' }, 'e2e: Network ID typed By ID'),
+			networkWorkflow(
+				IDS.pickedId,
+				{ __rl: true, mode: 'list', value: '2001', cachedResultName: 'Head office (2001)' },
+				'e2e: Network ID picked From List',
+			),
+			networkWorkflow(
+				IDS.typedId,
+				{ __rl: true, mode: 'id', value: '2001' },
+				'e2e: Network ID typed By ID',
+			),
 		];
 		await instance.importWorkflows(examples);
 		log('credential and workflows imported');
@@ -176,7 +222,9 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 		assert.ok(existsSync(pkg), `${pkg} missing`);
 		const json = JSON.parse(readFileSync(pkg, 'utf8'));
 		assert.ok(json.n8n.nodes.length >= 1);
-		assert.ok(existsSync(path.join(instance.nodesDir, 'node_modules', PACKAGE_NAME, json.n8n.nodes[0])));
+		assert.ok(
+			existsSync(path.join(instance.nodesDir, 'node_modules', PACKAGE_NAME, json.n8n.nodes[0])),
+		);
 		assert.equal(existsSync(path.join(instance.nodesDir, 'node_modules', 'n8n-workflow')), false);
 	});
 
@@ -189,21 +237,32 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 		const listed = served('GET', /^\/v1\/api_keys$/);
 		assert.equal(listed.length, 1, 'listed the API keys once');
 
-		const revoked = served('POST', /^\/v1\/api_keys\/[^/]+\/revoke$/).map((r) => r.path.split('/')[3]);
+		const revoked = served('POST', /^\/v1\/api_keys\/[^/]+\/revoke$/).map(
+			(r) => r.path.split('/')[3],
+		);
 		const deleted = served('DELETE', /^\/v1\/api_keys\/[^/]+$/).map((r) => r.path.split('/')[3]);
 		assert.deepEqual(revoked.sort(), ['105']);
 		assert.deepEqual(deleted.sort(), ['103', '104']);
 		const touched = standIn.requests.filter((r) => r.method !== 'GET').map((r) => r.path);
 		for (const valid of ['101', '102', '106', '107', '110', '111', '112', '113', '114']) {
-			assert.ok(!touched.some((p) => p.includes(`/api_keys/${valid}`)), `valid key ${valid} left alone`);
+			assert.ok(
+				!touched.some((p) => p.includes(`/api_keys/${valid}`)),
+				`valid key ${valid} left alone`,
+			);
 		}
-		assert.ok(standIn.requests.every((r) => r.authorized), 'every request carried the raw API key');
+		assert.ok(
+			standIn.requests.every((r) => r.authorized),
+			'every request carried the raw API key',
+		);
 
 		const [summary] = nodeOutput(result.run, 'Summary');
 		assert.equal(summary.checked, 12);
 		assert.equal(summary.kept, 9);
 		assert.deepEqual(summary.revoked, ['psa-sync (expires in 3 days)']);
-		assert.deepEqual([...summary.deleted].sort(), ['intern-2024 (expired)', 'old-laptop (revoked)']);
+		assert.deepEqual([...summary.deleted].sort(), [
+			'intern-2024 (expired)',
+			'old-laptop (revoked)',
+		]);
 		assert.equal(summary.revokeCalls, 1);
 		assert.equal(summary.expiringWithinDays, 7);
 	});
@@ -212,7 +271,9 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 		standIn.reset();
 		const result = await instance.execute(IDS.hygiene14);
 		assertSucceeded(result, 'api-key-hygiene (14 days)');
-		const revoked = served('POST', /^\/v1\/api_keys\/[^/]+\/revoke$/).map((r) => r.path.split('/')[3]);
+		const revoked = served('POST', /^\/v1\/api_keys\/[^/]+\/revoke$/).map(
+			(r) => r.path.split('/')[3],
+		);
 		assert.deepEqual(revoked.sort(), ['105', '106']);
 		const [summary] = nodeOutput(result.run, 'Summary');
 		assert.equal(summary.expiringWithinDays, 14);
@@ -262,37 +323,60 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 			rotations.map((r) => Number(r.path.split('/')[3])).sort(),
 			[2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008],
 		);
-		assert.ok(standIn.state.rateLimited >= 8, `the stand-in rate limited ${standIn.state.rateLimited} calls`);
+		assert.ok(
+			standIn.state.rateLimited >= 8,
+			`the stand-in rate limited ${standIn.state.rateLimited} calls`,
+		);
 		// Retry-After: 1 was honoured: each retry came at least ~1 s after the 429 it answers.
 		const all = standIn.requests;
 		for (let i = 1; i < all.length; i++) {
-			if (all[i - 1].status === 429) assert.ok(all[i].at - all[i - 1].at >= 900, `retry ${i} waited ${all[i].at - all[i - 1].at} ms`);
+			if (all[i - 1].status === 429)
+				assert.ok(
+					all[i].at - all[i - 1].at >= 900,
+					`retry ${i} waited ${all[i].at - all[i - 1].at} ms`,
+				);
 		}
 		const [summary] = nodeOutput(result.run, 'Summary');
 		assert.equal(summary.requested, 8);
 		assert.equal(summary.rotated, 8);
-		log(`429 storm finished in ${Math.round((Date.now() - started) / 1000)} s with ${standIn.state.rateLimited} rate-limited calls`);
+		log(
+			`429 storm finished in ${Math.round((Date.now() - started) / 1000)} s with ${standIn.state.rateLimited} rate-limited calls`,
+		);
 	});
 
-	test('a node error fails `n8n execute` and shows the API\'s own message', async () => {
+	test("a node error fails `n8n execute` and shows the API's own message", async () => {
 		standIn.reset();
 		// At n8n's default log level, as a user runs it.
 		const r422 = await instance.execute(IDS.error422, { extraEnv: { N8N_LOG_LEVEL: 'info' } });
 		assert.equal(r422.timedOut, false);
 		assert.notEqual(r422.code, 0, 'n8n execute exits non-zero');
-		assert.ok(`${r422.stdout}\n${r422.stderr}`.includes(UNPROCESSABLE_MESSAGE), `the 422 message is shown:\n${r422.stdout.slice(-3000)}\n${r422.stderr.slice(-2000)}`);
+		assert.ok(
+			`${r422.stdout}\n${r422.stderr}`.includes(UNPROCESSABLE_MESSAGE),
+			`the 422 message is shown:\n${r422.stdout.slice(-3000)}\n${r422.stderr.slice(-2000)}`,
+		);
 
 		const r404 = await instance.execute(IDS.error404, { extraEnv: { N8N_LOG_LEVEL: 'info' } });
 		assert.notEqual(r404.code, 0);
-		assert.ok(`${r404.stdout}\n${r404.stderr}`.includes(`Network ${NOT_FOUND_NETWORK} not found`), 'the 404 message is shown');
+		assert.ok(
+			`${r404.stdout}\n${r404.stderr}`.includes(`Network ${NOT_FOUND_NETWORK} not found`),
+			'the 404 message is shown',
+		);
 	});
 
 	test('a Network ID saved as a plain ID (before record pickers), picked From List or typed By ID sends the same request', async () => {
 		const sentBy = {};
-		for (const [form, id] of [['plain', IDS.plainId], ['list', IDS.pickedId], ['id', IDS.typedId]]) {
+		for (const [form, id] of [
+			['plain', IDS.plainId],
+			['list', IDS.pickedId],
+			['id', IDS.typedId],
+		]) {
 			standIn.reset();
 			const result = await instance.execute(id);
-			assert.equal(result.code, 0, `${form}: ${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`);
+			assert.equal(
+				result.code,
+				0,
+				`${form}: ${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`,
+			);
 			assert.equal(runStatus(result.run), 'success', form);
 			sentBy[form] = standIn.served().map((r) => `${r.method} ${r.path}`);
 		}
@@ -307,9 +391,15 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 		const server = await instance.startServer();
 		try {
 			const oldSecret = standIn.state.networks.get(2001).secret_key;
-			const res = await postWhenRegistered(`${server.base}/webhook/${WEBHOOK_PATH}`, { network_id: 2001 });
+			const res = await postWhenRegistered(`${server.base}/webhook/${WEBHOOK_PATH}`, {
+				network_id: 2001,
+			});
 			const text = await res.text();
-			assert.equal(res.status, 200, `${text}\n--- n8n start output ---\n${server.output().slice(-8000)}`);
+			assert.equal(
+				res.status,
+				200,
+				`${text}\n--- n8n start output ---\n${server.output().slice(-8000)}`,
+			);
 			const body = JSON.parse(text);
 			assert.equal(body.networkId, 2001);
 			assert.equal(body.networkName, 'Head office');
@@ -347,21 +437,29 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 				() =>
 					served('POST', /^\/v1\/api_keys\/105\/revoke$/).length >= 1 &&
 					served('DELETE', /^\/v1\/api_keys\/10[34]$/).length === 2 &&
-					served('GET', /^\/v1\/traffic_reports\/query_logs$/).some((r) => r.query['page[number]'] === '3'),
+					served('GET', /^\/v1\/traffic_reports\/query_logs$/).some(
+						(r) => r.query['page[number]'] === '3',
+					),
 				// Generous: on a loaded machine each run of these examples takes 15-40 s.
 				180_000,
 				'the scheduled runs to reach the stand-in',
 			).catch(async (error) => {
-				const executions = await instance.queryDb('SELECT workflowId, mode, status FROM execution_entity').catch((e) => e.message);
+				const executions = await instance
+					.queryDb('SELECT workflowId, mode, status FROM execution_entity')
+					.catch((e) => e.message);
 				const seen = standIn.requests.map((r) => `${r.method} ${r.path} ${r.status}`);
-				throw new Error(`${error.message}\nstand-in saw: ${JSON.stringify(seen.slice(-40))}\nexecutions: ${JSON.stringify(executions)}\n${server.output().slice(-4000)}`);
+				throw new Error(
+					`${error.message}\nstand-in saw: ${JSON.stringify(seen.slice(-40))}\nexecutions: ${JSON.stringify(executions)}\n${server.output().slice(-4000)}`,
+				);
 			});
 			// Let a run of each finish and be saved before n8n stops: on a loaded machine a run takes
 			// 15-40 s, longer than n8n's shutdown waits for it (n8n 1.x then leaves it 'running').
 			const deadline = Date.now() + 120_000;
 			for (;;) {
 				const rows = await instance
-					.queryDb(`SELECT workflowId FROM execution_entity WHERE mode = 'trigger' AND status = 'success' AND workflowId IN ('${IDS.hygieneScheduled}', '${IDS.siemScheduled}')`)
+					.queryDb(
+						`SELECT workflowId FROM execution_entity WHERE mode = 'trigger' AND status = 'success' AND workflowId IN ('${IDS.hygieneScheduled}', '${IDS.siemScheduled}')`,
+					)
 					.catch(() => []);
 				if (new Set(rows.map((r) => r.workflowId)).size === 2 || Date.now() > deadline) break;
 				await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -375,15 +473,24 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 		// Across however many runs fired: valid keys were never touched.
 		const touched = standIn.requests.filter((r) => r.method !== 'GET').map((r) => r.path);
 		for (const valid of ['101', '102', '106', '107', '110', '111', '112', '113', '114']) {
-			assert.ok(!touched.some((p) => p.includes(`/api_keys/${valid}`)), `valid key ${valid} left alone`);
+			assert.ok(
+				!touched.some((p) => p.includes(`/api_keys/${valid}`)),
+				`valid key ${valid} left alone`,
+			);
 		}
 		const executions = await instance.queryDb(
 			`SELECT workflowId, mode, status FROM execution_entity WHERE workflowId IN ('${IDS.hygieneScheduled}', '${IDS.siemScheduled}')`,
 		);
 		for (const id of [IDS.hygieneScheduled, IDS.siemScheduled]) {
 			const runs = executions.filter((e) => e.workflowId === id);
-			assert.ok(runs.some((e) => e.mode === 'trigger' && e.status === 'success'), `${id}: a successful scheduled run (${JSON.stringify(runs)})`);
-			assert.ok(!runs.some((e) => e.status === 'error' || e.status === 'crashed'), `${id}: no failed run (${JSON.stringify(runs)})`);
+			assert.ok(
+				runs.some((e) => e.mode === 'trigger' && e.status === 'success'),
+				`${id}: a successful scheduled run (${JSON.stringify(runs)})`,
+			);
+			assert.ok(
+				!runs.some((e) => e.status === 'error' || e.status === 'crashed'),
+				`${id}: no failed run (${JSON.stringify(runs)})`,
+			);
 		}
 	});
 
@@ -403,7 +510,10 @@ describe('real n8n: packed community node and example workflows', { timeout: 20 
 				return statSync(full).isDirectory() ? walk(full) : [full];
 			});
 		const files = walk(root);
-		assert.ok(files.some((f) => f.endsWith('database.sqlite')), 'the sqlite database was scanned');
+		assert.ok(
+			files.some((f) => f.endsWith('database.sqlite')),
+			'the sqlite database was scanned',
+		);
 		for (const file of files) {
 			const content = readFileSync(file);
 			assert.equal(content.includes(API_KEY), false, `key in ${file}`);

@@ -44,7 +44,14 @@ function currentUserWorkflow() {
 		id: WORKFLOW_ID,
 		name: 'e2e: get current user',
 		nodes: [
-			{ id: 'e2e-manual', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'e2e-manual',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'e2e-dnsfilter',
 				name: 'Current user',
@@ -88,16 +95,27 @@ async function installAndRun(installPath, { run = true } = {}) {
 	const instance = await createInstance({ tarball, installPath });
 	try {
 		const seconds = instance.installSteps.reduce((sum, step) => sum + step.durationMs, 0) / 1000;
-		log(`${installPath} install on Node ${NODE_VERSION}: ${instance.installSteps.map((s) => s.command).join(' && ')} (${seconds.toFixed(1)} s)`);
+		log(
+			`${installPath} install on Node ${NODE_VERSION}: ${instance.installSteps.map((s) => s.command).join(' && ')} (${seconds.toFixed(1)} s)`,
+		);
 		const names = installedNames(instance.nodesDir);
-		assert.deepEqual(names, [PACKAGE_NAME], `only the package itself is installed, no n8n-workflow or anything built: ${names.join(', ')}`);
+		assert.deepEqual(
+			names,
+			[PACKAGE_NAME],
+			`only the package itself is installed, no n8n-workflow or anything built: ${names.join(', ')}`,
+		);
 		const npmOutput = instance.installSteps.map((s) => `${s.stdout}\n${s.stderr}`).join('\n');
 		assert.doesNotMatch(npmOutput, /gyp|prebuild|node-pre-gyp/i, 'nothing was built');
 		assert.ok(seconds < 120, `the install took ${seconds} s`);
 		if (!run) return;
 
 		await instance.importCredentials([
-			{ id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: CREDENTIAL_TYPE, data: { apiKey: API_KEY, baseUrl: standIn.url } },
+			{
+				id: CREDENTIAL_ID,
+				name: CREDENTIAL_NAME,
+				type: CREDENTIAL_TYPE,
+				data: { apiKey: API_KEY, baseUrl: standIn.url },
+			},
 		]);
 		await instance.importWorkflows([currentUserWorkflow()]);
 		standIn.reset();
@@ -106,7 +124,11 @@ async function installAndRun(installPath, { run = true } = {}) {
 		assert.equal(result.code, 0, `n8n execute exited ${result.code}\n${tail}`);
 		assert.equal(runStatus(result.run), 'success', tail);
 		const [user] = nodeOutput(result.run, 'Current user');
-		assert.equal(user.email ?? user.attributes?.email ?? user.data?.attributes?.email, 'msp-admin@example.com', JSON.stringify(user));
+		assert.equal(
+			user.email ?? user.attributes?.email ?? user.data?.attributes?.email,
+			'msp-admin@example.com',
+			JSON.stringify(user),
+		);
 		assert.equal(standIn.requests.length, 1);
 		assert.equal(standIn.requests[0].authorized, true);
 	} finally {
@@ -114,30 +136,34 @@ async function installAndRun(installPath, { run = true } = {}) {
 	}
 }
 
-describe(`install paths on n8n ${N8N_VERSION} (Node ${NODE_VERSION})`, { timeout: 10 * 60_000 }, () => {
-	before(async () => {
-		packDir = mkdtempSync(path.join(os.tmpdir(), 'dnsfilter-e2e-pack-'));
-		tarball = await packPackage(packDir);
-		standIn = await startStandIn({ apiKey: API_KEY });
-	});
+describe(
+	`install paths on n8n ${N8N_VERSION} (Node ${NODE_VERSION})`,
+	{ timeout: 10 * 60_000 },
+	() => {
+		before(async () => {
+			packDir = mkdtempSync(path.join(os.tmpdir(), 'dnsfilter-e2e-pack-'));
+			tarball = await packPackage(packDir);
+			standIn = await startStandIn({ apiKey: API_KEY });
+		});
 
-	after(async () => {
-		await standIn?.close();
-		if (packDir) rmSync(packDir, { recursive: true, force: true });
-	});
+		after(async () => {
+			await standIn?.close();
+			if (packDir) rmSync(packDir, { recursive: true, force: true });
+		});
 
-	test(`n8n ${N8N_VERSION} installs community packages the way the harness emulates (${TARGET.installer})`, () => {
-		const file = installerMatches(n8nPackageDir, TARGET.installer);
-		log(`installer checked in ${path.relative(n8nPackageDir, file)}`);
-	});
+		test(`n8n ${N8N_VERSION} installs community packages the way the harness emulates (${TARGET.installer})`, () => {
+			const file = installerMatches(n8nPackageDir, TARGET.installer);
+			log(`installer checked in ${path.relative(n8nPackageDir, file)}`);
+		});
 
-	// The examples tier (examples.test.mjs, credential-test.test.mjs) loads and runs the node from
-	// this same install path, so here only what the install leaves behind is checked.
-	test('install path: editor', async () => {
-		await installAndRun(TARGET.installer, { run: false });
-	});
+		// The examples tier (examples.test.mjs, credential-test.test.mjs) loads and runs the node from
+		// this same install path, so here only what the install leaves behind is checked.
+		test('install path: editor', async () => {
+			await installAndRun(TARGET.installer, { run: false });
+		});
 
-	test('install path: manual', async () => {
-		await installAndRun('manual');
-	});
-});
+		test('install path: manual', async () => {
+			await installAndRun('manual');
+		});
+	},
+);

@@ -52,7 +52,9 @@ export function defaultApiKeys(now = Date.now()) {
 		key(105, 'psa-sync (expires in 3 days)', 'active', now + 3 * DAY),
 		key(106, 'rmm-script (expires in 10 days)', 'active', now + 10 * DAY),
 		key(107, 'no-expiry (valid)', 'active', null),
-		...Array.from({ length: 5 }, (_, i) => key(110 + i, `bulk-${i} (valid)`, 'active', now + (60 + i) * DAY)),
+		...Array.from({ length: 5 }, (_, i) =>
+			key(110 + i, `bulk-${i} (valid)`, 'active', now + (60 + i) * DAY),
+		),
 	];
 }
 
@@ -94,7 +96,8 @@ export function defaultQueryLogs(count = 230, now = Date.now()) {
 
 export const NOT_FOUND_NETWORK = 9999;
 export const UNPROCESSABLE_NETWORK = 4220;
-export const UNPROCESSABLE_MESSAGE = 'Secret key can not be created for a network that is being deleted';
+export const UNPROCESSABLE_MESSAGE =
+	'Secret key can not be created for a network that is being deleted';
 export const REVOKED_KEY_MESSAGE = 'API key has been revoked';
 export const INVALID_KEY_MESSAGE = 'Invalid or expired API token';
 
@@ -128,7 +131,13 @@ function networkBody(network) {
  * Starts the stand-in. `apiKey` is the only Authorization value accepted; it and the
  * `revokedApiKeys` are compared, never stored in the request log.
  */
-export async function startStandIn({ apiKey, revokedApiKeys = [], rateLimitHalf = false, retryAfterAll, queryLogCount = 230 } = {}) {
+export async function startStandIn({
+	apiKey,
+	revokedApiKeys = [],
+	rateLimitHalf = false,
+	retryAfterAll,
+	queryLogCount = 230,
+} = {}) {
 	const freshState = (opts) => ({
 		apiKeys: defaultApiKeys(),
 		networks: defaultNetworks(),
@@ -151,17 +160,26 @@ export async function startStandIn({ apiKey, revokedApiKeys = [], rateLimitHalf 
 		let m;
 		if (method === 'GET' && path === '/v1/current_user') {
 			return send(res, 200, {
-				data: { id: '4242', type: 'users', attributes: { email: 'msp-admin@example.com', name: 'MSP Admin' } },
+				data: {
+					id: '4242',
+					type: 'users',
+					attributes: { email: 'msp-admin@example.com', name: 'MSP Admin' },
+				},
 			});
 		}
 		if (method === 'GET' && path === '/v1/api_keys') {
 			let keys = state.apiKeys;
 			if (query.has('expired')) {
 				const wantExpired = query.get('expired') === 'true';
-				keys = keys.filter((k) => (k.attributes.expiry !== null && Date.parse(k.attributes.expiry) < Date.now()) === wantExpired);
+				keys = keys.filter(
+					(k) =>
+						(k.attributes.expiry !== null && Date.parse(k.attributes.expiry) < Date.now()) ===
+						wantExpired,
+				);
 			}
 			// No paging is documented for this list: without page params every key comes back.
-			if (!query.has('page[number]') && !query.has('page[size]')) return send(res, 200, { data: keys, links: { self: path, next: null } });
+			if (!query.has('page[number]') && !query.has('page[size]'))
+				return send(res, 200, { data: keys, links: { self: path, next: null } });
 			const { number, size } = pageParams(query);
 			const data = keys.slice((number - 1) * size, number * size);
 			const hasNext = number * size < keys.length;
@@ -177,7 +195,8 @@ export async function startStandIn({ apiKey, revokedApiKeys = [], rateLimitHalf 
 		}
 		if ((m = /^\/v1\/api_keys\/([^/]+)$/.exec(path)) && method === 'DELETE') {
 			const index = state.apiKeys.findIndex((k) => k.id === m[1]);
-			if (index < 0) return send(res, 404, { error: `Api key ${m[1]} not found`, type: 'not_found' });
+			if (index < 0)
+				return send(res, 404, { error: `Api key ${m[1]} not found`, type: 'not_found' });
 			state.apiKeys.splice(index, 1);
 			res.writeHead(204);
 			return res.end();
@@ -186,7 +205,8 @@ export async function startStandIn({ apiKey, revokedApiKeys = [], rateLimitHalf 
 			const id = Number(m[1]);
 			if (id === UNPROCESSABLE_NETWORK) return send(res, 422, [UNPROCESSABLE_MESSAGE]);
 			const network = state.networks.get(id);
-			if (!network) return send(res, 404, { error: `Network ${m[1]} not found`, type: 'not_found' });
+			if (!network)
+				return send(res, 404, { error: `Network ${m[1]} not found`, type: 'not_found' });
 			if (method === 'DELETE') {
 				network.secret_key = null;
 				network.updated_at = iso(Date.now());
@@ -206,15 +226,25 @@ export async function startStandIn({ apiKey, revokedApiKeys = [], rateLimitHalf 
 			if (state.failQueryLogs > 0) {
 				state.failQueryLogs--;
 				res.writeHead(200, { 'content-type': 'text/html' });
-				return res.end('<html><head><title>Down for maintenance</title></head><body></body></html>');
+				return res.end(
+					'<html><head><title>Down for maintenance</title></head><body></body></html>',
+				);
 			}
-			let rows = [...state.queryLogs].sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
+			let rows = [...state.queryLogs].sort((a, b) =>
+				a.time < b.time ? 1 : a.time > b.time ? -1 : 0,
+			);
 			if (query.get('result') === 'blocked') rows = rows.filter((r) => r.result === 'blocked');
 			if (query.get('security_report') === 'true') rows = rows.filter((r) => r.threat === true);
 			const from = query.get('from');
 			const to = query.get('to');
-			if (from) rows = rows.filter((r) => r.time >= new Date(from.endsWith('Z') ? from : `${from}Z`).toISOString());
-			if (to) rows = rows.filter((r) => r.time <= new Date(to.endsWith('Z') ? to : `${to}Z`).toISOString());
+			if (from)
+				rows = rows.filter(
+					(r) => r.time >= new Date(from.endsWith('Z') ? from : `${from}Z`).toISOString(),
+				);
+			if (to)
+				rows = rows.filter(
+					(r) => r.time <= new Date(to.endsWith('Z') ? to : `${to}Z`).toISOString(),
+				);
 			const values = rows.slice((number - 1) * size, number * size);
 			const next = number * size < rows.length ? number + 1 : null;
 			return send(res, 200, {
@@ -242,7 +272,8 @@ export async function startStandIn({ apiKey, revokedApiKeys = [], rateLimitHalf 
 				body = raw;
 			}
 			const { authorization, ...headers } = req.headers;
-			const authDigestOfRequest = typeof authorization === 'string' ? digest(authorization) : undefined;
+			const authDigestOfRequest =
+				typeof authorization === 'string' ? digest(authorization) : undefined;
 			const authorized = authDigest !== undefined && authDigestOfRequest === authDigest;
 			const revoked = authDigestOfRequest !== undefined && revokedDigests.has(authDigestOfRequest);
 			if (req.method === 'POST' && url.pathname === '/siem/events') {
@@ -274,7 +305,12 @@ export async function startStandIn({ apiKey, revokedApiKeys = [], rateLimitHalf 
 			}
 			if (state.retryAfterAll !== undefined) {
 				state.rateLimited++;
-				return send(res, 429, { error: 'Rate limit exceeded' }, { 'retry-after': String(state.retryAfterAll) });
+				return send(
+					res,
+					429,
+					{ error: 'Rate limit exceeded' },
+					{ 'retry-after': String(state.retryAfterAll) },
+				);
 			}
 			if (state.rateLimitHalf && state.calls % 2 === 1) {
 				state.rateLimited++;

@@ -9,7 +9,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { CREDENTIAL_NAME, CREDENTIAL_TYPE, createInstance, loadExample, log, makeFakeJwt, packPackage } from '../../scripts/e2e/harness.mjs';
+import {
+	CREDENTIAL_NAME,
+	CREDENTIAL_TYPE,
+	createInstance,
+	loadExample,
+	log,
+	makeFakeJwt,
+	packPackage,
+} from '../../scripts/e2e/harness.mjs';
 import { startStandIn } from './standin.mjs';
 
 const API_KEY = makeFakeJwt();
@@ -42,7 +50,8 @@ function threat(timeMs) {
 	};
 }
 
-const queryLogRequests = () => standIn.requests.filter((r) => r.path === '/v1/traffic_reports/query_logs');
+const queryLogRequests = () =>
+	standIn.requests.filter((r) => r.path === '/v1/traffic_reports/query_logs');
 const delivered = () => standIn.state.siemEvents.map((body) => body?.event?.fqdn);
 
 /**
@@ -67,11 +76,14 @@ async function nextPoll(seen, what) {
 			quietSince = Date.now();
 		}
 		if (Date.now() - quietSince >= 8_000) break;
-		if (Date.now() > deadline) throw new Error(`the poll did not settle within ${POLL_TIMEOUT_MS} ms (${what})`);
+		if (Date.now() > deadline)
+			throw new Error(`the poll did not settle within ${POLL_TIMEOUT_MS} ms (${what})`);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	const requests = queryLogRequests().slice(seen);
-	log(`${what}: ${requests.length} query-log requests, ${standIn.state.siemEvents.length} events delivered so far`);
+	log(
+		`${what}: ${requests.length} query-log requests, ${standIn.state.siemEvents.length} events delivered so far`,
+	);
 	return { requests, seen: queryLogRequests().length };
 }
 
@@ -82,9 +94,22 @@ describe('real n8n: Threat Blocked example polled by n8n start', { timeout: 20 *
 		standIn = await startStandIn({ apiKey: API_KEY });
 		instance = await createInstance({ tarball });
 		await instance.importCredentials([
-			{ id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: CREDENTIAL_TYPE, data: { apiKey: API_KEY, baseUrl: standIn.url, throttleRequests: 2000, throttleWindowSeconds: 300 } },
+			{
+				id: CREDENTIAL_ID,
+				name: CREDENTIAL_NAME,
+				type: CREDENTIAL_TYPE,
+				data: {
+					apiKey: API_KEY,
+					baseUrl: standIn.url,
+					throttleRequests: 2000,
+					throttleWindowSeconds: 300,
+				},
+			},
 		]);
-		const wf = loadExample('threat-blocked-to-siem.json', { id: WORKFLOW_ID, credentialId: CREDENTIAL_ID });
+		const wf = loadExample('threat-blocked-to-siem.json', {
+			id: WORKFLOW_ID,
+			credentialId: CREDENTIAL_ID,
+		});
 		const send = wf.nodes.find((n) => n.name === 'Send to SIEM webhook');
 		send.parameters.url = `${standIn.url}/siem/events`;
 		delete send.disabled;
@@ -100,7 +125,9 @@ describe('real n8n: Threat Blocked example polled by n8n start', { timeout: 20 *
 
 	test('entries across polls, a late one, an error poll between good ones, a burst: each delivered exactly once', async () => {
 		standIn.reset();
-		const existing = standIn.state.queryLogs.filter((r) => r.result === 'blocked' && r.threat).length;
+		const existing = standIn.state.queryLogs.filter(
+			(r) => r.result === 'blocked' && r.threat,
+		).length;
 		assert.ok(existing > 0, 'the stand-in has blocked threats before activation');
 		const server = await instance.startServer();
 		try {
@@ -114,10 +141,19 @@ describe('real n8n: Threat Blocked example polled by n8n start', { timeout: 20 *
 
 			// New entries and one logged 5 minutes late.
 			const now = Date.now();
-			const fresh = [threat(now - 2000), threat(now - 1000), threat(now - 500), threat(now - 5 * 60_000)];
+			const fresh = [
+				threat(now - 2000),
+				threat(now - 1000),
+				threat(now - 500),
+				threat(now - 5 * 60_000),
+			];
 			standIn.state.queryLogs.push(...fresh);
 			poll = await nextPoll(poll.seen, 'poll 2');
-			assert.deepEqual([...delivered()].sort(), fresh.map((e) => e.fqdn).sort(), 'the new ones and the late one');
+			assert.deepEqual(
+				[...delivered()].sort(),
+				fresh.map((e) => e.fqdn).sort(),
+				'the new ones and the late one',
+			);
 
 			// The next poll meets a maintenance page; entries keep arriving meanwhile.
 			standIn.state.failQueryLogs = 1;
@@ -125,7 +161,11 @@ describe('real n8n: Threat Blocked example polled by n8n start', { timeout: 20 *
 			standIn.state.queryLogs.push(...duringError);
 			poll = await nextPoll(poll.seen, 'poll 3 (maintenance page)');
 			assert.equal(standIn.state.failQueryLogs, 0, 'the maintenance page was served');
-			assert.equal(standIn.state.siemEvents.length, fresh.length, 'the failed poll delivered nothing');
+			assert.equal(
+				standIn.state.siemEvents.length,
+				fresh.length,
+				'the failed poll delivered nothing',
+			);
 
 			// A burst of 700 over the last minute: Max Entries per Poll is 500 in the example.
 			const burstStart = Date.now();
@@ -136,10 +176,15 @@ describe('real n8n: Threat Blocked example polled by n8n start', { timeout: 20 *
 			assert.ok(afterFour <= 500, `at most Max Entries per Poll: ${afterFour}`);
 			assert.ok(afterFour > 0);
 			poll = await nextPoll(poll.seen, 'poll 5');
-			if (standIn.state.siemEvents.length < fresh.length + duringError.length + burst.length) poll = await nextPoll(poll.seen, 'poll 6');
+			if (standIn.state.siemEvents.length < fresh.length + duringError.length + burst.length)
+				poll = await nextPoll(poll.seen, 'poll 6');
 
 			const expected = [...fresh, ...duringError, ...burst].map((e) => e.fqdn).sort();
-			assert.deepEqual([...delivered()].sort(), expected, 'every blocked threat once: none lost, none twice');
+			assert.deepEqual(
+				[...delivered()].sort(),
+				expected,
+				'every blocked threat once: none lost, none twice',
+			);
 			for (const body of standIn.state.siemEvents) {
 				assert.equal(body.sourcetype, 'dnsfilter:threat');
 				assert.equal(typeof body.time, 'number');
@@ -148,11 +193,20 @@ describe('real n8n: Threat Blocked example polled by n8n start', { timeout: 20 *
 			await server.stop();
 		}
 		await instance.unpublish(WORKFLOW_ID);
-		const executions = await instance.queryDb(`SELECT mode, status FROM execution_entity WHERE workflowId = '${WORKFLOW_ID}'`);
-		assert.ok(executions.filter((e) => e.status === 'success').length >= 3, JSON.stringify(executions));
+		const executions = await instance.queryDb(
+			`SELECT mode, status FROM execution_entity WHERE workflowId = '${WORKFLOW_ID}'`,
+		);
+		assert.ok(
+			executions.filter((e) => e.status === 'success').length >= 3,
+			JSON.stringify(executions),
+		);
 		// The key never reached n8n's output.
 		const [, payload, signature] = API_KEY.split('.');
 		const transcript = instance.transcript.join('\n');
-		assert.equal(transcript.includes(signature) || transcript.includes(payload), false, 'no key in the n8n output');
+		assert.equal(
+			transcript.includes(signature) || transcript.includes(payload),
+			false,
+			'no key in the n8n output',
+		);
 	});
 });

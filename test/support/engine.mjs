@@ -105,7 +105,9 @@ function resolveCredentialExpression(value, credentials) {
 	// Supports the forms credential types use: `={{$credentials.name}}` and `=prefix {{$credentials.name}}`.
 	return value
 		.slice(1)
-		.replace(/\{\{\s*\$credentials\.([A-Za-z0-9_]+)\s*\}\}/g, (_, name) => String(credentials[name] ?? ''));
+		.replace(/\{\{\s*\$credentials\.([A-Za-z0-9_]+)\s*\}\}/g, (_, name) =>
+			String(credentials[name] ?? ''),
+		);
 }
 
 /** Credentials from memory, applied by the credential type's own generic `authenticate` block. */
@@ -177,8 +179,22 @@ export async function runNode({
 		[typeName]: nodeType,
 	});
 	const nodes = [
-		{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{ id: '2', name: 'Items', type: 'test.items', typeVersion: 1, position: [200, 0], parameters: { items: JSON.stringify(items) } },
+		{
+			id: '1',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: '2',
+			name: 'Items',
+			type: 'test.items',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: { items: JSON.stringify(items) },
+		},
 		{
 			id: '3',
 			name: 'DNSFilter',
@@ -208,11 +224,23 @@ export async function runNode({
 	finished.promise = new Promise((resolve) => {
 		finished.resolve = resolve;
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', { id: 'wf-test', name: 'test', nodes, connections, active: false, settings: {} });
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', {
+		id: 'wf-test',
+		name: 'test',
+		nodes,
+		connections,
+		active: false,
+		settings: {},
+	});
 	hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
 	const firstLogLine = logLines.length;
 	const additionalData = {
-		credentialsHelper: new MemoryCredentialsHelper(credentialType, { baseUrl: 'http://127.0.0.1', throttleRequests: 0, throttleWindowSeconds: 300, ...credentials }),
+		credentialsHelper: new MemoryCredentialsHelper(credentialType, {
+			baseUrl: 'http://127.0.0.1',
+			throttleRequests: 0,
+			throttleWindowSeconds: 300,
+			...credentials,
+		}),
 		hooks,
 		executeWorkflow: async () => {
 			throw new Error('not supported');
@@ -238,9 +266,14 @@ export async function runNode({
 	};
 	const execute = new WorkflowExecute(additionalData, 'manual');
 	const started = Date.now();
-	const run = execute.run({ workflow, startNode: nodes[0], destinationNode: { nodeName: 'DNSFilter', mode: 'inclusive' } });
+	const run = execute.run({
+		workflow,
+		startNode: nodes[0],
+		destinationNode: { nodeName: 'DNSFilter', mode: 'inclusive' },
+	});
 	// Cancels the execution as the UI's stop button does (WorkflowExecute aborts its signal).
-	const cancelTimer = cancelAfterMs === undefined ? undefined : setTimeout(() => run.cancel(), cancelAfterMs);
+	const cancelTimer =
+		cancelAfterMs === undefined ? undefined : setTimeout(() => run.cancel(), cancelAfterMs);
 	let timer;
 	const timeout = new Promise((_, reject) => {
 		timer = setTimeout(() => {
@@ -273,7 +306,15 @@ export async function runNode({
  * (DynamicNodeParametersService.getResourceLocatorResults): a one-node workflow holding the
  * panel's current parameters, and n8n-core's own LoadOptionsContext as `this`.
  */
-export async function listSearchCall({ nodeType, method, parameters = {}, credentials, filter, paginationToken, path: parameterPath = 'parameters.id' }) {
+export async function listSearchCall({
+	nodeType,
+	method,
+	parameters = {},
+	credentials,
+	filter,
+	paginationToken,
+	path: parameterPath = 'parameters.id',
+}) {
 	const credentialType = loadCredentialType();
 	const node = {
 		parameters,
@@ -284,16 +325,31 @@ export async function listSearchCall({ nodeType, method, parameters = {}, creden
 		position: [0, 0],
 		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'DNSFilter account' } },
 	};
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new NodeTypes({ [NODE_TYPE]: nodeType }) });
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: new NodeTypes({ [NODE_TYPE]: nodeType }),
+	});
 	const additionalData = {
-		credentialsHelper: new MemoryCredentialsHelper(credentialType, { baseUrl: 'http://127.0.0.1', throttleRequests: 0, throttleWindowSeconds: 300, ...credentials }),
+		credentialsHelper: new MemoryCredentialsHelper(credentialType, {
+			baseUrl: 'http://127.0.0.1',
+			throttleRequests: 0,
+			throttleWindowSeconds: 300,
+			...credentials,
+		}),
 		currentNodeParameters: parameters,
 		restApiUrl: 'http://127.0.0.1:5678/rest',
 		instanceBaseUrl: 'http://127.0.0.1:5678/',
 		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
 		variables: {},
 	};
-	const context = new LoadOptionsContext(workflow, workflow.nodes['Temp-Node'], additionalData, parameterPath);
+	const context = new LoadOptionsContext(
+		workflow,
+		workflow.nodes['Temp-Node'],
+		additionalData,
+		parameterPath,
+	);
 	const search = nodeType.methods?.listSearch?.[method];
 	if (!search) throw new Error(`no listSearch method ${method}`);
 	return await search.call(context, filter, paginationToken);
@@ -309,7 +365,13 @@ export { NodeHelpers };
 export function visibleText(result) {
 	const { error } = result;
 	const errorText = error
-		? JSON.stringify({ ...error, message: error.message, description: error.description, stack: error.stack, cause: error.cause })
+		? JSON.stringify({
+				...error,
+				message: error.message,
+				description: error.description,
+				stack: error.stack,
+				cause: error.cause,
+			})
 		: '';
 	return [JSON.stringify(result.items), errorText, ...result.logLines, JSON.stringify(result.run)];
 }

@@ -31,17 +31,44 @@ export function standInForFile(onStart) {
 }
 
 /** Runs the real DnsFilter node's operation `operationId` (looked up, not hard-coded) once. */
-export async function runOperation(operationId, { path = {}, query = {}, extra = {}, credentials, continueOnFail, items, timeoutMs = 60_000, cancelAfterMs } = {}) {
+export async function runOperation(
+	operationId,
+	{
+		path = {},
+		query = {},
+		extra = {},
+		credentials,
+		continueOnFail,
+		items,
+		timeoutMs = 60_000,
+		cancelAfterMs,
+	} = {},
+) {
 	const row = operationById(loadOperations(), operationId);
 	const parameters = buildParameters(row, { path, query, extra });
-	const result = await runNode({ nodeType: loadDnsFilterNode(), parameters, credentials, continueOnFail, items, timeoutMs, cancelAfterMs });
+	const result = await runNode({
+		nodeType: loadDnsFilterNode(),
+		parameters,
+		credentials,
+		continueOnFail,
+		items,
+		timeoutMs,
+		cancelAfterMs,
+	});
 	return { ...result, seen: visibleText(result).join('\n') };
 }
 
 /** Writes a response head, then the body one byte per `intervalMs`, until `res` closes. Records when it closed. */
-export function trickleBody(record, { intervalMs = 1000, body = '{"data":{"id":1,"name":"slow"}}', headers = {} } = {}) {
+export function trickleBody(
+	record,
+	{ intervalMs = 1000, body = '{"data":{"id":1,"name":"slow"}}', headers = {} } = {},
+) {
 	return async (req, res) => {
-		res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length), ...headers });
+		res.writeHead(200, {
+			'content-type': 'application/json',
+			'content-length': String(body.length),
+			...headers,
+		});
 		res.flushHeaders();
 		for (let index = 0; index < body.length; index++) {
 			if (res.destroyed || res.writableEnded) break;
@@ -58,7 +85,10 @@ export function trickleBody(record, { intervalMs = 1000, body = '{"data":{"id":1
 export function trickleHeaders(record, { intervalMs = 500 } = {}) {
 	return async (req) => {
 		const socket = req.socket;
-		const head = 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: ' + 'x'.repeat(200) + '\r\nContent-Length: 2\r\n\r\n{}';
+		const head =
+			'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: ' +
+			'x'.repeat(200) +
+			'\r\nContent-Length: 2\r\n\r\n{}';
 		for (const char of head) {
 			if (socket.destroyed) break;
 			socket.write(char);

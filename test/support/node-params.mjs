@@ -43,19 +43,29 @@ export function toParameterValue(field, value) {
  *   jsonBody: send the body through the JSON Body parameter instead of fields
  *   extra: merged last (returnAll, limit, simplify, requestOptions…)
  */
-export function buildParameters(row, { path = {}, query = {}, body, jsonBody = false, extra = {} } = {}) {
+export function buildParameters(
+	row,
+	{ path = {}, query = {}, body, jsonBody = false, extra = {} } = {},
+) {
 	const parameters = { resource: row.resource, operation: row.operation };
 	const put = (field, value) => {
 		const converted = toParameterValue(field, value);
 		if (field.collection) {
-			parameters[field.collection] = { ...(parameters[field.collection] ?? {}), [field.field]: converted };
+			parameters[field.collection] = {
+				...(parameters[field.collection] ?? {}),
+				[field.field]: converted,
+			};
 		} else {
 			parameters[field.field] = converted;
 		}
 	};
-	const byWire = (location, wireName) => row.fields.find((f) => f.in === location && f.wireName === wireName);
+	const byWire = (location, wireName) =>
+		row.fields.find((f) => f.in === location && f.wireName === wireName);
 
-	for (const [location, values] of [['path', path], ['query', query]]) {
+	for (const [location, values] of [
+		['path', path],
+		['query', query],
+	]) {
 		for (const [wireName, value] of Object.entries(values)) {
 			const field = byWire(location, wireName);
 			if (!field) throw new Error(`${row.operationId}: no ${location} field for "${wireName}"`);
@@ -64,13 +74,14 @@ export function buildParameters(row, { path = {}, query = {}, body, jsonBody = f
 	}
 
 	if (body !== undefined) {
-		if (!row.body) throw new Error(`${row.operationId}: a body was given but the table row has none`);
+		if (!row.body)
+			throw new Error(`${row.operationId}: a body was given but the table row has none`);
 		if (row.body.kind !== 'object' || jsonBody) {
 			if (row.body.kind === 'object') parameters.useJsonBody = true;
 			parameters.jsonBody = JSON.stringify(body);
 		} else {
 			parameters.useJsonBody = false;
-			const inner = row.body.rootKey ? body?.[row.body.rootKey] ?? {} : body ?? {};
+			const inner = row.body.rootKey ? (body?.[row.body.rootKey] ?? {}) : (body ?? {});
 			for (const [wireName, value] of Object.entries(inner)) {
 				const field = byWire('body', wireName);
 				if (!field) throw new Error(`${row.operationId}: no body field for "${wireName}"`);
@@ -79,7 +90,13 @@ export function buildParameters(row, { path = {}, query = {}, body, jsonBody = f
 		}
 	}
 	for (const [key, value] of Object.entries(extra)) {
-		if (value && typeof value === 'object' && !Array.isArray(value) && parameters[key] && typeof parameters[key] === 'object') {
+		if (
+			value &&
+			typeof value === 'object' &&
+			!Array.isArray(value) &&
+			parameters[key] &&
+			typeof parameters[key] === 'object'
+		) {
 			parameters[key] = { ...parameters[key], ...value };
 		} else {
 			parameters[key] = value;

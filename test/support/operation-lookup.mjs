@@ -6,7 +6,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'nodes', 'DnsFilter');
+const dist = path.resolve(
+	path.dirname(fileURLToPath(import.meta.url)),
+	'..',
+	'..',
+	'dist',
+	'nodes',
+	'DnsFilter',
+);
 
 let cache;
 function built() {
@@ -21,13 +28,18 @@ function built() {
 /** The operation-table row for an OpenAPI operationId; throws when it is not in the table. */
 export function operationByOperationId(operationId) {
 	const row = built().operations.find((op) => op.operationId === operationId);
-	if (!row) throw new Error(`operationId ${operationId} is not in dist/nodes/DnsFilter/generated/operations.js`);
+	if (!row)
+		throw new Error(
+			`operationId ${operationId} is not in dist/nodes/DnsFilter/generated/operations.js`,
+		);
 	return row;
 }
 
 function shownFor(property, values) {
 	const show = property.displayOptions?.show ?? {};
-	return Object.entries(values).every(([name, value]) => show[name] === undefined || show[name].includes(value));
+	return Object.entries(values).every(
+		([name, value]) => show[name] === undefined || show[name].includes(value),
+	);
 }
 
 /** The node property the editor shows for `name` when this resource and operation are selected. */
@@ -47,7 +59,9 @@ export function resourceOption(resource) {
 
 /** The options of the Operation dropdown shown for a resource. */
 export function operationOptions(resource) {
-	const property = built().properties.find((p) => p.name === 'operation' && shownFor(p, { resource }));
+	const property = built().properties.find(
+		(p) => p.name === 'operation' && shownFor(p, { resource }),
+	);
 	if (!property) throw new Error(`no Operation property for resource ${resource}`);
 	return property.options;
 }
@@ -56,7 +70,13 @@ export function operationOptions(resource) {
 export function operationByDisplayName(resource, displayName) {
 	const option = operationOptions(resource).find((o) => o.name === displayName);
 	if (!option) return undefined;
-	return built().operations.find((op) => op.resource === resource && op.operation === option.value) ?? { resource, operation: option.value, custom: true };
+	return (
+		built().operations.find((op) => op.resource === resource && op.operation === option.value) ?? {
+			resource,
+			operation: option.value,
+			custom: true,
+		}
+	);
 }
 
 /** The path fields of an operation (`id`, …), in the order of the path template. */

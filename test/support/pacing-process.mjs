@@ -10,7 +10,8 @@ import { loadBuilt, loadDnsFilterNode, runNode } from './engine.mjs';
 import { loadOperations, operationById } from './node-params.mjs';
 
 const config = JSON.parse(process.argv[2]);
-if (config.pacing === false) loadBuilt('nodes/DnsFilter/transport/serverPacing.js').setServerPacingEnabled(false);
+if (config.pacing === false)
+	loadBuilt('nodes/DnsFilter/transport/serverPacing.js').setServerPacingEnabled(false);
 
 const row = operationById(loadOperations(), 'V1_Networks-show');
 const idField = row.fields.find((f) => f.in === 'path' && f.wireName === 'id');
@@ -28,7 +29,11 @@ for (let from = first; from <= last; from += batch) {
 			resource: row.resource,
 			operation: row.operation,
 			[idField.field]: '={{ $json.id }}',
-			requestOptions: { maxRetries: config.maxRetries ?? 10, maxWaitSeconds: 600, concurrency: config.concurrency ?? 1 },
+			requestOptions: {
+				maxRetries: config.maxRetries ?? 10,
+				maxWaitSeconds: 600,
+				concurrency: config.concurrency ?? 1,
+			},
 		},
 		items: ids,
 		credentials: {
@@ -42,7 +47,8 @@ for (let from = first; from <= last; from += batch) {
 	out.executions++;
 	out.items += result.items.length;
 	if (result.error) out.errors.push(result.error.message);
-	for (const hint of result.hints) if (out.hints.length < 5 && !out.hints.includes(hint.message)) out.hints.push(hint.message);
+	for (const hint of result.hints)
+		if (out.hints.length < 5 && !out.hints.includes(hint.message)) out.hints.push(hint.message);
 }
 out.durationMs = Date.now() - started;
 process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -12,11 +12,19 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 // n8n-core writes an instance config on first use: inside the project, as scripts/run-tests.mjs does.
 const userFolder = process.env.N8N_USER_FOLDER ?? path.resolve(here, '..', '.tmp', 'n8n');
 mkdirSync(userFolder, { recursive: true });
-const childEnv = { ...process.env, N8N_USER_FOLDER: userFolder, N8N_ENCRYPTION_KEY: process.env.N8N_ENCRYPTION_KEY ?? 'dnsfilter-node-tests-only' };
+const childEnv = {
+	...process.env,
+	N8N_USER_FOLDER: userFolder,
+	N8N_ENCRYPTION_KEY: process.env.N8N_ENCRYPTION_KEY ?? 'dnsfilter-node-tests-only',
+};
 
 function runChild(config, timeoutMs) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(here, 'pacing-process.mjs'), JSON.stringify(config)], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(
+			process.execPath,
+			[path.join(here, 'pacing-process.mjs'), JSON.stringify(config)],
+			{ env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+		);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (c) => (stdout += c));
@@ -29,7 +37,11 @@ function runChild(config, timeoutMs) {
 			try {
 				resolve({ code, ...JSON.parse(line) });
 			} catch {
-				reject(new Error(`process exited ${code} without a result:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));
+				reject(
+					new Error(
+						`process exited ${code} without a result:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`,
+					),
+				);
 			}
 		});
 	});
@@ -46,8 +58,22 @@ export function quantile(values, q) {
  * `processes` engines, each with its own key (so the stand-in can tell them apart; each process
  * has its own pacer anyway), `itemsEach` Get Network items in executions of `batch`.
  */
-export async function runProcesses(api, { processes, itemsEach, batch = 25, pacing = true, concurrency = 1, throttleRequests, throttleWindowSeconds, timeoutMs = 600_000 }) {
-	const keys = Array.from({ length: processes }, (_, i) => makeApiKey({ sub: `pacing-process-${i}-${Date.now()}` }));
+export async function runProcesses(
+	api,
+	{
+		processes,
+		itemsEach,
+		batch = 25,
+		pacing = true,
+		concurrency = 1,
+		throttleRequests,
+		throttleWindowSeconds,
+		timeoutMs = 600_000,
+	},
+) {
+	const keys = Array.from({ length: processes }, (_, i) =>
+		makeApiKey({ sub: `pacing-process-${i}-${Date.now()}` }),
+	);
 	const started = Date.now();
 	const results = await Promise.all(
 		keys.map((apiKey, i) =>
@@ -72,12 +98,24 @@ export async function runProcesses(api, { processes, itemsEach, batch = 25, paci
 	// item right then) to its own successful arrival, less nothing: pacing, throttle and 429 retries.
 	const waits = [];
 	for (const client of clients) {
-		const times = api.stats.arrivals.filter((a) => a.client === client && a.status === 200).map((a) => a.at);
+		const times = api.stats.arrivals
+			.filter((a) => a.client === client && a.status === 200)
+			.map((a) => a.at);
 		for (let i = 1; i < times.length; i++) waits.push(times[i] - times[i - 1]);
 	}
 	const ours = api.stats.arrivals.filter((a) => clients.includes(a.client));
 	const firstAt = ours.length ? ours[0].at : started;
 	const lastAt = ours.length ? ours[ours.length - 1].at : finished;
-	const rejected = api.stats.arrivals.filter((a) => clients.includes(a.client) && a.status === 429).length;
-	return { results, started, finished, rejected, waits, p95WaitMs: quantile(waits, 0.95), windows: api.windowsBetween(firstAt, lastAt) };
+	const rejected = api.stats.arrivals.filter(
+		(a) => clients.includes(a.client) && a.status === 429,
+	).length;
+	return {
+		results,
+		started,
+		finished,
+		rejected,
+		waits,
+		p95WaitMs: quantile(waits, 0.95),
+		windows: api.windowsBetween(firstAt, lastAt),
+	};
 }

@@ -4,7 +4,13 @@
 // and credentials come from memory, applied by the credential type's own `authenticate` block.
 import { createRequire } from 'node:module';
 
-import { CREDENTIAL_TYPE, MemoryCredentialsHelper, NodeTypes, loadBuilt, loadCredentialType } from './engine.mjs';
+import {
+	CREDENTIAL_TYPE,
+	MemoryCredentialsHelper,
+	NodeTypes,
+	loadBuilt,
+	loadCredentialType,
+} from './engine.mjs';
 
 const require = createRequire(import.meta.url);
 const { getExecutePollFunctions, PollTriggerExecutor } = require('n8n-core');
@@ -24,7 +30,15 @@ export function loadTriggerNode() {
  * Returns the emitted items (null when the poll emitted nothing), the error if the poll failed,
  * and the static data to pass to the next tick.
  */
-export async function pollOnce({ nodeType = loadTriggerNode(), typeName = TRIGGER_TYPE, parameters, credentials, staticData = {}, mode = 'trigger', typeVersion = 1 }) {
+export async function pollOnce({
+	nodeType = loadTriggerNode(),
+	typeName = TRIGGER_TYPE,
+	parameters,
+	credentials,
+	staticData = {},
+	mode = 'trigger',
+	typeVersion = 1,
+}) {
 	const nodes = [
 		{
 			id: 'poll-1',
@@ -49,7 +63,12 @@ export async function pollOnce({ nodeType = loadTriggerNode(), typeName = TRIGGE
 	});
 	const node = workflow.getNode('DNSFilter Trigger');
 	const additionalData = {
-		credentialsHelper: new MemoryCredentialsHelper(loadCredentialType(), { baseUrl: 'http://127.0.0.1', throttleRequests: 0, throttleWindowSeconds: 300, ...credentials }),
+		credentialsHelper: new MemoryCredentialsHelper(loadCredentialType(), {
+			baseUrl: 'http://127.0.0.1',
+			throttleRequests: 0,
+			throttleWindowSeconds: 300,
+			...credentials,
+		}),
 		restApiUrl: 'http://127.0.0.1:5678/rest',
 		instanceBaseUrl: 'http://127.0.0.1:5678/',
 		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
@@ -59,7 +78,13 @@ export async function pollOnce({ nodeType = loadTriggerNode(), typeName = TRIGGE
 		variables: {},
 		currentNodeExecutionIndex: 0,
 	};
-	const pollFunctions = getExecutePollFunctions(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
+	const pollFunctions = getExecutePollFunctions(
+		workflow,
+		node,
+		additionalData,
+		mode,
+		mode === 'manual' ? 'manual' : 'activate',
+	);
 	let emitted = null;
 	let error;
 	pollFunctions.__emit = (data) => {

@@ -51,7 +51,9 @@ const isResponseSide = (v) => Array.isArray(v.location) && v.location[0] === 're
 
 /** The violations that make a request invalid (Prism's severities: Error, Warning, Info, Hint). */
 export function errorViolations(exchange) {
-	return (exchange?.violations ?? []).filter((v) => String(v.severity).toLowerCase() === 'error' && !isResponseSide(v));
+	return (exchange?.violations ?? []).filter(
+		(v) => String(v.severity).toLowerCase() === 'error' && !isResponseSide(v),
+	);
 }
 
 /** Where Prism's own answer broke the document (the document's examples vs its schemas). */
@@ -62,7 +64,8 @@ export function responseViolations(exchange) {
 async function waitForPrism(url, child, logs, timeoutMs) {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`Prism exited with ${child.exitCode}:\n${logs.join('').slice(-4000)}`);
+		if (child.exitCode !== null)
+			throw new Error(`Prism exited with ${child.exitCode}:\n${logs.join('').slice(-4000)}`);
 		if (logs.join('').includes('Prism is listening')) {
 			// Listening per its own log; one real round trip to be sure.
 			const ok = await new Promise((resolve) => {
@@ -80,14 +83,20 @@ async function waitForPrism(url, child, logs, timeoutMs) {
 		}
 		await new Promise((resolve) => setTimeout(resolve, 150));
 	}
-	throw new Error(`Prism did not become ready within ${timeoutMs} ms:\n${logs.join('').slice(-4000)}`);
+	throw new Error(
+		`Prism did not become ready within ${timeoutMs} ms:\n${logs.join('').slice(-4000)}`,
+	);
 }
 
 /**
  * Starts Prism on the corrected document and the recording proxy in front of it.
  * Returns { url, prismUrl, exchanges, exchangesFor(tag), corrections, spec, close }.
  */
-export async function startPrism({ upstreamTimeoutMs = 10_000, readyTimeoutMs = 60_000, spec: rawSpec = loadSpec() } = {}) {
+export async function startPrism({
+	upstreamTimeoutMs = 10_000,
+	readyTimeoutMs = 60_000,
+	spec: rawSpec = loadSpec(),
+} = {}) {
 	mkdirSync(TMP, { recursive: true });
 	const { spec, applied } = correctSpec(rawSpec);
 	const specFile = path.join(TMP, `openapi.corrected.${process.pid}.${Date.now()}.json`);
@@ -96,11 +105,15 @@ export async function startPrism({ upstreamTimeoutMs = 10_000, readyTimeoutMs = 
 	const port = await freePort();
 	const prismUrl = `http://127.0.0.1:${port}`;
 	const logs = [];
-	const child = spawn(PRISM_BIN, ['mock', '--host', '127.0.0.1', '--port', String(port), '--dynamic', 'false', specFile], {
-		cwd: root,
-		detached: true, // own process group, so close() can end Prism and anything it spawned
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const child = spawn(
+		PRISM_BIN,
+		['mock', '--host', '127.0.0.1', '--port', String(port), '--dynamic', 'false', specFile],
+		{
+			cwd: root,
+			detached: true, // own process group, so close() can end Prism and anything it spawned
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	child.stdout.on('data', (chunk) => logs.push(chunk.toString()));
 	child.stderr.on('data', (chunk) => logs.push(chunk.toString()));
 	const killGroup = () => {
@@ -171,13 +184,23 @@ export async function startPrism({ upstreamTimeoutMs = 10_000, readyTimeoutMs = 
 						// and lists the violations in the body's `validation` instead of the header. Any other
 						// problem+json (NO_PATH_MATCHED_ERROR, NO_METHOD_MATCHED_ERROR, 401 security…) is Prism
 						// refusing the request too.
-						if (String(upstreamRes.headers['content-type'] ?? '').includes('application/problem+json')) {
+						if (
+							String(upstreamRes.headers['content-type'] ?? '').includes('application/problem+json')
+						) {
 							exchange.prismProblem = exchange.responseBody;
-							const listed = Array.isArray(exchange.responseBody?.validation) ? exchange.responseBody.validation : [];
+							const listed = Array.isArray(exchange.responseBody?.validation)
+								? exchange.responseBody.validation
+								: [];
 							exchange.violations.push(
 								...(listed.length
 									? listed
-									: [{ severity: 'Error', code: exchange.responseBody?.type, message: `${exchange.responseBody?.title}: ${exchange.responseBody?.detail}` }]),
+									: [
+											{
+												severity: 'Error',
+												code: exchange.responseBody?.type,
+												message: `${exchange.responseBody?.title}: ${exchange.responseBody?.detail}`,
+											},
+										]),
 							);
 						}
 						res.writeHead(upstreamRes.statusCode, upstreamRes.headers);
@@ -188,7 +211,12 @@ export async function startPrism({ upstreamTimeoutMs = 10_000, readyTimeoutMs = 
 			upstream.setTimeout(upstreamTimeoutMs, () => {
 				exchange.status = 504;
 				exchange.timedOut = true;
-				exchange.violations = [{ severity: 'Error', message: `Prism did not answer within ${upstreamTimeoutMs} ms (malformed body?)` }];
+				exchange.violations = [
+					{
+						severity: 'Error',
+						message: `Prism did not answer within ${upstreamTimeoutMs} ms (malformed body?)`,
+					},
+				];
 				upstream.destroy();
 				if (!res.headersSent) {
 					res.writeHead(504, { 'content-type': 'application/json' });
@@ -198,7 +226,9 @@ export async function startPrism({ upstreamTimeoutMs = 10_000, readyTimeoutMs = 
 			upstream.on('error', (error) => {
 				if (exchange.status) return;
 				exchange.status = 502;
-				exchange.violations = [{ severity: 'Error', message: `proxy could not reach Prism: ${error.message}` }];
+				exchange.violations = [
+					{ severity: 'Error', message: `proxy could not reach Prism: ${error.message}` },
+				];
 				if (!res.headersSent) {
 					res.writeHead(502, { 'content-type': 'application/json' });
 					res.end(JSON.stringify({ error: 'Prism unreachable' }));

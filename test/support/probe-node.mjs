@@ -2,7 +2,9 @@
 // through the real engine independently of the generated DNSFilter node.
 import { loadBuilt } from './engine.mjs';
 
-const { dnsFilterApiRequest, dnsFilterApiRequestPaged } = loadBuilt('nodes/DnsFilter/transport/index.js');
+const { dnsFilterApiRequest, dnsFilterApiRequestPaged } = loadBuilt(
+	'nodes/DnsFilter/transport/index.js',
+);
 
 export const PROBE_TYPE = 'test.dnsFilterProbe';
 
@@ -49,7 +51,8 @@ async function probeExecute() {
 		return [perItem.flat()];
 	}
 	const out = [];
-	for (let i = 0; i < items.length; i++) for (const item of await probeItem.call(this, i)) out.push(item);
+	for (let i = 0; i < items.length; i++)
+		for (const item of await probeItem.call(this, i)) out.push(item);
 	return [out];
 }
 
@@ -59,8 +62,15 @@ async function probeItem(i) {
 		const path = this.getNodeParameter('path', i);
 		const method = this.getNodeParameter('method', i);
 		const rawBody = this.getNodeParameter('body', i);
-		const request = { method, path, ...(rawBody ? { body: typeof rawBody === 'string' ? JSON.parse(rawBody) : rawBody } : {}) };
-		const retry = { maxRetries: this.getNodeParameter('maxRetries', i), maxWaitMs: this.getNodeParameter('maxWaitMs', i) };
+		const request = {
+			method,
+			path,
+			...(rawBody ? { body: typeof rawBody === 'string' ? JSON.parse(rawBody) : rawBody } : {}),
+		};
+		const retry = {
+			maxRetries: this.getNodeParameter('maxRetries', i),
+			maxWaitMs: this.getNodeParameter('maxWaitMs', i),
+		};
 		const style = this.getNodeParameter('paged', i);
 		if (style) {
 			const result = await dnsFilterApiRequestPaged.call(this, request, {
@@ -73,7 +83,12 @@ async function probeItem(i) {
 			return result.records.map((json) => ({ json, pairedItem: { item: i } }));
 		}
 		const response = await dnsFilterApiRequest.call(this, request, { itemIndex: i, retry });
-		return [{ json: { statusCode: response.statusCode, attempts: response.attempts, body: response.body }, pairedItem: { item: i } }];
+		return [
+			{
+				json: { statusCode: response.statusCode, attempts: response.attempts, body: response.body },
+				pairedItem: { item: i },
+			},
+		];
 	} catch (error) {
 		if (this.continueOnFail()) return [{ json: { error: error.message }, pairedItem: { item: i } }];
 		throw error;

@@ -18,11 +18,21 @@ function clientOf(record) {
 export function rateLimitHeaders(form, { limit, remaining, resetSeconds, windowSeconds }) {
 	switch (form) {
 		case 'draft-03':
-			return { 'ratelimit-limit': String(limit), 'ratelimit-remaining': String(remaining), 'ratelimit-reset': String(resetSeconds) };
+			return {
+				'ratelimit-limit': String(limit),
+				'ratelimit-remaining': String(remaining),
+				'ratelimit-reset': String(resetSeconds),
+			};
 		case 'draft-06':
-			return { ratelimit: `limit=${limit}, remaining=${remaining}, reset=${resetSeconds}`, 'ratelimit-policy': `${limit};w=${windowSeconds}` };
+			return {
+				ratelimit: `limit=${limit}, remaining=${remaining}, reset=${resetSeconds}`,
+				'ratelimit-policy': `${limit};w=${windowSeconds}`,
+			};
 		case 'draft-08':
-			return { ratelimit: `"default";r=${remaining};t=${resetSeconds}`, 'ratelimit-policy': `"default";q=${limit};w=${windowSeconds}` };
+			return {
+				ratelimit: `"default";r=${remaining};t=${resetSeconds}`,
+				'ratelimit-policy': `"default";q=${limit};w=${windowSeconds}`,
+			};
 		default:
 			return {};
 	}
@@ -63,23 +73,43 @@ export async function startRateLimitedApi({ limit, windowMs, form = 'draft-03', 
 			stats.rejected++;
 			mine.rejected++;
 			stats.arrivals.push({ at: now, client, status: 429 });
-			return json(res, 429, { error: 'Rate limit exceeded' }, {
-				'retry-after': String(resetSeconds),
-				...rateLimitHeaders(headerForm, { limit, remaining: 0, resetSeconds, windowSeconds }),
-			});
+			return json(
+				res,
+				429,
+				{ error: 'Rate limit exceeded' },
+				{
+					'retry-after': String(resetSeconds),
+					...rateLimitHeaders(headerForm, { limit, remaining: 0, resetSeconds, windowSeconds }),
+				},
+			);
 		}
 		win.ok++;
 		stats.ok++;
 		mine.ok++;
 		stats.arrivals.push({ at: now, client, status: 200 });
-		const headers = rateLimitHeaders(headerForm, { limit, remaining: limit - win.ok, resetSeconds, windowSeconds });
+		const headers = rateLimitHeaders(headerForm, {
+			limit,
+			remaining: limit - win.ok,
+			resetSeconds,
+			windowSeconds,
+		});
 		const match = /^\/v1\/networks\/(\d+)$/.exec(record.path);
 		if (record.method === 'GET' && match) {
 			stats.idCounts.set(match[1], (stats.idCounts.get(match[1]) ?? 0) + 1);
-			return json(res, 200, { data: { id: match[1], type: 'networks', attributes: { name: `Network ${match[1]}` } } }, headers);
+			return json(
+				res,
+				200,
+				{ data: { id: match[1], type: 'networks', attributes: { name: `Network ${match[1]}` } } },
+				headers,
+			);
 		}
 		if (record.method === 'GET' && record.path === '/v1/current_user') {
-			return json(res, 200, { data: { id: '1', type: 'users', attributes: { email: 'admin@example.com' } } }, headers);
+			return json(
+				res,
+				200,
+				{ data: { id: '1', type: 'users', attributes: { email: 'admin@example.com' } } },
+				headers,
+			);
 		}
 		return json(res, 404, { error: `No route for ${record.method} ${record.path}` }, headers);
 	};
@@ -116,7 +146,8 @@ export async function startRateLimitedApi({ limit, windowMs, form = 'draft-03', 
 			const now = Date.now();
 			return startedAt + (windowAt(now) + 1) * windowMs - now;
 		},
-		clientOf: (authorization) => createHash('sha256').update(String(authorization)).digest('hex').slice(0, 12),
+		clientOf: (authorization) =>
+			createHash('sha256').update(String(authorization)).digest('hex').slice(0, 12),
 		async close() {
 			clearInterval(trim);
 			await server.close();
@@ -135,7 +166,10 @@ export function startOutsideClient({ url, limit, windowMs, share, apiKey = 'outs
 	let stopped = false;
 	const pending = new Set();
 	const tick = async () => {
-		const request = fetch(`${url}/v1/current_user`, { headers: { authorization: apiKey }, signal: AbortSignal.timeout(10_000) })
+		const request = fetch(`${url}/v1/current_user`, {
+			headers: { authorization: apiKey },
+			signal: AbortSignal.timeout(10_000),
+		})
 			.then(async (res) => {
 				await res.arrayBuffer();
 				if (res.status === 429) stats.rejected++;

@@ -23,7 +23,9 @@ export const CORPUS_PATH = path.resolve(here, '../fixtures/saved-workflows/opera
 function sampleValue(field, property) {
 	if (property?.options?.length) {
 		const values = property.options.map((option) => option.value);
-		return property.type === 'multiOptions' ? [values.at(-1)] : values.find((value) => value !== property.default) ?? values[0];
+		return property.type === 'multiOptions'
+			? [values.at(-1)]
+			: (values.find((value) => value !== property.default) ?? values[0]);
 	}
 	switch (property?.type ?? field.type) {
 		case 'boolean':
@@ -45,15 +47,30 @@ function sampleValue(field, property) {
 function propertyFor(properties, name, parameters, collection) {
 	const node = { parameters };
 	const candidates = collection
-		? properties.filter((property) => property.name === collection).flatMap((property) => (NodeHelpers.displayParameter(parameters, property, node) ? property.options ?? [] : []))
+		? properties
+				.filter((property) => property.name === collection)
+				.flatMap((property) =>
+					NodeHelpers.displayParameter(parameters, property, node) ? (property.options ?? []) : [],
+				)
 		: properties;
-	return candidates.find((property) => property.name === name && NodeHelpers.displayParameter(parameters, property, node, undefined, parameters));
+	return candidates.find(
+		(property) =>
+			property.name === name &&
+			NodeHelpers.displayParameter(parameters, property, node, undefined, parameters),
+	);
 }
 
 /** What the editor stores for `row` configured by a user, and the node it is part of. */
 export function savedParametersFor(row, properties) {
 	// Start from what the editor shows for the operation (every displayed default), as a user does.
-	const parameters = NodeHelpers.getNodeParameters(properties, { resource: row.resource, operation: row.operation }, true, false, null, null);
+	const parameters = NodeHelpers.getNodeParameters(
+		properties,
+		{ resource: row.resource, operation: row.operation },
+		true,
+		false,
+		null,
+		null,
+	);
 	for (const field of row.fields.filter((entry) => !entry.collection)) {
 		const property = propertyFor(properties, field.field, parameters);
 		// A choice left at its default is not stored: the corpus keeps such nodes, whose meaning rests on the default.
@@ -65,8 +82,20 @@ export function savedParametersFor(row, properties) {
 		const property = propertyFor(properties, field.field, parameters, collection);
 		if (property) parameters[collection] = { [field.field]: sampleValue(field, property) };
 	}
-	const node = { name: 'DNSFilter', type: 'n8n-nodes-dnsfilter.dnsFilter', typeVersion: 1, parameters };
-	return NodeHelpers.getNodeParameters(properties, parameters, false, false, node, loadDnsFilterNode().description);
+	const node = {
+		name: 'DNSFilter',
+		type: 'n8n-nodes-dnsfilter.dnsFilter',
+		typeVersion: 1,
+		parameters,
+	};
+	return NodeHelpers.getNodeParameters(
+		properties,
+		parameters,
+		false,
+		false,
+		node,
+		loadDnsFilterNode().description,
+	);
 }
 
 /** Every parameter value the saved node meant when it was saved, defaults included. */
@@ -81,7 +110,12 @@ function main() {
 		.sort((a, b) => `${a.method} ${a.path}`.localeCompare(`${b.method} ${b.path}`))
 		.map((row) => {
 			const parameters = savedParametersFor(row, properties);
-			return { key: `${row.method} ${row.path}`, typeVersion: 1, parameters, meant: meantParametersFor(parameters, properties) };
+			return {
+				key: `${row.method} ${row.path}`,
+				typeVersion: 1,
+				parameters,
+				meant: meantParametersFor(parameters, properties),
+			};
 		});
 	writeFileSync(CORPUS_PATH, `${JSON.stringify(corpus, null, '\t')}\n`);
 	console.log(`Wrote ${corpus.length} saved nodes to ${path.relative(process.cwd(), CORPUS_PATH)}`);

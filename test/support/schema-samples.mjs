@@ -55,9 +55,11 @@ function sampleString(schema, name) {
 function sampleNumber(schema, integer) {
 	let low = schema.minimum ?? -Infinity;
 	let high = schema.maximum ?? Infinity;
-	if (typeof schema.exclusiveMinimum === 'number') low = Math.max(low, schema.exclusiveMinimum + (integer ? 1 : 0.5));
+	if (typeof schema.exclusiveMinimum === 'number')
+		low = Math.max(low, schema.exclusiveMinimum + (integer ? 1 : 0.5));
 	else if (schema.exclusiveMinimum === true) low += integer ? 1 : 0.5;
-	if (typeof schema.exclusiveMaximum === 'number') high = Math.min(high, schema.exclusiveMaximum - (integer ? 1 : 0.5));
+	if (typeof schema.exclusiveMaximum === 'number')
+		high = Math.min(high, schema.exclusiveMaximum - (integer ? 1 : 0.5));
 	else if (schema.exclusiveMaximum === true) high -= integer ? 1 : 0.5;
 	let value = integer ? 7 : 1.5;
 	if (value < low) value = integer ? Math.ceil(low) : low;
@@ -70,7 +72,10 @@ function sampleNumber(schema, integer) {
  * `createSampler(spec, { seed, variant, optional, maxDepth })` → `sample(schema, name)`.
  * `seed` keys the choice of optional properties; `variant` picks oneOf/anyOf arms.
  */
-export function createSampler(spec, { seed = '', variant = 0, optional = 'some', maxDepth = 5 } = {}) {
+export function createSampler(
+	spec,
+	{ seed = '', variant = 0, optional = 'some', maxDepth = 5 } = {},
+) {
 	const choose = (key) => hash(`${seed}|${key}`) % 2 === 0;
 
 	function sample(input, name = '', depth = 0, trail = name) {
@@ -81,7 +86,13 @@ export function createSampler(spec, { seed = '', variant = 0, optional = 'some',
 			const first = schema.enum.find((v) => v !== null);
 			return first === undefined ? schema.enum[0] : first;
 		}
-		if ('example' in schema && schema.example !== null && typeof schema.example !== 'object' && !schema.format && typeOf(schema) === 'string') {
+		if (
+			'example' in schema &&
+			schema.example !== null &&
+			typeof schema.example !== 'object' &&
+			!schema.format &&
+			typeOf(schema) === 'string'
+		) {
 			// Examples on plain strings are meaningful (e.g. a domain); keep them when present.
 			return schema.example;
 		}
@@ -108,7 +119,9 @@ export function createSampler(spec, { seed = '', variant = 0, optional = 'some',
 				return true;
 			case 'array': {
 				const count = Math.max(1, schema.minItems ?? 0);
-				return Array.from({ length: count }, (_, i) => sample(schema.items ?? {}, name, depth + 1, `${trail}[${i}]`));
+				return Array.from({ length: count }, (_, i) =>
+					sample(schema.items ?? {}, name, depth + 1, `${trail}[${i}]`),
+				);
 			}
 			case 'object':
 				return sampleObject(schema, name, depth, trail);
@@ -126,12 +139,16 @@ export function createSampler(spec, { seed = '', variant = 0, optional = 'some',
 			const resolved = resolveRef(spec, propertySchema ?? {});
 			if (resolved?.readOnly) continue;
 			const include =
-				required.has(key) || (depth < maxDepth && (optional === 'all' || (optional === 'some' && choose(`${trail}.${key}`))));
+				required.has(key) ||
+				(depth < maxDepth &&
+					(optional === 'all' || (optional === 'some' && choose(`${trail}.${key}`))));
 			if (include) out[key] = sample(propertySchema, key, depth + 1, `${trail}.${key}`);
 		}
 		// An object sample with nothing in it tests nothing (and vanishes from a query string).
 		if (Object.keys(out).length === 0 && depth < maxDepth && optional !== 'none') {
-			const first = Object.entries(schema.properties ?? {}).find(([, p]) => !resolveRef(spec, p ?? {})?.readOnly);
+			const first = Object.entries(schema.properties ?? {}).find(
+				([, p]) => !resolveRef(spec, p ?? {})?.readOnly,
+			);
 			if (first) out[first[0]] = sample(first[1], first[0], depth + 1, `${trail}.${first[0]}`);
 		}
 		return out;
@@ -151,6 +168,7 @@ export function hasVariants(spec, schema, depth = 0, seen = new Set()) {
 	if (schema.oneOf || schema.anyOf) return true;
 	if (schema.items && hasVariants(spec, schema.items, depth + 1, seen)) return true;
 	for (const part of schema.allOf ?? []) if (hasVariants(spec, part, depth + 1, seen)) return true;
-	for (const value of Object.values(schema.properties ?? {})) if (hasVariants(spec, value, depth + 1, seen)) return true;
+	for (const value of Object.values(schema.properties ?? {}))
+		if (hasVariants(spec, value, depth + 1, seen)) return true;
 	return false;
 }

@@ -26,7 +26,10 @@ export function tempDir() {
 		file(name, value) {
 			const target = path.join(dir, name);
 			mkdirSync(path.dirname(target), { recursive: true });
-			writeFileSync(target, typeof value === 'string' ? value : `${JSON.stringify(value, null, '\t')}\n`);
+			writeFileSync(
+				target,
+				typeof value === 'string' ? value : `${JSON.stringify(value, null, '\t')}\n`,
+			);
 			return target;
 		},
 		dispose() {
@@ -62,7 +65,10 @@ export function loadGeneratedModule(files, relative) {
  */
 export function generatedDescription(files) {
 	const load = loader(files);
-	return [load('resources.ts').resourceProperty, ...load('descriptions/index.ts').generatedProperties];
+	return [
+		load('resources.ts').resourceProperty,
+		...load('descriptions/index.ts').generatedProperties,
+	];
 }
 
 function loader(files) {
@@ -71,13 +77,18 @@ function loader(files) {
 		if (cache.has(relative)) return cache.get(relative).exports;
 		const source = files.get(relative);
 		if (source === undefined) throw new Error(`no generated file ${relative}`);
-		const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+		const { outputText } = ts.transpileModule(source, {
+			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+		});
 		const module = { exports: {} };
 		cache.set(relative, module);
 		const localRequire = (specifier) => {
 			if (specifier === 'n8n-workflow') return require('n8n-workflow');
-			if (specifier.endsWith('descriptions/customApiCall')) return loadBuilt('nodes/DnsFilter/descriptions/customApiCall.js');
-			const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(relative), specifier));
+			if (specifier.endsWith('descriptions/customApiCall'))
+				return loadBuilt('nodes/DnsFilter/descriptions/customApiCall.js');
+			const resolved = path.posix.normalize(
+				path.posix.join(path.posix.dirname(relative), specifier),
+			);
 			return load(`${resolved}.ts`);
 		};
 		new Function('exports', 'require', 'module', outputText)(module.exports, localRequire, module);

@@ -28,7 +28,10 @@ export function resolveRef(spec, schema) {
 	while (current && typeof current === 'object' && typeof current.$ref === 'string') {
 		if (seen.has(current.$ref)) throw new Error(`circular $ref ${current.$ref}`);
 		seen.add(current.$ref);
-		const parts = current.$ref.replace(/^#\//, '').split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+		const parts = current.$ref
+			.replace(/^#\//, '')
+			.split('/')
+			.map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 		current = parts.reduce((node, key) => node?.[key], spec);
 		if (current === undefined) throw new Error(`unresolvable $ref ${[...seen].at(-1)}`);
 	}
@@ -56,7 +59,8 @@ export const SPEC_CORRECTIONS = [
 				const params = op.parameters ?? [];
 				const bodyParam = params.find(isBodyInQuery);
 				if (!bodyParam) continue;
-				if (op.requestBody) throw new Error(`${method} ${path} has both a "body" query parameter and a requestBody`);
+				if (op.requestBody)
+					throw new Error(`${method} ${path} has both a "body" query parameter and a requestBody`);
 				op.parameters = params.filter((p) => p !== bodyParam);
 				op.requestBody = {
 					required: Boolean(bodyParam.required),
@@ -73,7 +77,7 @@ export const SPEC_CORRECTIONS = [
 		reason:
 			'GET /v1/ip_addresses/verify declares a JSON requestBody. OpenAPI 3.0 gives GET bodies no semantics ' +
 			'("requestBody is only supported in HTTP methods where RFC 7231 defines semantics for request bodies"), ' +
-			'and n8n\'s HTTP helper never sends one. The node sends the body\'s top-level properties as bracketed query ' +
+			"and n8n's HTTP helper never sends one. The node sends the body's top-level properties as bracketed query " +
 			'parameters (ip_address[ip]=…), which Rails parses into the same params as a JSON body. Each top-level ' +
 			'property becomes a query parameter (objects as deepObject by the next correction), "required" preserved.',
 		apply(spec) {
@@ -81,7 +85,8 @@ export const SPEC_CORRECTIONS = [
 			for (const { path, method, op } of eachOperation(spec)) {
 				if (method !== 'get' || !op.requestBody) continue;
 				const schema = resolveRef(spec, op.requestBody.content?.['application/json']?.schema ?? {});
-				if (schema.type !== 'object' || !schema.properties) throw new Error(`GET ${path}: body is not an object schema`);
+				if (schema.type !== 'object' || !schema.properties)
+					throw new Error(`GET ${path}: body is not an object schema`);
 				const required = new Set(schema.required ?? []);
 				op.parameters = [
 					...(op.parameters ?? []),
@@ -138,7 +143,8 @@ export const SPEC_CORRECTIONS = [
 				for (const param of op.parameters ?? []) {
 					if (param.in !== 'query') continue;
 					const schema = resolveRef(spec, param.schema ?? {});
-					if (schema?.type !== 'array' || resolveRef(spec, schema.items ?? {})?.type !== 'object') continue;
+					if (schema?.type !== 'array' || resolveRef(spec, schema.items ?? {})?.type !== 'object')
+						continue;
 					param['x-contract-rails-array'] = { required: Boolean(param.required) };
 					param.required = false;
 					touched.push(`${method.toUpperCase()} ${path} ${param.name}`);
@@ -161,7 +167,13 @@ export const SPEC_CORRECTIONS = [
 			const closeObject = (schema) => {
 				const resolved = resolveRef(spec, schema);
 				if (!resolved || resolved.type !== 'object' || !resolved.properties) return undefined;
-				if ('additionalProperties' in resolved || resolved.allOf || resolved.oneOf || resolved.anyOf) return undefined;
+				if (
+					'additionalProperties' in resolved ||
+					resolved.allOf ||
+					resolved.oneOf ||
+					resolved.anyOf
+				)
+					return undefined;
 				return { ...resolved, properties: { ...resolved.properties }, additionalProperties: false };
 			};
 			for (const { path, method, op } of eachOperation(spec)) {

@@ -46,7 +46,8 @@ export async function startStandIn(handler) {
 			try {
 				const handled = await current?.(req, res, record);
 				if (handled === false || !res.headersSent) {
-					if (!res.headersSent) json(res, 404, { error: `No route for ${req.method} ${url.pathname}` });
+					if (!res.headersSent)
+						json(res, 404, { error: `No route for ${req.method} ${url.pathname}` });
 				}
 			} catch (error) {
 				if (!res.headersSent) json(res, 500, { error: String(error?.message ?? error) });

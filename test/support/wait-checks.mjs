@@ -43,7 +43,11 @@ export async function stopEndsTheWait({ wait }) {
 	const { ms, error } = await timed(wait.cancellableSleep(WAIT_MS, controller.signal));
 	assert.ok(error, `the wait resolved instead of rejecting after Stop (${ms} ms)`);
 	assert.ok(ms < ENDS_WITHIN_MS, `Stop took effect after ${ms} ms; the wait was ${WAIT_MS} ms`);
-	assert.equal(getEventListeners(controller.signal, 'abort').length, 0, 'the abort listener was removed');
+	assert.equal(
+		getEventListeners(controller.signal, 'abort').length,
+		0,
+		'the abort listener was removed',
+	);
 }
 
 export async function stopReasonIsKept({ wait }) {
@@ -67,7 +71,11 @@ export async function waitsTheFullTimeWithoutStop({ wait }) {
 	const { ms, error } = await timed(wait.cancellableSleep(600, controller.signal));
 	assert.equal(error, undefined);
 	assert.ok(ms >= 550, `resolved after ${ms} ms, before the 600 ms wait`);
-	assert.equal(getEventListeners(controller.signal, 'abort').length, 0, 'the abort listener was removed');
+	assert.equal(
+		getEventListeners(controller.signal, 'abort').length,
+		0,
+		'the abort listener was removed',
+	);
 	const plain = await timed(wait.cancellableSleep(300));
 	assert.equal(plain.error, undefined);
 	assert.ok(plain.ms >= 250, `${plain.ms} ms`);

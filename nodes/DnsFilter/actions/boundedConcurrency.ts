@@ -47,10 +47,20 @@ export const readConcurrencyOption: INodeProperties = {
  * "Reads in Parallel" for GETs (or a saved "Items in Parallel" when only that is set, so its
  * meaning holds) and "Items in Parallel" for writes; 1 for everything else.
  */
-export function concurrencyFor(context: IExecuteFunctions, takesIdPerItem: boolean, method?: string): number {
+export function concurrencyFor(
+	context: IExecuteFunctions,
+	takesIdPerItem: boolean,
+	method?: string,
+): number {
 	if (!takesIdPerItem) return DEFAULT_CONCURRENCY;
-	const options = context.getNodeParameter('requestOptions', 0, {}) as { concurrency?: unknown; readConcurrency?: unknown };
-	if (method === 'GET') return clampConcurrency(options.readConcurrency ?? options.concurrency ?? DEFAULT_READ_CONCURRENCY);
+	const options = context.getNodeParameter('requestOptions', 0, {}) as {
+		concurrency?: unknown;
+		readConcurrency?: unknown;
+	};
+	if (method === 'GET')
+		return clampConcurrency(
+			options.readConcurrency ?? options.concurrency ?? DEFAULT_READ_CONCURRENCY,
+		);
 	return clampConcurrency(options.concurrency ?? DEFAULT_CONCURRENCY);
 }
 
@@ -127,7 +137,8 @@ export async function runItemsWithConcurrency(
 		if (outcome.ok) {
 			// One push per item: a Return All hands back 100,000 items or more, too many to spread
 			// into one call's arguments, and they need no copy when they already name their item.
-			for (const item of outcome.value) output.push(item.pairedItem ? item : { ...item, pairedItem: { item: outcome.index } });
+			for (const item of outcome.value)
+				output.push(item.pairedItem ? item : { ...item, pairedItem: { item: outcome.index } });
 			continue;
 		}
 		if (!continueOnFail) throw withRunSummary(outcome.error, outcome.index, outcomes, itemCount);
@@ -145,7 +156,9 @@ export function describeIndexes(indexes: number[]): string {
 		runs.push(j === i ? `${indexes[i]}` : `${indexes[i]}–${indexes[j]}`);
 		i = j + 1;
 	}
-	return runs.length > 1 ? `${runs.slice(0, -1).join(', ')} and ${runs[runs.length - 1]}` : (runs[0] ?? '');
+	return runs.length > 1
+		? `${runs.slice(0, -1).join(', ')} and ${runs[runs.length - 1]}`
+		: (runs[0] ?? '');
 }
 
 /**
@@ -154,7 +167,12 @@ export function describeIndexes(indexes: number[]): string {
  * deletions went through: the items before the failure, and with Items in Parallel above 1 also
  * items after it that were already on the wire.
  */
-function withRunSummary(error: Error, failedIndex: number, outcomes: Array<ItemOutcome<unknown>>, itemCount: number): Error {
+function withRunSummary(
+	error: Error,
+	failedIndex: number,
+	outcomes: Array<ItemOutcome<unknown>>,
+	itemCount: number,
+): Error {
 	if (itemCount < 2) return error;
 	const succeeded = outcomes.filter((o) => o.ok).map((o) => o.index);
 	const alsoFailed = outcomes.filter((o) => !o.ok && o.index !== failedIndex).map((o) => o.index);
@@ -162,9 +180,15 @@ function withRunSummary(error: Error, failedIndex: number, outcomes: Array<ItemO
 	const notSent: number[] = [];
 	for (let index = 0; index < itemCount; index++) if (!started.has(index)) notSent.push(index);
 	const parts = [
-		succeeded.length ? `item${succeeded.length > 1 ? 's' : ''} ${describeIndexes(succeeded)} succeeded (${succeeded.length > 1 ? 'their requests were' : 'its request was'} made; a failed node passes no output on)` : 'no other item succeeded',
-		alsoFailed.length ? `item${alsoFailed.length > 1 ? 's' : ''} ${describeIndexes(alsoFailed)} failed too` : '',
-		notSent.length ? `item${notSent.length > 1 ? 's' : ''} ${describeIndexes(notSent)} ${notSent.length > 1 ? 'were' : 'was'} not sent` : '',
+		succeeded.length
+			? `item${succeeded.length > 1 ? 's' : ''} ${describeIndexes(succeeded)} succeeded (${succeeded.length > 1 ? 'their requests were' : 'its request was'} made; a failed node passes no output on)`
+			: 'no other item succeeded',
+		alsoFailed.length
+			? `item${alsoFailed.length > 1 ? 's' : ''} ${describeIndexes(alsoFailed)} failed too`
+			: '',
+		notSent.length
+			? `item${notSent.length > 1 ? 's' : ''} ${describeIndexes(notSent)} ${notSent.length > 1 ? 'were' : 'was'} not sent`
+			: '',
 	].filter(Boolean);
 	const summary = `This run of ${itemCount} items stopped at item ${failedIndex}: ${parts.join('; ')}. Set "On Error" in the node's Settings to "Continue" to get one output item per input item, errors included.`;
 	const described = error as Error & { description?: string | null };

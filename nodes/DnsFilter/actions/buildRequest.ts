@@ -19,14 +19,20 @@ let labels: WeakMap<FieldSpec, string> | undefined;
 function editorLabels(): WeakMap<FieldSpec, string> {
 	// Keyed by operation, collection ('' for a top-level field) and parameter name.
 	const byName = new Map<string, string>();
-	const key = (operation: string, collection: string, name: string) => `${operation}\u0000${collection}\u0000${name}`;
+	const key = (operation: string, collection: string, name: string) =>
+		`${operation}\u0000${collection}\u0000${name}`;
 	for (const property of generatedProperties) {
 		const operations = property.displayOptions?.show?.operation;
 		if (!Array.isArray(operations)) continue;
-		const options = property.type === 'collection' && Array.isArray(property.options) ? (property.options as INodeProperties[]) : [];
+		const options =
+			property.type === 'collection' && Array.isArray(property.options)
+				? (property.options as INodeProperties[])
+				: [];
 		for (const operation of operations) {
 			byName.set(key(String(operation), '', property.name), property.displayName);
-			for (const option of options) if (option.displayName) byName.set(key(String(operation), property.name, option.name), option.displayName);
+			for (const option of options)
+				if (option.displayName)
+					byName.set(key(String(operation), property.name, option.name), option.displayName);
 		}
 	}
 	const map = new WeakMap<FieldSpec, string>();
@@ -52,14 +58,20 @@ export function fieldLabel(field: FieldSpec): string {
 			.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
 			.split(/[^A-Za-z0-9]+/)
 			.filter(Boolean);
-		label = words.map((word) => (word.toLowerCase() === 'id' ? 'ID' : word.charAt(0).toUpperCase() + word.slice(1))).join(' ');
+		label = words
+			.map((word) =>
+				word.toLowerCase() === 'id' ? 'ID' : word.charAt(0).toUpperCase() + word.slice(1),
+			)
+			.join(' ');
 		labels.set(field, label);
 	}
 	return label;
 }
 
 function isEmptyValue(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 type Fail = (message: string, description?: string) => never;
@@ -90,10 +102,16 @@ export function parseJsonValue(
 		}
 	}
 	if (shape === 'object' && !isRecord(parsed)) {
-		fail(`The "${label}" field must be a JSON object`, `Got ${Array.isArray(parsed) ? 'an array' : typeof parsed}. Wrap the value in {…}, e.g. {"key": "value"}.`);
+		fail(
+			`The "${label}" field must be a JSON object`,
+			`Got ${Array.isArray(parsed) ? 'an array' : typeof parsed}. Wrap the value in {…}, e.g. {"key": "value"}.`,
+		);
 	}
 	if (shape === 'array' && !Array.isArray(parsed)) {
-		fail(`The "${label}" field must be a JSON array`, `Got ${isRecord(parsed) ? 'an object' : typeof parsed}. Wrap the values in […], e.g. [1, 2].`);
+		fail(
+			`The "${label}" field must be a JSON array`,
+			`Got ${isRecord(parsed) ? 'an object' : typeof parsed}. Wrap the values in […], e.g. [1, 2].`,
+		);
 	}
 	return parsed;
 }
@@ -128,14 +146,24 @@ export function parseDecimal(raw: unknown, integer: boolean, label: string, fail
 	let number: number;
 	if (typeof raw === 'number') {
 		number = raw;
-	} else if (typeof raw === 'string' && (integer ? DECIMAL_INTEGER : DECIMAL_NUMBER).test(raw.trim())) {
+	} else if (
+		typeof raw === 'string' &&
+		(integer ? DECIMAL_INTEGER : DECIMAL_NUMBER).test(raw.trim())
+	) {
 		number = Number(raw.trim());
 	} else {
-		return fail(`The "${label}" field must be ${wanted}`, `Got ${describeRaw(raw)}. Enter decimal digits only (${example}); hex, exponents and extra text are not accepted.`);
+		return fail(
+			`The "${label}" field must be ${wanted}`,
+			`Got ${describeRaw(raw)}. Enter decimal digits only (${example}); hex, exponents and extra text are not accepted.`,
+		);
 	}
-	if (!Number.isFinite(number)) fail(`The "${label}" field must be ${wanted}`, `Got ${describeRaw(raw)}.`);
+	if (!Number.isFinite(number))
+		fail(`The "${label}" field must be ${wanted}`, `Got ${describeRaw(raw)}.`);
 	if (integer && !Number.isSafeInteger(number)) {
-		fail(`The "${label}" field must be ${wanted}`, `Got ${describeRaw(raw)}${Number.isInteger(number) ? ', which is too large to send exactly' : ''}.`);
+		fail(
+			`The "${label}" field must be ${wanted}`,
+			`Got ${describeRaw(raw)}${Number.isInteger(number) ? ', which is too large to send exactly' : ''}.`,
+		);
 	}
 	return number;
 }
@@ -146,13 +174,19 @@ export function parseBoolean(raw: unknown, label: string, fail: Fail): boolean {
 	const text = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
 	if (text === 'true') return true;
 	if (text === 'false') return false;
-	return fail(`The "${label}" field must be true or false`, `Got ${describeRaw(raw)}. Use true or false (or an expression that returns a boolean).`);
+	return fail(
+		`The "${label}" field must be true or false`,
+		`Got ${describeRaw(raw)}. Use true or false (or an expression that returns a boolean).`,
+	);
 }
 
 /** `YYYY-MM-DD` from a Luxon DateTime, a JS Date, or an ISO date or date-time string (its own calendar date). */
 export function parseDate(raw: unknown, label: string, fail: Fail): string {
 	const invalid = (): never =>
-		fail(`The "${label}" field must be a date`, `Got ${describeRaw(raw)}. Use the date picker or a date such as 2026-03-12.`);
+		fail(
+			`The "${label}" field must be a date`,
+			`Got ${describeRaw(raw)}. Use the date picker or a date such as 2026-03-12.`,
+		);
 	// Dates made by expressions come from another realm: `instanceof Date` is false for them.
 	if (Object.prototype.toString.call(raw) === '[object Date]') {
 		const time = (raw as Date).getTime();
@@ -161,17 +195,26 @@ export function parseDate(raw: unknown, label: string, fail: Fail): string {
 	if (typeof raw === 'object' && raw !== null) {
 		const luxon = raw as { isValid?: unknown; toISODate?: unknown };
 		if (typeof luxon.toISODate === 'function') {
-			const date = luxon.isValid === false ? null : (luxon.toISODate as () => string | null).call(raw);
+			const date =
+				luxon.isValid === false ? null : (luxon.toISODate as () => string | null).call(raw);
 			return typeof date === 'string' ? date : invalid();
 		}
 		return invalid();
 	}
 	if (typeof raw !== 'string') return invalid();
-	const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(raw.trim());
+	const match =
+		/^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(
+			raw.trim(),
+		);
 	if (!match) return invalid();
 	const [, year, month, day] = match;
 	const check = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-	if (check.getUTCFullYear() !== Number(year) || check.getUTCMonth() !== Number(month) - 1 || check.getUTCDate() !== Number(day)) invalid();
+	if (
+		check.getUTCFullYear() !== Number(year) ||
+		check.getUTCMonth() !== Number(month) - 1 ||
+		check.getUTCDate() !== Number(day)
+	)
+		invalid();
 	return `${year}-${month}-${day}`;
 }
 
@@ -190,7 +233,13 @@ function hasControlCharacter(text: string): boolean {
  */
 export function checkPathSegment(value: unknown, label: string, fail: Fail): void {
 	const text = String(value);
-	if (text === '.' || text === '..' || /[/\\?#%]/.test(text) || hasControlCharacter(text) || text.trim() !== text) {
+	if (
+		text === '.' ||
+		text === '..' ||
+		/[/\\?#%]/.test(text) ||
+		hasControlCharacter(text) ||
+		text.trim() !== text
+	) {
 		fail(
 			`The "${label}" field is not a usable ID: ${describeRaw(text)}`,
 			'An ID must not be "." or "..", nor contain /, \\, ?, #, %, spaces at either end or control characters, which would change the request path. Nothing was sent.',
@@ -209,24 +258,41 @@ export function wireValue(field: FieldSpec, raw: unknown, fail: Fail): unknown {
 			if (isEmptyValue(raw)) return undefined;
 			// Path IDs are never signed: "-1" would be a different resource, not a typo.
 			if (field.in === 'path' && typeof raw === 'string' && !/^\s*\d+\s*$/.test(raw)) {
-				fail(`The "${label}" field must be a whole number`, `Got ${describeRaw(raw)}. Enter the ID's decimal digits only, e.g. 12.`);
+				fail(
+					`The "${label}" field must be a whole number`,
+					`Got ${describeRaw(raw)}. Enter the ID's decimal digits only, e.g. 12.`,
+				);
 			}
 			const number = parseDecimal(raw, field.integer === true || field.in === 'path', label, fail);
-			if (field.in === 'path' && number < 0) fail(`The "${label}" field must be a whole number`, `Got ${number}: IDs are never negative.`);
+			if (field.in === 'path' && number < 0)
+				fail(
+					`The "${label}" field must be a whole number`,
+					`Got ${number}: IDs are never negative.`,
+				);
 			return number;
 		}
 		case 'boolean':
 			if (raw === undefined || raw === null || raw === '') return undefined;
 			return parseBoolean(raw, label, fail);
 		case 'multiOptions':
-			return Array.isArray(raw) ? (raw.length ? raw : undefined) : isEmptyValue(raw) ? undefined : splitList(raw);
+			return Array.isArray(raw)
+				? raw.length
+					? raw
+					: undefined
+				: isEmptyValue(raw)
+					? undefined
+					: splitList(raw);
 		case 'stringList': {
 			const list = splitList(raw);
 			if (list.length === 0) return undefined;
-			if (!field.integer) return list.map((entry) => (typeof entry === 'string' ? entry : String(entry)));
+			if (!field.integer)
+				return list.map((entry) => (typeof entry === 'string' ? entry : String(entry)));
 			return list.map((entry) =>
 				parseDecimal(entry, true, label, (message, description) =>
-					fail(`The "${label}" field must be a comma-separated list of whole numbers`, `${describeRaw(entry)} is not a whole number. ${description ?? message} Example: 12, 34, 56.`),
+					fail(
+						`The "${label}" field must be a comma-separated list of whole numbers`,
+						`${describeRaw(entry)} is not a whole number. ${description ?? message} Example: 12, 34, 56.`,
+					),
 				),
 			);
 		}
@@ -237,7 +303,8 @@ export function wireValue(field: FieldSpec, raw: unknown, fail: Fail): unknown {
 			if (isEmptyValue(raw)) return undefined;
 			const text = String(raw).trim();
 			if (text.toLowerCase() === 'self') return 'self';
-			if (!/^\d+$/.test(text)) fail(`The "${label}" field must be a numeric ID or "self"`, `Got "${text}".`);
+			if (!/^\d+$/.test(text))
+				fail(`The "${label}" field must be a numeric ID or "self"`, `Got "${text}".`);
 			return text;
 		}
 		case 'date':
@@ -262,10 +329,21 @@ export function wireValue(field: FieldSpec, raw: unknown, fail: Fail): unknown {
  * Reads a field's raw parameter value from where the generator put it. A collection is read on
  * its first field (once per item): operations without optional fields never pay for reading one.
  */
-function rawValue(context: IExecuteFunctions, field: FieldSpec, itemIndex: number, collections: Partial<Record<Collection, IDataObject>>): unknown {
+function rawValue(
+	context: IExecuteFunctions,
+	field: FieldSpec,
+	itemIndex: number,
+	collections: Partial<Record<Collection, IDataObject>>,
+): unknown {
 	if (field.collection) {
-		const collected = (collections[field.collection] ??= collection(context, field.collection, itemIndex));
-		return Object.prototype.hasOwnProperty.call(collected, field.field) ? collected[field.field] : undefined;
+		const collected = (collections[field.collection] ??= collection(
+			context,
+			field.collection,
+			itemIndex,
+		));
+		return Object.prototype.hasOwnProperty.call(collected, field.field)
+			? collected[field.field]
+			: undefined;
 	}
 	return locatorValue(context.getNodeParameter(field.field, itemIndex, undefined));
 }
@@ -278,7 +356,10 @@ function collection(context: IExecuteFunctions, name: string, itemIndex: number)
 }
 
 function containsObjectArray(value: unknown): boolean {
-	if (Array.isArray(value)) return value.some((entry) => isRecord(entry) || Array.isArray(entry) || containsObjectArray(entry));
+	if (Array.isArray(value))
+		return value.some(
+			(entry) => isRecord(entry) || Array.isArray(entry) || containsObjectArray(entry),
+		);
 	if (isRecord(value)) return Object.values(value).some(containsObjectArray);
 	return false;
 }
@@ -294,12 +375,16 @@ export function appendRailsPairs(out: string[], prefix: string, value: unknown):
 		return;
 	}
 	if (value === undefined) return;
-	out.push(`${encodeURIComponent(prefix)}=${encodeURIComponent(value === null ? '' : String(value))}`);
+	out.push(
+		`${encodeURIComponent(prefix)}=${encodeURIComponent(value === null ? '' : String(value))}`,
+	);
 }
 
 /** Path template with each `{name}` replaced by the URL-encoded value. */
 export function fillPath(template: string, values: Record<string, unknown>): string {
-	return template.replace(/\{([^}]+)\}/g, (_match, name: string) => encodeURIComponent(String(values[name])));
+	return template.replace(/\{([^}]+)\}/g, (_match, name: string) =>
+		encodeURIComponent(String(values[name])),
+	);
 }
 
 /**
@@ -307,7 +392,11 @@ export function fillPath(template: string, values: Record<string, unknown>): str
  * parameters from top-level fields and the Options collection, the body from top-level fields and
  * Additional Fields (or the raw JSON Body), wrapped in the schema's root key.
  */
-export function buildRequest(this: IExecuteFunctions, spec: OperationSpec, itemIndex: number): ApiRequest {
+export function buildRequest(
+	this: IExecuteFunctions,
+	spec: OperationSpec,
+	itemIndex: number,
+): ApiRequest {
 	// getNode() deep-copies the node in n8n-core: only a failure needs it.
 	const fail: Fail = (message, description) => {
 		throw new NodeOperationError(this.getNode(), message, { itemIndex, description });
@@ -318,25 +407,32 @@ export function buildRequest(this: IExecuteFunctions, spec: OperationSpec, itemI
 	const qs: IDataObject = {};
 	const bodyFields: IDataObject = {};
 	const useJsonBody =
-		spec.body !== undefined && (spec.body.kind !== 'object' || this.getNodeParameter('useJsonBody', itemIndex, false) === true);
+		spec.body !== undefined &&
+		(spec.body.kind !== 'object' ||
+			this.getNodeParameter('useJsonBody', itemIndex, false) === true);
 
 	for (const field of spec.fields) {
 		if (field.in === 'body' && useJsonBody) continue;
 		const value = wireValue(field, rawValue(this, field, itemIndex, collections), fail);
 		if (value === undefined) {
 			if (field.in === 'path') {
-				fail(`The "${fieldLabel(field)}" field is required`, `Enter the ${fieldLabel(field)} to build ${spec.method} ${spec.path}.`);
+				fail(
+					`The "${fieldLabel(field)}" field is required`,
+					`Enter the ${fieldLabel(field)} to build ${spec.method} ${spec.path}.`,
+				);
 			}
 			if (field.required && field.type !== 'boolean') {
-				fail(`The "${fieldLabel(field)}" field is required`, `DNSFilter requires ${field.wireName} for this operation.`);
+				fail(
+					`The "${fieldLabel(field)}" field is required`,
+					`DNSFilter requires ${field.wireName} for this operation.`,
+				);
 			}
 			continue;
 		}
 		if (field.in === 'path') {
 			checkPathSegment(value, fieldLabel(field), fail);
 			pathValues[field.wireName] = value;
-		}
-		else if (field.in === 'query') qs[field.wireName] = value as IDataObject;
+		} else if (field.in === 'query') qs[field.wireName] = value as IDataObject;
 		else bodyFields[field.wireName] = value as IDataObject;
 	}
 
@@ -344,11 +440,24 @@ export function buildRequest(this: IExecuteFunctions, spec: OperationSpec, itemI
 	if (spec.body) {
 		const rootKey = spec.body.rootKey;
 		if (useJsonBody) {
-			const shape = spec.body.kind === 'array' ? 'array' : spec.body.kind === 'object' ? 'object' : 'any';
-			const parsed = parseJsonValue(this.getNodeParameter('jsonBody', itemIndex, ''), shape, 'JSON Body', fail);
+			const shape =
+				spec.body.kind === 'array' ? 'array' : spec.body.kind === 'object' ? 'object' : 'any';
+			const parsed = parseJsonValue(
+				this.getNodeParameter('jsonBody', itemIndex, ''),
+				shape,
+				'JSON Body',
+				fail,
+			);
 			if (parsed !== undefined) {
-				const alreadyWrapped = rootKey !== undefined && isRecord(parsed) && Object.keys(parsed).length === 1 && rootKey in parsed;
-				body = rootKey && !alreadyWrapped ? { [rootKey]: parsed as IDataObject } : (parsed as IDataObject);
+				const alreadyWrapped =
+					rootKey !== undefined &&
+					isRecord(parsed) &&
+					Object.keys(parsed).length === 1 &&
+					rootKey in parsed;
+				body =
+					rootKey && !alreadyWrapped
+						? { [rootKey]: parsed as IDataObject }
+						: (parsed as IDataObject);
 			}
 		} else if (Object.keys(bodyFields).length > 0 || spec.body.required) {
 			body = rootKey ? { [rootKey]: bodyFields } : bodyFields;

@@ -15,11 +15,17 @@ const dynamicNames = new WeakMap<object, Set<string>>();
 function holdsExpression(value: unknown): boolean {
 	if (typeof value === 'string') return value.startsWith('=');
 	if (Array.isArray(value)) return value.some(holdsExpression);
-	if (value !== null && typeof value === 'object') return Object.values(value).some(holdsExpression);
+	if (value !== null && typeof value === 'object')
+		return Object.values(value).some(holdsExpression);
 	return false;
 }
 
-export function itemParameter(context: IExecuteFunctions, name: string, itemIndex: number, fallback: NodeParameterValueType | object): unknown {
+export function itemParameter(
+	context: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+	fallback: NodeParameterValueType | object,
+): unknown {
 	const known = staticValues.get(context);
 	if (known?.has(name)) return known.get(name);
 	const value = context.getNodeParameter(name, itemIndex, fallback);
@@ -27,7 +33,9 @@ export function itemParameter(context: IExecuteFunctions, name: string, itemInde
 	// once, so an expression parameter costs one read per item, as it did before this helper.
 	let dynamic = dynamicNames.get(context);
 	if (dynamic?.has(name)) return value;
-	if (holdsExpression(context.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true }))) {
+	if (
+		holdsExpression(context.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true }))
+	) {
 		if (!dynamic) dynamicNames.set(context, (dynamic = new Set()));
 		dynamic.add(name);
 	} else if (known) {

@@ -1,4 +1,9 @@
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import type {
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+} from 'n8n-workflow';
 
 import { LIST_SEARCHES } from '../generated/listSearch';
 import type { ListSearchSpec } from '../generated/listSearch';
@@ -16,24 +21,43 @@ export const PICKER_PAGE_SIZE = 50;
 export const CLIENT_FILTER_MAX_PAGES = 5;
 
 /** Attributes a record's name is read from, in order; the first one set names it. */
-const NAME_KEYS = ['name', 'friendly_name', 'hostname', 'email', 'title', 'domain', 'ip', 'address', 'mac_address', 'description'];
+const NAME_KEYS = [
+	'name',
+	'friendly_name',
+	'hostname',
+	'email',
+	'title',
+	'domain',
+	'ip',
+	'address',
+	'mac_address',
+	'description',
+];
 
 type Listed = { id: string; name: string };
 
 /** `{ id, attributes: { name } }` (JSON:API) or `{ id, name }`: the id (or uuid) and a name to show. */
 function listedOf(record: unknown, spec: ListSearchSpec): Listed | undefined {
 	if (!isRecord(record)) return undefined;
-	const uuid = spec.valueKey === 'uuid' ? (record.uuid ?? (isRecord(record.attributes) ? record.attributes.uuid : undefined)) : undefined;
+	const uuid =
+		spec.valueKey === 'uuid'
+			? (record.uuid ?? (isRecord(record.attributes) ? record.attributes.uuid : undefined))
+			: undefined;
 	const id = typeof uuid === 'string' && uuid !== '' ? uuid : record.id;
 	if (typeof id !== 'string' && typeof id !== 'number') return undefined;
 	const attributes = isRecord(record.attributes) ? record.attributes : {};
 	for (const key of NAME_KEYS) {
 		const value = attributes[key] ?? record[key];
-		if (typeof value === 'string' && value.trim() !== '') return { id: String(id), name: value.trim() };
+		if (typeof value === 'string' && value.trim() !== '')
+			return { id: String(id), name: value.trim() };
 	}
 	const first = attributes.first_name ?? record.first_name;
 	const last = attributes.last_name ?? record.last_name;
-	if (typeof first === 'string' || typeof last === 'string') return { id: String(id), name: [first, last].filter((part) => typeof part === 'string' && part).join(' ') };
+	if (typeof first === 'string' || typeof last === 'string')
+		return {
+			id: String(id),
+			name: [first, last].filter((part) => typeof part === 'string' && part).join(' '),
+		};
 	return { id: String(id), name: `#${id}` };
 }
 
@@ -52,14 +76,27 @@ interface Page {
 }
 
 /** One page of the list through the node's transport (throttle, pacing, 429 waits, redaction). */
-async function readPage(context: ILoadOptionsFunctions, spec: ListSearchSpec, page: number, qs: IDataObject): Promise<Page> {
+async function readPage(
+	context: ILoadOptionsFunctions,
+	spec: ListSearchSpec,
+	page: number,
+	qs: IDataObject,
+): Promise<Page> {
 	const request: ApiRequest = { method: 'GET', path: spec.path, qs: { ...qs } };
-	if (spec.paged) Object.assign(request.qs as IDataObject, { 'page[number]': page, 'page[size]': PICKER_PAGE_SIZE });
+	if (spec.paged)
+		Object.assign(request.qs as IDataObject, {
+			'page[number]': page,
+			'page[size]': PICKER_PAGE_SIZE,
+		});
 	const response = await dnsFilterApiRequest.call(context, request);
-	const records = (listRecordsOf(response.body) ?? []).map((record) => listedOf(record, spec)).filter((entry): entry is Listed => entry !== undefined);
+	const records = (listRecordsOf(response.body) ?? [])
+		.map((record) => listedOf(record, spec))
+		.filter((entry): entry is Listed => entry !== undefined);
 	if (!spec.paged) return { records, hasNext: false };
-	const links = isRecord(response.body) && isRecord(response.body.links) ? response.body.links : undefined;
-	const hasNext = links && 'next' in links ? Boolean(links.next) : records.length >= PICKER_PAGE_SIZE;
+	const links =
+		isRecord(response.body) && isRecord(response.body.links) ? response.body.links : undefined;
+	const hasNext =
+		links && 'next' in links ? Boolean(links.next) : records.length >= PICKER_PAGE_SIZE;
 	return { records, hasNext };
 }
 
@@ -73,15 +110,25 @@ function pageNumber(token: string | undefined): number {
  * parameter; elsewhere pages are read and filtered here, at most CLIENT_FILTER_MAX_PAGES per
  * call. The pagination token is the next page number.
  */
-export async function searchList(context: ILoadOptionsFunctions, spec: ListSearchSpec, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function searchList(
+	context: ILoadOptionsFunctions,
+	spec: ListSearchSpec,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
 	const text = (filter ?? '').trim();
 	let page = pageNumber(paginationToken);
 	if (!text || spec.searchParam) {
 		const qs: IDataObject = text && spec.searchParam ? { [spec.searchParam]: text } : {};
 		const result = await readPage(context, spec, page, qs);
 		// An unpaged list comes whole: it is filtered here.
-		const records = spec.paged ? result.records : result.records.filter((entry) => !text || matches(entry, text));
-		return { results: records.map(item), paginationToken: result.hasNext ? String(page + 1) : undefined };
+		const records = spec.paged
+			? result.records
+			: result.records.filter((entry) => !text || matches(entry, text));
+		return {
+			results: records.map(item),
+			paginationToken: result.hasNext ? String(page + 1) : undefined,
+		};
 	}
 	const found: Listed[] = [];
 	for (let read = 0; read < CLIENT_FILTER_MAX_PAGES; read++) {
@@ -94,7 +141,11 @@ export async function searchList(context: ILoadOptionsFunctions, spec: ListSearc
 	return { results: found.map(item), paginationToken: String(page) };
 }
 
-type SearchMethod = (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>;
+type SearchMethod = (
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+) => Promise<INodeListSearchResult>;
 
 /** `methods.listSearch`: one search per list operation a record picker reads (generated/listSearch.ts). */
 export const listSearch: Record<string, SearchMethod> = Object.fromEntries(

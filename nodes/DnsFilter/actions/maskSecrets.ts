@@ -19,7 +19,8 @@ const SHOW_LAST_FROM_LENGTH = 16;
 
 export function maskValue(value: unknown): unknown {
 	if (value === null || value === undefined || value === '') return value;
-	if (typeof value === 'string' && value.length >= SHOW_LAST_FROM_LENGTH) return `${MASK}${value.slice(-4)}`;
+	if (typeof value === 'string' && value.length >= SHOW_LAST_FROM_LENGTH)
+		return `${MASK}${value.slice(-4)}`;
 	return MASK;
 }
 
@@ -31,7 +32,9 @@ export function maskValue(value: unknown): unknown {
  */
 export function maskNamed(value: unknown, names: ReadonlySet<string>): unknown {
 	if (!names.size) return value;
-	return rewriteJson(value, (entry, key) => (typeof key === 'string' && names.has(key) ? { replace: maskValue(entry) } : undefined));
+	return rewriteJson(value, (entry, key) =>
+		typeof key === 'string' && names.has(key) ? { replace: maskValue(entry) } : undefined,
+	);
 }
 
 /** The secret attribute names of an operation's answer (empty for purpose operations and those without). */
@@ -41,7 +44,12 @@ export function secretNamesOf(operationId: string): ReadonlySet<string> {
 }
 
 /** The router's last step for one item: masks unless the operation returns secrets by purpose or Include Secrets is on. */
-export function maskSecrets(context: IExecuteFunctions, operationId: string | undefined, itemIndex: number, results: IDataObject[]): IDataObject[] {
+export function maskSecrets(
+	context: IExecuteFunctions,
+	operationId: string | undefined,
+	itemIndex: number,
+	results: IDataObject[],
+): IDataObject[] {
 	const secrets = operationId ? SECRET_FIELDS[operationId] : undefined;
 	if (!secrets || secrets.returnsSecret) return results;
 	if (itemParameter(context, 'includeSecrets', itemIndex, false) === true) return results;

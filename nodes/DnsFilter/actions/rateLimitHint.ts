@@ -35,11 +35,13 @@ export function rateLimitHintFor(
 	state: RateLimitSnapshot | undefined,
 	ratio: number = LOW_REMAINING_RATIO,
 ): NodeExecutionHint | undefined {
-	if (!state || state.remaining === undefined || !Number.isFinite(state.remaining)) return undefined;
+	if (!state || state.remaining === undefined || !Number.isFinite(state.remaining))
+		return undefined;
 	const limit = state.limit !== undefined && state.limit > 0 ? state.limit : DOCUMENTED_LIMIT;
 	const remaining = Math.max(0, state.remaining);
 	if (remaining >= limit * ratio) return undefined;
-	const reset = state.resetMs !== undefined ? `, the window resets in ${formatWait(state.resetMs)}` : '';
+	const reset =
+		state.resetMs !== undefined ? `, the window resets in ${formatWait(state.resetMs)}` : '';
 	const from = state.source ? ` (read from DNSFilter's ${state.source})` : '';
 	return {
 		type: 'warning',
@@ -55,8 +57,10 @@ export function rateLimitHintFor(
 export function pacingHintFor(report: PacingReport | undefined): NodeExecutionHint | undefined {
 	if (!report || report.paced === 0) return undefined;
 	const state = report.state;
-	const limit = state?.limit !== undefined ? `${formatCount(state.limit)} requests` : 'its requests';
-	const window = state?.windowMs !== undefined ? ` per ${formatWait(state.windowMs)}` : ' per window';
+	const limit =
+		state?.limit !== undefined ? `${formatCount(state.limit)} requests` : 'its requests';
+	const window =
+		state?.windowMs !== undefined ? ` per ${formatWait(state.windowMs)}` : ' per window';
 	const source = state?.source ? ` (${state.source})` : '';
 	const waited = `${report.paced} ${report.paced === 1 ? 'request' : 'requests'} waited ${formatWait(report.waitedMs)} in all, the longest ${formatWait(report.longestWaitMs)}`;
 	return {
@@ -70,7 +74,10 @@ export function pacingHintFor(report: PacingReport | undefined): NodeExecutionHi
  * Call once at the end of `execute()`: adds the hint above from the last `RateLimit-*` headers this
  * execution saw. Safe to call when no request was made.
  */
-export function addRateLimitHint(context: IExecuteFunctions, ratio: number = LOW_REMAINING_RATIO): void {
+export function addRateLimitHint(
+	context: IExecuteFunctions,
+	ratio: number = LOW_REMAINING_RATIO,
+): void {
 	const last = lastRateLimit(context);
 	const report = pacingReport(context);
 	const hint = rateLimitHintFor(last?.form !== undefined ? last : report?.state, ratio);

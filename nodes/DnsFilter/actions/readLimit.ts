@@ -13,8 +13,15 @@ export function readLimit(context: IExecuteFunctions, itemIndex: number): number
 		throw new NodeOperationError(context.getNode(), message, { itemIndex, description });
 	};
 	const limit = parseDecimal(raw, true, 'Limit', (_message, description) =>
-		fail('The "Limit" field must be a positive whole number', `${description ?? ''} Or turn on Return All.`.trim()),
+		fail(
+			'The "Limit" field must be a positive whole number',
+			`${description ?? ''} Or turn on Return All.`.trim(),
+		),
 	);
-	if (limit < 1) fail('The "Limit" field must be a positive whole number', `Got ${limit}. Enter 1 or more, or turn on Return All.`);
+	if (limit < 1)
+		fail(
+			'The "Limit" field must be a positive whole number',
+			`Got ${limit}. Enter 1 or more, or turn on Return All.`,
+		);
 	return limit;
 }

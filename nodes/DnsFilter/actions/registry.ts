@@ -5,7 +5,12 @@ import { OPERATION_ALIASES } from '../generated/aliases';
 import { findOperationById } from '../generated/operations';
 import { resourceProperty } from '../generated/resources';
 import { withApiKeyInsight } from './handwritten/apiKeyInsight';
-import { apiKeyInsightProperties, CHECK_CURRENT_KEY_OPERATION, checkCurrentKey, thresholdFor } from './handwritten/checkCurrentKey';
+import {
+	apiKeyInsightProperties,
+	CHECK_CURRENT_KEY_OPERATION,
+	checkCurrentKey,
+	thresholdFor,
+} from './handwritten/checkCurrentKey';
 import { customApiCall } from './handwritten/customApiCall';
 import type { OperationSpec } from '../types/operationSpec';
 
@@ -25,7 +30,10 @@ export interface OperationContext {
 }
 
 /** Returns the output items' JSON for one input item; the router adds `pairedItem`. */
-export type CustomOperationHandler = (this: IExecuteFunctions, context: OperationContext) => Promise<IDataObject[]>;
+export type CustomOperationHandler = (
+	this: IExecuteFunctions,
+	context: OperationContext,
+) => Promise<IDataObject[]>;
 
 /** Post-processing of the JSON items an operation produced. */
 export type OutputHook = (
@@ -67,7 +75,8 @@ function buildRegistry(): Registry {
 	};
 	// Custom API Call ends every resource's selector (and is a resource of its own).
 	for (const option of resourceProperty.options ?? []) {
-		if ('value' in option) operations[operationKey(String(option.value), CUSTOM_API_CALL)] = runCustomApiCall;
+		if ('value' in option)
+			operations[operationKey(String(option.value), CUSTOM_API_CALL)] = runCustomApiCall;
 	}
 
 	const outputHooks: Record<string, OutputHook[]> = {};
@@ -77,7 +86,11 @@ function buildRegistry(): Registry {
 		if (row) outputHooks[operationKey(row.resource, row.operation)] = [addKeyInsight];
 	}
 
-	return { operations, outputHooks, properties: [...apiKeyInsightProperties, ...customApiCallProperties] };
+	return {
+		operations,
+		outputHooks,
+		properties: [...apiKeyInsightProperties, ...customApiCallProperties],
+	};
 }
 
 export const registry: Registry = buildRegistry();
@@ -90,7 +103,10 @@ export function hooksFor(resource: string, operation: string): readonly OutputHo
  * The operation a saved resource/operation pair means today. A value the aliases table renamed
  * runs the operation it became; a removed one comes back with the message saying what replaced it.
  */
-export function resolveSavedOperation(resource: string, operation: string): { resource: string; operation: string; removed?: string } {
+export function resolveSavedOperation(
+	resource: string,
+	operation: string,
+): { resource: string; operation: string; removed?: string } {
 	const alias = OPERATION_ALIASES[operationKey(resource, operation)];
 	if (!alias) return { resource, operation };
 	if ('removed' in alias) return { resource, operation, removed: alias.removed };

@@ -2,7 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { findOperation } from '../generated/operations';
-import { dnsFilterApiRequest, dnsFilterApiRequestPaged, listRecordsOf, notAListError, unexpectedBodyError } from '../transport';
+import {
+	dnsFilterApiRequest,
+	dnsFilterApiRequestPaged,
+	listRecordsOf,
+	notAListError,
+	unexpectedBodyError,
+} from '../transport';
 import { buildRequest } from './buildRequest';
 import { concurrencyFor, runItemsWithConcurrency } from './boundedConcurrency';
 import { announceDemand } from '../transport/serverPacing';
@@ -21,8 +27,11 @@ import { locatorValue } from '../utils/locatorValue';
 /** The id a 204 answer is about: the last path parameter (`/v1/networks/{id}` → the network id). */
 function pathId(spec: OperationSpec, context: IExecuteFunctions, itemIndex: number): unknown {
 	const pathFields = spec.fields.filter((field) => field.in === 'path');
-	const field = pathFields.find((entry) => entry.wireName === 'id') ?? pathFields[pathFields.length - 1];
-	return field ? locatorValue(context.getNodeParameter(field.field, itemIndex, undefined)) : undefined;
+	const field =
+		pathFields.find((entry) => entry.wireName === 'id') ?? pathFields[pathFields.length - 1];
+	return field
+		? locatorValue(context.getNodeParameter(field.field, itemIndex, undefined))
+		: undefined;
 }
 
 /**
@@ -31,7 +40,11 @@ function pathId(spec: OperationSpec, context: IExecuteFunctions, itemIndex: numb
  * 2xx answers without a body). A list never is (it would read as "no records"), nor is an empty
  * body labelled JSON (an empty document is not JSON).
  */
-function emptyBodyAllowed(spec: OperationSpec, method: string, response: { statusCode: number; contentType: string }): boolean {
+function emptyBodyAllowed(
+	spec: OperationSpec,
+	method: string,
+	response: { statusCode: number; contentType: string },
+): boolean {
 	if (response.statusCode === 204 || method === 'DELETE' || spec.output === 'none') return true;
 	if (spec.output === 'list') return false;
 	return !/json/i.test(response.contentType);
@@ -62,13 +75,23 @@ export async function runGeneratedOperation(
 
 	const response = await dnsFilterApiRequest.call(this, request, settings);
 	let body = response.body;
-	if (response.alreadyDeleted) return [{ ...successResult(pathId(spec, this, itemIndex)), alreadyDeleted: true }];
+	if (response.alreadyDeleted)
+		return [{ ...successResult(pathId(spec, this, itemIndex)), alreadyDeleted: true }];
 	if (body === undefined && !emptyBodyAllowed(spec, request.method, response)) {
-		throw unexpectedBodyError(this.getNode(), { method: request.method, path: request.path, ...response }, 'the JSON body this operation returns', itemIndex);
+		throw unexpectedBodyError(
+			this.getNode(),
+			{ method: request.method, path: request.path, ...response },
+			'the JSON body this operation returns',
+			itemIndex,
+		);
 	}
-	if (spec.output === 'none' || isEmptyBody(body)) return [successResult(pathId(spec, this, itemIndex))];
+	if (spec.output === 'none' || isEmptyBody(body))
+		return [successResult(pathId(spec, this, itemIndex))];
 
-	if (spec.exportStatusOperationId && this.getNodeParameter('waitForCompletion', itemIndex, false) === true) {
+	if (
+		spec.exportStatusOperationId &&
+		this.getNodeParameter('waitForCompletion', itemIndex, false) === true
+	) {
 		body = await waitForExport.call(this, spec, body, settings);
 	}
 
@@ -87,7 +110,11 @@ interface Selected {
 	spec: OperationSpec | undefined;
 }
 
-async function runItem(this: IExecuteFunctions, itemIndex: number, { resource, operation, spec }: Selected): Promise<IDataObject[]> {
+async function runItem(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	{ resource, operation, spec }: Selected,
+): Promise<IDataObject[]> {
 	const context: OperationContext = { itemIndex, resource, operation, spec };
 
 	let results: IDataObject[];
@@ -97,16 +124,25 @@ async function runItem(this: IExecuteFunctions, itemIndex: number, { resource, o
 	} else if (spec) {
 		results = await runGeneratedOperation.call(this, spec, itemIndex);
 	} else {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for resource "${resource}"`, {
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" is not known for resource "${resource}"`,
+			{
+				itemIndex,
+			},
+		);
 	}
-	for (const hook of hooksFor(resource, operation)) results = await hook.call(this, results, context);
+	for (const hook of hooksFor(resource, operation))
+		results = await hook.call(this, results, context);
 	return maskSecrets(this, spec?.operationId, itemIndex, results);
 }
 
 /** n8n errors pass through (with the item index filled in); anything else is wrapped. */
-function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+function asNodeError(
+	context: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.context && error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
 		return error;
@@ -127,27 +163,45 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	// Read once, as n8n's own routers (Airtable v2, Mattermost) do: each read is a validated
 	// parameter lookup through n8n-core, and both are `noDataExpression`, so no item differs.
-	const saved = resolveSavedOperation(this.getNodeParameter('resource', 0) as string, this.getNodeParameter('operation', 0) as string);
-	if (saved.removed) throw new NodeOperationError(this.getNode(), saved.removed, { description: 'Open the node and pick another operation' });
+	const saved = resolveSavedOperation(
+		this.getNodeParameter('resource', 0) as string,
+		this.getNodeParameter('operation', 0) as string,
+	);
+	if (saved.removed)
+		throw new NodeOperationError(this.getNode(), saved.removed, {
+			description: 'Open the node and pick another operation',
+		});
 	const { resource, operation } = saved;
 	const selected: Selected = { resource, operation, spec: findOperation(resource, operation) };
 	const { spec } = selected;
-	const concurrency = concurrencyFor(this, spec?.fields.some((field) => field.in === 'path') === true, spec?.method);
+	const concurrency = concurrencyFor(
+		this,
+		spec?.fields.some((field) => field.in === 'path') === true,
+		spec?.method,
+	);
 	// One request per item, so the pacer can tell whether what the run still needs lasts until the
 	// reset; paged walks and export waits send an unknown number and say nothing.
-	const demand = spec && !spec.pagination && !spec.exportStatusOperationId ? announceDemand(this, items.length) : undefined;
+	const demand =
+		spec && !spec.pagination && !spec.exportStatusOperationId
+			? announceDemand(this, items.length)
+			: undefined;
 
-	const output = await runItemsWithConcurrency(this, items.length, concurrency, async (itemIndex) => {
-		demand?.started();
-		try {
-			const results = await runItem.call(this, itemIndex, selected);
-			// One pairing for all of an item's outputs: a Return All gives hundreds of thousands.
-			const pairedItem = { item: itemIndex };
-			return results.map((json) => ({ json, pairedItem }));
-		} catch (error) {
-			throw asNodeError(this, error, itemIndex);
-		}
-	}).finally(() => demand?.end());
+	const output = await runItemsWithConcurrency(
+		this,
+		items.length,
+		concurrency,
+		async (itemIndex) => {
+			demand?.started();
+			try {
+				const results = await runItem.call(this, itemIndex, selected);
+				// One pairing for all of an item's outputs: a Return All gives hundreds of thousands.
+				const pairedItem = { item: itemIndex };
+				return results.map((json) => ({ json, pairedItem }));
+			} catch (error) {
+				throw asNodeError(this, error, itemIndex);
+			}
+		},
+	).finally(() => demand?.end());
 	addRateLimitHint(this);
 	return [output];
 }

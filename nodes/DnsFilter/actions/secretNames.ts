@@ -5,4 +5,6 @@ import { SECRET_FIELDS } from '../generated/secretFields';
  * error body is not described by the spec, so any of them found there, or sent and echoed back,
  * is hidden from the error, whichever operation failed.
  */
-export const ALL_SECRET_NAMES: readonly string[] = [...new Set(Object.values(SECRET_FIELDS).flatMap((secrets) => secrets.names))].sort();
+export const ALL_SECRET_NAMES: readonly string[] = [
+	...new Set(Object.values(SECRET_FIELDS).flatMap((secrets) => secrets.names)),
+].sort();

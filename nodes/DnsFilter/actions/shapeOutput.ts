@@ -21,7 +21,8 @@ export function asJson(value: unknown): IDataObject {
  * otherwise hold every record twice (as read and as shaped) until the last one is done.
  */
 export function shapeList(records: unknown[], simplify: boolean): IDataObject[] {
-	for (let index = 0; index < records.length; index++) records[index] = shapeListRecord(records[index], simplify);
+	for (let index = 0; index < records.length; index++)
+		records[index] = shapeListRecord(records[index], simplify);
 	return records as IDataObject[];
 }
 
@@ -34,7 +35,8 @@ export function shapeListRecord(record: unknown, simplify: boolean): IDataObject
 export function shapeRecord(body: unknown, simplify: boolean): IDataObject {
 	let record: unknown = body;
 	if (isRecord(body) && isRecord(body.data)) record = body.data;
-	else if (typeof body === 'string' || typeof body === 'number' || typeof body === 'boolean') return { data: body };
+	else if (typeof body === 'string' || typeof body === 'number' || typeof body === 'boolean')
+		return { data: body };
 	return asJson(simplify ? simplifyRecord(record) : record);
 }
 
@@ -61,7 +63,11 @@ function isContainer(value: unknown): value is Container {
  * What `rewriteJson` does with one entry of an object or array: `{ replace }` puts that value in
  * its place (nothing below it is visited); undefined goes on into the entry.
  */
-export type JsonVisit = (entry: unknown, key: string | number, depth: number) => { replace: unknown } | undefined;
+export type JsonVisit = (
+	entry: unknown,
+	key: string | number,
+	depth: number,
+) => { replace: unknown } | undefined;
 
 interface Frame {
 	source: Container;
@@ -80,7 +86,12 @@ function put(frame: Frame, key: string | number, value: unknown): void {
 	if ((source as Record<string | number, unknown>)[key] === value) return;
 	frame.copy ??= Array.isArray(source) ? source.slice() : { ...source };
 	// A JSON "__proto__" member is an own property: assigning it would set the copy's prototype instead.
-	Object.defineProperty(frame.copy, key, { value, writable: true, enumerable: true, configurable: true });
+	Object.defineProperty(frame.copy, key, {
+		value,
+		writable: true,
+		enumerable: true,
+		configurable: true,
+	});
 }
 
 /**
@@ -140,5 +151,7 @@ export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
 
 /** `value` with every object or array below `maxDepth` levels replaced by `TOO_DEEP`. */
 export function cutDeeperThan(value: unknown, maxDepth = MAX_OUTPUT_DEPTH): unknown {
-	return rewriteJson(value, (entry, key, depth) => (depth >= maxDepth && isContainer(entry) ? { replace: TOO_DEEP } : undefined));
+	return rewriteJson(value, (entry, key, depth) =>
+		depth >= maxDepth && isContainer(entry) ? { replace: TOO_DEEP } : undefined,
+	);
 }

@@ -37,8 +37,10 @@ export async function waitForExport(
 			description: 'Turn off "Wait for Completion" to get the raw answer of the create call.',
 		});
 	}
-	const intervalMs = Math.max(1, Number(this.getNodeParameter('pollInterval', itemIndex, 5))) * 1000;
-	const timeoutMs = Math.max(1, Number(this.getNodeParameter('completionTimeout', itemIndex, 300))) * 1000;
+	const intervalMs =
+		Math.max(1, Number(this.getNodeParameter('pollInterval', itemIndex, 5))) * 1000;
+	const timeoutMs =
+		Math.max(1, Number(this.getNodeParameter('completionTimeout', itemIndex, 300))) * 1000;
 	const maxPolls = Math.ceil(timeoutMs / intervalMs) + 1;
 	const idParameter = statusSpec.fields.find((field) => field.in === 'path')?.wireName ?? 'id';
 	const path = fillPath(statusSpec.path, { [idParameter]: jobId });
@@ -49,17 +51,31 @@ export async function waitForExport(
 		const elapsed = Date.now() - started;
 		if (elapsed + intervalMs > timeoutMs && poll > 1) break;
 		await cancellableSleep(intervalMs, signal);
-		const response = await dnsFilterApiRequest.call(this, { method: statusSpec.method, path }, settings);
+		const response = await dnsFilterApiRequest.call(
+			this,
+			{ method: statusSpec.method, path },
+			settings,
+		);
 		const state = exportJob(response.body);
 		if (state.error) {
-			throw new NodeOperationError(node, response.redact(`DNSFilter export ${String(jobId)} failed: ${String(state.error).slice(0, 500)}`), {
-				itemIndex,
-			});
+			throw new NodeOperationError(
+				node,
+				response.redact(
+					`DNSFilter export ${String(jobId)} failed: ${String(state.error).slice(0, 500)}`,
+				),
+				{
+					itemIndex,
+				},
+			);
 		}
 		if (state.url) return response.body;
 	}
-	throw new NodeOperationError(node, `DNSFilter export ${String(jobId)} was not ready after ${Math.round(timeoutMs / 1000)} seconds`, {
-		itemIndex,
-		description: `The export is still running. Raise "Export Wait Timeout (Seconds)", or fetch it later with the "${statusSpec.displayName ?? statusSpec.operation}" operation and ID ${String(jobId)}.`,
-	});
+	throw new NodeOperationError(
+		node,
+		`DNSFilter export ${String(jobId)} was not ready after ${Math.round(timeoutMs / 1000)} seconds`,
+		{
+			itemIndex,
+			description: `The export is still running. Raise "Export Wait Timeout (Seconds)", or fetch it later with the "${statusSpec.displayName ?? statusSpec.operation}" operation and ID ${String(jobId)}.`,
+		},
+	);
 }

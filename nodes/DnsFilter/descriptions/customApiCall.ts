@@ -22,7 +22,8 @@ export const customApiCallOperation: INodePropertyOptions = {
 	name: 'Custom API Call',
 	value: CUSTOM_API_CALL,
 	action: 'Send a custom API request',
-	description: 'Sends any request below the base URL; retries, errors and paging as for every operation',
+	description:
+		'Sends any request below the base URL; retries, errors and paging as for every operation',
 };
 
 export const METHODS_WITH_BODY = ['DELETE', 'PATCH', 'POST', 'PUT'];
@@ -59,7 +60,8 @@ export const customApiCallProperties: INodeProperties[] = [
 		displayOptions: { show: { operation: [CUSTOM_API_CALL] } },
 		default: '',
 		placeholder: '/v1/networks',
-		description: 'Path below the credential\'s base URL, starting with /v1/ or /v2/, e.g. /v1/networks/12',
+		description:
+			"Path below the credential's base URL, starting with /v1/ or /v2/, e.g. /v1/networks/12",
 	},
 	{
 		displayName: 'Query Parameters (JSON)',
@@ -67,7 +69,8 @@ export const customApiCallProperties: INodeProperties[] = [
 		type: 'json',
 		displayOptions: { show: { operation: [CUSTOM_API_CALL] } },
 		default: '{}',
-		description: 'JSON object; nested objects and lists are sent Rails-style, e.g. {"filter": {"name": "x"}} as filter[name]=x',
+		description:
+			'JSON object; nested objects and lists are sent Rails-style, e.g. {"filter": {"name": "x"}} as filter[name]=x',
 	},
 	{
 		displayName: 'Body (JSON)',
@@ -83,7 +86,8 @@ export const customApiCallProperties: INodeProperties[] = [
 		type: 'boolean',
 		displayOptions: { show: { operation: [CUSTOM_API_CALL], requestMethod: ['GET'] } },
 		default: false,
-		description: 'Whether to walk page[number] / page[size] until the list ends and return every record',
+		description:
+			'Whether to walk page[number] / page[size] until the list ends and return every record',
 	},
 	{
 		displayName: 'Include Secrets',
@@ -95,4 +99,3 @@ export const customApiCallProperties: INodeProperties[] = [
 			"Whether to return secrets (a network's secret_key, an API key's token) in full. Off: masked as the matching operation masks them, so they never reach the execution log or an AI agent.",
 	},
 ];
-

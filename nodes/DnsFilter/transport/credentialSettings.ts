@@ -16,15 +16,25 @@ export interface CredentialSettings {
 	throttleWindowSeconds: number;
 }
 
-function bounded(node: INode, credentials: ICredentialDataDecryptedObject, name: keyof typeof CREDENTIAL_LIMITS, fallback: number, itemIndex: number): number {
+function bounded(
+	node: INode,
+	credentials: ICredentialDataDecryptedObject,
+	name: keyof typeof CREDENTIAL_LIMITS,
+	fallback: number,
+	itemIndex: number,
+): number {
 	const { min, max, label } = CREDENTIAL_LIMITS[name];
 	const raw = credentials[name];
 	const value = raw === undefined || raw === null || raw === '' ? fallback : Number(raw);
 	if (!Number.isFinite(value) || value < min || value > max) {
-		throw new NodeOperationError(node, `The DNSFilter credential's "${label}" must be a number from ${min} to ${max.toLocaleString('en-US')}; it is ${String(raw)}`, {
-			itemIndex,
-			description: `Open the DNSFilter credential and fix "${label}". Nothing was sent.`,
-		});
+		throw new NodeOperationError(
+			node,
+			`The DNSFilter credential's "${label}" must be a number from ${min} to ${max.toLocaleString('en-US')}; it is ${String(raw)}`,
+			{
+				itemIndex,
+				description: `Open the DNSFilter credential and fix "${label}". Nothing was sent.`,
+			},
+		);
 	}
 	return value;
 }
@@ -32,10 +42,20 @@ function bounded(node: INode, credentials: ICredentialDataDecryptedObject, name:
 /** Hosts on this machine: plain HTTP to them never crosses a network (a local proxy, a test stand-in). */
 export function isLoopbackHost(hostname: string): boolean {
 	const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-	return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+	return (
+		host === 'localhost' ||
+		host.endsWith('.localhost') ||
+		host === '::1' ||
+		/^127(?:\.\d{1,3}){3}$/.test(host)
+	);
 }
 
-function baseUrlError(node: INode, itemIndex: number, message: string, fix: string): NodeOperationError {
+function baseUrlError(
+	node: INode,
+	itemIndex: number,
+	message: string,
+	fix: string,
+): NodeOperationError {
 	return new NodeOperationError(node, `The DNSFilter credential's "Base URL" ${message}`, {
 		itemIndex,
 		description: `Open the DNSFilter credential and ${fix}. Nothing was sent.`,
@@ -43,7 +63,11 @@ function baseUrlError(node: INode, itemIndex: number, message: string, fix: stri
 }
 
 /** Reads and checks the credential before anything is sent; messages name the field to fix. */
-export function readCredentialSettings(node: INode, credentials: ICredentialDataDecryptedObject, itemIndex: number): CredentialSettings {
+export function readCredentialSettings(
+	node: INode,
+	credentials: ICredentialDataDecryptedObject,
+	itemIndex: number,
+): CredentialSettings {
 	const apiKey = String(credentials.apiKey ?? '');
 	const raw = String(credentials.baseUrl ?? 'https://api.dnsfilter.com').trim();
 	const baseUrl = raw.replace(/\/+$/, '');
@@ -54,14 +78,33 @@ export function readCredentialSettings(node: INode, credentials: ICredentialData
 		parsed = undefined;
 	}
 	const defaultFix = 'set "Base URL" to https://api.dnsfilter.com (or your proxy\'s address)';
-	if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.username || parsed.password) {
-		throw baseUrlError(node, itemIndex, 'is not an http(s) address without user or password', defaultFix);
+	if (
+		!parsed ||
+		(parsed.protocol !== 'https:' && parsed.protocol !== 'http:') ||
+		parsed.username ||
+		parsed.password
+	) {
+		throw baseUrlError(
+			node,
+			itemIndex,
+			'is not an http(s) address without user or password',
+			defaultFix,
+		);
 	}
 	// Paths are appended to the Base URL as text: a query or fragment in it would swallow them.
 	if (/[?#]/.test(baseUrl)) {
-		throw baseUrlError(node, itemIndex, `must not contain "?" or "#" (it is ${parsed.origin}${parsed.pathname}…)`, `remove everything from the "${baseUrl.includes('?') ? '?' : '#'}" on, so "Base URL" is only the API's address, e.g. https://api.dnsfilter.com`);
+		throw baseUrlError(
+			node,
+			itemIndex,
+			`must not contain "?" or "#" (it is ${parsed.origin}${parsed.pathname}…)`,
+			`remove everything from the "${baseUrl.includes('?') ? '?' : '#'}" on, so "Base URL" is only the API's address, e.g. https://api.dnsfilter.com`,
+		);
 	}
-	if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname) && credentials.allowPlainHttp !== true) {
+	if (
+		parsed.protocol === 'http:' &&
+		!isLoopbackHost(parsed.hostname) &&
+		credentials.allowPlainHttp !== true
+	) {
 		throw baseUrlError(
 			node,
 			itemIndex,

@@ -79,17 +79,24 @@ function tryParseJson(text: string): unknown {
  * first "error" or "message" string, as far as it was read.
  */
 function messageFromCutJson(text: string): string | undefined {
-	const match = /"(?:error|message|detail|title)"\s*:\s*(?:\{\s*"message"\s*:\s*)?"((?:[^"\\]|\\.){1,2000})/.exec(text.slice(0, 16 * 1024));
+	const match =
+		/"(?:error|message|detail|title)"\s*:\s*(?:\{\s*"message"\s*:\s*)?"((?:[^"\\]|\\.){1,2000})/.exec(
+			text.slice(0, 16 * 1024),
+		);
 	if (!match) return undefined;
-	const raw = match[1].replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))).replace(/\\(.)/g, '$1');
+	const raw = match[1]
+		.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+		.replace(/\\(.)/g, '$1');
 	const message = clip(raw, MAX_TEXT * 2);
 	return message === '' ? undefined : message;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+
 /** A readable excerpt of any text: control characters and markup-free runs of it, collapsed. */
 function excerpt(text: string): string | undefined {
-	// eslint-disable-next-line no-control-regex
-	const printable = clip(text.slice(0, 4 * MAX_TEXT).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' '));
+	const printable = clip(text.slice(0, 4 * MAX_TEXT).replace(CONTROL_CHARACTERS, ' '));
 	return printable === '' ? undefined : printable;
 }
 
@@ -113,29 +120,49 @@ export function extractApiError(body: unknown): ApiErrorDetails | undefined {
 
 function extractDetails(body: unknown): ApiErrorDetails | undefined {
 	if (typeof body === 'string' || Buffer.isBuffer(body)) {
-		const text = (Buffer.isBuffer(body) ? body.subarray(0, ERROR_BODY_LIMIT).toString() : body.slice(0, ERROR_BODY_LIMIT)).trim();
+		const text = (
+			Buffer.isBuffer(body)
+				? body.subarray(0, ERROR_BODY_LIMIT).toString()
+				: body.slice(0, ERROR_BODY_LIMIT)
+		).trim();
 		if (text === '') return undefined;
 		const parsed = tryParseJson(text);
 		if (parsed !== undefined) return extractApiError(parsed) ?? withMessage(excerpt(text));
 		const looksLikeJson = /^[[{]/.test(text);
-		return withMessage((looksLikeJson ? messageFromCutJson(text) : undefined) ?? nonEmpty(textOf(text)) ?? excerpt(text));
+		return withMessage(
+			(looksLikeJson ? messageFromCutJson(text) : undefined) ??
+				nonEmpty(textOf(text)) ??
+				excerpt(text),
+		);
 	}
 	if (Array.isArray(body)) {
-		const messages = body.slice(0, 20).map((entry) => (typeof entry === 'string' ? entry : safeStringify(entry)));
+		const messages = body
+			.slice(0, 20)
+			.map((entry) => (typeof entry === 'string' ? entry : safeStringify(entry)));
 		return messages.length ? { message: clip(messages.join('; '), MAX_TEXT * 2) } : undefined;
 	}
 	if (!isRecord(body)) return undefined;
 	const { error } = body;
 	if (typeof error === 'string') {
-		return { message: clip(error, MAX_TEXT * 2), type: typeof body.type === 'string' ? clip(body.type, 100) : undefined };
+		return {
+			message: clip(error, MAX_TEXT * 2),
+			type: typeof body.type === 'string' ? clip(body.type, 100) : undefined,
+		};
 	}
 	if (isRecord(error) && typeof error.message === 'string') {
-		return { message: clip(error.message, MAX_TEXT * 2), type: typeof error.type === 'string' ? clip(error.type, 100) : undefined };
+		return {
+			message: clip(error.message, MAX_TEXT * 2),
+			type: typeof error.type === 'string' ? clip(error.type, 100) : undefined,
+		};
 	}
 	if (Array.isArray(body.errors)) {
-		const messages = body.errors.slice(0, 20).map((entry) =>
-			isRecord(entry) ? String(entry.detail ?? entry.title ?? entry.message ?? safeStringify(entry)) : String(entry),
-		);
+		const messages = body.errors
+			.slice(0, 20)
+			.map((entry) =>
+				isRecord(entry)
+					? String(entry.detail ?? entry.title ?? entry.message ?? safeStringify(entry))
+					: String(entry),
+			);
 		if (messages.length) return { message: clip(messages.join('; '), MAX_TEXT * 2) };
 	}
 	if (typeof body.message === 'string') return { message: clip(body.message, MAX_TEXT * 2) };
@@ -175,7 +202,12 @@ function secretValuesIn(values: unknown[], names: ReadonlySet<string>): string[]
 			continue;
 		}
 		for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
-			if (names.has(key) && (typeof entry === 'string' || typeof entry === 'number') && String(entry).length >= 4) found.add(String(entry));
+			if (
+				names.has(key) &&
+				(typeof entry === 'string' || typeof entry === 'number') &&
+				String(entry).length >= 4
+			)
+				found.add(String(entry));
 			else stack.push(entry);
 		}
 	}
@@ -202,7 +234,8 @@ function secretHider(failure: FailedResponse): ((text: string) => string) | unde
 	if (!failure.secretNames?.length) return undefined;
 	const secrets = secretValuesIn([failure.body, failure.sentBody], new Set(failure.secretNames));
 	if (!secrets.length) return undefined;
-	return (text) => secrets.reduce((result, secret) => result.split(secret).join(SECRET_HIDDEN), text);
+	return (text) =>
+		secrets.reduce((result, secret) => result.split(secret).join(SECRET_HIDDEN), text);
 }
 
 const unchanged = (text: string) => text;
@@ -221,7 +254,8 @@ function statusHint(statusCode: number, path: string): string {
 			? `No ${idMatch[1]} with id "${idMatch[2]}" was found (${path}). Check the id and that it belongs to an organization the key can see.`
 			: `Nothing was found at ${path}. Check the ids in the path and the Base URL in the credential.`;
 	}
-	if (statusCode === 422) return 'DNSFilter rejected the data sent. Fix the fields named in the message.';
+	if (statusCode === 422)
+		return 'DNSFilter rejected the data sent. Fix the fields named in the message.';
 	if (statusCode === 429) return 'DNSFilter rate limit reached.';
 	if (statusCode >= 500) return 'DNSFilter had a server error. Try again later.';
 	return '';

@@ -1,7 +1,12 @@
 export { assertApiKeyUsable, decodeApiKey, expiredKeyMessage } from './apiKey';
 export type { ApiKeyClaims } from './apiKey';
 export { buildApiError, extractApiError } from './errors';
-export { dnsFilterApiRequestPaged, listRecordsOf, MAX_PAGE_SIZE, notAListError } from './pagination';
+export {
+	dnsFilterApiRequestPaged,
+	listRecordsOf,
+	MAX_PAGE_SIZE,
+	notAListError,
+} from './pagination';
 export type { PagedResult, PageOptions, PaginationStyle } from './pagination';
 export { redactError, redactorFor } from './redact';
 export type { Redactor } from './redact';
@@ -15,7 +20,13 @@ export {
 	lastRateLimit,
 	unexpectedBodyError,
 } from './request';
-export type { ApiRequest, ApiResponse, DnsFilterContext, RequestOptions, RetryPolicy } from './request';
+export type {
+	ApiRequest,
+	ApiResponse,
+	DnsFilterContext,
+	RequestOptions,
+	RetryPolicy,
+} from './request';
 export { cancellableSleep } from './wait';
 export { HIGH_WATER as PACING_HIGH_WATER, pacingReport } from './serverPacing';
 export type { PacingReport } from './serverPacing';

@@ -16,13 +16,18 @@ export function canonicalJson(value: unknown): string {
 		const current = next.value;
 		if (Array.isArray(current)) {
 			work.push(']');
-			for (let index = current.length - 1; index >= 0; index--) work.push({ value: current[index] }, ...(index ? [','] : []));
+			for (let index = current.length - 1; index >= 0; index--)
+				work.push({ value: current[index] }, ...(index ? [','] : []));
 			work.push('[');
 		} else if (isRecord(current)) {
 			const keys = Object.keys(current).sort();
 			work.push('}');
 			for (let index = keys.length - 1; index >= 0; index--) {
-				work.push({ value: current[keys[index]] }, `${JSON.stringify(keys[index])}:`, ...(index ? [','] : []));
+				work.push(
+					{ value: current[keys[index]] },
+					`${JSON.stringify(keys[index])}:`,
+					...(index ? [','] : []),
+				);
 			}
 			work.push('{');
 		} else {
@@ -50,13 +55,21 @@ const count = (value: unknown, least: number): number | undefined =>
 /** The signals of a V1 list's `meta` object. */
 export function metaSignals(meta: unknown): PageSignals {
 	if (!isRecord(meta)) return {};
-	return { totalRecords: count(meta.total_count, 0), totalPages: count(meta.total_pages, 0), currentPage: count(meta.current_page, 1) };
+	return {
+		totalRecords: count(meta.total_count, 0),
+		totalPages: count(meta.total_pages, 0),
+		currentPage: count(meta.current_page, 1),
+	};
 }
 
 /** The signals of a traffic report's `data.page` object. */
 export function reportPageSignals(page: unknown): PageSignals {
 	if (!isRecord(page)) return {};
-	return { totalRecords: count(page.total, 0), reportedSize: count(page.size, 1), reportedPage: count(page.self, 1) };
+	return {
+		totalRecords: count(page.total, 0),
+		reportedSize: count(page.size, 1),
+		reportedPage: count(page.self, 1),
+	};
 }
 
 type RecordId = string | number;

@@ -4,7 +4,14 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isRecord } from '../utils/isRecord';
 import type { PageSignals } from './pageIntegrity';
-import { allIdentified, canonicalJson, identityKey, metaSignals, RecordIdentities, reportPageSignals } from './pageIntegrity';
+import {
+	allIdentified,
+	canonicalJson,
+	identityKey,
+	metaSignals,
+	RecordIdentities,
+	reportPageSignals,
+} from './pageIntegrity';
 import type { ApiRequest, ApiResponse, DnsFilterContext, RequestOptions } from './request';
 import { DEFAULT_MAX_PAGES, dnsFilterApiRequest, unexpectedBodyError } from './request';
 
@@ -58,7 +65,12 @@ function pageOf(body: unknown, style: PaginationStyle): Page | undefined {
 		const { values, page, ...report } = data;
 		if (!Array.isArray(values)) return undefined;
 		const next = isRecord(page) ? page.next : undefined;
-		return { records: values, hasNext: next !== undefined && next !== null, signals: reportPageSignals(page), envelope: { ...rest, data: { ...report, page } } };
+		return {
+			records: values,
+			hasNext: next !== undefined && next !== null,
+			signals: reportPageSignals(page),
+			envelope: { ...rest, data: { ...report, page } },
+		};
 	}
 	if (Array.isArray(data)) {
 		const links = isRecord(rest.links) ? rest.links : undefined;
@@ -83,7 +95,12 @@ export function listRecordsOf(body: unknown): unknown[] | undefined {
 }
 
 /** The error for a 2xx that is valid JSON but not the list the operation reads. */
-export function notAListError(context: DnsFilterContext, request: ApiRequest, response: ApiResponse, itemIndex: number): NodeOperationError {
+export function notAListError(
+	context: DnsFilterContext,
+	request: ApiRequest,
+	response: ApiResponse,
+	itemIndex: number,
+): NodeOperationError {
 	return unexpectedBodyError(
 		context.getNode(),
 		{ method: request.method, path: request.path, ...response },
@@ -160,7 +177,11 @@ export async function dnsFilterApiRequestPaged(
 ): Promise<PagedResult> {
 	const itemIndex = options.itemIndex ?? 0;
 	const wanted = options.returnAll ? Infinity : Math.max(0, Math.floor(options.limit ?? 50));
-	const pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE, wanted === Infinity ? MAX_PAGE_SIZE : Math.max(1, wanted));
+	const pageSize = Math.min(
+		options.pageSize ?? MAX_PAGE_SIZE,
+		MAX_PAGE_SIZE,
+		wanted === Infinity ? MAX_PAGE_SIZE : Math.max(1, wanted),
+	);
 	const maxPages = Math.max(1, Math.floor(options.maxPages ?? DEFAULT_MAX_PAGES));
 	const records: unknown[] = [];
 	let envelope: IDataObject = {};
@@ -171,8 +192,10 @@ export async function dnsFilterApiRequestPaged(
 
 	const stopped = (message: string, description: string) =>
 		new NodeOperationError(this.getNode(), message, { itemIndex, description });
-	const progress = () => `${formatCount(pages)} ${pages === 1 ? 'page' : 'pages'} (${formatCount(records.length)} records)`;
-	const nothingReturned = 'Nothing was returned, so a partial or repeated list is not mistaken for a complete one.';
+	const progress = () =>
+		`${formatCount(pages)} ${pages === 1 ? 'page' : 'pages'} (${formatCount(records.length)} records)`;
+	const nothingReturned =
+		'Nothing was returned, so a partial or repeated list is not mistaken for a complete one.';
 
 	/** The page size the server is taken to use: what was asked for, until its pages say otherwise. */
 	let serverSize = pageSize;
@@ -183,14 +206,19 @@ export async function dnsFilterApiRequestPaged(
 	let pageNumber = 1;
 	/** One page of the list at the size asked for, or the error for an answer that is not a list. */
 	const fetchPage = async (number: number) => {
-		const pageRequest = { ...request, qs: { ...request.qs, 'page[number]': number, 'page[size]': pageSize } };
+		const pageRequest = {
+			...request,
+			qs: { ...request.qs, 'page[number]': number, 'page[size]': pageSize },
+		};
 		const response = await dnsFilterApiRequest.call(this, pageRequest, options);
 		const page = pageOf(response.body, options.style);
 		if (!page) throw notAListError(this, pageRequest, response, itemIndex);
 		return { page, response };
 	};
 	const noteSizeChange = (from: number, to: number) => {
-		this.logger.warn(`DNSFilter ${request.path}: page ${pageNumber} holds ${to} records where earlier pages held ${from}; the walk goes on from the records read`);
+		this.logger.warn(
+			`DNSFilter ${request.path}: page ${pageNumber} holds ${to} records where earlier pages held ${from}; the walk goes on from the records read`,
+		);
 	};
 
 	for (;;) {
@@ -235,7 +263,9 @@ export async function dnsFilterApiRequestPaged(
 			if (earlier !== undefined) {
 				// With a Limit the walk is bounded anyway: keep the distinct records read so far.
 				if (!options.returnAll) {
-					this.logger.warn(`DNSFilter ${request.path}: page ${pageNumber} repeats page ${earlier}; stopped with ${records.length} records`);
+					this.logger.warn(
+						`DNSFilter ${request.path}: page ${pageNumber} repeats page ${earlier}; stopped with ${records.length} records`,
+					);
 					break;
 				}
 				throw stopped(
@@ -252,7 +282,9 @@ export async function dnsFilterApiRequestPaged(
 		const skip = placed && start! < records.length ? Math.min(count, records.length - start!) : 0;
 		let fresh = 0;
 		for (let index = skip; index < count && records.length < wanted; index++) {
-			const record = options.mapRecord ? options.mapRecord(page.records[index]) : page.records[index];
+			const record = options.mapRecord
+				? options.mapRecord(page.records[index])
+				: page.records[index];
 			if (identities.admit(record, records)) fresh++;
 			else repeatedRecords++;
 		}
@@ -270,7 +302,9 @@ export async function dnsFilterApiRequestPaged(
 			const shrinking = short && !placed;
 			if (!shrinking && (stalled || !placed)) {
 				if (!options.returnAll) {
-					this.logger.warn(`DNSFilter ${request.path}: page ${pageNumber} holds only records already read; stopped with ${records.length} records`);
+					this.logger.warn(
+						`DNSFilter ${request.path}: page ${pageNumber} holds only records already read; stopped with ${records.length} records`,
+					);
 					break;
 				}
 				throw noProgress(pageNumber);
@@ -282,13 +316,26 @@ export async function dnsFilterApiRequestPaged(
 
 		let ended: boolean;
 		if (page.hasNext !== undefined) ended = !page.hasNext;
-		else if (signals.totalRecords !== undefined && records.length < signals.totalRecords) ended = false;
-		else if (signals.totalPages !== undefined && signals.currentPage !== undefined && signals.currentPage < signals.totalPages) ended = false;
+		else if (signals.totalRecords !== undefined && records.length < signals.totalRecords)
+			ended = false;
+		else if (
+			signals.totalPages !== undefined &&
+			signals.currentPage !== undefined &&
+			signals.currentPage < signals.totalPages
+		)
+			ended = false;
 		else ended = short && !overlapped;
 		// A short page that is an even fraction of the pages before it (50 after pages of 100) may be
 		// a server that shrank its pages without going back: it looks like the last page but leaves
 		// records unread. One more page tells: empty (or only records read already) is the end.
-		if (ended && !placed && pages > 1 && count > 1 && serverSize % count === 0 && page.hasNext === undefined) {
+		if (
+			ended &&
+			!placed &&
+			pages > 1 &&
+			count > 1 &&
+			serverSize % count === 0 &&
+			page.hasNext === undefined
+		) {
 			const probeNumber = pageNumber + 1;
 			const { page: probe } = await fetchPage(probeNumber);
 			pages++;
@@ -303,7 +350,8 @@ export async function dnsFilterApiRequestPaged(
 
 		let next = pageNumber + 1;
 		if (placed) {
-			if (signals.reportedSize !== serverSize && pages > 1) noteSizeChange(serverSize, signals.reportedSize!);
+			if (signals.reportedSize !== serverSize && pages > 1)
+				noteSizeChange(serverSize, signals.reportedSize!);
 			serverSize = signals.reportedSize!;
 			next = Math.floor(records.length / serverSize) + 1;
 		} else if (short && overlapped) {
@@ -317,17 +365,28 @@ export async function dnsFilterApiRequestPaged(
 		pageNumber = next;
 	}
 
-	if (signals.totalRecords !== undefined && records.length < Math.min(wanted, signals.totalRecords)) {
+	if (
+		signals.totalRecords !== undefined &&
+		records.length < Math.min(wanted, signals.totalRecords)
+	) {
 		throw stopped(
 			`DNSFilter's list at ${request.path} ended after ${progress()}, but the server reported ${formatCount(signals.totalRecords)} records`,
 			`${nothingReturned} Records may have been deleted while the list was read: run it again. If it keeps happening, the server's pages skip records.`,
 		);
 	}
 	if (repeatedRecords) {
-		this.logger.warn(`DNSFilter ${request.path}: ${repeatedRecords} records were sent again on overlapping pages and are returned once`);
+		this.logger.warn(
+			`DNSFilter ${request.path}: ${repeatedRecords} records were sent again on overlapping pages and are returned once`,
+		);
 	}
-	if (signals.totalRecords !== undefined && records.length > signals.totalRecords && options.returnAll) {
-		this.logger.warn(`DNSFilter ${request.path}: read ${records.length} records where the server reported ${signals.totalRecords}`);
+	if (
+		signals.totalRecords !== undefined &&
+		records.length > signals.totalRecords &&
+		options.returnAll
+	) {
+		this.logger.warn(
+			`DNSFilter ${request.path}: read ${records.length} records where the server reported ${signals.totalRecords}`,
+		);
 	}
 	return { records, pages, envelope };
 

@@ -64,19 +64,34 @@ export function resetToMs(raw: string | undefined, now: number): number | undefi
 }
 
 /** The reset as resetToMs reads it, with the value as sent and the unit it was read in. */
-export function readReset(raw: string | undefined, now: number): { resetMs: number; resetRaw: string; resetAs: ResetUnit } | undefined {
+export function readReset(
+	raw: string | undefined,
+	now: number,
+): { resetMs: number; resetRaw: string; resetAs: ResetUnit } | undefined {
 	if (raw === undefined) return undefined;
 	const text = raw.trim();
 	if (!/^\d{1,16}(\.\d+)?$/.test(text)) return undefined;
 	const value = Number(text);
 	if (!Number.isFinite(value)) return undefined;
 	const resetRaw = text.slice(0, 24);
-	if (value >= EPOCH_MILLISECONDS) return { resetMs: Math.max(0, Math.round(value - now)), resetRaw, resetAs: 'epoch milliseconds' };
-	if (value >= EPOCH_SECONDS) return { resetMs: Math.max(0, Math.round(value * 1000 - now)), resetRaw, resetAs: 'epoch seconds' };
+	if (value >= EPOCH_MILLISECONDS)
+		return {
+			resetMs: Math.max(0, Math.round(value - now)),
+			resetRaw,
+			resetAs: 'epoch milliseconds',
+		};
+	if (value >= EPOCH_SECONDS)
+		return {
+			resetMs: Math.max(0, Math.round(value * 1000 - now)),
+			resetRaw,
+			resetAs: 'epoch seconds',
+		};
 	return { resetMs: Math.round(value * 1000), resetRaw, resetAs: 'delta seconds' };
 }
 
-function resetFields(reset: ReturnType<typeof readReset>): Pick<RateLimitState, 'resetMs' | 'resetRaw' | 'resetAs'> {
+function resetFields(
+	reset: ReturnType<typeof readReset>,
+): Pick<RateLimitState, 'resetMs' | 'resetRaw' | 'resetAs'> {
 	return reset ? reset : { resetMs: undefined };
 }
 
@@ -105,7 +120,13 @@ function members(value: string): Member[] {
 		for (const param of params) {
 			const eq = param.indexOf('=');
 			if (eq <= 0) continue;
-			member.params.set(param.slice(0, eq).trim().toLowerCase(), param.slice(eq + 1).trim().replace(/^"|"$/g, ''));
+			member.params.set(
+				param.slice(0, eq).trim().toLowerCase(),
+				param
+					.slice(eq + 1)
+					.trim()
+					.replace(/^"|"$/g, ''),
+			);
 		}
 		out.push(member);
 	}
@@ -132,7 +153,8 @@ function readSeparate(headers: ResponseHeaders, now: number): RateLimitState | u
 		const limit = count(limitMembers[0]?.bare ?? limitRaw);
 		const remaining = count(remainingRaw?.split(/[;,]/)[0]);
 		const policyRaw = header(headers, `${prefix}-policy`);
-		const windowMs = policyWindowMs(limitMembers) ?? (policyRaw ? policyWindowMs(members(policyRaw)) : undefined);
+		const windowMs =
+			policyWindowMs(limitMembers) ?? (policyRaw ? policyWindowMs(members(policyRaw)) : undefined);
 		const reset = readReset(header(headers, `${prefix}-reset`)?.split(/[;,]/)[0], now);
 		if (limit === undefined && remaining === undefined) return undefined;
 		return {
@@ -141,7 +163,10 @@ function readSeparate(headers: ResponseHeaders, now: number): RateLimitState | u
 			...resetFields(reset),
 			windowMs,
 			form: 'draft-03',
-			source: prefix === 'ratelimit' ? 'RateLimit-Limit/-Remaining/-Reset headers' : 'X-RateLimit-Limit/-Remaining/-Reset headers',
+			source:
+				prefix === 'ratelimit'
+					? 'RateLimit-Limit/-Remaining/-Reset headers'
+					: 'X-RateLimit-Limit/-Remaining/-Reset headers',
 		};
 	}
 	return undefined;
@@ -157,7 +182,8 @@ function readCombined(headers: ResponseHeaders, now: number): RateLimitState | u
 	// Draft 6-7: `limit=100, remaining=50, reset=5` (a dictionary, so keys arrive as separate members).
 	const dictionary = new Map<string, string>();
 	for (const member of members(raw)) {
-		for (const [key, value] of member.params) if (['limit', 'remaining', 'reset'].includes(key)) dictionary.set(key, value);
+		for (const [key, value] of member.params)
+			if (['limit', 'remaining', 'reset'].includes(key)) dictionary.set(key, value);
 	}
 	if (dictionary.has('remaining') || dictionary.has('limit')) {
 		const remaining = count(dictionary.get('remaining'));
@@ -180,7 +206,9 @@ function readCombined(headers: ResponseHeaders, now: number): RateLimitState | u
 	for (const member of members(raw)) {
 		const remaining = count(member.params.get('r'));
 		if (remaining === undefined) continue;
-		const policy = policies.find((p) => p.name !== undefined && p.name === member.name) ?? (policies.length === 1 ? policies[0] : undefined);
+		const policy =
+			policies.find((p) => p.name !== undefined && p.name === member.name) ??
+			(policies.length === 1 ? policies[0] : undefined);
 		const limit = count(policy?.params.get('q'));
 		const windowMs = policy ? policyWindowMs([policy]) : undefined;
 		const reset = readReset(member.params.get('t'), now);

@@ -41,8 +41,10 @@ export function redactorFor(secret: string): Redactor {
 		if (typeof text !== 'string' || text === '') return text;
 		return build().redact(text);
 	}) as Redactor;
-	redact.traces = (text: string) => typeof text === 'string' && text.length >= NEIGHBOUR_PIECE && build().traces(text);
-	redact.inEcho = (text: string) => (typeof text !== 'string' || text === '' ? text : build().redact(text, true));
+	redact.traces = (text: string) =>
+		typeof text === 'string' && text.length >= NEIGHBOUR_PIECE && build().traces(text);
+	redact.inEcho = (text: string) =>
+		typeof text !== 'string' || text === '' ? text : build().redact(text, true);
 	return redact;
 }
 
@@ -57,7 +59,8 @@ function builtFor(secret: string): Built {
 	const cached = recentlyBuilt.get(secret);
 	if (cached) return cached;
 	const built = buildRedactor(secret);
-	if (recentlyBuilt.size >= RECENT_KEYS) recentlyBuilt.delete(recentlyBuilt.keys().next().value as string);
+	if (recentlyBuilt.size >= RECENT_KEYS)
+		recentlyBuilt.delete(recentlyBuilt.keys().next().value as string);
 	recentlyBuilt.set(secret, built);
 	return built;
 }
@@ -103,7 +106,8 @@ function buildRedactor(secret: string): Built {
 	const own = new Set<string>();
 	const shared = new Set<string>();
 	for (const [form, ownFrom] of forms) {
-		for (let start = 0; start + FRAGMENT <= form.length; start++) (start >= ownFrom ? own : shared).add(form.slice(start, start + FRAGMENT));
+		for (let start = 0; start + FRAGMENT <= form.length; start++)
+			(start >= ownFrom ? own : shared).add(form.slice(start, start + FRAGMENT));
 	}
 	for (const fragment of own) shared.delete(fragment);
 	const whole = [...new Set(forms.map(([form]) => form))];
@@ -113,13 +117,22 @@ function buildRedactor(secret: string): Built {
 	// that succeeded, where a full scan of every page would cost more than the request).
 	// The first characters of a JWT's payload (`{"sub":"` and the like) are as common as its header.
 	const anchors = new Set<string>();
-	for (const [form, ownFrom] of forms) for (let start = ownFrom + (header ? FRAGMENT : 0); start + 6 <= form.length; start += 6) anchors.add(form.slice(start, start + 6));
+	for (const [form, ownFrom] of forms)
+		for (let start = ownFrom + (header ? FRAGMENT : 0); start + 6 <= form.length; start += 6)
+			anchors.add(form.slice(start, start + 6));
 	const isPieceOfKey = (piece: string) => whole.some((form) => form.includes(piece));
 
 	const redact = (text: string, echo = false): string => {
 		let result = text;
 		for (const form of whole) if (result.includes(form)) result = result.split(form).join(REDACTED);
-		if (echo && result.length >= WHOLE_PIECE && result.length < FRAGMENT && /^[A-Za-z0-9_\-.+/=%]+$/.test(result) && isPieceOfKey(result)) return REDACTED;
+		if (
+			echo &&
+			result.length >= WHOLE_PIECE &&
+			result.length < FRAGMENT &&
+			/^[A-Za-z0-9_\-.+/=%]+$/.test(result) &&
+			isPieceOfKey(result)
+		)
+			return REDACTED;
 		if (result.length < FRAGMENT) return result;
 		// Mark every position covered by a 12-gram of the secret, then replace each covered run once.
 		const runs: Run[] = [];
@@ -163,11 +176,20 @@ const MAX_SEPARATOR = 4;
  * redacted too when it is a piece of the key and only a separator (a few characters that are not
  * the key's) stands between it and a redacted run.
  */
-function widenToNeighbourPieces(text: string, runs: Run[], isPieceOfKey: (piece: string) => boolean): void {
+function widenToNeighbourPieces(
+	text: string,
+	runs: Run[],
+	isPieceOfKey: (piece: string) => boolean,
+): void {
 	const separatorEnd = (from: number, step: 1 | -1): number => {
 		let index = from;
 		let gap = 0;
-		while (index >= 0 && index < text.length && !KEY_CHARS.test(text[index]) && gap < MAX_SEPARATOR) {
+		while (
+			index >= 0 &&
+			index < text.length &&
+			!KEY_CHARS.test(text[index]) &&
+			gap < MAX_SEPARATOR
+		) {
 			index += step;
 			gap++;
 		}
@@ -198,7 +220,9 @@ function widenToNeighbourPieces(text: string, runs: Run[], isPieceOfKey: (piece:
  */
 export function redactJson(value: unknown, redact: Redactor): unknown {
 	const holder = { value };
-	const stack: Array<{ parent: Record<string, unknown> | unknown[]; key: string | number }> = [{ parent: holder as Record<string, unknown>, key: 'value' }];
+	const stack: Array<{ parent: Record<string, unknown> | unknown[]; key: string | number }> = [
+		{ parent: holder as Record<string, unknown>, key: 'value' },
+	];
 	while (stack.length) {
 		const { parent, key } = stack.pop()!;
 		const entry = (parent as Record<string | number, unknown>)[key];
@@ -216,7 +240,12 @@ export function redactJson(value: unknown, redact: Redactor): unknown {
 		}
 		const copy: Record<string, unknown> = {};
 		for (const [name, child] of Object.entries(entry as Record<string, unknown>)) {
-			Object.defineProperty(copy, redact.inEcho(name), { value: child, enumerable: true, writable: true, configurable: true });
+			Object.defineProperty(copy, redact.inEcho(name), {
+				value: child,
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
 		}
 		(parent as Record<string | number, unknown>)[key] = copy;
 		for (const name of Object.keys(copy)) stack.push({ parent: copy, key: name });
@@ -231,7 +260,10 @@ export function redactError<T>(error: T, redact: Redactor): T {
 	for (const field of ['message', 'description', 'stack']) {
 		if (typeof target[field] === 'string') target[field] = redact(target[field] as string);
 	}
-	if (Array.isArray(target.messages)) target.messages = target.messages.map((entry) => (typeof entry === 'string' ? redact(entry) : entry));
+	if (Array.isArray(target.messages))
+		target.messages = target.messages.map((entry) =>
+			typeof entry === 'string' ? redact(entry) : entry,
+		);
 	for (const field of ['cause', 'errorResponse', 'context']) {
 		const value = target[field];
 		if (value === undefined || value === null) continue;
@@ -256,7 +288,12 @@ function redactValue(value: unknown, redact: Redactor, depth: number): unknown {
 	for (const [key, entry] of Object.entries(value)) {
 		// Request configs carry the Authorization header: never keep them.
 		if (key === 'config' || key === 'request' || key === 'headers') continue;
-		Object.defineProperty(copy, redact(key), { value: redactValue(entry, redact, depth + 1), enumerable: true, writable: true, configurable: true });
+		Object.defineProperty(copy, redact(key), {
+			value: redactValue(entry, redact, depth + 1),
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
 	}
 	return copy;
 }

@@ -58,6 +58,8 @@ export function decideRedirect(
 			hint: `The server redirects in a loop. ${fix}`,
 		};
 	}
-	const toGet = (statusCode === 303 && method !== 'HEAD') || ((statusCode === 301 || statusCode === 302) && method === 'POST');
+	const toGet =
+		(statusCode === 303 && method !== 'HEAD') ||
+		((statusCode === 301 || statusCode === 302) && method === 'POST');
 	return { follow: true, url: target.href, method: toGet ? 'GET' : method, keepBody: !toGet };
 }

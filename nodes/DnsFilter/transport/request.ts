@@ -116,6 +116,9 @@ const IDEMPOTENT = new Set<IHttpRequestMethods>(['GET', 'HEAD', 'PUT', 'DELETE']
 
 const PREVIEW_CHARS = 200;
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+
 const lastRateLimitState = new WeakMap<object, RateLimitState>();
 
 /** The rate-limit headers of the latest response seen by this execution context. */
@@ -167,7 +170,12 @@ function unreadableAnswer(code: string, headers: IDataObject | undefined): strin
 		return 'its headers are larger than the 16 KB that Node.js reads (HPE_HEADER_OVERFLOW); a proxy in between may be adding them, or n8n may be started with a larger --max-http-header-size';
 	}
 	if (code.startsWith('HPE_')) return `it is not valid HTTP (${code})`;
-	if (code.startsWith('Z_') || code.startsWith('ERR__') || code.startsWith('ERR_ZLIB') || code.includes('BROTLI')) {
+	if (
+		code.startsWith('Z_') ||
+		code.startsWith('ERR__') ||
+		code.startsWith('ERR_ZLIB') ||
+		code.includes('BROTLI')
+	) {
 		const encoding = headers ? headerValue(headers, 'content-encoding') : undefined;
 		return `its body is not the ${encoding ? `"${encoding.slice(0, 40)}"` : 'compressed'} data its Content-Encoding header announces (${code})`;
 	}
@@ -208,23 +216,36 @@ function discardBodyOf(response: unknown): void {
  * context hands it the per-try signal (cancel or deadline) instead, so a deadline closes the socket.
  */
 function withAbortSignal(context: DnsFilterContext, signal: AbortSignal): DnsFilterContext {
-	return Object.create(context, { getExecutionCancelSignal: { value: () => signal } }) as DnsFilterContext;
+	return Object.create(context, {
+		getExecutionCancelSignal: { value: () => signal },
+	}) as DnsFilterContext;
 }
 
-function describeBody(exchange: Exchange, redact: Redactor): { contentType: string; preview: string } {
+function describeBody(
+	exchange: Exchange,
+	redact: Redactor,
+): { contentType: string; preview: string } {
 	const contentType = headerValue(exchange.headers, 'content-type') ?? 'none';
 	const text = exchange.bytes.subarray(0, 4 * PREVIEW_CHARS).toString('utf8');
 	// Control characters escaped so a binary answer cannot garble the message.
-	// eslint-disable-next-line no-control-regex
-	const printable = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '�').replace(/\s+/g, ' ').trim();
-	const preview = redact(printable.length > PREVIEW_CHARS ? `${printable.slice(0, PREVIEW_CHARS)}…` : printable);
+	const printable = text.replace(CONTROL_CHARACTERS, '�').replace(/\s+/g, ' ').trim();
+	const preview = redact(
+		printable.length > PREVIEW_CHARS ? `${printable.slice(0, PREVIEW_CHARS)}…` : printable,
+	);
 	return { contentType: redact(contentType.slice(0, 100)), preview };
 }
 
 /** The error for a 2xx whose body is not what the operation needs; names what came back. */
 export function unexpectedBodyError(
 	node: INode,
-	what: { method: string; path: string; statusCode: number; contentType: string; preview: string; htmlTitle?: string },
+	what: {
+		method: string;
+		path: string;
+		statusCode: number;
+		contentType: string;
+		preview: string;
+		htmlTitle?: string;
+	},
 	expected: string,
 	itemIndex: number,
 ): NodeOperationError {
@@ -233,16 +254,22 @@ export function unexpectedBodyError(
 		what.htmlTitle ? `HTML page titled "${what.htmlTitle}"` : '',
 		what.preview ? `first bytes: ${what.preview}` : 'empty body',
 	].filter(Boolean);
-	return new NodeOperationError(node, `DNSFilter answered ${what.method} ${what.path} with HTTP ${what.statusCode} but not ${expected}`, {
-		itemIndex,
-		description: `${shown.join('; ')}. A proxy, captive portal or wrong Base URL often answers like this: check the Base URL in the credential. Nothing from this answer was used.`,
-	});
+	return new NodeOperationError(
+		node,
+		`DNSFilter answered ${what.method} ${what.path} with HTTP ${what.statusCode} but not ${expected}`,
+		{
+			itemIndex,
+			description: `${shown.join('; ')}. A proxy, captive portal or wrong Base URL often answers like this: check the Base URL in the credential. Nothing from this answer was used.`,
+		},
+	);
 }
 
 /** Deeper than any DNSFilter answer nests (a handful of levels): past it an answer is refused, not walked. */
 export const MAX_JSON_DEPTH = 200;
 
-type Parsed = { ok: true; value: unknown; text: string } | { ok: false; text: string; tooDeep?: number };
+type Parsed =
+	| { ok: true; value: unknown; text: string }
+	| { ok: false; text: string; tooDeep?: number };
 
 function parseJson(exchange: Exchange, maxDepth = MAX_JSON_DEPTH): Parsed {
 	if (exchange.decoded !== undefined) return { ok: true, value: exchange.decoded, text: '' };
@@ -280,8 +307,18 @@ export async function dnsFilterApiRequest(
 	const redact = redactorFor(String(credentials.apiKey ?? ''));
 	try {
 		const checked = checkCredential(this, credentials, itemIndex);
-		const resolved: ICredentialsDecrypted = { ...checked.reference, type: CREDENTIAL_TYPE, data: credentials };
-		return await sendWithRetries.call(this, request, options, { ...checked.settings, resolved, digest: checked.digest, pacer: checked.pacer }, redact);
+		const resolved: ICredentialsDecrypted = {
+			...checked.reference,
+			type: CREDENTIAL_TYPE,
+			data: credentials,
+		};
+		return await sendWithRetries.call(
+			this,
+			request,
+			options,
+			{ ...checked.settings, resolved, digest: checked.digest, pacer: checked.pacer },
+			redact,
+		);
 	} catch (error) {
 		// Whatever the server echoed (and whatever a lower layer put in a cause) loses the key here.
 		throw redactError(error, redact);
@@ -312,8 +349,18 @@ const checkedCredentials = new WeakMap<object, CheckedCredential>();
  * decoding, the node's credential reference and the credential's pacer give the same answers, so
  * they are worked out once per execution; only the expiry is compared with the clock every time.
  */
-function checkCredential(context: DnsFilterContext, credentials: ICredentialDataDecryptedObject, itemIndex: number): CheckedCredential {
-	const values = [credentials.apiKey, credentials.baseUrl, credentials.throttleRequests, credentials.throttleWindowSeconds, credentials.allowPlainHttp];
+function checkCredential(
+	context: DnsFilterContext,
+	credentials: ICredentialDataDecryptedObject,
+	itemIndex: number,
+): CheckedCredential {
+	const values = [
+		credentials.apiKey,
+		credentials.baseUrl,
+		credentials.throttleRequests,
+		credentials.throttleWindowSeconds,
+		credentials.allowPlainHttp,
+	];
 	let checked = checkedCredentials.get(context);
 	if (!checked || !checked.values.every((value, index) => value === values[index])) {
 		const node = context.getNode();
@@ -337,7 +384,11 @@ function checkCredential(context: DnsFilterContext, credentials: ICredentialData
 		checkedCredentials.set(context, checked);
 	}
 	if (checked.expiresAt !== undefined && checked.expiresAt <= Date.now()) {
-		throw new NodeOperationError(context.getNode(), expiredKeyMessage(new Date(checked.expiresAt)), { itemIndex });
+		throw new NodeOperationError(
+			context.getNode(),
+			expiredKeyMessage(new Date(checked.expiresAt)),
+			{ itemIndex },
+		);
 	}
 	return checked;
 }
@@ -370,7 +421,11 @@ async function sendWithRetries(
 	const { baseUrl, pacer } = settings;
 
 	const signal = cancelSignal(this);
-	const budget = budgetFor(settings.digest, settings.throttleRequests, settings.throttleWindowSeconds);
+	const budget = budgetFor(
+		settings.digest,
+		settings.throttleRequests,
+		settings.throttleWindowSeconds,
+	);
 	const idempotent = IDEMPOTENT.has(request.method);
 	const tries = (attempt: number) => `${attempt + 1} ${attempt ? 'tries' : 'try'}`;
 
@@ -388,32 +443,55 @@ async function sendWithRetries(
 	};
 
 	for (let attempt = 0; ; attempt++) {
-		const outcome = await exchangeOnce.call(this, request, settings, { timeoutMs, maxResponseBytes, signal, budget, pacer, allowance, redact, itemIndex });
+		const outcome = await exchangeOnce.call(this, request, settings, {
+			timeoutMs,
+			maxResponseBytes,
+			signal,
+			budget,
+			pacer,
+			allowance,
+			redact,
+			itemIndex,
+		});
 		if (!outcome.ok) {
 			if (signal?.aborted) {
-				throw new NodeOperationError(node(), 'The execution was cancelled while waiting for DNSFilter', { itemIndex });
+				throw new NodeOperationError(
+					node(),
+					'The execution was cancelled while waiting for DNSFilter',
+					{ itemIndex },
+				);
 			}
 			const { code } = outcome;
 			const unreadable = unreadableAnswer(code, outcome.headers);
 			if (unreadable) {
 				const status = outcome.statusCode === undefined ? '' : ` (HTTP ${outcome.statusCode})`;
-				throw new NodeOperationError(node(), `DNSFilter's answer to ${request.method} ${request.path}${status} could not be read: ${unreadable}`, {
-					description: `An answer arrived, so this is not a network failure and it was not sent again. Check the Base URL in the credential and any proxy between n8n and DNSFilter. Nothing from this answer was used.`,
-					itemIndex,
-				});
+				throw new NodeOperationError(
+					node(),
+					`DNSFilter's answer to ${request.method} ${request.path}${status} could not be read: ${unreadable}`,
+					{
+						description: `An answer arrived, so this is not a network failure and it was not sent again. Check the Base URL in the credential and any proxy between n8n and DNSFilter. Nothing from this answer was used.`,
+						itemIndex,
+					},
+				);
 			}
 			const delay = backoffDelay(attempt);
 			if (idempotent && (await waitBeforeRetry(attempt, delay))) {
 				if (request.method === 'DELETE') deleteOutcomeUnknown = true;
-				this.logger.debug(`DNSFilter ${request.method} ${request.path}: ${code}, retried after ${seconds(delay)}`);
+				this.logger.debug(
+					`DNSFilter ${request.method} ${request.path}: ${code}, retried after ${seconds(delay)}`,
+				);
 				continue;
 			}
 			const timedOut = code === 'DEADLINE';
 			// A fresh error, so the original request config (which holds the Authorization header) is not carried along.
-			throw new NodeOperationError(node(), `Could not reach DNSFilter at ${baseUrl} (${CONNECTION_PROBLEMS[code] ?? 'network error'})`, {
-				description: `${request.method} ${request.path} failed (${timedOut ? `no complete answer within the ${seconds(timeoutMs)} Timeout` : code}) after ${tries(attempt)}. ${timedOut ? 'Raise "Timeout (Seconds)" under Request Options if DNSFilter is slow, or check' : 'Check'} the Base URL in the credential and the network between n8n and DNSFilter.${idempotent ? '' : ' A POST or PATCH is not retried, because it may already have been applied.'}`,
-				itemIndex,
-			});
+			throw new NodeOperationError(
+				node(),
+				`Could not reach DNSFilter at ${baseUrl} (${CONNECTION_PROBLEMS[code] ?? 'network error'})`,
+				{
+					description: `${request.method} ${request.path} failed (${timedOut ? `no complete answer within the ${seconds(timeoutMs)} Timeout` : code}) after ${tries(attempt)}. ${timedOut ? 'Raise "Timeout (Seconds)" under Request Options if DNSFilter is slow, or check' : 'Check'} the Base URL in the credential and the network between n8n and DNSFilter.${idempotent ? '' : ' A POST or PATCH is not retried, because it may already have been applied.'}`,
+					itemIndex,
+				},
+			);
 		}
 		const { exchange } = outcome;
 
@@ -426,30 +504,41 @@ async function sendWithRetries(
 			const { delayMs, source } = rateLimitDelay(headers, attempt, now);
 			observeRefusal(pacer, delayMs);
 			if (await waitBeforeRetry(attempt, delayMs)) {
-				this.logger.debug(`DNSFilter ${request.method} ${request.path}: 429, waited ${seconds(delayMs)} (${source})`);
+				this.logger.debug(
+					`DNSFilter ${request.method} ${request.path}: 429, waited ${seconds(delayMs)} (${source})`,
+				);
 				continue;
 			}
-			throw new NodeApiError(node(), { httpCode: '429', message: 'Too many requests' } as JsonObject, {
-				message: `DNSFilter rate limit: gave up after ${tries(attempt)} and ${seconds(allowance.spentMs)} of waiting [HTTP 429]`,
-				description: `The API asks to wait ${seconds(delayMs)} more (${source}). DNSFilter allows about 2,000 requests per 300 seconds per organization, shared with the dashboard. Lower the request rate in the credential, raise "Max Retries" or "Max Total Wait" under Request Options, or run later.`,
-				httpCode: '429',
-				itemIndex,
-			});
+			throw new NodeApiError(
+				node(),
+				{ httpCode: '429', message: 'Too many requests' } as JsonObject,
+				{
+					message: `DNSFilter rate limit: gave up after ${tries(attempt)} and ${seconds(allowance.spentMs)} of waiting [HTTP 429]`,
+					description: `The API asks to wait ${seconds(delayMs)} more (${source}). DNSFilter allows about 2,000 requests per 300 seconds per organization, shared with the dashboard. Lower the request rate in the credential, raise "Max Retries" or "Max Total Wait" under Request Options, or run later.`,
+					httpCode: '429',
+					itemIndex,
+				},
+			);
 		}
 
 		if (statusCode >= 500 && idempotent) {
 			// A 503 may say when to come back (RFC 9110 §10.2.3); other 5xx use backoff.
-			const retryAfter = statusCode === 503 ? parseRetryAfter(headerValue(headers, 'retry-after'), now) : undefined;
+			const retryAfter =
+				statusCode === 503 ? parseRetryAfter(headerValue(headers, 'retry-after'), now) : undefined;
 			const delay = retryAfter ?? backoffDelay(attempt);
 			if (await waitBeforeRetry(attempt, delay)) {
 				if (request.method === 'DELETE') deleteOutcomeUnknown = true;
-				this.logger.debug(`DNSFilter ${request.method} ${request.path}: HTTP ${statusCode}, retried after ${seconds(delay)}${retryAfter === undefined ? '' : ' (Retry-After)'}`);
+				this.logger.debug(
+					`DNSFilter ${request.method} ${request.path}: HTTP ${statusCode}, retried after ${seconds(delay)}${retryAfter === undefined ? '' : ' (Retry-After)'}`,
+				);
 				continue;
 			}
 		}
 
 		if (statusCode === 404 && request.method === 'DELETE' && deleteOutcomeUnknown) {
-			this.logger.debug(`DNSFilter DELETE ${request.path}: 404 after a try with unknown outcome, counted as deleted`);
+			this.logger.debug(
+				`DNSFilter DELETE ${request.path}: 404 after a try with unknown outcome, counted as deleted`,
+			);
 			return { ...answered(exchange, attempt, redact, undefined), alreadyDeleted: true };
 		}
 
@@ -457,7 +546,8 @@ async function sendWithRetries(
 			const parsed = parseJson(exchange);
 			throw buildApiError(node(), {
 				statusCode,
-				body: parsed.ok && parsed.value !== undefined ? parsed.value : exchange.bytes.toString('utf8'),
+				body:
+					parsed.ok && parsed.value !== undefined ? parsed.value : exchange.bytes.toString('utf8'),
 				method: request.method,
 				path: request.path,
 				itemIndex,
@@ -470,15 +560,25 @@ async function sendWithRetries(
 		const parsed = parseJson(exchange, maxDepth);
 		if (!parsed.ok) {
 			if (parsed.tooDeep !== undefined) {
-				throw new NodeOperationError(node(), `DNSFilter's answer to ${request.method} ${request.path} nests deeper than ${maxDepth} levels; it was not read`, {
-					itemIndex,
-					description: `The JSON nests more than ${maxDepth} levels deep (DNSFilter's own answers nest a handful), so it is not a DNSFilter answer this node can use. Check the Base URL in the credential; a proxy in between may be rewriting answers. Nothing from this answer was used.`,
-				});
+				throw new NodeOperationError(
+					node(),
+					`DNSFilter's answer to ${request.method} ${request.path} nests deeper than ${maxDepth} levels; it was not read`,
+					{
+						itemIndex,
+						description: `The JSON nests more than ${maxDepth} levels deep (DNSFilter's own answers nest a handful), so it is not a DNSFilter answer this node can use. Check the Base URL in the credential; a proxy in between may be rewriting answers. Nothing from this answer was used.`,
+					},
+				);
 			}
 			const title = htmlTitle(parsed.text);
 			throw unexpectedBodyError(
 				node(),
-				{ method: request.method, path: request.path, statusCode, ...describeBody(exchange, redact), htmlTitle: title === undefined ? undefined : redact(title) },
+				{
+					method: request.method,
+					path: request.path,
+					statusCode,
+					...describeBody(exchange, redact),
+					htmlTitle: title === undefined ? undefined : redact(title),
+				},
 				'JSON',
 				itemIndex,
 			);
@@ -492,7 +592,12 @@ async function sendWithRetries(
  * out unusable, so they are worked out (and redacted) on first read, not for every answer; they
  * are own enumerable getters, so `{ ...response }` still carries their values.
  */
-function answered(exchange: Exchange, attempt: number, redact: Redactor, body: unknown): ApiResponse {
+function answered(
+	exchange: Exchange,
+	attempt: number,
+	redact: Redactor,
+	body: unknown,
+): ApiResponse {
 	let described: { contentType: string; preview: string } | undefined;
 	const describe = () => (described ??= describeBody(exchange, redact));
 	return {
@@ -522,7 +627,9 @@ interface ExchangeLimits {
 	itemIndex: number;
 }
 
-type Outcome = { ok: true; exchange: Exchange } | { ok: false; code: string; statusCode?: number; headers?: IDataObject };
+type Outcome =
+	| { ok: true; exchange: Exchange }
+	| { ok: false; code: string; statusCode?: number; headers?: IDataObject };
 
 /**
  * One try: the request, any same-origin redirects, and the body, all within one deadline.
@@ -538,7 +645,13 @@ async function exchangeOnce(
 	// The deadline starts once the throttle lets the first request go: waiting for budget is not slowness.
 	let aborter: TryAborter | undefined;
 	try {
-		return await exchangeHops.call(this, request, settings, limits, () => (aborter ??= tryAborter(limits.signal, limits.timeoutMs)));
+		return await exchangeHops.call(
+			this,
+			request,
+			settings,
+			limits,
+			() => (aborter ??= tryAborter(limits.signal, limits.timeoutMs)),
+		);
 	} finally {
 		aborter?.release();
 	}
@@ -562,7 +675,9 @@ interface TryAborter {
  */
 function tryAborter(stop: AbortSignal | undefined, timeoutMs: number): TryAborter {
 	const controller = new AbortController();
-	const deadline = deadlineAfter(timeoutMs, () => controller.abort(new ApplicationError(`No complete answer within ${timeoutMs} ms`)));
+	const deadline = deadlineAfter(timeoutMs, () =>
+		controller.abort(new ApplicationError(`No complete answer within ${timeoutMs} ms`)),
+	);
 	const detach = stop ? onStop(stop, () => controller.abort(stop.reason)) : undefined;
 	return {
 		signal: controller.signal,
@@ -585,7 +700,10 @@ async function exchangeHops(
 	let aborter: TryAborter | undefined;
 	let signal: AbortSignal | undefined;
 	let context: DnsFilterContext | undefined;
-	const failed = (error: unknown, answer?: { statusCode: number; headers: IDataObject }): Outcome => ({
+	const failed = (
+		error: unknown,
+		answer?: { statusCode: number; headers: IDataObject },
+	): Outcome => ({
 		ok: false,
 		code: aborter?.timedOut() && !limits.signal?.aborted ? 'DEADLINE' : connectionErrorCode(error),
 		...answer,
@@ -611,7 +729,11 @@ async function exchangeHops(
 
 	for (let hops = 0; ; hops++) {
 		// The server's headers pace first; the per-process budget stays the upper bound.
-		const paced = await paceRequest(this, limits.pacer, limits.signal, { allowance: limits.allowance, node, itemIndex: limits.itemIndex });
+		const paced = await paceRequest(this, limits.pacer, limits.signal, {
+			allowance: limits.allowance,
+			node,
+			itemIndex: limits.itemIndex,
+		});
 		const ticket = limits.budget ? await limits.budget.take(limits.signal) : undefined;
 		if (!aborter || !signal || !context) {
 			aborter = startDeadline();
@@ -642,35 +764,78 @@ async function exchangeHops(
 			discardBody(response.body);
 			ticket?.settle();
 			const decision = isRedirect(statusCode)
-				? decideRedirect(statusCode, headerValue(headers, 'location'), currentUrl, settings.origin, method, hops)
-				: { follow: false as const, reason: `HTTP ${statusCode}, which this node does not handle`, hint: 'Check the Base URL in the credential.' };
+				? decideRedirect(
+						statusCode,
+						headerValue(headers, 'location'),
+						currentUrl,
+						settings.origin,
+						method,
+						hops,
+					)
+				: {
+						follow: false as const,
+						reason: `HTTP ${statusCode}, which this node does not handle`,
+						hint: 'Check the Base URL in the credential.',
+					};
 			if (!decision.follow) {
-				throw new NodeOperationError(node(), limits.redact(`DNSFilter answered ${request.method} ${request.path} with a redirect that was not followed: ${decision.reason}`), {
-					itemIndex: limits.itemIndex,
-					description: limits.redact(decision.hint),
-				});
+				throw new NodeOperationError(
+					node(),
+					limits.redact(
+						`DNSFilter answered ${request.method} ${request.path} with a redirect that was not followed: ${decision.reason}`,
+					),
+					{
+						itemIndex: limits.itemIndex,
+						description: limits.redact(decision.hint),
+					},
+				);
 			}
 			method = decision.method;
 			currentUrl = decision.url;
-			httpOptions = { ...httpOptions, method, baseURL: undefined, url: decision.url, qs: undefined };
+			httpOptions = {
+				...httpOptions,
+				method,
+				baseURL: undefined,
+				url: decision.url,
+				qs: undefined,
+			};
 			if (!decision.keepBody) delete httpOptions.body;
 			continue;
 		}
 
 		const success = statusCode >= 200 && statusCode < 300;
 		// The token's window starts once the whole answer is in, as the throttle expects (throttle.ts).
-		const read = await readBody(response.body, success ? limits.maxResponseBytes : ERROR_BODY_LIMIT, success ? 'fail' : 'truncate', signal).finally(() => ticket?.settle());
+		const read = await readBody(
+			response.body,
+			success ? limits.maxResponseBytes : ERROR_BODY_LIMIT,
+			success ? 'fail' : 'truncate',
+			signal,
+		).finally(() => ticket?.settle());
 		if (read.ok) {
 			const rateLimit = readRateLimitState(headers, Date.now());
 			observeResponse(this, limits.pacer, rateLimit, paced);
-			return { ok: true, exchange: { statusCode, headers, bytes: read.bytes, truncated: read.truncated, decoded: read.decoded, rateLimit } };
+			return {
+				ok: true,
+				exchange: {
+					statusCode,
+					headers,
+					bytes: read.bytes,
+					truncated: read.truncated,
+					decoded: read.decoded,
+					rateLimit,
+				},
+			};
 		}
 		if (read.reason === 'tooLarge') {
 			const megabytes = Math.round((limits.maxResponseBytes / 1024 / 1024) * 100) / 100;
-			throw new NodeOperationError(node(), `DNSFilter's answer to ${request.method} ${request.path} is larger than ${megabytes} MB; reading stopped there`, {
-				itemIndex: limits.itemIndex,
-				description: 'Raise "Max Response Size (MB)" under Request Options if the answer is expected to be this large, or ask for less (a smaller Limit, narrower filters).',
-			});
+			throw new NodeOperationError(
+				node(),
+				`DNSFilter's answer to ${request.method} ${request.path} is larger than ${megabytes} MB; reading stopped there`,
+				{
+					itemIndex: limits.itemIndex,
+					description:
+						'Raise "Max Response Size (MB)" under Request Options if the answer is expected to be this large, or ask for less (a smaller Limit, narrower filters).',
+				},
+			);
 		}
 		return failed(read.error, { statusCode, headers });
 	}

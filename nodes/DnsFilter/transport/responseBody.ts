@@ -54,7 +54,8 @@ export async function readBody(
 	signal: AbortSignal,
 ): Promise<ReadBody | UnreadBody> {
 	if (!isReadable(body)) {
-		if (body === undefined || body === null) return { ok: true, bytes: Buffer.alloc(0), truncated: false };
+		if (body === undefined || body === null)
+			return { ok: true, bytes: Buffer.alloc(0), truncated: false };
 		if (typeof body === 'string' || Buffer.isBuffer(body)) {
 			const bytes = asBuffer(body);
 			if (bytes.length > limit && overflow === 'fail') return { ok: false, reason: 'tooLarge' };
@@ -67,7 +68,8 @@ export async function readBody(
 		stream.destroy();
 		return { ok: false, reason: 'failed', error: signal.reason };
 	}
-	const onAbort = () => stream.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+	const onAbort = () =>
+		stream.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
 	signal.addEventListener('abort', onAbort, { once: true });
 	const chunks: Buffer[] = [];
 	let size = 0;

@@ -104,7 +104,9 @@ export const IMPLAUSIBLE_RESET_HOLD_MS = 300_000;
 /** The reset the pacer works with: the announced one, unless it is implausible (see above). */
 export function plausibleResetMs(resetMs: number, windowMs?: number): number {
 	const bound = Math.min(windowMs ?? MAX_PLAUSIBLE_RESET_MS, MAX_PLAUSIBLE_RESET_MS) + 1_500;
-	return resetMs > bound ? Math.min(windowMs ?? IMPLAUSIBLE_RESET_HOLD_MS, IMPLAUSIBLE_RESET_HOLD_MS) : resetMs;
+	return resetMs > bound
+		? Math.min(windowMs ?? IMPLAUSIBLE_RESET_HOLD_MS, IMPLAUSIBLE_RESET_HOLD_MS)
+		: resetMs;
 }
 
 /** What the server announced in the answer the pacer last went by, for the message when a wait is too long. */
@@ -128,7 +130,7 @@ export class PacingWaitTooLong extends ApplicationError {
 		readonly reason: 'paced' | 'reserve' | 'refused' | 'queued',
 		readonly announced: Announced | undefined,
 	) {
-		super('The wait for the server\'s rate-limit budget is longer than the request may wait');
+		super("The wait for the server's rate-limit budget is longer than the request may wait");
 	}
 }
 
@@ -256,7 +258,12 @@ export class ServerPacer {
 		if (last && !newer && now < this.resetAt && resetAt < this.resetAt - 1_500) return;
 		// A reset beyond this window's (by more than the headers' one-second resolution), the window's
 		// end passing, or the count going up: a new window, about which the old history says nothing.
-		if (!last || now >= this.resetAt || resetAt > this.resetAt + 1_500 || (newer && state.remaining > last.remaining + 5)) {
+		if (
+			!last ||
+			now >= this.resetAt ||
+			resetAt > this.resetAt + 1_500 ||
+			(newer && state.remaining > last.remaining + 5)
+		) {
 			if (last && !newer && now < this.resetAt) return;
 			this.history = [];
 			this.limitSeen = 0;
@@ -271,7 +278,8 @@ export class ServerPacer {
 		while (i > 0 && this.history[i - 1].seq > seq) i--;
 		this.history.splice(i, 0, observation);
 		const newest = this.history[this.history.length - 1];
-		while (this.history.length > 2 && this.history[0].at < newest.at - RATE_SPAN_MS) this.history.shift();
+		while (this.history.length > 2 && this.history[0].at < newest.at - RATE_SPAN_MS)
+			this.history.shift();
 		if (newer) {
 			this.state = state;
 			this.announced = { state, at: now, resetAt: this.resetAt, capped: resetMs < announcedMs };
@@ -288,7 +296,10 @@ export class ServerPacer {
 	private belowMark(): Observation[] | undefined {
 		const limit = this.state.limit ?? this.limitSeen;
 		const paced = this.history.filter((o) => o.remaining < limit * HIGH_WATER);
-		return paced.length >= 2 && paced[0].remaining - paced[paced.length - 1].remaining >= MIN_SHARE_SAMPLE ? paced : undefined;
+		return paced.length >= 2 &&
+			paced[0].remaining - paced[paced.length - 1].remaining >= MIN_SHARE_SAMPLE
+			? paced
+			: undefined;
 	}
 
 	/**
@@ -335,7 +346,8 @@ export class ServerPacer {
 			return 0;
 		}
 		const until = Math.min(this.firstSentAt + FIRST_ANSWER_WAIT_MS, started + allowedMs);
-		while (this.answers === 0 && Date.now() < until) await cancellableSleep(FIRST_ANSWER_NAP_MS, signal);
+		while (this.answers === 0 && Date.now() < until)
+			await cancellableSleep(FIRST_ANSWER_NAP_MS, signal);
 		return Date.now() - started;
 	}
 
@@ -363,7 +375,14 @@ export class ServerPacer {
 		if (until > this.heldUntil) this.heldUntil = until;
 		const inFlight = Math.min(Math.max(1, this.starts - this.answeredStarts), RECOVERED_WINDOW);
 		const before = this.recovery ? Math.min(this.recovery.window, inFlight) : inFlight;
-		this.recovery = { sinceSeq: this.starts, window: 1, threshold: Math.max(1, Math.floor(before / 2)), credit: 0, answered: 0, progressAt: this.heldUntil };
+		this.recovery = {
+			sinceSeq: this.starts,
+			window: 1,
+			threshold: Math.max(1, Math.floor(before / 2)),
+			credit: 0,
+			answered: 0,
+			progressAt: this.heldUntil,
+		};
 	}
 
 	/** Notes the run a request belongs to (undefined: one whose demand is not known). */
@@ -394,7 +413,8 @@ export class ServerPacer {
 	async beforeStart(signal?: AbortSignal, allowedMs = Infinity): Promise<PacingDecision> {
 		const deadline = this.now() + allowedMs;
 		const first = this.delayNow();
-		if (first.delayMs > allowedMs) throw this.tooLong(first.delayMs, allowedMs, first.reason ?? 'paced');
+		if (first.delayMs > allowedMs)
+			throw this.tooLong(first.delayMs, allowedMs, first.reason ?? 'paced');
 		let decision: PacingDecision | undefined;
 		let abandoned = false;
 		const ahead = this.queued++;
@@ -422,7 +442,9 @@ export class ServerPacer {
 					if (abandoned) throw this.tooLong(allowedMs, allowedMs, 'queued');
 				} else if (decision === undefined && signal?.aborted) {
 					abandoned = true;
-					throw signal.reason instanceof Error ? signal.reason : new ApplicationError('The execution was cancelled');
+					throw signal.reason instanceof Error
+						? signal.reason
+						: new ApplicationError('The execution was cancelled');
 				}
 			} finally {
 				signal?.removeEventListener('abort', stop);
@@ -433,7 +455,11 @@ export class ServerPacer {
 		return decision as PacingDecision;
 	}
 
-	private tooLong(waitMs: number, allowedMs: number, reason: PacingWaitTooLong['reason']): PacingWaitTooLong {
+	private tooLong(
+		waitMs: number,
+		allowedMs: number,
+		reason: PacingWaitTooLong['reason'],
+	): PacingWaitTooLong {
 		return new PacingWaitTooLong(waitMs, Math.max(0, allowedMs), reason, this.announced);
 	}
 
@@ -443,10 +469,18 @@ export class ServerPacer {
 		if (now < this.heldUntil) return { delayMs: this.heldUntil - now, reason: 'refused' };
 		if (this.recovery && now > this.heldUntil + RECOVERY_SPAN_MS) this.recovery = undefined;
 		const recovery = this.recovery;
-		if (recovery && this.starts - recovery.sinceSeq - recovery.answered >= recovery.window && now < recovery.progressAt + RECOVERY_WAIT_MS) {
-			return { delayMs: Math.min(FIRST_ANSWER_NAP_MS, recovery.progressAt + RECOVERY_WAIT_MS - now), reason: 'refused' };
+		if (
+			recovery &&
+			this.starts - recovery.sinceSeq - recovery.answered >= recovery.window &&
+			now < recovery.progressAt + RECOVERY_WAIT_MS
+		) {
+			return {
+				delayMs: Math.min(FIRST_ANSWER_NAP_MS, recovery.progressAt + RECOVERY_WAIT_MS - now),
+				reason: 'refused',
+			};
 		}
-		if (this.state.form === undefined || this.history.length === 0 || now >= this.resetAt) return { delayMs: 0 };
+		if (this.state.form === undefined || this.history.length === 0 || now >= this.resetAt)
+			return { delayMs: 0 };
 		const last = this.history[this.history.length - 1];
 		const limit = this.state.limit ?? this.limitSeen;
 		const reserve = Math.max(MIN_RESERVE, Math.ceil(limit * RESERVE_SHARE));
@@ -475,7 +509,11 @@ export class ServerPacer {
 		const demand = this.demand();
 		if (demand !== undefined && demand <= available) {
 			const alone = this.aloneRecently();
-			if (alone === 'yes' || (alone === 'unknown' && available >= UNKNOWN_ALONE_FACTOR * MIN_SHARE_SAMPLE)) return { delayMs: 0 };
+			if (
+				alone === 'yes' ||
+				(alone === 'unknown' && available >= UNKNOWN_ALONE_FACTOR * MIN_SHARE_SAMPLE)
+			)
+				return { delayMs: 0 };
 		}
 		if (available < 1) return { delayMs: Math.min(PREDICT_MS - age, toReset), reason: 'paced' };
 		// The pace at which everyone together would spend what is left exactly by the reset, and this
@@ -488,16 +526,22 @@ export class ServerPacer {
 		const even = available / toReset;
 		const ours = Math.max(even * MIN_PACE_SHARE, Math.min(even * share, even - others));
 		const next = this.lastStart + 1 / ours;
-		return next > now ? { delayMs: Math.min(next - now, toReset), reason: 'paced' } : { delayMs: 0 };
+		return next > now
+			? { delayMs: Math.min(next - now, toReset), reason: 'paced' }
+			: { delayMs: 0 };
 	}
 
-	private async waitForTurn(signal: AbortSignal | undefined, deadline: number): Promise<PacingDecision> {
+	private async waitForTurn(
+		signal: AbortSignal | undefined,
+		deadline: number,
+	): Promise<PacingDecision> {
 		let waitedMs = 0;
 		let reason: PacingDecision['reason'];
 		for (let step = this.delayNow(); step.delayMs > 0; step = this.delayNow()) {
 			// Checked before sleeping: a wait that cannot end in time fails now, not at its end.
 			const now = this.now();
-			if (now + step.delayMs > deadline) throw this.tooLong(step.delayMs, deadline - now, step.reason ?? 'paced');
+			if (now + step.delayMs > deadline)
+				throw this.tooLong(step.delayMs, deadline - now, step.reason ?? 'paced');
 			// Short naps: a concurrent request of this process may bring fresher headers meanwhile.
 			const nap = Math.min(step.delayMs, MAX_NAP_MS);
 			reason = step.reason;
@@ -576,14 +620,24 @@ export interface PacingBound {
  * bound, the wait draws on the request's Max Total Wait, and a wait longer than what is left of it
  * fails at once with what the server announced.
  */
-export async function paceRequest(context: object, pacer: ServerPacer, signal?: AbortSignal, bound?: PacingBound): Promise<PacingDecision> {
+export async function paceRequest(
+	context: object,
+	pacer: ServerPacer,
+	signal?: AbortSignal,
+	bound?: PacingBound,
+): Promise<PacingDecision> {
 	if (!enabled) return { waitedMs: 0, seq: 0, startedAt: 0 };
 	pacer.noteDemand(demands.get(context));
 	const started = Date.now();
 	let decision: PacingDecision;
 	try {
 		await pacer.untilFirstAnswer(signal, bound?.allowance.leftMs ?? FIRST_ANSWER_WAIT_MS);
-		decision = await pacer.beforeStart(signal, bound ? Math.max(0, bound.allowance.maxMs - bound.allowance.spentMs - (Date.now() - started)) : undefined);
+		decision = await pacer.beforeStart(
+			signal,
+			bound
+				? Math.max(0, bound.allowance.maxMs - bound.allowance.spentMs - (Date.now() - started))
+				: undefined,
+		);
 	} catch (error) {
 		// Stop and other failures pass on as they are; only a wait too long becomes the node's error.
 		throw bound && error instanceof PacingWaitTooLong ? pacingWaitError(bound, error) : error;
@@ -605,7 +659,12 @@ export function observeRefusal(pacer: ServerPacer, delayMs: number): void {
 }
 
 /** Feeds a response's rate-limit state, with the request it answers, to the pacer and to the execution's report. */
-export function observeResponse(context: object, pacer: ServerPacer, state: RateLimitState, request?: PacingDecision): void {
+export function observeResponse(
+	context: object,
+	pacer: ServerPacer,
+	state: RateLimitState,
+	request?: PacingDecision,
+): void {
 	if (enabled) pacer.observe(state, request?.seq ? request : undefined);
 	if (state.form !== undefined) reportOf(context).state = state;
 }
@@ -631,11 +690,19 @@ function count(value: number | undefined): string {
 
 /** What the server said, as the message quotes it: counts, reset (as sent) and the headers it came in. */
 export function describeAnnounced(announced: Announced | undefined, now: number): string {
-	if (!announced) return 'DNSFilter\'s rate-limit headers asked this process to slow down';
+	if (!announced) return "DNSFilter's rate-limit headers asked this process to slow down";
 	const { state } = announced;
-	const counts = state.limit !== undefined ? `${count(state.remaining)} of ${count(state.limit)} requests left` : `${count(state.remaining)} requests left`;
+	const counts =
+		state.limit !== undefined
+			? `${count(state.remaining)} of ${count(state.limit)} requests left`
+			: `${count(state.remaining)} requests left`;
 	const resetMs = state.resetMs ?? state.windowMs;
-	const sent = state.resetRaw !== undefined ? `, reset ${state.resetRaw} (${state.resetAs}, ${describeDuration(Math.max(0, (resetMs ?? 0) - (now - announced.at)))} from now)` : resetMs !== undefined ? `, the window (${describeDuration(resetMs)}) ending within it` : '';
+	const sent =
+		state.resetRaw !== undefined
+			? `, reset ${state.resetRaw} (${state.resetAs}, ${describeDuration(Math.max(0, (resetMs ?? 0) - (now - announced.at)))} from now)`
+			: resetMs !== undefined
+				? `, the window (${describeDuration(resetMs)}) ending within it`
+				: '';
 	return `DNSFilter announced ${counts}${sent}, in its ${state.source ?? 'rate-limit headers'}`;
 }
 
@@ -653,16 +720,24 @@ export function pacingWaitError(bound: PacingBound, error: PacingWaitTooLong): N
 			: error.reason === 'refused'
 				? ' DNSFilter answered another request of this credential with HTTP 429 and asked to wait that long, so every request of the credential in this n8n process waits with it.'
 				: error.reason === 'paced'
-				? ' The node spreads what is left until the reset, so this request would wait its turn.'
-				: '';
+					? ' The node spreads what is left until the reset, so this request would wait its turn.'
+					: '';
 	const capped = announced?.capped
 		? ` A reset that far away is not plausible: this n8n process holds this credential's requests for ${describeDuration(Math.max(0, announced.resetAt - now))} at most, then asks DNSFilter again.`
 		: '';
 	const resetAt = announced ? announced.resetAt : undefined;
-	const after = resetAt !== undefined && resetAt > now ? ` or run again after ${new Date(resetAt).toISOString().replace(/\.\d+Z$/, 'Z')}` : ' or run again later';
-	const need = error.reason === 'queued' ? '' : `; ${Math.ceil(error.waitMs / 1000) + 1} s would do`;
-	return new NodeOperationError(bound.node(), `DNSFilter rate limit: the request was not sent because ${why}`, {
-		itemIndex: bound.itemIndex,
-		description: `${describeAnnounced(announced, now)}.${held}${capped} Raise "Max Total Wait (Seconds)" under Request Options (it bounds the waits for the budget and between retries together${need})${after}.`,
-	});
+	const after =
+		resetAt !== undefined && resetAt > now
+			? ` or run again after ${new Date(resetAt).toISOString().replace(/\.\d+Z$/, 'Z')}`
+			: ' or run again later';
+	const need =
+		error.reason === 'queued' ? '' : `; ${Math.ceil(error.waitMs / 1000) + 1} s would do`;
+	return new NodeOperationError(
+		bound.node(),
+		`DNSFilter rate limit: the request was not sent because ${why}`,
+		{
+			itemIndex: bound.itemIndex,
+			description: `${describeAnnounced(announced, now)}.${held}${capped} Raise "Max Total Wait (Seconds)" under Request Options (it bounds the waits for the budget and between retries together${need})${after}.`,
+		},
+	);
 }

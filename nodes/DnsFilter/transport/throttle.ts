@@ -54,7 +54,11 @@ export class RollingWindowBudget {
 		} else {
 			slot = this.oldest;
 			// Re-read after each sleep: the request holding this token may have been answered meanwhile.
-			for (let wait = this.spentAt[slot] + this.windowMs - this.now(); wait > 0; wait = this.spentAt[slot] + this.windowMs - this.now()) {
+			for (
+				let wait = this.spentAt[slot] + this.windowMs - this.now();
+				wait > 0;
+				wait = this.spentAt[slot] + this.windowMs - this.now()
+			) {
 				await cancellableSleep(wait, signal);
 				waitedMs += wait;
 			}
@@ -66,7 +70,8 @@ export class RollingWindowBudget {
 		return {
 			waitedMs,
 			settle: () => {
-				if (this.generation[slot] === generation) this.spentAt[slot] = Math.max(this.spentAt[slot], this.now());
+				if (this.generation[slot] === generation)
+					this.spentAt[slot] = Math.max(this.spentAt[slot], this.now());
 			},
 		};
 	}
@@ -83,11 +88,16 @@ export function credentialDigest(baseUrl: string, apiKey: string): string {
  * The budget for one credential (`id` from credentialDigest); a changed limit or window starts a
  * fresh budget.
  */
-export function budgetFor(id: string, limit: number, windowSeconds: number): RollingWindowBudget | undefined {
+export function budgetFor(
+	id: string,
+	limit: number,
+	windowSeconds: number,
+): RollingWindowBudget | undefined {
 	if (!(limit > 0) || !(windowSeconds > 0)) return undefined;
 	const windowMs = windowSeconds * 1000;
 	const existing = budgets.get(id);
-	if (existing && existing.limit === Math.floor(limit) && existing.windowMs === windowMs) return existing;
+	if (existing && existing.limit === Math.floor(limit) && existing.windowMs === windowMs)
+		return existing;
 	const fresh = new RollingWindowBudget(Math.floor(limit), windowMs);
 	budgets.set(id, fresh);
 	return fresh;

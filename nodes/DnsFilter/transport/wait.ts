@@ -1,7 +1,9 @@
 import { ApplicationError, sleep } from 'n8n-workflow';
 
 function cancelReason(signal: AbortSignal): Error {
-	return signal.reason instanceof Error ? signal.reason : new ApplicationError('The execution was cancelled');
+	return signal.reason instanceof Error
+		? signal.reason
+		: new ApplicationError('The execution was cancelled');
 }
 
 /**

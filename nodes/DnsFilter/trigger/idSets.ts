@@ -45,7 +45,8 @@ export function encodeIdRuns(ranges: number[][]): string {
 	let previous = 0;
 	return ranges
 		.map(([first, last]) => {
-			const token = (first - previous).toString(36) + (last > first ? `+${(last - first).toString(36)}` : '');
+			const token =
+				(first - previous).toString(36) + (last > first ? `+${(last - first).toString(36)}` : '');
 			previous = last;
 			return token;
 		})
@@ -78,7 +79,11 @@ const DIGEST_PATTERN = /^[A-Za-z0-9_-]{8}$/;
 
 /** The stored form of one id. The prefix keeps the digests apart from any other use of SHA-256. */
 export function idDigest(id: string): string {
-	return createHash('sha256').update(`dnsfilter-trigger-id:${id}`).digest().subarray(0, 6).toString('base64url');
+	return createHash('sha256')
+		.update(`dnsfilter-trigger-id:${id}`)
+		.digest()
+		.subarray(0, 6)
+		.toString('base64url');
 }
 
 /** Digests as one string, in the order given. */

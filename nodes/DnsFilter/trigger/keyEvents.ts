@@ -1,6 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { apiKeyStateOf, computeKeyInsight, expiryDetail } from '../actions/handwritten/apiKeyInsight';
+import {
+	apiKeyStateOf,
+	computeKeyInsight,
+	expiryDetail,
+} from '../actions/handwritten/apiKeyInsight';
 import { isRecord } from '../utils/isRecord';
 import { idDigest, numericId } from './idSets';
 import { attributesOf, recordId } from './records';
@@ -20,7 +24,9 @@ function keyId(record: IDataObject): string | undefined {
 	const id = recordId(record);
 	if (id && !id.startsWith('composite|')) return id;
 	const attributes = attributesOf(record);
-	return attributes.last_four !== undefined ? `last_four|${String(attributes.last_four)}|${String(attributes.created_at ?? '')}` : id;
+	return attributes.last_four !== undefined
+		? `last_four|${String(attributes.last_four)}|${String(attributes.created_at ?? '')}`
+		: id;
 }
 
 /**
@@ -33,19 +39,28 @@ function markToken(id: string): string {
 }
 
 /** The stored marks, token → value, from a version 3 state or (keyed by the id itself) versions 1 and 2. */
-function marksOf(previous: TriggerState | undefined, legacyField: 'notified' | 'ended'): Map<string, string> {
+function marksOf(
+	previous: TriggerState | undefined,
+	legacyField: 'notified' | 'ended',
+): Map<string, string> {
 	const marks = new Map<string, string>();
 	if (!previous) return marks;
 	if (previous.version !== STATE_VERSION) {
-		for (const [id, value] of entriesOf(previous[legacyField])) if (typeof value === 'string') marks.set(markToken(id), value);
+		for (const [id, value] of entriesOf(previous[legacyField]))
+			if (typeof value === 'string') marks.set(markToken(id), value);
 		return marks;
 	}
-	for (const [token, value] of entriesOf(previous.marks)) if (typeof value === 'string' && /^[nh]:/.test(token)) marks.set(token, value);
+	for (const [token, value] of entriesOf(previous.marks))
+		if (typeof value === 'string' && /^[nh]:/.test(token)) marks.set(token, value);
 	return marks;
 }
 
 /** The marks to store: those of listed keys, then (bounded) those of keys no longer listed, so a key that reappears is not reported twice. */
-function storedMarks(marks: Map<string, string>, before: Map<string, string>, listed: Set<string>): IDataObject {
+function storedMarks(
+	marks: Map<string, string>,
+	before: Map<string, string>,
+	listed: Set<string>,
+): IDataObject {
 	for (const [token, value] of before) {
 		if (marks.size >= KEY_MARKS_LIMIT + listed.size) break;
 		if (!listed.has(token) && !marks.has(token)) marks.set(token, value);
@@ -69,13 +84,23 @@ function* listedKeys(records: unknown[], listed: Set<string>, now: Date, thresho
 }
 
 /** API keys that have become expiring soon since the last poll, once per key and expiry. */
-export function diffExpiringKeys(records: unknown[], previous: TriggerState | undefined, now: Date, options: KeyEventOptions): PollOutcome {
+export function diffExpiringKeys(
+	records: unknown[],
+	previous: TriggerState | undefined,
+	now: Date,
+	options: KeyEventOptions,
+): PollOutcome {
 	const state = freshState('apiKeyExpiringSoon', now, previous);
 	const before = marksOf(previous, 'notified');
 	const notified = new Map<string, string>();
 	const emit: IDataObject[] = [];
 	const listed = new Set<string>();
-	for (const { record, token, keyState, insight } of listedKeys(records, listed, now, options.thresholdDays)) {
+	for (const { record, token, keyState, insight } of listedKeys(
+		records,
+		listed,
+		now,
+		options.thresholdDays,
+	)) {
 		const expiry = keyState.expiry?.toISOString() ?? '';
 		if (!insight.isExpiringSoon) {
 			// Keep the mark while the key still exists, so a later threshold change does not repeat it.
@@ -93,14 +118,29 @@ export function diffExpiringKeys(records: unknown[], previous: TriggerState | un
 }
 
 /** API keys that have been revoked or have expired since the last poll, once per key. */
-export function diffEndedKeys(records: unknown[], previous: TriggerState | undefined, now: Date, options: KeyEventOptions): PollOutcome {
+export function diffEndedKeys(
+	records: unknown[],
+	previous: TriggerState | undefined,
+	now: Date,
+	options: KeyEventOptions,
+): PollOutcome {
 	const state = freshState('apiKeyRevokedOrExpired', now, previous);
 	const before = marksOf(previous, 'ended');
 	const ended = new Map<string, string>();
 	const emit: IDataObject[] = [];
 	const listed = new Set<string>();
-	for (const { record, token, keyState, insight } of listedKeys(records, listed, now, options.thresholdDays)) {
-		const reason = keyState.status?.toLowerCase() === 'revoked' ? 'revoked' : insight.isExpired ? 'expired' : undefined;
+	for (const { record, token, keyState, insight } of listedKeys(
+		records,
+		listed,
+		now,
+		options.thresholdDays,
+	)) {
+		const reason =
+			keyState.status?.toLowerCase() === 'revoked'
+				? 'revoked'
+				: insight.isExpired
+					? 'expired'
+					: undefined;
 		if (!reason) continue;
 		const earlier = before.get(token) ?? ended.get(token);
 		ended.set(token, earlier ?? reason);

@@ -5,10 +5,15 @@ import { isRecord } from '../utils/isRecord';
  * JSON objects. Returns the records, or a sentence saying what came back instead.
  */
 export function listingRecords(body: unknown): { records: unknown[] } | { problem: string } {
-	const records = Array.isArray(body) ? body : isRecord(body) && Array.isArray(body.data) ? body.data : undefined;
+	const records = Array.isArray(body)
+		? body
+		: isRecord(body) && Array.isArray(body.data)
+			? body.data
+			: undefined;
 	if (!records) return { problem: describeBody(body) };
 	const bad = records.findIndex((record) => !isRecord(record));
-	if (bad >= 0) return { problem: `record ${bad + 1} of the list is ${kindOf(records[bad])}, not an object` };
+	if (bad >= 0)
+		return { problem: `record ${bad + 1} of the list is ${kindOf(records[bad])}, not an object` };
 	return { records };
 }
 
@@ -25,7 +30,10 @@ function kindOf(value: unknown): string {
  * echo a secret the redactor does not know (another user's key, a network's secret key).
  */
 export function elideTokens(text: string, max: number): string {
-	const short = text.replace(/[A-Za-z0-9_\-.+/=%]{20,}/g, '…').replace(/\s+/g, ' ').trim();
+	const short = text
+		.replace(/[A-Za-z0-9_\-.+/=%]{20,}/g, '…')
+		.replace(/\s+/g, ' ')
+		.trim();
 	return short.length > max ? `${short.slice(0, max)}…` : short;
 }
 

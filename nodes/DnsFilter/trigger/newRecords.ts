@@ -1,7 +1,16 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { isRecord } from '../utils/isRecord';
-import { decodeIdRuns, encodeIdRuns, idDigest, inRanges, numericId, packDigests, toRanges, unpackDigests } from './idSets';
+import {
+	decodeIdRuns,
+	encodeIdRuns,
+	idDigest,
+	inRanges,
+	numericId,
+	packDigests,
+	toRanges,
+	unpackDigests,
+} from './idSets';
 import { compareIds, recordId } from './records';
 import type { PollOutcome, TriggerState } from './state';
 import { freshState, stringList } from './state';
@@ -45,16 +54,31 @@ interface Remembered {
 function remembered(previous: TriggerState): Remembered {
 	if (previous.version === 1) {
 		// Version 1 only knew non-numeric ids by name and numeric ones by the highest: see `knownIn`.
-		return { numbers: [], digests: new Set(stringList(previous.ids).map(idDigest)), gone: [], listedNumbers: () => [] };
+		return {
+			numbers: [],
+			digests: new Set(stringList(previous.ids).map(idDigest)),
+			gone: [],
+			listedNumbers: () => [],
+		};
 	}
 	const numbers = decodeIdRuns(previous.listedNumeric);
 	const listedNumbers = function* () {
 		for (const [first, last] of numbers) for (let n = first; n <= last; n++) yield n;
 	};
 	if (previous.version === 2) {
-		return { numbers, digests: new Set(stringList(previous.listedIds).map(idDigest)), gone: stringList(previous.gone).map(idDigest), listedNumbers };
+		return {
+			numbers,
+			digests: new Set(stringList(previous.listedIds).map(idDigest)),
+			gone: stringList(previous.gone).map(idDigest),
+			listedNumbers,
+		};
 	}
-	return { numbers, digests: new Set(unpackDigests(previous.listedDigests)), gone: unpackDigests(previous.goneDigests), listedNumbers };
+	return {
+		numbers,
+		digests: new Set(unpackDigests(previous.listedDigests)),
+		gone: unpackDigests(previous.goneDigests),
+		listedNumbers,
+	};
 }
 
 function countOf(ranges: number[][]): number {
@@ -69,7 +93,12 @@ function countOf(ranges: number[][]): number {
  * `records` must be a complete, well-formed listing: the returned state replaces the stored one.
  * A listing past `LISTED_DIGESTS_LIMIT` comes back as a problem instead, for the node to refuse.
  */
-export function diffNewRecords(event: string, records: unknown[], previous: TriggerState | undefined, now: Date): PollOutcome | { problem: string } {
+export function diffNewRecords(
+	event: string,
+	records: unknown[],
+	previous: TriggerState | undefined,
+	now: Date,
+): PollOutcome | { problem: string } {
 	const state = freshState(event, now, previous);
 	const current = new Map<string, IDataObject>();
 	for (const record of records) {
@@ -108,7 +137,8 @@ export function diffNewRecords(event: string, records: unknown[], previous: Trig
 	// the "left" memory, which never holds a listed id. Numeric ids are hashed only here, not all
 	// 100,000 of a large listing at every poll.
 	const returning = new Set<string>();
-	const maxId = previous.version === 1 && typeof previous.maxId === 'number' ? previous.maxId : undefined;
+	const maxId =
+		previous.version === 1 && typeof previous.maxId === 'number' ? previous.maxId : undefined;
 	const known = (id: string): boolean => {
 		const n = numericId(id);
 		if (n !== undefined) {
@@ -133,15 +163,26 @@ export function diffNewRecords(event: string, records: unknown[], previous: Trig
 
 	const shrunk = listedBefore > 0 && missing * 2 > listedBefore;
 	if (shrunk) {
-		const since = typeof previous.shrinkingSince === 'string' && !Number.isNaN(Date.parse(previous.shrinkingSince)) ? previous.shrinkingSince : now.toISOString();
-		const listings = (typeof previous.shrinkingListings === 'number' && previous.shrinkingListings > 0 ? previous.shrinkingListings : 0) + 1;
+		const since =
+			typeof previous.shrinkingSince === 'string' &&
+			!Number.isNaN(Date.parse(previous.shrinkingSince))
+				? previous.shrinkingSince
+				: now.toISOString();
+		const listings =
+			(typeof previous.shrinkingListings === 'number' && previous.shrinkingListings > 0
+				? previous.shrinkingListings
+				: 0) + 1;
 		const keptDigests = new Set([...digests, ...missingDigests]);
 		const confirmed =
-			(listings >= SHRINK_CONFIRM_LISTINGS && now.getTime() - Date.parse(since) >= SHRINK_CONFIRM_MS) || keptDigests.size > LISTED_DIGESTS_LIMIT;
+			(listings >= SHRINK_CONFIRM_LISTINGS &&
+				now.getTime() - Date.parse(since) >= SHRINK_CONFIRM_MS) ||
+			keptDigests.size > LISTED_DIGESTS_LIMIT;
 		if (!confirmed) {
 			// Nothing is forgotten yet: the missing ids stay listed, the new ones join them.
 			writeListed(state, toRanges([...numbers, ...missingNumbers]), keptDigests);
-			const gone = before.gone.filter((digest) => !returning.has(digest) && !keptDigests.has(digest));
+			const gone = before.gone.filter(
+				(digest) => !returning.has(digest) && !keptDigests.has(digest),
+			);
 			if (gone.length) state.goneDigests = packDigests(gone);
 			state.shrinkingSince = since;
 			state.shrinkingListings = listings;
@@ -151,10 +192,16 @@ export function diffNewRecords(event: string, records: unknown[], previous: Trig
 
 	writeListed(state, toRanges(numbers), digests);
 	// Oldest first; an id that left again moves to the end; the oldest beyond the bound are dropped.
-	const goneNow = [...before.gone, ...missingNumbers.map((n) => idDigest(String(n))), ...missingDigests];
+	const goneNow = [
+		...before.gone,
+		...missingNumbers.map((n) => idDigest(String(n))),
+		...missingDigests,
+	];
 	const latest = new Map<string, number>();
 	goneNow.forEach((digest, index) => latest.set(digest, index));
-	const gone = goneNow.filter((digest, index) => latest.get(digest) === index && !returning.has(digest));
+	const gone = goneNow.filter(
+		(digest, index) => latest.get(digest) === index && !returning.has(digest),
+	);
 	if (gone.length) state.goneDigests = packDigests(gone.slice(-GONE_IDS_LIMIT));
 	return { emit: sorted(emit), state };
 }

@@ -17,7 +17,12 @@ export function recordId(record: unknown): string | undefined {
 	if (typeof id === 'string' || typeof id === 'number') return String(id);
 	const attributes = attributesOf(record);
 	if (attributes.created_at === undefined && attributes.name === undefined) return undefined;
-	return ['composite', attributes.organization_id ?? '', attributes.created_at ?? '', attributes.name ?? ''].join('|');
+	return [
+		'composite',
+		attributes.organization_id ?? '',
+		attributes.created_at ?? '',
+		attributes.name ?? '',
+	].join('|');
 }
 
 /** Numeric ids in order, before the others (kept in listing order). */

@@ -63,7 +63,12 @@ export interface PollOutcome {
 }
 
 export function freshState(event: string, now: Date, previous?: TriggerState): TriggerState {
-	return { version: STATE_VERSION, event, baselineAt: previous?.baselineAt ?? now.toISOString(), listedAt: now.toISOString() };
+	return {
+		version: STATE_VERSION,
+		event,
+		baselineAt: previous?.baselineAt ?? now.toISOString(),
+		listedAt: now.toISOString(),
+	};
 }
 
 /**
@@ -71,13 +76,18 @@ export function freshState(event: string, now: Date, previous?: TriggerState): T
  * undefined (first poll: baseline).
  */
 export function usableState(stored: IDataObject, event: string): TriggerState | undefined {
-	return typeof stored.version === 'number' && READABLE_VERSIONS.has(stored.version) && stored.event === event && typeof stored.baselineAt === 'string'
+	return typeof stored.version === 'number' &&
+		READABLE_VERSIONS.has(stored.version) &&
+		stored.event === event &&
+		typeof stored.baselineAt === 'string'
 		? (stored as TriggerState)
 		: undefined;
 }
 
 export function stringList(value: unknown): string[] {
-	return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
+	return Array.isArray(value)
+		? value.filter((entry): entry is string => typeof entry === 'string')
+		: [];
 }
 
 /** The own entries of a stored object, as a Map: ids such as `constructor` are data, not inherited members. */

@@ -19,7 +19,11 @@ import { freshState } from './state';
  * by second, so the state stays a few bytes per recent entry whatever the volume.
  */
 
-export const THREAT_SOURCE = { path: '/v1/traffic_reports/query_logs', noun: 'query-log entry', operationId: 'V1_Traffic_Reports-query_logs' };
+export const THREAT_SOURCE = {
+	path: '/v1/traffic_reports/query_logs',
+	noun: 'query-log entry',
+	operationId: 'V1_Traffic_Reports-query_logs',
+};
 
 export const DEFAULT_OVERLAP_MINUTES = 10;
 export const MAX_OVERLAP_MINUTES = 1_440;
@@ -162,7 +166,13 @@ interface Keyed {
  * What a complete listing of `window` emits and the state after it. Nothing in `previous` is
  * changed; the caller stores the state only once the items are made.
  */
-export function diffThreats(listed: ListedEntry[], previous: TriggerState | undefined, now: Date, window: ThreatWindow, options: ThreatDiffOptions): ThreatOutcome {
+export function diffThreats(
+	listed: ListedEntry[],
+	previous: TriggerState | undefined,
+	now: Date,
+	window: ThreatWindow,
+	options: ThreatDiffOptions,
+): ThreatOutcome {
 	const state = freshState('threatBlocked', now, previous);
 	const seen = decodeSeen(previous?.seenEntries);
 	const known = new Set<string>();
@@ -175,7 +185,11 @@ export function diffThreats(listed: ListedEntry[], previous: TriggerState | unde
 		const identity = entryIdentity(entry, organization);
 		const occurrence = occurrences.get(identity) ?? 0;
 		occurrences.set(identity, occurrence + 1);
-		keyed.push({ entry, time: entryTime(entry) ?? window.to, digest: idDigest(`threat:${identity}#${occurrence}`) });
+		keyed.push({
+			entry,
+			time: entryTime(entry) ?? window.to,
+			digest: idDigest(`threat:${identity}#${occurrence}`),
+		});
 	}
 	// Oldest first, so a capped poll reports the oldest and leaves the newest for the next one.
 	keyed.sort((a, b) => a.time - b.time);
@@ -199,7 +213,10 @@ export function diffThreats(listed: ListedEntry[], previous: TriggerState | unde
 	const deferred = candidates.length - emitted.length;
 	// Capped: the window is done only up to the last entry reported; those after it (and any left at
 	// that same time) are read again next time and are not in `seen`.
-	const cursor = deferred > 0 ? Math.max(window.from, emitted[emitted.length - 1]?.time ?? window.from) : window.to;
+	const cursor =
+		deferred > 0
+			? Math.max(window.from, emitted[emitted.length - 1]?.time ?? window.from)
+			: window.to;
 	let floor = Math.max(window.from, cursor - options.overlapMs);
 
 	for (const second of [...seen.keys()]) if ((second + 1) * 1000 <= floor) seen.delete(second);
@@ -223,7 +240,11 @@ export function diffThreats(listed: ListedEntry[], previous: TriggerState | unde
 }
 
 /** One item per domain (and roaming client): how often it was blocked in this poll, when, where. */
-export function summarise(entries: IDataObject[], output: ThreatOutput, window: ThreatWindow): IDataObject[] {
+export function summarise(
+	entries: IDataObject[],
+	output: ThreatOutput,
+	window: ThreatWindow,
+): IDataObject[] {
 	const byAgent = output === 'summaryByDomainAndAgent';
 	const groups = new Map<string, IDataObject[]>();
 	for (const entry of entries) {
@@ -246,7 +267,11 @@ export function summarise(entries: IDataObject[], output: ThreatOutput, window: 
 			fqdns: distinct(group.map((entry) => entry.fqdn)).slice(0, 20),
 			networkIds: distinct(group.map((entry) => entry.networkid)),
 			networkNames: distinct(group.map((entry) => entry.network_name)),
-			categories: distinct(group.flatMap((entry) => (Array.isArray(entry.categories_names) ? entry.categories_names : []))),
+			categories: distinct(
+				group.flatMap((entry) =>
+					Array.isArray(entry.categories_names) ? entry.categories_names : [],
+				),
+			),
 			...(byAgent ? {} : { agentIds: distinct(group.map((entry) => entry.agentid)) }),
 			windowFrom: new Date(window.from).toISOString(),
 			windowTo: new Date(window.to).toISOString(),
@@ -263,7 +288,8 @@ function distinct(values: unknown[]): IDataObject[keyof IDataObject][] {
 	const out = new Map<string, IDataObject[keyof IDataObject]>();
 	for (const value of values) {
 		if (value === undefined || value === null || value === '') continue;
-		if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out.set(`${typeof value}:${value}`, value);
+		if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+			out.set(`${typeof value}:${value}`, value);
 	}
 	return [...out.values()];
 }

@@ -6,7 +6,15 @@ import type { Redactor } from '../transport';
 import { redactError } from '../transport';
 import { usableState } from './state';
 import type { ListedEntry, ThreatWindow } from './threatEvents';
-import { diffThreats, latestEntry, seenSince, storedTime, summarise, THREAT_SOURCE, windowStart } from './threatEvents';
+import {
+	diffThreats,
+	latestEntry,
+	seenSince,
+	storedTime,
+	summarise,
+	THREAT_SOURCE,
+	windowStart,
+} from './threatEvents';
 import type { ThreatSettings } from './threatListing';
 import { readThreatWindow, threatSettings, TooManyEntries } from './threatListing';
 
@@ -26,8 +34,15 @@ function wholeSecond(ms: number): number {
  * state only after the items are made. A failed or refused listing throws before the state is
  * touched, so the next poll reads the same window again.
  */
-export async function pollThreats(this: IPollFunctions, redact: Redactor): Promise<INodeExecutionData[][] | null> {
-	const settings = threatSettings(this.getNode(), this.getNodeParameter('threatFilters', {}) as IDataObject, this.getNodeParameter('threatOptions', {}) as IDataObject);
+export async function pollThreats(
+	this: IPollFunctions,
+	redact: Redactor,
+): Promise<INodeExecutionData[][] | null> {
+	const settings = threatSettings(
+		this.getNode(),
+		this.getNodeParameter('threatFilters', {}) as IDataObject,
+		this.getNodeParameter('threatOptions', {}) as IDataObject,
+	);
 	const now = new Date();
 	const end = wholeSecond(now.getTime());
 	const staticData = this.getWorkflowStaticData('node');
@@ -39,14 +54,21 @@ export async function pollThreats(this: IPollFunctions, redact: Redactor): Promi
 		// would fail every poll while it is in the window.
 		const bounded = cutDeeperThan(masked) as IDataObject;
 		if (bounded !== masked) {
-			this.logger.warn(redact(`DNSFilter GET ${THREAT_SOURCE.path}: one entry nests more than ${MAX_OUTPUT_DEPTH} levels deep; the deeper values are left out of its item`));
+			this.logger.warn(
+				redact(
+					`DNSFilter GET ${THREAT_SOURCE.path}: one entry nests more than ${MAX_OUTPUT_DEPTH} levels deep; the deeper values are left out of its item`,
+				),
+			);
 		}
 		return bounded;
 	};
 
 	if (this.getMode() === 'manual') {
 		const window = { from: end - SAMPLE_WINDOW_MS, to: end };
-		const listed = await readThreatWindow.call(this, settings, window, redact, { limit: Infinity, sample: true });
+		const listed = await readThreatWindow.call(this, settings, window, redact, {
+			limit: Infinity,
+			sample: true,
+		});
 		const entries = listed.map((item) => item.entry);
 		if (settings.output !== 'entries') {
 			const summaries = summarise(entries, settings.output, window);
@@ -86,19 +108,28 @@ export async function pollThreats(this: IPollFunctions, redact: Redactor): Promi
 			// Anything else ends the poll before the state is touched (the node redacts it again on the way out).
 			if (!(error instanceof TooManyEntries)) throw redactError(error, redact);
 			const to = Math.max(earliestEnd, earliestEnd + wholeSecond((window.to - earliestEnd) / 2));
-			this.logger.debug(`DNSFilter GET ${THREAT_SOURCE.path}: more than ${limit} entries from ${window.from} to ${window.to}; reading up to ${to}`);
+			this.logger.debug(
+				`DNSFilter GET ${THREAT_SOURCE.path}: more than ${limit} entries from ${window.from} to ${window.to}; reading up to ${to}`,
+			);
 			window = { from, to };
 		}
 	}
 
-	const outcome = diffThreats(listed, current, now, window, { overlapMs: settings.overlapMs, maxEntries: settings.maxEntries, emitFrom });
+	const outcome = diffThreats(listed, current, now, window, {
+		overlapMs: settings.overlapMs,
+		maxEntries: settings.maxEntries,
+		emitFrom,
+	});
 	if (outcome.deferred > 0 || window.to < end) {
 		this.logger.info(
 			`DNSFilter Threat Blocked: ${outcome.emit.length} entries reported${outcome.deferred > 0 ? `, ${outcome.deferred} more waiting` : ''}; the next poll goes on from ${outcome.state.cursor}`,
 		);
 	}
 	// Items first: nothing is remembered as reported unless its item was made.
-	const items = settings.output === 'entries' ? outcome.emit.map(output) : summarise(outcome.emit, settings.output, window).map(output);
+	const items =
+		settings.output === 'entries'
+			? outcome.emit.map(output)
+			: summarise(outcome.emit, settings.output, window).map(output);
 	for (const key of Object.keys(staticData)) delete staticData[key];
 	Object.assign(staticData, outcome.state);
 	return items.length ? [this.helpers.returnJsonArray(items)] : null;

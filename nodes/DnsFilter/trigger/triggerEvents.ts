@@ -1,6 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { apiKeyStateOf, computeKeyInsight, expiryDetail } from '../actions/handwritten/apiKeyInsight';
+import {
+	apiKeyStateOf,
+	computeKeyInsight,
+	expiryDetail,
+} from '../actions/handwritten/apiKeyInsight';
 import { isRecord } from '../utils/isRecord';
 import { simplifyRecord } from '../actions/shapeOutput';
 import { numericId } from './idSets';
@@ -16,7 +20,13 @@ export { decodeIdRuns, encodeIdRuns, DIGEST_CHARS, idDigest, toRanges } from './
 export { recordId } from './records';
 export { STATE_VERSION, usableState } from './state';
 export type { PollOutcome, TriggerState } from './state';
-export { diffNewRecords, GONE_IDS_LIMIT, LISTED_DIGESTS_LIMIT, SHRINK_CONFIRM_LISTINGS, SHRINK_CONFIRM_MS } from './newRecords';
+export {
+	diffNewRecords,
+	GONE_IDS_LIMIT,
+	LISTED_DIGESTS_LIMIT,
+	SHRINK_CONFIRM_LISTINGS,
+	SHRINK_CONFIRM_MS,
+} from './newRecords';
 export { diffEndedKeys, diffExpiringKeys, KEY_MARKS_LIMIT } from './keyEvents';
 export type { KeyEventOptions } from './keyEvents';
 export { listingRecords } from './listingCheck';
@@ -48,7 +58,10 @@ export type TriggerEvent =
 	| 'threatBlocked';
 
 /** The events that watch a collection for records it did not have before. */
-export type NewRecordEvent = Exclude<TriggerEvent, 'apiKeyExpiringSoon' | 'apiKeyRevokedOrExpired' | 'threatBlocked'>;
+export type NewRecordEvent = Exclude<
+	TriggerEvent,
+	'apiKeyExpiringSoon' | 'apiKeyRevokedOrExpired' | 'threatBlocked'
+>;
 
 export interface NewRecordSource {
 	/** List endpoint, walked with Return All through the shared transport. */
@@ -61,16 +74,34 @@ export interface NewRecordSource {
 
 export const NEW_RECORD_SOURCES: Record<NewRecordEvent, NewRecordSource> = {
 	newNetwork: { path: '/v1/networks', noun: 'network', operationId: 'V1_Networks-index' },
-	newRoamingClient: { path: '/v1/user_agents', noun: 'roaming client', operationId: 'V1_User_Agents-index' },
+	newRoamingClient: {
+		path: '/v1/user_agents',
+		noun: 'roaming client',
+		operationId: 'V1_User_Agents-index',
+	},
 	newPolicy: { path: '/v1/policies', noun: 'policy', operationId: 'V1_Policies-index' },
-	newBlockPage: { path: '/v1/block_pages', noun: 'block page', operationId: 'V1_Block_Pages-index' },
-	newOrganization: { path: '/v1/organizations', noun: 'organization', operationId: 'V1_Organizations-index' },
+	newBlockPage: {
+		path: '/v1/block_pages',
+		noun: 'block page',
+		operationId: 'V1_Block_Pages-index',
+	},
+	newOrganization: {
+		path: '/v1/organizations',
+		noun: 'organization',
+		operationId: 'V1_Organizations-index',
+	},
 };
 
 /** What the two API key events list: the credential user's keys (not paged). */
-export const EXPIRY_EVENTS_SOURCE: NewRecordSource = { path: '/v1/api_keys', noun: 'API key', operationId: 'V1_Api_Keys-index' };
+export const EXPIRY_EVENTS_SOURCE: NewRecordSource = {
+	path: '/v1/api_keys',
+	noun: 'API key',
+	operationId: 'V1_Api_Keys-index',
+};
 
-export function isKeyEvent(event: TriggerEvent): event is 'apiKeyExpiringSoon' | 'apiKeyRevokedOrExpired' {
+export function isKeyEvent(
+	event: TriggerEvent,
+): event is 'apiKeyExpiringSoon' | 'apiKeyRevokedOrExpired' {
 	return event === 'apiKeyExpiringSoon' || event === 'apiKeyRevokedOrExpired';
 }
 
@@ -90,7 +121,12 @@ function timeOf(record: IDataObject, field: string): number {
  * Manual mode ("Fetch Test Event"): the latest record that matches the event, or the latest
  * record at all so the user still sees the shape; undefined when the list is empty.
  */
-export function sampleFor(event: TriggerEvent, records: unknown[], now: Date, thresholdDays: number): IDataObject | undefined {
+export function sampleFor(
+	event: TriggerEvent,
+	records: unknown[],
+	now: Date,
+	thresholdDays: number,
+): IDataObject | undefined {
 	const list = records.filter(isRecord);
 	if (!list.length) return undefined;
 	if (!isKeyEvent(event)) {
@@ -110,7 +146,9 @@ export function sampleFor(event: TriggerEvent, records: unknown[], now: Date, th
 	if (event === 'apiKeyExpiringSoon') {
 		const soon = annotated.filter((entry) => entry.insight.isExpiringSoon);
 		const pick = (soon.length ? soon : annotated).reduce((best, entry) =>
-			(entry.insight.expiresInDays ?? Infinity) < (best.insight.expiresInDays ?? Infinity) ? entry : best,
+			(entry.insight.expiresInDays ?? Infinity) < (best.insight.expiresInDays ?? Infinity)
+				? entry
+				: best,
 		);
 		return { ...pick.record, ...pick.insight, ...expiryDetail(apiKeyStateOf(pick.record), now) };
 	}
@@ -118,7 +156,12 @@ export function sampleFor(event: TriggerEvent, records: unknown[], now: Date, th
 	const pick = (endedKeys.length ? endedKeys : annotated).reduce((latest, entry) =>
 		timeOf(entry.record, 'updated_at') > timeOf(latest.record, 'updated_at') ? entry : latest,
 	);
-	return { ...pick.record, ...pick.insight, ...expiryDetail(apiKeyStateOf(pick.record), now), ...(pick.reason ? { reason: pick.reason } : {}) };
+	return {
+		...pick.record,
+		...pick.insight,
+		...expiryDetail(apiKeyStateOf(pick.record), now),
+		...(pick.reason ? { reason: pick.reason } : {}),
+	};
 }
 
 /** The trigger's Simplify: `{id, type, attributes}` flattened as the DNSFilter node does; computed fields stay on top. */

@@ -82,7 +82,10 @@ export interface ExpiryDetail {
 export function expiryDetail(state: ApiKeyState, now: Date): ExpiryDetail {
 	const expiry = state.expiry && !Number.isNaN(state.expiry.getTime()) ? state.expiry : undefined;
 	if (!expiry) return { expiresAt: null, expiresInHours: null };
-	return { expiresAt: expiry.toISOString(), expiresInHours: Math.floor((expiry.getTime() - now.getTime()) / HOUR_MS) };
+	return {
+		expiresAt: expiry.toISOString(),
+		expiresInHours: Math.floor((expiry.getTime() - now.getTime()) / HOUR_MS),
+	};
 }
 
 /**

@@ -30,7 +30,12 @@ export const apiKeyInsightProperties: INodeProperties[] = [
 		typeOptions: { minValue: 0, numberPrecision: 0 },
 		description:
 			'Keys with at most this many whole days left get isExpiringSoon = true. DNSFilter itself sends no expiry warning.',
-		displayOptions: { show: { resource: ['apiKey'], operation: ['getManyApiKeys', 'getApiKey', CHECK_CURRENT_KEY_OPERATION] } },
+		displayOptions: {
+			show: {
+				resource: ['apiKey'],
+				operation: ['getManyApiKeys', 'getApiKey', CHECK_CURRENT_KEY_OPERATION],
+			},
+		},
 	},
 	{
 		displayName: 'Include Key Count',
@@ -44,14 +49,19 @@ export const apiKeyInsightProperties: INodeProperties[] = [
 ];
 
 export function thresholdFor(context: IExecuteFunctions, itemIndex: number): number {
-	return normaliseThreshold(context.getNodeParameter('expiringSoonThresholdDays', itemIndex, DEFAULT_EXPIRING_SOON_DAYS));
+	return normaliseThreshold(
+		context.getNodeParameter('expiringSoonThresholdDays', itemIndex, DEFAULT_EXPIRING_SOON_DAYS),
+	);
 }
 
 function iso(date: Date | undefined): string | null {
 	return date ? date.toISOString() : null;
 }
 
-export async function checkCurrentKey(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+export async function checkCurrentKey(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<IDataObject> {
 	const threshold = thresholdFor(this, itemIndex);
 	const includeKeyCount = this.getNodeParameter('includeKeyCount', itemIndex, false) === true;
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
@@ -75,14 +85,28 @@ export async function checkCurrentKey(this: IExecuteFunctions, itemIndex: number
 		checkedAt: now.toISOString(),
 	};
 	if (!decoded.expiresAt) {
-		result.note = 'The key carries no expiry claim; its expiry is shown in the DNSFilter dashboard.';
+		result.note =
+			'The key carries no expiry claim; its expiry is shown in the DNSFilter dashboard.';
 	}
 	if (includeKeyCount && !insight.isExpired) {
-		const response = await dnsFilterApiRequest.call(this, { method: 'GET', path: '/v1/api_keys' }, requestSettingsFor(this, itemIndex));
+		const response = await dnsFilterApiRequest.call(
+			this,
+			{ method: 'GET', path: '/v1/api_keys' },
+			requestSettingsFor(this, itemIndex),
+		);
 		const body = response.body as IDataObject | IDataObject[] | undefined;
-		const records = (Array.isArray(body) ? body : Array.isArray(body?.data) ? body.data : []) as IDataObject[];
-		const states = records.map((record) => ({ record, state: apiKeyStateOf(record), insight: computeKeyInsight(apiKeyStateOf(record), now, threshold) }));
-		const active = states.filter(({ state, insight: keyInsight }) => (state.status ?? 'active').toLowerCase() === 'active' && !keyInsight.isExpired);
+		const records = (
+			Array.isArray(body) ? body : Array.isArray(body?.data) ? body.data : []
+		) as IDataObject[];
+		const states = records.map((record) => ({
+			record,
+			state: apiKeyStateOf(record),
+			insight: computeKeyInsight(apiKeyStateOf(record), now, threshold),
+		}));
+		const active = states.filter(
+			({ state, insight: keyInsight }) =>
+				(state.status ?? 'active').toLowerCase() === 'active' && !keyInsight.isExpired,
+		);
 		const match = states.find(({ record }) => {
 			const attributes = (record.attributes ?? record) as IDataObject;
 			return typeof attributes.last_four === 'string' && attributes.last_four === lastFour;
@@ -91,7 +115,9 @@ export async function checkCurrentKey(this: IExecuteFunctions, itemIndex: number
 		result.activeKeyCount = active.length;
 		result.maxActiveKeys = MAX_ACTIVE_KEYS_PER_USER;
 		result.canCreateKey = active.length < MAX_ACTIVE_KEYS_PER_USER;
-		result.otherKeysExpiringSoon = states.filter(({ record, insight: keyInsight }) => keyInsight.isExpiringSoon && record !== match?.record).length;
+		result.otherKeysExpiringSoon = states.filter(
+			({ record, insight: keyInsight }) => keyInsight.isExpiringSoon && record !== match?.record,
+		).length;
 		if (match) {
 			result.keyId = match.record.id ?? null;
 			const attributes = (match.record.attributes ?? match.record) as IDataObject;

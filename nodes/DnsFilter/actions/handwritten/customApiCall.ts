@@ -21,10 +21,12 @@ import { ALL_SECRET_NAMES } from '../secretNames';
  */
 export function customPathProblem(path: string): string | undefined {
 	if (path === '') return 'The "Path" field is required';
-	if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) return 'The "Path" must be a path below the base URL, not a URL';
+	if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//'))
+		return 'The "Path" must be a path below the base URL, not a URL';
 	if (!/^\/v[12]\//.test(path)) return 'The "Path" must start with /v1/ or /v2/';
 	if (/[\s\\]/.test(path)) return 'The "Path" must not contain spaces or backslashes';
-	if (/[?#]/.test(path)) return 'The "Path" must not contain ? or #; put query parameters in "Query Parameters (JSON)"';
+	if (/[?#]/.test(path))
+		return 'The "Path" must not contain ? or #; put query parameters in "Query Parameters (JSON)"';
 	const segments = path.split('/').map((segment) => {
 		try {
 			return decodeURIComponent(segment);
@@ -32,7 +34,8 @@ export function customPathProblem(path: string): string | undefined {
 			return segment;
 		}
 	});
-	if (segments.some((segment) => segment === '..' || segment === '.')) return 'The "Path" must not contain . or .. segments';
+	if (segments.some((segment) => segment === '..' || segment === '.'))
+		return 'The "Path" must not contain . or .. segments';
 	return undefined;
 }
 
@@ -40,27 +43,48 @@ function isScalarList(value: unknown): boolean {
 	return Array.isArray(value) && value.every((entry) => !isRecord(entry) && !Array.isArray(entry));
 }
 
-export async function customApiCall(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+export async function customApiCall(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<IDataObject[]> {
 	const node = this.getNode();
 	const fail = (message: string, description?: string): never => {
 		throw new NodeOperationError(node, message, { itemIndex, description });
 	};
-	const method = String(this.getNodeParameter('requestMethod', itemIndex, 'GET')).toUpperCase() as IHttpRequestMethods;
+	const method = String(
+		this.getNodeParameter('requestMethod', itemIndex, 'GET'),
+	).toUpperCase() as IHttpRequestMethods;
 	const path = String(this.getNodeParameter('requestPath', itemIndex, '') ?? '').trim();
 	const problem = customPathProblem(path);
-	if (problem) fail(problem, `Got "${path}". Example: /v1/networks or /v2/dictionary/ai_applications.`);
+	if (problem)
+		fail(problem, `Got "${path}". Example: /v1/networks or /v2/dictionary/ai_applications.`);
 
-	const query = parseJsonValue(this.getNodeParameter('requestQuery', itemIndex, '{}'), 'object', 'Query Parameters (JSON)', fail) as IDataObject | undefined;
+	const query = parseJsonValue(
+		this.getNodeParameter('requestQuery', itemIndex, '{}'),
+		'object',
+		'Query Parameters (JSON)',
+		fail,
+	) as IDataObject | undefined;
 	// Written into the path as the user wrote them, never through an object that could read a key
 	// such as `__proto__` as something else: lists of scalars repeat the name, objects go Rails-style.
 	const pairs: string[] = [];
 	for (const [key, value] of Object.entries(query ?? {})) {
-		if (isScalarList(value)) for (const entry of value as unknown[]) appendRailsPairs(pairs, key, entry);
+		if (isScalarList(value))
+			for (const entry of value as unknown[]) appendRailsPairs(pairs, key, entry);
 		else appendRailsPairs(pairs, key, value);
 	}
-	const request: ApiRequest = { method, path: pairs.length ? `${path}?${pairs.join('&')}` : path, secretNames: ALL_SECRET_NAMES };
+	const request: ApiRequest = {
+		method,
+		path: pairs.length ? `${path}?${pairs.join('&')}` : path,
+		secretNames: ALL_SECRET_NAMES,
+	};
 	if (METHODS_WITH_BODY.includes(method)) {
-		const body = parseJsonValue(this.getNodeParameter('requestBody', itemIndex, ''), 'any', 'Body (JSON)', fail);
+		const body = parseJsonValue(
+			this.getNodeParameter('requestBody', itemIndex, ''),
+			'any',
+			'Body (JSON)',
+			fail,
+		);
 		if (body !== undefined) request.body = body as IDataObject;
 	}
 
@@ -68,7 +92,11 @@ export async function customApiCall(this: IExecuteFunctions, itemIndex: number):
 	const mask = secretMaskFor(this, method, path, itemIndex);
 	if (method === 'GET' && this.getNodeParameter('requestReturnAll', itemIndex, false) === true) {
 		const style = path.startsWith('/v1/traffic_reports/') ? 'trafficReport' : 'v1';
-		const { records } = await dnsFilterApiRequestPaged.call(this, request, { style, returnAll: true, ...settings });
+		const { records } = await dnsFilterApiRequestPaged.call(this, request, {
+			style,
+			returnAll: true,
+			...settings,
+		});
 		return mask(shapeList(records, false));
 	}
 	const response = await dnsFilterApiRequest.call(this, request, settings);
@@ -84,7 +112,12 @@ export async function customApiCall(this: IExecuteFunctions, itemIndex: number):
  * endpoint masks them (its schema's secret attributes); a path the document does not describe
  * gets every secret name the document knows. Include Secrets turns masking off, as there.
  */
-function secretMaskFor(context: IExecuteFunctions, method: string, path: string, itemIndex: number): (results: IDataObject[]) => IDataObject[] {
+function secretMaskFor(
+	context: IExecuteFunctions,
+	method: string,
+	path: string,
+	itemIndex: number,
+): (results: IDataObject[]) => IDataObject[] {
 	const keep = (results: IDataObject[]) => results;
 	if (context.getNodeParameter('includeSecrets', itemIndex, false) === true) return keep;
 	const spec = operationForPath(method, path);
