@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
-import { loadBuilt } from './support/engine.mjs';
+import { loadBuilt, loadOptionsCall } from './support/engine.mjs';
 import { leakedFragments } from './support/hostile-servers.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { loadTriggerNode, pollOnce } from './support/poll.mjs';
@@ -172,10 +172,10 @@ describe('description', () => {
 			.find((p) => p.name === 'threatFilters')
 			.options.map((o) => o.displayName);
 		assert.deepEqual(filters, [
-			'Category IDs',
-			'Network IDs',
-			'Organization IDs',
-			'Roaming Client IDs',
+			'Category Names or IDs',
+			'Network Names or IDs',
+			'Organization Names or IDs',
+			'Roaming Client Names or IDs',
 		]);
 		const options = description.properties.find((p) => p.name === 'threatOptions').options;
 		assert.deepEqual(
@@ -351,6 +351,80 @@ describe('entries across polls', () => {
 	});
 });
 
+describe('filters picked from lists', () => {
+	test('ids picked from the lists (arrays) go out as the typed lists do', async () => {
+		const trigger = poller({
+			filters: {
+				organizationIds: ['11', '12'],
+				networkIds: ['2001', '2002'],
+				agentIds: ['aa-1', 'bb-2'],
+				categoryIds: ['62'],
+			},
+		});
+		await trigger.poll();
+		assert.deepEqual(
+			server.requests.map((r) => r.query.get('organization_id')),
+			['11', '12'],
+		);
+		for (const request of server.requests) {
+			assert.equal(request.query.get('network_ids'), '2001,2002');
+			assert.equal(request.query.get('agent_ids'), 'aa-1,bb-2');
+			assert.equal(request.query.get('category_ids'), '62');
+		}
+	});
+
+	test('a malformed id among the picked ones fails before anything is sent, naming the field', async () => {
+		const failed = await poller({ filters: { networkIds: ['2001', 'abc'] } }).poll();
+		assert.match(String(failed.error?.message), /Network/);
+		assert.equal(server.requests.length, 0);
+	});
+
+	test('the lists come through the transport: every page, names with ids, sorted, through a 429', async () => {
+		const networks = Array.from({ length: 60 }, (_, i) => ({
+			id: String(3000 + i),
+			type: 'networks',
+			attributes: { name: `Site ${String(60 - i).padStart(2, '0')}` },
+		}));
+		let refused = false;
+		const seen = [];
+		server.setHandler((req, res, record) => {
+			seen.push(
+				`${record.path} ${record.query.get('page[number]')} ${Boolean(req.headers.authorization)}`,
+			);
+			if (record.path !== '/v1/networks') return json(res, 404, { error: 'no route' });
+			if (!refused && record.query.get('page[number]') === '2') {
+				refused = true;
+				return json(res, 429, { error: 'Too many requests' }, { 'retry-after': '1' });
+			}
+			const page = Number(record.query.get('page[number]'));
+			const size = Number(record.query.get('page[size]'));
+			const data = networks.slice((page - 1) * size, page * size);
+			return json(res, 200, {
+				data,
+				links: { next: page * size < networks.length ? 'next' : null },
+			});
+		});
+		const options = await loadOptionsCall({
+			nodeType: loadTriggerNode(),
+			method: 'threatNetworks',
+			credentials,
+			parameters: { event: 'threatBlocked' },
+		});
+		assert.equal(options.length, 60);
+		assert.deepEqual(options[0], { name: 'Site 01 (3059)', value: '3059' });
+		assert.deepEqual(
+			options.map((o) => o.name),
+			[...options.map((o) => o.name)].sort((a, b) => a.localeCompare(b)),
+		);
+		assert.ok(refused, 'the 429 was answered');
+		assert.ok(
+			seen.every((line) => line.endsWith('true')),
+			'a request went without the key',
+		);
+		assert.ok(!JSON.stringify(options).includes(apiKey));
+	});
+});
+
 describe('filters', () => {
 	test('organizations are read one by one; networks, roaming clients and categories go as lists', async () => {
 		const now = Date.now();
@@ -394,10 +468,10 @@ describe('filters', () => {
 	});
 
 	for (const [field, value, message] of [
-		['networkIds', '2001, abc', /^Network IDs: "abc" is not a whole number/],
-		['organizationIds', '-4', /^Organization IDs: "-4" is not a whole number/],
-		['agentIds', 'a b"c', /^Roaming Client IDs: "b"c" is not an id/],
-		['categoryIds', '1.5', /^Category IDs: "1.5" is not a whole number/],
+		['networkIds', '2001, abc', /^Network Names or IDs: "abc" is not a whole number/],
+		['organizationIds', '-4', /^Organization Names or IDs: "-4" is not a whole number/],
+		['agentIds', 'a b"c', /^Roaming Client Names or IDs: "b"c" is not an id/],
+		['categoryIds', '1.5', /^Category Names or IDs: "1.5" is not a whole number/],
 	]) {
 		test(`a bad ${field} fails before anything is sent, naming the field`, async () => {
 			const failed = await poller({ filters: { [field]: value } }).poll();

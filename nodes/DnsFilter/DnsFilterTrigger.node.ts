@@ -9,6 +9,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { MAIN_CONNECTION } from './connectionTypes';
+import { optionLoaders } from './actions/listSearch';
 import {
 	DEFAULT_EXPIRING_SOON_DAYS,
 	normaliseThreshold,
@@ -154,38 +155,40 @@ export class DnsFilterTrigger implements INodeType {
 				displayOptions: { show: { event: ['threatBlocked'] } },
 				options: [
 					{
-						displayName: 'Category IDs',
+						displayName: 'Category Names or IDs',
 						name: 'categoryIds',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. 12, 61',
-						description: 'Only entries matched to these categories, IDs separated by commas',
+						type: 'multiOptions',
+						typeOptions: { loadOptionsMethod: 'threatCategories' },
+						default: [],
+						description:
+							'Only entries matched to these categories. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 					},
 					{
-						displayName: 'Network IDs',
+						displayName: 'Network Names or IDs',
 						name: 'networkIds',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. 2001, 2002',
-						description: 'Only entries from these networks (sites), IDs separated by commas',
+						type: 'multiOptions',
+						typeOptions: { loadOptionsMethod: 'threatNetworks' },
+						default: [],
+						description:
+							'Only entries from these networks (sites). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 					},
 					{
-						displayName: 'Organization IDs',
+						displayName: 'Organization Names or IDs',
 						name: 'organizationIds',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. 1234, 5678',
+						type: 'multiOptions',
+						typeOptions: { loadOptionsMethod: 'threatOrganizations' },
+						default: [],
 						description:
-							"Only these organizations, IDs separated by commas; each is read on its own (one walk each). Empty: the credential user's organization.",
+							'Only these organizations, each read on its own; none: the credential user\'s organization. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 					},
 					{
-						displayName: 'Roaming Client IDs',
+						displayName: 'Roaming Client Names or IDs',
 						name: 'agentIds',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. 6f1c…, 9a2e…',
+						type: 'multiOptions',
+						typeOptions: { loadOptionsMethod: 'threatRoamingClients' },
+						default: [],
 						description:
-							'Only entries from these roaming clients (user agents), UUIDs separated by commas',
+							'Only entries from these roaming clients (user agents), by UUID. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 					},
 				],
 			},
@@ -322,6 +325,15 @@ export class DnsFilterTrigger implements INodeType {
 				],
 			},
 		],
+	};
+
+	methods = {
+		loadOptions: optionLoaders({
+			threatCategories: 'searchCategories',
+			threatNetworks: 'searchNetworks',
+			threatOrganizations: 'searchOrganizations',
+			threatRoamingClients: 'searchRoamingClients',
+		}),
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {

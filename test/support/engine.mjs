@@ -314,6 +314,7 @@ export async function listSearchCall({
 	filter,
 	paginationToken,
 	path: parameterPath = 'parameters.id',
+	loadOptions = false,
 }) {
 	const credentialType = loadCredentialType();
 	const node = {
@@ -350,9 +351,19 @@ export async function listSearchCall({
 		additionalData,
 		parameterPath,
 	);
+	if (loadOptions) {
+		const load = nodeType.methods?.loadOptions?.[method];
+		if (!load) throw new Error(`no loadOptions method ${method}`);
+		return await load.call(context);
+	}
 	const search = nodeType.methods?.listSearch?.[method];
 	if (!search) throw new Error(`no listSearch method ${method}`);
 	return await search.call(context, filter, paginationToken);
+}
+
+/** A `methods.loadOptions` call through n8n-core's LoadOptionsContext, as the editor makes it. */
+export async function loadOptionsCall(options) {
+	return await listSearchCall({ ...options, loadOptions: true });
 }
 
 export { NodeHelpers };

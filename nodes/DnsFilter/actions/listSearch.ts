@@ -3,6 +3,7 @@ import type {
 	ILoadOptionsFunctions,
 	INodeListSearchItems,
 	INodeListSearchResult,
+	INodePropertyOptions,
 } from 'n8n-workflow';
 
 import { LIST_SEARCHES } from '../generated/listSearch';
@@ -156,3 +157,40 @@ export const listSearch: Record<string, SearchMethod> = Object.fromEntries(
 		},
 	]),
 );
+
+/** Records a multi-select list offers at most: 20 pages of 50, beyond which an ID is typed. */
+export const OPTIONS_MAX_PAGES = 20;
+
+/**
+ * Every record of one list as options for a multi-select (`loadOptions`), read through the same
+ * transport, at most OPTIONS_MAX_PAGES pages; sorted by name, as n8n's lists are.
+ */
+export async function listOptions(
+	context: ILoadOptionsFunctions,
+	spec: ListSearchSpec,
+): Promise<INodePropertyOptions[]> {
+	const listed: Listed[] = [];
+	for (let page = 1; page <= OPTIONS_MAX_PAGES; page++) {
+		const result = await readPage(context, spec, page, {});
+		listed.push(...result.records);
+		if (!result.hasNext) break;
+	}
+	return listed
+		.map(item)
+		.map(({ name, value }) => ({ name, value: String(value) }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** `methods.loadOptions` for the lists named here (the trigger's Threat Blocked filters). */
+export function optionLoaders(
+	names: Record<string, string>,
+): Record<string, (this: ILoadOptionsFunctions) => Promise<INodePropertyOptions[]>> {
+	return Object.fromEntries(
+		Object.entries(names).map(([method, search]) => [
+			method,
+			async function (this: ILoadOptionsFunctions) {
+				return await listOptions(this, LIST_SEARCHES[search]);
+			},
+		]),
+	);
+}

@@ -45,6 +45,9 @@ function idList(
 	example: string,
 ): string[] {
 	if (value === undefined || value === null || value === '') return [];
+	// Picked from the list: an array of ids (an expression may give a comma-separated text instead).
+	if (Array.isArray(value))
+		return value.flatMap((entry) => idList(node, entry, label, numeric, example));
 	if (typeof value === 'number' && numeric && Number.isSafeInteger(value) && value > 0)
 		return [String(value)];
 	if (typeof value !== 'string')
@@ -52,7 +55,7 @@ function idList(
 			node,
 			label,
 			`expected text, got ${typeof value}`,
-			`Enter ids separated by commas, e.g. ${example}.`,
+			`Pick them from the list, or enter ids separated by commas, e.g. ${example}.`,
 		);
 	const ids = value
 		.split(/[,\s]+/)
@@ -64,7 +67,7 @@ function idList(
 				node,
 				label,
 				`"${id.slice(0, 40)}" is not a whole number`,
-				`Enter ids separated by commas, e.g. ${example}.`,
+				`Pick them from the list, or enter ids separated by commas, e.g. ${example}.`,
 			);
 		}
 		if (!numeric && !/^[A-Za-z0-9_.:-]{1,100}$/.test(id)) {
@@ -72,7 +75,7 @@ function idList(
 				node,
 				label,
 				`"${id.slice(0, 40)}" is not an id`,
-				`Enter ids separated by commas, e.g. ${example}.`,
+				`Pick them from the list, or enter ids separated by commas, e.g. ${example}.`,
 			);
 		}
 	}
@@ -115,16 +118,16 @@ export function threatSettings(
 		);
 	}
 	return {
-		organizations: idList(node, filters.organizationIds, 'Organization IDs', true, '1234, 5678'),
-		networkIds: idList(node, filters.networkIds, 'Network IDs', true, '2001, 2002'),
+		organizations: idList(node, filters.organizationIds, 'Organization Names or IDs', true, '1234, 5678'),
+		networkIds: idList(node, filters.networkIds, 'Network Names or IDs', true, '2001, 2002'),
 		agentIds: idList(
 			node,
 			filters.agentIds,
-			'Roaming Client IDs',
+			'Roaming Client Names or IDs',
 			false,
 			'the UUIDs of two roaming clients',
 		),
-		categoryIds: idList(node, filters.categoryIds, 'Category IDs', true, '12, 61'),
+		categoryIds: idList(node, filters.categoryIds, 'Category Names or IDs', true, '12, 61'),
 		overlapMs:
 			wholeNumber(
 				node,
