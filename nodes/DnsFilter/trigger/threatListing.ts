@@ -118,7 +118,13 @@ export function threatSettings(
 		);
 	}
 	return {
-		organizations: idList(node, filters.organizationIds, 'Organization Names or IDs', true, '1234, 5678'),
+		organizations: idList(
+			node,
+			filters.organizationIds,
+			'Organization Names or IDs',
+			true,
+			'1234, 5678',
+		),
 		networkIds: idList(node, filters.networkIds, 'Network Names or IDs', true, '2001, 2002'),
 		agentIds: idList(
 			node,
