@@ -37,7 +37,7 @@ function runLine(results) {
 	);
 }
 
-/** Issue 13's and the earlier issues' goals, each with this run's figure and whether it holds. */
+/** The package's performance goals, each with this run's figure and whether it holds. */
 export function goalLines(results) {
 	const { weight, requests, returnAll, retry, throttle, latency } = results.benchmarks;
 	const lines = [];

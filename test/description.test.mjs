@@ -23,7 +23,7 @@ const { OPERATIONS } = require(path.join(root, 'dist/nodes/DnsFilter/generated/o
 const description = new DnsFilter().description;
 const { properties } = description;
 
-/** The bound of issue 13: JSON.stringify(description), measured the way bench/load-sample.cjs does. */
+/** The weight bound: JSON.stringify(description), measured the way bench/load-sample.cjs does. */
 const MAX_DESCRIPTION_BYTES = 200_000;
 
 const resourceProperty = properties.find((property) => property.name === 'resource');

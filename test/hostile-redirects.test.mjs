@@ -1,4 +1,4 @@
-// Issue 10 row 1: a redirect never takes the API key or a request body to another origin.
+// A redirect never takes the API key or a request body to another origin.
 // Two stand-ins on 127.0.0.1 (different ports are different origins); the "elsewhere" server's
 // own request log must stay empty whatever the API server answers.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Bad input fails before anything is sent (issue 10 rows 12 and 13), through the real engine
+// Bad input fails before anything is sent, through the real engine
 // (WorkflowExecute) against a stand-in on 127.0.0.1 whose own request log must stay empty.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -73,7 +73,7 @@ async function sent(operationId, values, extra) {
 	return server.requests[0];
 }
 
-describe('path IDs that would change the path are refused (row 12)', () => {
+describe('path IDs that would change the path are refused', () => {
 	const dangerous = [
 		'.',
 		'..',
@@ -150,7 +150,7 @@ describe('path IDs that would change the path are refused (row 12)', () => {
 	});
 });
 
-describe('Limit, numbers and booleans are checked before sending (row 13)', () => {
+describe('Limit, numbers and booleans are checked before sending', () => {
 	for (const limit of ['abc', 0, -1, '0', '1e2', 1.5, '12abc', '']) {
 		test(`Limit ${JSON.stringify(limit)}`, async () => {
 			await refused('V1_Networks-index', {}, /"Limit" field must be a positive whole number/, {

@@ -1,4 +1,4 @@
-// Issue 13 (per-request cost): what the node leaves behind or copies per request must not grow
+// Per-request cost: what the node leaves behind or copies per request must not grow
 // with the number of requests, and the cheaper paths must keep their guarantees (repeated pages
 // still caught, secrets still masked, lists of any length returned).
 import assert from 'node:assert/strict';

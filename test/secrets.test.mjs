@@ -1,4 +1,4 @@
-// Secrets in answers are masked by default (issue 10 row 17), through the real engine
+// Secrets in answers are masked by default, through the real engine
 // (WorkflowExecute), and through n8n-core's AI-tool path (createNodeAsTool → the node's execute),
 // against a stand-in on 127.0.0.1 that answers with a network's secret_key.
 import assert from 'node:assert/strict';

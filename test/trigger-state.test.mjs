@@ -1,4 +1,4 @@
-// The DNSFilter Trigger's memory under hostile and odd listings (issue 10 rows 6 and 7), through
+// The DNSFilter Trigger's memory under hostile and odd listings, through
 // n8n-core's PollTriggerExecutor against a stand-in on 127.0.0.1: a bad poll changes nothing,
 // every id not seen before is reported once whatever its value, the memory is bounded, and a
 // version 1 state is migrated without replaying history.
@@ -62,7 +62,7 @@ function poller(parameters, { typeVersion = 1, staticData = {} } = {}) {
 
 const ids = (items) => items?.map((item) => item.id) ?? null;
 
-describe('a bad poll errors and keeps the state (row 6)', () => {
+describe('a bad poll errors and keeps the state', () => {
 	const garbage = {
 		'an HTML page': (res) =>
 			text(
@@ -216,7 +216,7 @@ describe('stored ids stay small', () => {
 	});
 });
 
-describe('every record not seen before is emitted once, whatever its id (row 7)', () => {
+describe('every record not seen before is emitted once, whatever its id', () => {
 	test('id 4, then id 3: 3 is new', async () => {
 		let networks = [network(4)];
 		serve('/v1/networks', () => networks);

@@ -1,4 +1,4 @@
-// DNSFilter Trigger version 2 (issue 11 items 4 and 9): event action texts, Simplify on by
+// DNSFilter Trigger version 2: event action texts, Simplify on by
 // default, a default listing interval that follows the node's own advice, and the exact expiry
 // beside the whole days. Description-level checks plus polls through n8n-core's PollTriggerExecutor.
 import assert from 'node:assert/strict';

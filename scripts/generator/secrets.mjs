@@ -1,5 +1,5 @@
 // Finds the attributes of 2xx response schemas that carry secrets, per operation, so the node can
-// mask them in its output by default (issue 10 row 17). Decided from the schemas' names and
+// mask them in its output by default. Decided from the schemas' names and
 // descriptions, never from a hand list of operations:
 //  - a property whose name says it is a secret: contains `secret` or `password`, is `token` or
 //    ends in `_token`, or is an `api_key` / `private_key` (a `_key` alone is usually an identifier:

@@ -1,4 +1,4 @@
-// Stand-ins that misbehave on purpose (issue 10): redirects elsewhere, bodies that trickle,
+// Stand-ins that misbehave on purpose: redirects elsewhere, bodies that trickle,
 // explode when decompressed, or never end, and the helpers the hostile tests share to run the
 // real DnsFilter node through the engine. Every server keeps its own log of requests
 // (`server.requests`), so a test can show that a server was never reached.
