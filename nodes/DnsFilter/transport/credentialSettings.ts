@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-/** Bounds shared with the credential's field definitions, so the UI and the node agree. */
+/** The bounds the node enforces; the credential states them as literals and a test keeps the two equal. */
 export const CREDENTIAL_LIMITS = {
 	throttleRequests: { min: 0, max: 1_000_000, label: 'Requests per Window (per n8n Process)' },
 	throttleWindowSeconds: { min: 1, max: 86_400, label: 'Window Length (Seconds)' },
