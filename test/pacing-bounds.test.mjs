@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { loadBuilt, loadDnsFilterNode, runNode, visibleText } from './support/engine.mjs';
+import { loadBuilt, loadDnsFilterNode, runNode } from './support/engine.mjs';
 import { standInForFile } from './support/hostile-servers.mjs';
 import { makeApiKey } from './support/jwt.mjs';
 import { loadOperations, operationById } from './support/node-params.mjs';

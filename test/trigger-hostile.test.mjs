@@ -24,7 +24,6 @@ const {
 	SHRINK_CONFIRM_MS,
 	STATE_VERSION,
 	decodeIdRuns,
-	idDigest,
 } = events;
 const { TOO_DEEP, MAX_OUTPUT_DEPTH } = loadBuilt('nodes/DnsFilter/actions/shapeOutput.js');
 const DAY = 86_400_000;

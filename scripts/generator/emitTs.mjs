@@ -15,10 +15,6 @@ function byName(a, b) {
 	return a.name.localeCompare(b.name, 'en');
 }
 
-function byDisplayName(a, b) {
-	return a.displayName.localeCompare(b.displayName, 'en');
-}
-
 function optionList(values) {
 	const seen = new Map();
 	const options = values.map((value) => {
