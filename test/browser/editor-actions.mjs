@@ -18,6 +18,8 @@ export function visibleOptions(page) {
 	return page.locator('[role=option]:visible, .el-select-dropdown__item:visible');
 }
 
+let marks = 0;
+
 /**
  * Opens a select parameter, filters it by typing, and picks the option whose name (the first
  * line: options may show a description under it) is exactly this text.
@@ -27,13 +29,33 @@ export async function chooseOption(page, container, parameterName, optionText) {
 	await page.keyboard.type(optionText);
 	const options = visibleOptions(page);
 	await options.filter({ hasText: optionText }).first().waitFor();
-	const names = await options.evaluateAll((els) =>
-		els.map((el) => el.innerText.split('\n')[0].trim()),
-	);
-	const index = names.indexOf(optionText);
-	if (index < 0)
-		throw new Error(`no option "${optionText}" in ${parameterName}: ${JSON.stringify(names)}`);
-	await options.nth(index).click();
+	// The list filters some frames after the last key, so an index read before a click can point
+	// at another option by then: the page marks the option it found and the click targets that mark.
+	const mark = `choose-${parameterName}-${++marks}`;
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		const names = await options.evaluateAll(
+			(els, [want, tag]) => {
+				const found = els.find((el) => el.innerText.split('\n')[0].trim() === want);
+				if (found) found.setAttribute('data-choose', tag);
+				return found ? null : els.map((el) => el.innerText.split('\n')[0].trim());
+			},
+			[optionText, mark],
+		);
+		if (!names) {
+			const clicked = await page
+				.locator(`[data-choose="${mark}"]`)
+				.click({ timeout: 2_000 })
+				.then(() => true)
+				.catch(() => false);
+			if (clicked) break;
+		}
+		if (Date.now() > deadline)
+			throw new Error(
+				`no option "${optionText}" to click in ${parameterName}: ${JSON.stringify(names)}`,
+			);
+		await page.waitForTimeout(100);
+	}
 	await waitForValue(
 		container.getByTestId(`parameter-input-${parameterName}`).locator('input').first(),
 		optionText,
@@ -134,6 +156,15 @@ export function recordPicker(page, container, parameterName) {
 				.filter({ hasText: new RegExp(`^${escapeRegExp(label)}$`, 'i') })
 				.first()
 				.click();
+			// The editor stores the new mode (with an empty value) a moment after the click; a value
+			// typed before that is shown but not kept, as a user typing at machine speed would find.
+			const selector = root.getByTestId('rlc-mode-selector').locator('input').first();
+			await page.waitForFunction(
+				([el, want]) => el.value.toLowerCase() === want.toLowerCase(),
+				[await selector.elementHandle(), label],
+				{ timeout: 10_000 },
+			);
+			await this.input.waitFor();
 		},
 		dropdown: page.getByTestId('resource-locator-dropdown').filter({ visible: true }).first(),
 		items() {
