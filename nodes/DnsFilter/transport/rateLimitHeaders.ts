@@ -1,6 +1,7 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { ResponseHeaders } from './headers';
+import { headerText } from './headers';
 
-export type ResponseHeaders = IDataObject;
+export type { ResponseHeaders };
 
 /** Which generation of the IETF RateLimit draft a response spoke. */
 export type RateLimitForm = 'draft-03' | 'draft-06' | 'draft-08';
@@ -37,15 +38,6 @@ export const FORM_LABELS: Record<RateLimitForm, string> = {
 // Epoch seconds are ~1.7e9 today; a delta of more than ~30 years is not a delta.
 const EPOCH_SECONDS = 1_000_000_000;
 const EPOCH_MILLISECONDS = 1_000_000_000_000;
-
-function header(headers: ResponseHeaders, name: string): string | undefined {
-	// Node lowercases names; other sources (a proxy's copy, a test) may not.
-	const key = name in headers ? name : Object.keys(headers).find((k) => k.toLowerCase() === name);
-	const value = key === undefined ? undefined : headers[key];
-	if (value === undefined || value === null) return undefined;
-	const text = Array.isArray(value) ? value.map(String).join(', ') : String(value);
-	return text.trim() === '' ? undefined : text;
-}
 
 /** A non-negative decimal count, or undefined for anything else (negative, fractional, garbage). */
 function count(raw: string | undefined): number | undefined {
@@ -145,17 +137,17 @@ function policyWindowMs(policies: Member[]): number | undefined {
 /** Separate headers (draft 3-5), also the common `X-RateLimit-*` spelling. */
 function readSeparate(headers: ResponseHeaders, now: number): RateLimitState | undefined {
 	for (const prefix of ['ratelimit', 'x-ratelimit']) {
-		const remainingRaw = header(headers, `${prefix}-remaining`);
-		const limitRaw = header(headers, `${prefix}-limit`);
+		const remainingRaw = headerText(headers, `${prefix}-remaining`);
+		const limitRaw = headerText(headers, `${prefix}-limit`);
 		if (remainingRaw === undefined && limitRaw === undefined) continue;
 		// Draft 3 lets the limit header carry policies: `100, 100;w=60`.
 		const limitMembers = limitRaw ? members(limitRaw) : [];
 		const limit = count(limitMembers[0]?.bare ?? limitRaw);
 		const remaining = count(remainingRaw?.split(/[;,]/)[0]);
-		const policyRaw = header(headers, `${prefix}-policy`);
+		const policyRaw = headerText(headers, `${prefix}-policy`);
 		const windowMs =
 			policyWindowMs(limitMembers) ?? (policyRaw ? policyWindowMs(members(policyRaw)) : undefined);
-		const reset = readReset(header(headers, `${prefix}-reset`)?.split(/[;,]/)[0], now);
+		const reset = readReset(headerText(headers, `${prefix}-reset`)?.split(/[;,]/)[0], now);
 		if (limit === undefined && remaining === undefined) return undefined;
 		return {
 			limit,
@@ -174,9 +166,9 @@ function readSeparate(headers: ResponseHeaders, now: number): RateLimitState | u
 
 /** The combined `RateLimit` header: dictionary form (draft 6-7) or named policies (draft 8+). */
 function readCombined(headers: ResponseHeaders, now: number): RateLimitState | undefined {
-	const raw = header(headers, 'ratelimit');
+	const raw = headerText(headers, 'ratelimit');
 	if (raw === undefined) return undefined;
-	const policyRaw = header(headers, 'ratelimit-policy');
+	const policyRaw = headerText(headers, 'ratelimit-policy');
 	const policies = policyRaw ? members(policyRaw) : [];
 
 	// Draft 6-7: `limit=100, remaining=50, reset=5` (a dictionary, so keys arrive as separate members).
@@ -248,6 +240,9 @@ export function readRateLimitState(headers: ResponseHeaders, now: number): RateL
 export function parseRateLimitReset(headers: ResponseHeaders, now: number): number | undefined {
 	return (
 		readRateLimitState(headers, now).resetMs ??
-		resetToMs(header(headers, 'ratelimit-reset') ?? header(headers, 'x-ratelimit-reset'), now)
+		resetToMs(
+			headerText(headers, 'ratelimit-reset') ?? headerText(headers, 'x-ratelimit-reset'),
+			now,
+		)
 	);
 }

@@ -25,7 +25,10 @@ import type { Redactor } from './redact';
 import { redactError, redactJson, redactorFor } from './redact';
 import { discardBody, readBody } from './responseBody';
 import type { RateLimitState } from './retryTiming';
-import { backoffDelay, parseRetryAfter, rateLimitDelay, readRateLimitState } from './retryTiming';
+import { readRateLimitState } from './retryTiming';
+import { headerText } from './headers';
+import type { RetryDecision, TryResult } from './retryPolicy';
+import { decideRetry, isIdempotent, MAX_TIMER_MS } from './retryPolicy';
 import type { ServerPacer } from './serverPacing';
 import { observeRefusal, observeResponse, pacerFor, paceRequest } from './serverPacing';
 import { budgetFor, credentialDigest } from './throttle';
@@ -66,8 +69,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 5, maxWaitMs: 120
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
 export const DEFAULT_MAX_PAGES = 10_000;
-/** The longest delay a timer can hold (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
-export const MAX_TIMER_MS = 2_147_483_647;
+export { MAX_TIMER_MS };
 
 export interface RequestOptions {
 	itemIndex?: number;
@@ -112,8 +114,6 @@ interface Exchange {
 }
 
 // A POST or PATCH that failed with 5xx or lost its connection may have been applied: never resend it.
-const IDEMPOTENT = new Set<IHttpRequestMethods>(['GET', 'HEAD', 'PUT', 'DELETE']);
-
 const PREVIEW_CHARS = 200;
 
 // eslint-disable-next-line no-control-regex
@@ -132,12 +132,6 @@ function cancelSignal(context: DnsFilterContext): AbortSignal | undefined {
 
 function seconds(ms: number): string {
 	return `${Math.round(ms / 100) / 10}s`;
-}
-
-function headerValue(headers: IDataObject, name: string): string | undefined {
-	const value = headers[name] ?? headers[name.toLowerCase()];
-	if (value === undefined || value === null) return undefined;
-	return Array.isArray(value) ? String(value[0]) : String(value);
 }
 
 // n8n rewrites any error message containing a raw code such as ECONNREFUSED into generic text,
@@ -176,7 +170,7 @@ function unreadableAnswer(code: string, headers: IDataObject | undefined): strin
 		code.startsWith('ERR_ZLIB') ||
 		code.includes('BROTLI')
 	) {
-		const encoding = headers ? headerValue(headers, 'content-encoding') : undefined;
+		const encoding = headers ? headerText(headers, 'content-encoding') : undefined;
 		return `its body is not the ${encoding ? `"${encoding.slice(0, 40)}"` : 'compressed'} data its Content-Encoding header announces (${code})`;
 	}
 	return undefined;
@@ -225,7 +219,7 @@ function describeBody(
 	exchange: Exchange,
 	redact: Redactor,
 ): { contentType: string; preview: string } {
-	const contentType = headerValue(exchange.headers, 'content-type') ?? 'none';
+	const contentType = headerText(exchange.headers, 'content-type') ?? 'none';
 	const text = exchange.bytes.subarray(0, 4 * PREVIEW_CHARS).toString('utf8');
 	// Control characters escaped so a binary answer cannot garble the message.
 	const printable = text.replace(CONTROL_CHARACTERS, '�').replace(/\s+/g, ' ').trim();
@@ -426,20 +420,28 @@ async function sendWithRetries(
 		settings.throttleRequests,
 		settings.throttleWindowSeconds,
 	);
-	const idempotent = IDEMPOTENT.has(request.method);
+	const idempotent = isIdempotent(request.method);
 	const tries = (attempt: number) => `${attempt + 1} ${attempt ? 'tries' : 'try'}`;
 
 	// Shared with the waits for the server's budget (exchangeHops), so both count toward Max Total Wait.
 	const allowance = new WaitAllowance(maxWaitMs);
 	// Set once a DELETE may have been applied by a try whose answer we did not get.
 	let deleteOutcomeUnknown = false;
-	/** Waits before the next try if the policy allows; false when it does not. */
-	const waitBeforeRetry = async (attempt: number, delayMs: number): Promise<boolean> => {
-		const delay = Math.min(Math.max(0, delayMs), MAX_TIMER_MS);
-		if (attempt >= retry.maxRetries || delay > allowance.leftMs) return false;
-		allowance.spend(delay);
-		await cancellableSleep(delay, signal);
-		return true;
+	const decide = (attempt: number, result: TryResult, now: number) =>
+		decideRetry(
+			request.method,
+			result,
+			{ attempt, maxRetries: retry.maxRetries, waitLeftMs: allowance.leftMs, deleteOutcomeUnknown },
+			now,
+		);
+	/** Spends the decided wait, logs why, and waits it out (Stop ends it). */
+	const waitAndRetry = async (decision: Extract<RetryDecision, { action: 'retry' }>) => {
+		deleteOutcomeUnknown = decision.deleteOutcomeUnknown;
+		allowance.spend(decision.delayMs);
+		this.logger.debug(
+			`DNSFilter ${request.method} ${request.path}: ${decision.reason}, retried after ${seconds(decision.delayMs)} (${decision.source})`,
+		);
+		await cancellableSleep(decision.delayMs, signal);
 	};
 
 	for (let attempt = 0; ; attempt++) {
@@ -474,12 +476,9 @@ async function sendWithRetries(
 					},
 				);
 			}
-			const delay = backoffDelay(attempt);
-			if (idempotent && (await waitBeforeRetry(attempt, delay))) {
-				if (request.method === 'DELETE') deleteOutcomeUnknown = true;
-				this.logger.debug(
-					`DNSFilter ${request.method} ${request.path}: ${code}, retried after ${seconds(delay)}`,
-				);
+			const decision = decide(attempt, { kind: 'network', code }, Date.now());
+			if (decision.action === 'retry') {
+				await waitAndRetry(decision);
 				continue;
 			}
 			const timedOut = code === 'DEADLINE';
@@ -500,42 +499,31 @@ async function sendWithRetries(
 		lastRateLimitState.set(this, rateLimit);
 		const { statusCode, headers } = exchange;
 
-		if (statusCode === 429) {
-			const { delayMs, source } = rateLimitDelay(headers, attempt, now);
-			observeRefusal(pacer, delayMs);
-			if (await waitBeforeRetry(attempt, delayMs)) {
-				this.logger.debug(
-					`DNSFilter ${request.method} ${request.path}: 429, waited ${seconds(delayMs)} (${source})`,
-				);
-				continue;
-			}
+		const decision = decide(attempt, { kind: 'answer', statusCode, headers }, now);
+		if (
+			decision.action === 'fail-rate-limit' ||
+			(statusCode === 429 && decision.action === 'retry')
+		) {
+			// The refusal holds the credential's other requests too, whether or not this one retries.
+			observeRefusal(pacer, decision.delayMs);
+		}
+		if (decision.action === 'retry') {
+			await waitAndRetry(decision);
+			continue;
+		}
+		if (decision.action === 'fail-rate-limit') {
 			throw new NodeApiError(
 				node(),
 				{ httpCode: '429', message: 'Too many requests' } as JsonObject,
 				{
 					message: `DNSFilter rate limit: gave up after ${tries(attempt)} and ${seconds(allowance.spentMs)} of waiting [HTTP 429]`,
-					description: `The API asks to wait ${seconds(delayMs)} more (${source}). DNSFilter allows about 2,000 requests per 300 seconds per organization, shared with the dashboard. Lower the request rate in the credential, raise "Max Retries" or "Max Total Wait" under Request Options, or run later.`,
+					description: `The API asks to wait ${seconds(decision.delayMs)} more (${decision.source}). DNSFilter allows about 2,000 requests per 300 seconds per organization, shared with the dashboard. Lower the request rate in the credential, raise "Max Retries" or "Max Total Wait" under Request Options, or run later.`,
 					httpCode: '429',
 					itemIndex,
 				},
 			);
 		}
-
-		if (statusCode >= 500 && idempotent) {
-			// A 503 may say when to come back (RFC 9110 §10.2.3); other 5xx use backoff.
-			const retryAfter =
-				statusCode === 503 ? parseRetryAfter(headerValue(headers, 'retry-after'), now) : undefined;
-			const delay = retryAfter ?? backoffDelay(attempt);
-			if (await waitBeforeRetry(attempt, delay)) {
-				if (request.method === 'DELETE') deleteOutcomeUnknown = true;
-				this.logger.debug(
-					`DNSFilter ${request.method} ${request.path}: HTTP ${statusCode}, retried after ${seconds(delay)}${retryAfter === undefined ? '' : ' (Retry-After)'}`,
-				);
-				continue;
-			}
-		}
-
-		if (statusCode === 404 && request.method === 'DELETE' && deleteOutcomeUnknown) {
+		if (decision.action === 'already-deleted') {
 			this.logger.debug(
 				`DNSFilter DELETE ${request.path}: 404 after a try with unknown outcome, counted as deleted`,
 			);
@@ -766,7 +754,7 @@ async function exchangeHops(
 			const decision = isRedirect(statusCode)
 				? decideRedirect(
 						statusCode,
-						headerValue(headers, 'location'),
+						headerText(headers, 'location'),
 						currentUrl,
 						settings.origin,
 						method,

@@ -1,14 +1,8 @@
-import type { IDataObject } from 'n8n-workflow';
-
+import type { ResponseHeaders } from './headers';
+import { headerText } from './headers';
 import { parseRateLimitReset } from './rateLimitHeaders';
 
-export type ResponseHeaders = IDataObject;
-
-function header(headers: ResponseHeaders, name: string): string | undefined {
-	const value = headers[name] ?? headers[name.toLowerCase()];
-	if (value === undefined || value === null) return undefined;
-	return Array.isArray(value) ? String(value[0]) : String(value);
-}
+export type { ResponseHeaders };
 
 const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
 const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
@@ -51,10 +45,11 @@ export function rateLimitDelay(
 	headers: ResponseHeaders,
 	attempt: number,
 	now: number,
+	random: () => number = Math.random,
 ): { delayMs: number; source: 'Retry-After' | 'RateLimit-Reset' | 'backoff' } {
-	const retryAfter = parseRetryAfter(header(headers, 'retry-after'), now);
+	const retryAfter = parseRetryAfter(headerText(headers, 'retry-after'), now);
 	if (retryAfter !== undefined) return { delayMs: retryAfter, source: 'Retry-After' };
 	const reset = parseRateLimitReset(headers, now);
 	if (reset !== undefined) return { delayMs: reset, source: 'RateLimit-Reset' };
-	return { delayMs: backoffDelay(attempt), source: 'backoff' };
+	return { delayMs: backoffDelay(attempt, random), source: 'backoff' };
 }
