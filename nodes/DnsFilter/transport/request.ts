@@ -18,6 +18,7 @@ import { assertApiKeyUsable, expiredKeyMessage } from './apiKey';
 import type { CredentialSettings } from './credentialSettings';
 import { readCredentialSettings } from './credentialSettings';
 import { deadlineAfter } from './deadlines';
+import { executionState, peekExecutionState } from './executionState';
 import { nestsDeeperThan } from './jsonDepth';
 import { buildApiError, ERROR_BODY_LIMIT, htmlTitle } from './errors';
 import { decideRedirect, isRedirect } from './redirects';
@@ -119,11 +120,9 @@ const PREVIEW_CHARS = 200;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 
-const lastRateLimitState = new WeakMap<object, RateLimitState>();
-
 /** The rate-limit headers of the latest response seen by this execution context. */
 export function lastRateLimit(context: DnsFilterContext): RateLimitState | undefined {
-	return lastRateLimitState.get(context);
+	return peekExecutionState(context)?.lastRateLimit;
 }
 
 function cancelSignal(context: DnsFilterContext): AbortSignal | undefined {
@@ -320,7 +319,7 @@ export async function dnsFilterApiRequest(
 }
 
 /** What an execution has checked about one set of credential values. */
-interface CheckedCredential {
+export interface CheckedCredential {
 	/** The values checked: API key, Base URL and the two throttle fields, as n8n resolved them. */
 	values: readonly unknown[];
 	settings: CredentialSettings;
@@ -332,9 +331,6 @@ interface CheckedCredential {
 	digest: string;
 	pacer: ServerPacer;
 }
-
-/** Per execution context (weakly: nothing here outlives the execution), the last credential values checked. */
-const checkedCredentials = new WeakMap<object, CheckedCredential>();
 
 /**
  * Checks the credential before anything is sent: Base URL and throttle fields (messages name the
@@ -355,7 +351,8 @@ function checkCredential(
 		credentials.throttleWindowSeconds,
 		credentials.allowPlainHttp,
 	];
-	let checked = checkedCredentials.get(context);
+	const execution = executionState(context);
+	let checked = execution.credential;
 	if (!checked || !checked.values.every((value, index) => value === values[index])) {
 		const node = context.getNode();
 		const settings = readCredentialSettings(node, credentials, itemIndex);
@@ -375,7 +372,7 @@ function checkCredential(
 			digest,
 			pacer: pacerFor(digest),
 		};
-		checkedCredentials.set(context, checked);
+		execution.credential = checked;
 	}
 	if (checked.expiresAt !== undefined && checked.expiresAt <= Date.now()) {
 		throw new NodeOperationError(
@@ -496,7 +493,7 @@ async function sendWithRetries(
 
 		const now = Date.now();
 		const { rateLimit } = exchange;
-		lastRateLimitState.set(this, rateLimit);
+		executionState(this).lastRateLimit = rateLimit;
 		const { statusCode, headers } = exchange;
 
 		const decision = decide(attempt, { kind: 'answer', statusCode, headers }, now);

@@ -1,6 +1,7 @@
 import type { INode } from 'n8n-workflow';
 import { ApplicationError, NodeOperationError } from 'n8n-workflow';
 
+import { executionState, peekExecutionState } from './executionState';
 import type { RateLimitState } from './rateLimitHeaders';
 import type { WaitAllowance } from './wait';
 import { cancellableSleep } from './wait';
@@ -585,27 +586,19 @@ export interface PacingReport {
 	longestWaitMs: number;
 }
 
-const reports = new WeakMap<object, PacingReport>();
-
-const demands = new WeakMap<object, RunDemand>();
-
 /**
  * The router's word on how many requests this execution will send, one per item; call `started()`
  * as each item starts and `end()` when the run is over. Runs that say nothing are paced as before.
  */
 export function announceDemand(context: object, requests: number): RunDemand {
 	const demand = new RunDemand(requests);
-	demands.set(context, demand);
+	executionState(context).demand = demand;
 	return demand;
 }
 
 function reportOf(context: object): PacingReport {
-	let report = reports.get(context);
-	if (!report) {
-		report = { paced: 0, waitedMs: 0, longestWaitMs: 0 };
-		reports.set(context, report);
-	}
-	return report;
+	const execution = executionState(context);
+	return (execution.pacing ??= { paced: 0, waitedMs: 0, longestWaitMs: 0 });
 }
 
 /** The request's side of the bound on pacing waits: its Max Total Wait, and what an error needs. */
@@ -627,7 +620,7 @@ export async function paceRequest(
 	bound?: PacingBound,
 ): Promise<PacingDecision> {
 	if (!enabled) return { waitedMs: 0, seq: 0, startedAt: 0 };
-	pacer.noteDemand(demands.get(context));
+	pacer.noteDemand(peekExecutionState(context)?.demand);
 	const started = Date.now();
 	let decision: PacingDecision;
 	try {
@@ -671,7 +664,7 @@ export function observeResponse(
 
 /** What this execution read from the server and how it paced; undefined when it sent nothing. */
 export function pacingReport(context: object): PacingReport | undefined {
-	return reports.get(context);
+	return peekExecutionState(context)?.pacing;
 }
 
 /** "2.0 s", "5 min", "3 h", "31 years": a wait as a person reads it. */
