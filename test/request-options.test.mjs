@@ -15,13 +15,16 @@ after(async () => {
 	await server.close();
 });
 
+// Each run is its own credential: the pacer remembers a credential's budget across runs in the
+// process, and a run after "12 of 2,000 left" would rightly wait for it.
+let runs = 0;
 async function getNetwork(requestOptions, handler) {
 	server.requests.length = 0;
 	server.setHandler(handler);
 	return await runNode({
 		nodeType: loadDnsFilterNode(),
 		parameters: { ...operationFor('V1_Networks-show'), id: '42', requestOptions },
-		credentials: { apiKey: makeApiKey(), baseUrl: server.url },
+		credentials: { apiKey: makeApiKey({ sub: `request-options-${++runs}` }), baseUrl: server.url },
 		timeoutMs: 30_000,
 	});
 }

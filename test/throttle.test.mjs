@@ -280,6 +280,7 @@ describe('rate-limit hint', () => {
 		assert.match(result.hints[0].message, /37 of 2,000 requests left, the window resets in 2 min/);
 	});
 
+	// Its own credential: the one above left its pacer at 37 left, which a run there would wait for.
 	test('no hint when plenty is left', async () => {
 		server.setHandler((req, res) =>
 			json(
@@ -294,7 +295,7 @@ describe('rate-limit hint', () => {
 			typeName: bulkType,
 			parameters: { concurrency: 1 },
 			items: [{ id: 1 }],
-			credentials: { apiKey: makeApiKey({ sub: 'hint' }), baseUrl: server.url },
+			credentials: { apiKey: makeApiKey({ sub: 'hint-plenty' }), baseUrl: server.url },
 		});
 		assert.deepEqual(result.hints, []);
 	});
