@@ -1,7 +1,8 @@
-import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { isRecord } from '../utils/isRecord';
+import { headerText } from './headers';
 import { nestsDeeperThan } from './jsonDepth';
 
 export interface ApiErrorDetails {
@@ -298,4 +299,184 @@ export function buildApiError(node: INode, failure: FailedResponse): NodeApiErro
 		httpCode: String(failure.statusCode),
 		itemIndex: failure.itemIndex,
 	});
+}
+
+// The errors of the exchange itself (no usable API answer): what the transport tells the user when
+// DNSFilter cannot be reached, answers what cannot be read, or keeps refusing.
+
+export function seconds(ms: number): string {
+	return `${Math.round(ms / 100) / 10}s`;
+}
+
+// n8n rewrites any error message containing a raw code such as ECONNREFUSED into generic text,
+// so the message carries these words and the description keeps the code.
+const CONNECTION_PROBLEMS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection reset',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'DNS lookup failed',
+	ETIMEDOUT: 'timed out',
+	ECONNABORTED: 'timed out',
+	EHOSTUNREACH: 'host unreachable',
+	DEADLINE: 'timed out',
+};
+
+/**
+ * Codes that mean an answer came back but could not be read: Node's HTTP parser refused it
+ * (`HPE_…`), or its body did not decode as its Content-Encoding said (zlib `Z_…`, brotli
+ * `ERR__…`). The server answered, so this is no network failure, and sending again would get
+ * the same answer. Returns what to tell the user, or undefined for a real network failure.
+ */
+export function unreadableAnswer(
+	code: string,
+	headers: IDataObject | undefined,
+): string | undefined {
+	if (code === 'HPE_HEADER_OVERFLOW') {
+		return 'its headers are larger than the 16 KB that Node.js reads (HPE_HEADER_OVERFLOW); a proxy in between may be adding them, or n8n may be started with a larger --max-http-header-size';
+	}
+	if (code.startsWith('HPE_')) return `it is not valid HTTP (${code})`;
+	if (
+		code.startsWith('Z_') ||
+		code.startsWith('ERR__') ||
+		code.startsWith('ERR_ZLIB') ||
+		code.includes('BROTLI')
+	) {
+		const encoding = headers ? headerText(headers, 'content-encoding') : undefined;
+		return `its body is not the ${encoding ? `"${encoding.slice(0, 40)}"` : 'compressed'} data its Content-Encoding header announces (${code})`;
+	}
+	return undefined;
+}
+
+/** Where an error happened: the request as the user's operation sent it. */
+interface Sent {
+	method: string;
+	path: string;
+}
+
+function tries(count: number): string {
+	return `${count} ${count === 1 ? 'try' : 'tries'}`;
+}
+
+export function cancelledError(node: INode, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(node, 'The execution was cancelled while waiting for DNSFilter', {
+		itemIndex,
+	});
+}
+
+export function unreadableAnswerError(
+	node: INode,
+	sent: Sent & { statusCode?: number },
+	unreadable: string,
+	itemIndex: number,
+): NodeOperationError {
+	const status = sent.statusCode === undefined ? '' : ` (HTTP ${sent.statusCode})`;
+	return new NodeOperationError(
+		node,
+		`DNSFilter's answer to ${sent.method} ${sent.path}${status} could not be read: ${unreadable}`,
+		{
+			description: `An answer arrived, so this is not a network failure and it was not sent again. Check the Base URL in the credential and any proxy between n8n and DNSFilter. Nothing from this answer was used.`,
+			itemIndex,
+		},
+	);
+}
+
+/** No answer after every try the retry policy allowed. A fresh error, so the request config (which holds the Authorization header) is not carried along. */
+export function unreachableError(
+	node: INode,
+	failure: Sent & {
+		baseUrl: string;
+		code: string;
+		attempts: number;
+		timeoutMs: number;
+		/** Whether the method is ever sent again without an answer. */
+		resendable: boolean;
+	},
+	itemIndex: number,
+): NodeOperationError {
+	const { code } = failure;
+	const timedOut = code === 'DEADLINE';
+	return new NodeOperationError(
+		node,
+		`Could not reach DNSFilter at ${failure.baseUrl} (${CONNECTION_PROBLEMS[code] ?? 'network error'})`,
+		{
+			description: `${failure.method} ${failure.path} failed (${timedOut ? `no complete answer within the ${seconds(failure.timeoutMs)} Timeout` : code}) after ${tries(failure.attempts)}. ${timedOut ? 'Raise "Timeout (Seconds)" under Request Options if DNSFilter is slow, or check' : 'Check'} the Base URL in the credential and the network between n8n and DNSFilter.${failure.resendable ? '' : ' A POST or PATCH is not retried, because it may already have been applied.'}`,
+			itemIndex,
+		},
+	);
+}
+
+export function rateLimitGaveUpError(
+	node: INode,
+	failure: { attempts: number; waitedMs: number; askedMs: number; source: string },
+	itemIndex: number,
+): NodeApiError {
+	return new NodeApiError(node, { httpCode: '429', message: 'Too many requests' } as JsonObject, {
+		message: `DNSFilter rate limit: gave up after ${tries(failure.attempts)} and ${seconds(failure.waitedMs)} of waiting [HTTP 429]`,
+		description: `The API asks to wait ${seconds(failure.askedMs)} more (${failure.source}). DNSFilter allows about 2,000 requests per 300 seconds per organization, shared with the dashboard. Lower the request rate in the credential, raise "Max Retries" or "Max Total Wait" under Request Options, or run later.`,
+		httpCode: '429',
+		itemIndex,
+	});
+}
+
+export function tooDeepError(
+	node: INode,
+	sent: Sent,
+	maxDepth: number,
+	itemIndex: number,
+): NodeOperationError {
+	return new NodeOperationError(
+		node,
+		`DNSFilter's answer to ${sent.method} ${sent.path} nests deeper than ${maxDepth} levels; it was not read`,
+		{
+			itemIndex,
+			description: `The JSON nests more than ${maxDepth} levels deep (DNSFilter's own answers nest a handful), so it is not a DNSFilter answer this node can use. Check the Base URL in the credential; a proxy in between may be rewriting answers. Nothing from this answer was used.`,
+		},
+	);
+}
+
+export function tooLargeError(
+	node: INode,
+	sent: Sent,
+	maxResponseBytes: number,
+	itemIndex: number,
+): NodeOperationError {
+	const megabytes = Math.round((maxResponseBytes / 1024 / 1024) * 100) / 100;
+	return new NodeOperationError(
+		node,
+		`DNSFilter's answer to ${sent.method} ${sent.path} is larger than ${megabytes} MB; reading stopped there`,
+		{
+			itemIndex,
+			description:
+				'Raise "Max Response Size (MB)" under Request Options if the answer is expected to be this large, or ask for less (a smaller Limit, narrower filters).',
+		},
+	);
+}
+
+/** The error for a 2xx whose body is not what the operation needs; names what came back. */
+export function unexpectedBodyError(
+	node: INode,
+	what: {
+		method: string;
+		path: string;
+		statusCode: number;
+		contentType: string;
+		preview: string;
+		htmlTitle?: string;
+	},
+	expected: string,
+	itemIndex: number,
+): NodeOperationError {
+	const shown = [
+		`Content-Type: ${what.contentType}`,
+		what.htmlTitle ? `HTML page titled "${what.htmlTitle}"` : '',
+		what.preview ? `first bytes: ${what.preview}` : 'empty body',
+	].filter(Boolean);
+	return new NodeOperationError(
+		node,
+		`DNSFilter answered ${what.method} ${what.path} with HTTP ${what.statusCode} but not ${expected}`,
+		{
+			itemIndex,
+			description: `${shown.join('; ')}. A proxy, captive portal or wrong Base URL often answers like this: check the Base URL in the credential. Nothing from this answer was used.`,
+		},
+	);
 }

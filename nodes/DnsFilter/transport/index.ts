@@ -1,6 +1,6 @@
 export { assertApiKeyUsable, decodeApiKey, expiredKeyMessage } from './apiKey';
 export type { ApiKeyClaims } from './apiKey';
-export { buildApiError, extractApiError } from './errors';
+export { buildApiError, extractApiError, unexpectedBodyError } from './errors';
 export {
 	dnsFilterApiRequestPaged,
 	listRecordsOf,
@@ -18,7 +18,6 @@ export {
 	DEFAULT_TIMEOUT_MS,
 	dnsFilterApiRequest,
 	lastRateLimit,
-	unexpectedBodyError,
 } from './request';
 export type {
 	ApiRequest,

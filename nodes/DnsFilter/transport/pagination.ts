@@ -13,7 +13,8 @@ import {
 	reportPageSignals,
 } from './pageIntegrity';
 import type { ApiRequest, ApiResponse, DnsFilterContext, RequestOptions } from './request';
-import { DEFAULT_MAX_PAGES, dnsFilterApiRequest, unexpectedBodyError } from './request';
+import { unexpectedBodyError } from './errors';
+import { DEFAULT_MAX_PAGES, dnsFilterApiRequest } from './request';
 
 /**
  * `v1`: `{data: [...], links, meta}` or a bare array; the end is `links.next` when sent, else a short page.

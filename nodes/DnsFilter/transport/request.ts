@@ -7,11 +7,9 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
-	INode,
 	IPollFunctions,
-	JsonObject,
 } from 'n8n-workflow';
-import { ApplicationError, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { ApplicationError, NodeOperationError } from 'n8n-workflow';
 
 import type { ApiKeyClaims } from './apiKey';
 import { assertApiKeyUsable, expiredKeyMessage } from './apiKey';
@@ -20,7 +18,20 @@ import { readCredentialSettings } from './credentialSettings';
 import { deadlineAfter } from './deadlines';
 import { executionState, peekExecutionState } from './executionState';
 import { nestsDeeperThan } from './jsonDepth';
-import { buildApiError, ERROR_BODY_LIMIT, htmlTitle } from './errors';
+import {
+	buildApiError,
+	cancelledError,
+	ERROR_BODY_LIMIT,
+	htmlTitle,
+	rateLimitGaveUpError,
+	seconds,
+	tooDeepError,
+	tooLargeError,
+	unexpectedBodyError,
+	unreachableError,
+	unreadableAnswer,
+	unreadableAnswerError,
+} from './errors';
 import { decideRedirect, isRedirect } from './redirects';
 import type { Redactor } from './redact';
 import { redactError, redactJson, redactorFor } from './redact';
@@ -129,50 +140,10 @@ function cancelSignal(context: DnsFilterContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 }
 
-function seconds(ms: number): string {
-	return `${Math.round(ms / 100) / 10}s`;
-}
-
-// n8n rewrites any error message containing a raw code such as ECONNREFUSED into generic text,
-// so the message carries these words and the description keeps the code.
-const CONNECTION_PROBLEMS: Record<string, string> = {
-	ECONNREFUSED: 'connection refused',
-	ECONNRESET: 'connection reset',
-	ENOTFOUND: 'host not found',
-	EAI_AGAIN: 'DNS lookup failed',
-	ETIMEDOUT: 'timed out',
-	ECONNABORTED: 'timed out',
-	EHOSTUNREACH: 'host unreachable',
-	DEADLINE: 'timed out',
-};
-
 function connectionErrorCode(error: unknown): string {
 	const cause = (error as { cause?: { code?: unknown } })?.cause;
 	const code = cause?.code ?? (error as { code?: unknown })?.code;
 	return typeof code === 'string' ? code : 'network error';
-}
-
-/**
- * Codes that mean an answer came back but could not be read: Node's HTTP parser refused it
- * (`HPE_…`), or its body did not decode as its Content-Encoding said (zlib `Z_…`, brotli
- * `ERR__…`). The server answered, so this is no network failure, and sending again would get
- * the same answer. Returns what to tell the user, or undefined for a real network failure.
- */
-function unreadableAnswer(code: string, headers: IDataObject | undefined): string | undefined {
-	if (code === 'HPE_HEADER_OVERFLOW') {
-		return 'its headers are larger than the 16 KB that Node.js reads (HPE_HEADER_OVERFLOW); a proxy in between may be adding them, or n8n may be started with a larger --max-http-header-size';
-	}
-	if (code.startsWith('HPE_')) return `it is not valid HTTP (${code})`;
-	if (
-		code.startsWith('Z_') ||
-		code.startsWith('ERR__') ||
-		code.startsWith('ERR_ZLIB') ||
-		code.includes('BROTLI')
-	) {
-		const encoding = headers ? headerText(headers, 'content-encoding') : undefined;
-		return `its body is not the ${encoding ? `"${encoding.slice(0, 40)}"` : 'compressed'} data its Content-Encoding header announces (${code})`;
-	}
-	return undefined;
 }
 
 /** Rejects when `signal` aborts, even if the HTTP helper ignores the signal. */
@@ -226,35 +197,6 @@ function describeBody(
 		printable.length > PREVIEW_CHARS ? `${printable.slice(0, PREVIEW_CHARS)}…` : printable,
 	);
 	return { contentType: redact(contentType.slice(0, 100)), preview };
-}
-
-/** The error for a 2xx whose body is not what the operation needs; names what came back. */
-export function unexpectedBodyError(
-	node: INode,
-	what: {
-		method: string;
-		path: string;
-		statusCode: number;
-		contentType: string;
-		preview: string;
-		htmlTitle?: string;
-	},
-	expected: string,
-	itemIndex: number,
-): NodeOperationError {
-	const shown = [
-		`Content-Type: ${what.contentType}`,
-		what.htmlTitle ? `HTML page titled "${what.htmlTitle}"` : '',
-		what.preview ? `first bytes: ${what.preview}` : 'empty body',
-	].filter(Boolean);
-	return new NodeOperationError(
-		node,
-		`DNSFilter answered ${what.method} ${what.path} with HTTP ${what.statusCode} but not ${expected}`,
-		{
-			itemIndex,
-			description: `${shown.join('; ')}. A proxy, captive portal or wrong Base URL often answers like this: check the Base URL in the credential. Nothing from this answer was used.`,
-		},
-	);
 }
 
 /** Deeper than any DNSFilter answer nests (a handful of levels): past it an answer is refused, not walked. */
@@ -418,7 +360,6 @@ async function sendWithRetries(
 		settings.throttleWindowSeconds,
 	);
 	const idempotent = isIdempotent(request.method);
-	const tries = (attempt: number) => `${attempt + 1} ${attempt ? 'tries' : 'try'}`;
 
 	// Shared with the waits for the server's budget (exchangeHops), so both count toward Max Total Wait.
 	const allowance = new WaitAllowance(maxWaitMs);
@@ -454,23 +395,16 @@ async function sendWithRetries(
 		});
 		if (!outcome.ok) {
 			if (signal?.aborted) {
-				throw new NodeOperationError(
-					node(),
-					'The execution was cancelled while waiting for DNSFilter',
-					{ itemIndex },
-				);
+				throw cancelledError(node(), itemIndex);
 			}
 			const { code } = outcome;
 			const unreadable = unreadableAnswer(code, outcome.headers);
 			if (unreadable) {
-				const status = outcome.statusCode === undefined ? '' : ` (HTTP ${outcome.statusCode})`;
-				throw new NodeOperationError(
+				throw unreadableAnswerError(
 					node(),
-					`DNSFilter's answer to ${request.method} ${request.path}${status} could not be read: ${unreadable}`,
-					{
-						description: `An answer arrived, so this is not a network failure and it was not sent again. Check the Base URL in the credential and any proxy between n8n and DNSFilter. Nothing from this answer was used.`,
-						itemIndex,
-					},
+					{ method: request.method, path: request.path, statusCode: outcome.statusCode },
+					unreadable,
+					itemIndex,
 				);
 			}
 			const decision = decide(attempt, { kind: 'network', code }, Date.now());
@@ -478,15 +412,18 @@ async function sendWithRetries(
 				await waitAndRetry(decision);
 				continue;
 			}
-			const timedOut = code === 'DEADLINE';
-			// A fresh error, so the original request config (which holds the Authorization header) is not carried along.
-			throw new NodeOperationError(
+			throw unreachableError(
 				node(),
-				`Could not reach DNSFilter at ${baseUrl} (${CONNECTION_PROBLEMS[code] ?? 'network error'})`,
 				{
-					description: `${request.method} ${request.path} failed (${timedOut ? `no complete answer within the ${seconds(timeoutMs)} Timeout` : code}) after ${tries(attempt)}. ${timedOut ? 'Raise "Timeout (Seconds)" under Request Options if DNSFilter is slow, or check' : 'Check'} the Base URL in the credential and the network between n8n and DNSFilter.${idempotent ? '' : ' A POST or PATCH is not retried, because it may already have been applied.'}`,
-					itemIndex,
+					baseUrl,
+					method: request.method,
+					path: request.path,
+					code,
+					attempts: attempt + 1,
+					timeoutMs,
+					resendable: idempotent,
 				},
+				itemIndex,
 			);
 		}
 		const { exchange } = outcome;
@@ -509,15 +446,15 @@ async function sendWithRetries(
 			continue;
 		}
 		if (decision.action === 'fail-rate-limit') {
-			throw new NodeApiError(
+			throw rateLimitGaveUpError(
 				node(),
-				{ httpCode: '429', message: 'Too many requests' } as JsonObject,
 				{
-					message: `DNSFilter rate limit: gave up after ${tries(attempt)} and ${seconds(allowance.spentMs)} of waiting [HTTP 429]`,
-					description: `The API asks to wait ${seconds(decision.delayMs)} more (${decision.source}). DNSFilter allows about 2,000 requests per 300 seconds per organization, shared with the dashboard. Lower the request rate in the credential, raise "Max Retries" or "Max Total Wait" under Request Options, or run later.`,
-					httpCode: '429',
-					itemIndex,
+					attempts: attempt + 1,
+					waitedMs: allowance.spentMs,
+					askedMs: decision.delayMs,
+					source: decision.source,
 				},
+				itemIndex,
 			);
 		}
 		if (decision.action === 'already-deleted') {
@@ -545,13 +482,11 @@ async function sendWithRetries(
 		const parsed = parseJson(exchange, maxDepth);
 		if (!parsed.ok) {
 			if (parsed.tooDeep !== undefined) {
-				throw new NodeOperationError(
+				throw tooDeepError(
 					node(),
-					`DNSFilter's answer to ${request.method} ${request.path} nests deeper than ${maxDepth} levels; it was not read`,
-					{
-						itemIndex,
-						description: `The JSON nests more than ${maxDepth} levels deep (DNSFilter's own answers nest a handful), so it is not a DNSFilter answer this node can use. Check the Base URL in the credential; a proxy in between may be rewriting answers. Nothing from this answer was used.`,
-					},
+					{ method: request.method, path: request.path },
+					maxDepth,
+					itemIndex,
 				);
 			}
 			const title = htmlTitle(parsed.text);
@@ -811,15 +746,11 @@ async function exchangeHops(
 			};
 		}
 		if (read.reason === 'tooLarge') {
-			const megabytes = Math.round((limits.maxResponseBytes / 1024 / 1024) * 100) / 100;
-			throw new NodeOperationError(
+			throw tooLargeError(
 				node(),
-				`DNSFilter's answer to ${request.method} ${request.path} is larger than ${megabytes} MB; reading stopped there`,
-				{
-					itemIndex: limits.itemIndex,
-					description:
-						'Raise "Max Response Size (MB)" under Request Options if the answer is expected to be this large, or ask for less (a smaller Limit, narrower filters).',
-				},
+				{ method: request.method, path: request.path },
+				limits.maxResponseBytes,
+				limits.itemIndex,
 			);
 		}
 		return failed(read.error, { statusCode, headers });
