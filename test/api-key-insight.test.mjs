@@ -10,7 +10,7 @@ const {
 	withApiKeyInsight,
 	apiKeyStateOf,
 	DEFAULT_EXPIRING_SOON_DAYS,
-} = loadBuilt('nodes/DnsFilter/actions/handwritten/apiKeyInsight.js');
+} = loadBuilt('nodes/DnsFilter/records/apiKeyInsight.js');
 
 const DAY = 86_400_000;
 const now = new Date('2026-03-10T10:00:00.000Z');

@@ -1,6 +1,8 @@
 // The node's folders form layers, and imports only run downward:
-//   the two node files → trigger/ → actions/ (with actions/handwritten/) → generated/ →
-//   descriptions/ and types/ → transport/ → utils/
+//   the two node files → trigger/ → actions/ (with actions/handwritten/) → records/ →
+//   generated/ → descriptions/ and types/ → transport/ → utils/
+// records/ holds what the trigger and the actions share (record shaping, secret masking, record
+// lists, API-key insight), so neither imports the other's folder.
 // A file may import from its own layer or any layer below it, never from one above. Read from the
 // TypeScript sources, so a stray import fails here before it reaches a review.
 import assert from 'node:assert/strict';
@@ -23,9 +25,10 @@ const LAYERS = [
 	['descriptions', 2],
 	['types', 2],
 	['generated', 3],
-	['actions', 4],
-	['trigger', 5],
-	['', 6], // DnsFilter.node.ts, DnsFilterTrigger.node.ts, connectionTypes.ts
+	['records', 4],
+	['actions', 5],
+	['trigger', 6],
+	['', 7], // DnsFilter.node.ts, DnsFilterTrigger.node.ts, connectionTypes.ts
 ];
 
 function layerOf(file) {
@@ -62,7 +65,7 @@ function localImports(file) {
 	});
 }
 
-test('every local import runs down the layers (node → trigger → actions → generated → descriptions → transport → utils)', () => {
+test('every local import runs down the layers (node → trigger → actions → records → generated → descriptions → transport → utils)', () => {
 	const upward = [];
 	const files = sources(nodeDir);
 	assert.ok(files.length > 20, 'the node sources were found');
@@ -77,6 +80,19 @@ test('every local import runs down the layers (node → trigger → actions → 
 		}
 	}
 	assert.deepEqual(upward, []);
+});
+
+test('the trigger and the action node share code through records/, never through actions/', () => {
+	const triggerSide = [
+		path.join(nodeDir, 'DnsFilterTrigger.node.ts'),
+		...sources(path.join(nodeDir, 'trigger')),
+	];
+	const intoActions = triggerSide.flatMap((file) =>
+		localImports(file)
+			.filter((target) => layerOf(target).folder === 'actions')
+			.map((target) => `${path.relative(nodeDir, file)} imports ${path.relative(nodeDir, target)}`),
+	);
+	assert.deepEqual(intoActions, []);
 });
 
 test('no module registers behaviour by being imported for its side effects', () => {

@@ -21,7 +21,7 @@ const apiKey = makeApiKey({ sub: 'picker-user' });
 const operations = loadOperations();
 const { LIST_SEARCHES } = loadBuilt('nodes/DnsFilter/generated/listSearch.js');
 const { CLIENT_FILTER_MAX_PAGES, PICKER_PAGE_SIZE } = loadBuilt(
-	'nodes/DnsFilter/actions/listSearch.js',
+	'nodes/DnsFilter/records/recordLists.js',
 );
 
 const NETWORKS = Array.from({ length: 120 }, (_, index) => ({

@@ -11,7 +11,7 @@ import { makeApiKey } from './support/jwt.mjs';
 import { buildParameters, loadOperations, operationById } from './support/node-params.mjs';
 import { json } from './support/standin-server.mjs';
 
-const { maskNamed } = loadBuilt('nodes/DnsFilter/actions/maskSecrets.js');
+const { maskNamed } = loadBuilt('nodes/DnsFilter/records/secrets.js');
 
 const apiKey = makeApiKey({ sub: 'footprint-user' });
 let api;

@@ -25,7 +25,7 @@ const {
 	STATE_VERSION,
 	decodeIdRuns,
 } = events;
-const { TOO_DEEP, MAX_OUTPUT_DEPTH } = loadBuilt('nodes/DnsFilter/actions/shapeOutput.js');
+const { TOO_DEEP, MAX_OUTPUT_DEPTH } = loadBuilt('nodes/DnsFilter/records/shapeOutput.js');
 const DAY = 86_400_000;
 let server;
 let credentials;
@@ -629,9 +629,9 @@ describe('masking and Simplify, shared with the DNSFilter node, at any depth', (
 	}
 
 	test('masking, cutting and the depth check take a 100,000-level value without recursion and leave it unchanged', () => {
-		const { maskNamed } = loadBuilt('nodes/DnsFilter/actions/maskSecrets.js');
+		const { maskNamed } = loadBuilt('nodes/DnsFilter/records/secrets.js');
 		const { cutDeeperThan, nestsDeeperThan, simplifyRecord } = loadBuilt(
-			'nodes/DnsFilter/actions/shapeOutput.js',
+			'nodes/DnsFilter/records/shapeOutput.js',
 		);
 		const value = JSON.parse(
 			`{"id":"1","type":"networks","attributes":{"x":${'[{"a":'.repeat(50_000)}{"secret_key":"bottom-0123456789abcdef"}${'}]'.repeat(50_000)}}}`,

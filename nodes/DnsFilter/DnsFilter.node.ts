@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { MAIN_CONNECTION } from './connectionTypes';
-import { listSearch } from './actions/listSearch';
+import { listSearch } from './records/recordLists';
 import { secretProperties } from './actions/maskSecrets';
 import { registry } from './actions/registry';
 import { requestOptionsProperty } from './actions/requestSettings';

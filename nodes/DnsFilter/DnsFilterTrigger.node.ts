@@ -9,11 +9,8 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { MAIN_CONNECTION } from './connectionTypes';
-import { optionLoaders } from './actions/listSearch';
-import {
-	DEFAULT_EXPIRING_SOON_DAYS,
-	normaliseThreshold,
-} from './actions/handwritten/apiKeyInsight';
+import { optionLoaders } from './records/recordLists';
+import { DEFAULT_EXPIRING_SOON_DAYS, normaliseThreshold } from './records/apiKeyInsight';
 import type { NewRecordEvent, PollOutcome, TriggerEvent } from './trigger/triggerEvents';
 import { pollThreats } from './trigger/threatPoll';
 import {
@@ -35,8 +32,8 @@ import {
 	simplifyEmitted,
 	usableState,
 } from './trigger/triggerEvents';
-import { maskNamed, secretNamesOf } from './actions/maskSecrets';
-import { cutDeeperThan, MAX_OUTPUT_DEPTH } from './actions/shapeOutput';
+import { maskNamed, secretNamesOf } from './records/secrets';
+import { cutDeeperThan, MAX_OUTPUT_DEPTH } from './records/shapeOutput';
 import type { Redactor } from './transport';
 import {
 	CREDENTIAL_TYPE,

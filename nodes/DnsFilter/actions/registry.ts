@@ -4,7 +4,7 @@ import { CUSTOM_API_CALL, customApiCallProperties } from '../descriptions/custom
 import { OPERATION_ALIASES } from '../generated/aliases';
 import { findOperationById } from '../generated/operations';
 import { resourceProperty } from '../generated/resources';
-import { withApiKeyInsight } from './handwritten/apiKeyInsight';
+import { withApiKeyInsight } from '../records/apiKeyInsight';
 import {
 	apiKeyInsightProperties,
 	CHECK_CURRENT_KEY_OPERATION,

@@ -20,7 +20,13 @@ import { maskSecrets } from './maskSecrets';
 import type { OperationSpec } from '../types/operationSpec';
 import { readLimit } from './readLimit';
 import { requestSettingsFor } from './requestSettings';
-import { isEmptyBody, shapeList, shapeListRecord, shapeRecord, successResult } from './shapeOutput';
+import {
+	isEmptyBody,
+	shapeList,
+	shapeListRecord,
+	shapeRecord,
+	successResult,
+} from '../records/shapeOutput';
 import { waitForExport } from './waitForExport';
 import { locatorValue } from '../utils/locatorValue';
 

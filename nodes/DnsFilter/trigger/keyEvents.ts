@@ -1,10 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	apiKeyStateOf,
-	computeKeyInsight,
-	expiryDetail,
-} from '../actions/handwritten/apiKeyInsight';
+import { apiKeyStateOf, computeKeyInsight, expiryDetail } from '../records/apiKeyInsight';
 import { isRecord } from '../utils/isRecord';
 import { idDigest, numericId } from './idSets';
 import { attributesOf, recordId } from './records';

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import { maskNamed, secretNamesOf } from '../actions/maskSecrets';
-import { cutDeeperThan, MAX_OUTPUT_DEPTH } from '../actions/shapeOutput';
+import { maskNamed, secretNamesOf } from '../records/secrets';
+import { cutDeeperThan, MAX_OUTPUT_DEPTH } from '../records/shapeOutput';
 import type { Redactor } from '../transport';
 import { redactError } from '../transport';
 import { usableState } from './state';

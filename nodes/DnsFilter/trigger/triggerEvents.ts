@@ -1,12 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	apiKeyStateOf,
-	computeKeyInsight,
-	expiryDetail,
-} from '../actions/handwritten/apiKeyInsight';
+import { apiKeyStateOf, computeKeyInsight, expiryDetail } from '../records/apiKeyInsight';
 import { isRecord } from '../utils/isRecord';
-import { simplifyRecord } from '../actions/shapeOutput';
+import { simplifyRecord } from '../records/shapeOutput';
 import { numericId } from './idSets';
 import { attributesOf, recordId } from './records';
 

@@ -9,7 +9,7 @@ import {
 	DEFAULT_EXPIRING_SOON_DAYS,
 	MAX_ACTIVE_KEYS_PER_USER,
 	normaliseThreshold,
-} from './apiKeyInsight';
+} from '../../records/apiKeyInsight';
 
 /**
  * "API Key → Check Current Key": what the credential's own key says about itself, read from its

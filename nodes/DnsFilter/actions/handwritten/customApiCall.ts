@@ -6,12 +6,12 @@ import { dnsFilterApiRequest, dnsFilterApiRequestPaged } from '../../transport';
 import { isRecord } from '../../utils/isRecord';
 import { appendRailsPairs, parseJsonValue } from '../buildRequest';
 import { requestSettingsFor } from '../requestSettings';
-import { isEmptyBody, shapeList, shapeRecord, successResult } from '../shapeOutput';
+import { isEmptyBody, shapeList, shapeRecord, successResult } from '../../records/shapeOutput';
 import { METHODS_WITH_BODY } from '../../descriptions/customApiCall';
 import { OPERATIONS } from '../../generated/operations';
 import { SECRET_FIELDS } from '../../generated/secretFields';
 import type { OperationSpec } from '../../types/operationSpec';
-import { maskNamed } from '../maskSecrets';
+import { maskNamed } from '../../records/secrets';
 import { ALL_SECRET_NAMES } from '../secretNames';
 
 /**

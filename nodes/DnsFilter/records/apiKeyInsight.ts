@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isRecord } from '../../utils/isRecord';
+import { isRecord } from '../utils/isRecord';
 
 /**
  * Computed expiry fields for DNSFilter API keys. DNSFilter sends no expiry warning of its own
