@@ -1,7 +1,6 @@
 import type {
 	IDataObject,
 	INodeExecutionData,
-	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 	IPollFunctions,
@@ -11,9 +10,17 @@ import { NodeOperationError } from 'n8n-workflow';
 import { MAIN_CONNECTION } from './connectionTypes';
 import { optionLoaders } from './records/recordLists';
 import { DEFAULT_EXPIRING_SOON_DAYS, normaliseThreshold } from './records/apiKeyInsight';
-import type { NewRecordEvent, PollOutcome, TriggerEvent } from './trigger/triggerEvents';
+import type {
+	EventOfKind,
+	NewRecordEvent,
+	PollOutcome,
+	TriggerEvent,
+} from './trigger/triggerEvents';
 import { pollThreats } from './trigger/threatPoll';
 import {
+	EVENT_OPTIONS,
+	eventRow,
+	eventsOfKind,
 	EXPIRY_EVENTS_SOURCE,
 	DEFAULT_MAX_ENTRIES_PER_POLL,
 	DEFAULT_MINIMUM_LISTING_MINUTES,
@@ -43,67 +50,15 @@ import {
 	redactorFor,
 } from './transport';
 
-const NEW_RECORD_EVENTS = Object.keys(NEW_RECORD_SOURCES);
+const NEW_RECORD_EVENTS = eventsOfKind('newRecords');
+const THREAT_EVENTS = eventsOfKind('threats');
+const KEY_EVENTS = eventsOfKind('expiringKeys', 'endedKeys');
 
 /**
  * A listing is read at any depth: the trigger cuts what it emits past a depth instead of failing
  * every poll while one odd record is listed.
  */
 const LISTING = { maxJsonDepth: Number.POSITIVE_INFINITY };
-
-/** The events as the Event list offers them; the canvas subtitle names the chosen one the same way. */
-const EVENT_OPTIONS: INodePropertyOptions[] = [
-	{
-		name: 'API Key Expiring Soon',
-		value: 'apiKeyExpiringSoon',
-		action: 'API key expiring soon',
-		description:
-			"One of the credential user's API keys has at most the threshold of days left (DNSFilter sends no warning itself)",
-	},
-	{
-		name: 'API Key Revoked or Expired',
-		value: 'apiKeyRevokedOrExpired',
-		action: 'API key revoked or expired',
-		description: "One of the credential user's API keys was revoked or passed its expiry",
-	},
-	{
-		name: 'New Block Page',
-		value: 'newBlockPage',
-		action: 'New block page',
-		description: 'A block page was added',
-	},
-	{
-		name: 'New Network',
-		value: 'newNetwork',
-		action: 'New network',
-		description: 'A network (site) was added',
-	},
-	{
-		name: 'New Organization',
-		value: 'newOrganization',
-		action: 'New organization',
-		description: 'An organization the user can see was added, e.g. an MSP sub-organization',
-	},
-	{
-		name: 'New Policy',
-		value: 'newPolicy',
-		action: 'New policy',
-		description: 'A filtering policy was added',
-	},
-	{
-		name: 'New Roaming Client (User Agent)',
-		value: 'newRoamingClient',
-		action: 'New roaming client (user agent)',
-		description: 'A roaming client registered',
-	},
-	{
-		name: 'Threat Blocked',
-		value: 'threatBlocked',
-		action: 'Threat blocked',
-		description:
-			'DNSFilter blocked a query to a security threat (phishing, malware, …): each query-log entry once',
-	},
-];
 
 /** "Threat Blocked", not `threatBlocked`, under the node on the canvas. */
 const EVENT_SUBTITLE = `={{ ${JSON.stringify(Object.fromEntries(EVENT_OPTIONS.map((option) => [option.value, option.name])))}[$parameter["event"]] ?? $parameter["event"] }}`;
@@ -141,7 +96,7 @@ export class DnsFilterTrigger implements INodeType {
 				name: 'threatNotice',
 				type: 'notice',
 				default: '',
-				displayOptions: { show: { event: ['threatBlocked'] } },
+				displayOptions: { show: { event: THREAT_EVENTS } },
 			},
 			{
 				displayName: 'Filters',
@@ -149,7 +104,7 @@ export class DnsFilterTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Filter',
 				default: {},
-				displayOptions: { show: { event: ['threatBlocked'] } },
+				displayOptions: { show: { event: THREAT_EVENTS } },
 				options: [
 					{
 						displayName: 'Category Names or IDs',
@@ -195,7 +150,7 @@ export class DnsFilterTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				displayOptions: { show: { event: ['threatBlocked'] } },
+				displayOptions: { show: { event: THREAT_EVENTS } },
 				options: [
 					{
 						displayName: 'Max Entries per Poll',
@@ -301,7 +256,7 @@ export class DnsFilterTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				displayOptions: { show: { event: ['apiKeyExpiringSoon', 'apiKeyRevokedOrExpired'] } },
+				displayOptions: { show: { event: KEY_EVENTS } },
 				options: [
 					{
 						displayName: 'Expiring Soon Threshold (Days)',
@@ -349,8 +304,17 @@ async function pollEvent(
 	this: IPollFunctions,
 	redact: Redactor,
 ): Promise<INodeExecutionData[][] | null> {
-	const event = this.getNodeParameter('event') as TriggerEvent;
-	if (event === 'threatBlocked') return pollThreats.call(this, redact);
+	const stored = String(this.getNodeParameter('event'));
+	const row = eventRow(stored);
+	if (!row) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`"${stored}" is not an event of the DNSFilter Trigger`,
+			{ description: 'Pick one under Event.' },
+		);
+	}
+	if (row.kind === 'threats') return pollThreats.call(this, redact);
+	const event = row.value;
 	const options = this.getNodeParameter('options', {}) as IDataObject;
 	const thresholdDays = normaliseThreshold(
 		options.expiringSoonThresholdDays ?? DEFAULT_EXPIRING_SOON_DAYS,
@@ -373,7 +337,7 @@ async function pollEvent(
 
 	// Throws on anything but a complete, well-formed listing, before the state is touched.
 	const records = await listRecords.call(this, event, redact);
-	const source = isKeyEvent(event) ? EXPIRY_EVENTS_SOURCE : NEW_RECORD_SOURCES[event];
+	const { source } = row;
 
 	// Secrets in the listed records (a network's secret_key) never reach the execution store.
 	const secrets = secretNamesOf(source.operationId);
@@ -399,11 +363,17 @@ async function pollEvent(
 
 	const keyOptions = { thresholdDays, includeExisting: options.includeExisting === true };
 	let outcome: PollOutcome;
-	if (event === 'apiKeyExpiringSoon')
-		outcome = diffExpiringKeys(records, previous, now, keyOptions);
-	else if (event === 'apiKeyRevokedOrExpired')
-		outcome = diffEndedKeys(records, previous, now, keyOptions);
-	else outcome = newRecordsOrRefuse.call(this, event, records, previous, now);
+	switch (row.kind) {
+		case 'expiringKeys':
+			outcome = diffExpiringKeys(records, previous, now, keyOptions);
+			break;
+		case 'endedKeys':
+			outcome = diffEndedKeys(records, previous, now, keyOptions);
+			break;
+		case 'newRecords':
+			outcome = newRecordsOrRefuse.call(this, row.value, records, previous, now);
+			break;
+	}
 
 	// Items first: nothing is remembered as reported unless its item was made.
 	const emit = outcome.emit.map(output);
@@ -432,7 +402,7 @@ function newRecordsOrRefuse(
 
 async function listRecords(
 	this: IPollFunctions,
-	event: Exclude<TriggerEvent, 'threatBlocked'>,
+	event: Exclude<TriggerEvent, EventOfKind<'threats'>>,
 	redact: Redactor,
 ): Promise<unknown[]> {
 	const path = (isKeyEvent(event) ? EXPIRY_EVENTS_SOURCE : NEW_RECORD_SOURCES[event]).path;

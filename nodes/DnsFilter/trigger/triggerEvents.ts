@@ -4,6 +4,8 @@ import { apiKeyStateOf, computeKeyInsight, expiryDetail } from '../records/apiKe
 import { isRecord } from '../utils/isRecord';
 import { simplifyRecord } from '../records/shapeOutput';
 import { numericId } from './idSets';
+import type { TriggerEvent } from './eventCatalogue';
+import { isKeyEvent } from './eventCatalogue';
 import { attributesOf, recordId } from './records';
 
 /**
@@ -43,63 +45,24 @@ export {
 } from './threatEvents';
 export type { ThreatOutput } from './threatEvents';
 
-export type TriggerEvent =
-	| 'apiKeyExpiringSoon'
-	| 'apiKeyRevokedOrExpired'
-	| 'newNetwork'
-	| 'newRoamingClient'
-	| 'newPolicy'
-	| 'newBlockPage'
-	| 'newOrganization'
-	| 'threatBlocked';
-
-/** The events that watch a collection for records it did not have before. */
-export type NewRecordEvent = Exclude<
+export {
+	EVENT_OPTIONS,
+	eventRow,
+	eventsOfKind,
+	EXPIRY_EVENTS_SOURCE,
+	isKeyEvent,
+	NEW_RECORD_SOURCES,
+	TRIGGER_EVENTS,
+} from './eventCatalogue';
+export type {
+	EventKind,
+	EventOfKind,
+	EventSource,
+	EventSource as NewRecordSource,
+	KeyEvent,
+	NewRecordEvent,
 	TriggerEvent,
-	'apiKeyExpiringSoon' | 'apiKeyRevokedOrExpired' | 'threatBlocked'
->;
-
-export interface NewRecordSource {
-	/** List endpoint, walked with Return All through the shared transport. */
-	path: string;
-	/** What one record is, for messages and docs. */
-	noun: string;
-	/** The list operation of the same endpoint: its secret attributes are masked in the trigger's output too. */
-	operationId: string;
-}
-
-export const NEW_RECORD_SOURCES: Record<NewRecordEvent, NewRecordSource> = {
-	newNetwork: { path: '/v1/networks', noun: 'network', operationId: 'V1_Networks-index' },
-	newRoamingClient: {
-		path: '/v1/user_agents',
-		noun: 'roaming client',
-		operationId: 'V1_User_Agents-index',
-	},
-	newPolicy: { path: '/v1/policies', noun: 'policy', operationId: 'V1_Policies-index' },
-	newBlockPage: {
-		path: '/v1/block_pages',
-		noun: 'block page',
-		operationId: 'V1_Block_Pages-index',
-	},
-	newOrganization: {
-		path: '/v1/organizations',
-		noun: 'organization',
-		operationId: 'V1_Organizations-index',
-	},
-};
-
-/** What the two API key events list: the credential user's keys (not paged). */
-export const EXPIRY_EVENTS_SOURCE: NewRecordSource = {
-	path: '/v1/api_keys',
-	noun: 'API key',
-	operationId: 'V1_Api_Keys-index',
-};
-
-export function isKeyEvent(
-	event: TriggerEvent,
-): event is 'apiKeyExpiringSoon' | 'apiKeyRevokedOrExpired' {
-	return event === 'apiKeyExpiringSoon' || event === 'apiKeyRevokedOrExpired';
-}
+} from './eventCatalogue';
 
 /**
  * Version 2 of the trigger lists a "New …" collection at most this often by default, whatever
