@@ -21,7 +21,6 @@ import {
 	EVENT_OPTIONS,
 	eventRow,
 	eventsOfKind,
-	EXPIRY_EVENTS_SOURCE,
 	DEFAULT_MAX_ENTRIES_PER_POLL,
 	DEFAULT_MINIMUM_LISTING_MINUTES,
 	DEFAULT_OVERLAP_MINUTES,
@@ -336,8 +335,8 @@ async function pollEvent(
 	}
 
 	// Throws on anything but a complete, well-formed listing, before the state is touched.
-	const records = await listRecords.call(this, event, redact);
 	const { source } = row;
+	const records = await listRecords.call(this, event, source.path, redact);
 
 	// Secrets in the listed records (a network's secret_key) never reach the execution store.
 	const secrets = secretNamesOf(source.operationId);
@@ -403,9 +402,9 @@ function newRecordsOrRefuse(
 async function listRecords(
 	this: IPollFunctions,
 	event: Exclude<TriggerEvent, EventOfKind<'threats'>>,
+	path: string,
 	redact: Redactor,
 ): Promise<unknown[]> {
-	const path = (isKeyEvent(event) ? EXPIRY_EVENTS_SOURCE : NEW_RECORD_SOURCES[event]).path;
 	const refuse = (problem: string, page?: number): never => {
 		throw new NodeOperationError(
 			this.getNode(),
